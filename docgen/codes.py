@@ -1,0 +1,215 @@
+"""DfE code lists (SSDA903, CIN census) and the service's own choice lists.
+
+A column of codes accepts either the code (``C2``) or its label (``Care Order``),
+in any case. Each code maps to the category the annual report counts it under;
+the report's row labels are the categories, in the order the published report
+prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from docgen.workbook import normalise
+
+
+@dataclass(frozen=True)
+class CodeList:
+    """A closed list of codes with labels and report categories.
+
+    ``synonyms`` are further accepted spellings (a category word, a common
+    abbreviation) mapped to a code.
+    """
+
+    name: str
+    entries: tuple[tuple[str, str, str], ...]  # (code, label, category)
+    synonyms: dict[str, str] = field(default_factory=dict)
+    categories: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        lookup: dict[str, str] = {}
+        for code, label, _category in self.entries:
+            lookup.setdefault(normalise(label), code)
+        for spelling, code in self.synonyms.items():
+            lookup.setdefault(normalise(spelling), code)
+        for code, _label, _category in self.entries:
+            lookup[normalise(code)] = code
+        object.__setattr__(self, "_lookup", lookup)
+        if not self.categories:
+            cats = tuple(dict.fromkeys(c for _, _, c in self.entries))
+            object.__setattr__(self, "categories", cats)
+
+    def parse(self, value: str) -> str | None:
+        """The code for a code or label as typed, or None when it is not on the list."""
+        return self._lookup.get(normalise(value))  # type: ignore[attr-defined]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(code for code, _, _ in self.entries)
+
+    def label(self, code: str) -> str:
+        return next(label for c, label, _ in self.entries if c == code)
+
+    def category(self, code: str) -> str:
+        return next(cat for c, _, cat in self.entries if c == code)
+
+    def describe(self, limit: int = 12) -> str:
+        """How an error message lists the accepted values."""
+        shown = [f"{code} ({label})" if code != label else code for code, label, _ in self.entries]
+        more = "" if len(shown) <= limit else f", ... ({len(shown)} in all)"
+        return f"a {self.name} code or label: " + ", ".join(shown[:limit]) + more
+
+
+ICO, CO, PPP, EPO, PO = (
+    "Interim Care Order",
+    "Care Order",
+    "Police Powers of Protection",
+    "Emergency Protection Order",
+    "Placement Order",
+)
+YJ = "Youth Justice Remand to the Local Authority"
+S20 = "S20 Accommodated by agreement of parents"
+SHORT_BREAKS = "Short breaks"
+
+LEGAL_STATUS = CodeList(
+    "legal status",
+    (
+        ("C1", ICO, ICO),
+        ("C2", CO, CO),
+        ("L1", PPP, PPP),
+        ("L2", EPO, EPO),
+        ("L3", "Child Assessment Order", EPO),
+        ("E1", PO, PO),
+        ("D1", "Freeing Order", PO),
+        ("J1", "Remanded to local authority accommodation", YJ),
+        ("J2", "Placed in local authority accommodation under PACE", YJ),
+        ("J3", "Sentenced to a Youth Rehabilitation Order", YJ),
+        ("V2", "Single period of accommodation under section 20", S20),
+        ("V3", "Accommodated under an agreed series of short-term breaks", SHORT_BREAKS),
+        ("V4", "Short breaks under section 20 (series of short breaks)", SHORT_BREAKS),
+    ),
+    synonyms={
+        YJ: "J1",
+        "Youth Justice Remand": "J1",
+        S20: "V2",
+        "Section 20": "V2",
+        "S20": "V2",
+        "Police Protection": "L1",
+        "Short breaks": "V3",
+        "Respite": "V3",
+        "ICO": "C1",
+        "EPO": "L2",
+    },
+    categories=(ICO, CO, PPP, PO, YJ, EPO, S20, SHORT_BREAKS),
+)
+SHORT_BREAK_CODES = frozenset({"V3", "V4"})
+
+_ETHNIC_GROUPS = {
+    "White": ("WBRI", "WIRI", "WIRT", "WOTH", "WROM"),
+    "Mixed": ("MWBC", "MWBA", "MWAS", "MOTH"),
+    "Asian": ("AIND", "APKN", "ABAN", "AOTH"),
+    "Black": ("BCRB", "BAFR", "BOTH"),
+    "Other": ("CHNE", "OOTH"),
+    "N/A": ("REFU", "NOBT"),
+}
+_ETHNIC_LABELS = {
+    "WBRI": "White British",
+    "WIRI": "White Irish",
+    "WIRT": "Traveller of Irish heritage",
+    "WOTH": "Any other White background",
+    "WROM": "Gypsy/Roma",
+    "MWBC": "White and Black Caribbean",
+    "MWBA": "White and Black African",
+    "MWAS": "White and Asian",
+    "MOTH": "Any other mixed background",
+    "AIND": "Indian",
+    "APKN": "Pakistani",
+    "ABAN": "Bangladeshi",
+    "AOTH": "Any other Asian background",
+    "BCRB": "Caribbean",
+    "BAFR": "African",
+    "BOTH": "Any other Black background",
+    "CHNE": "Chinese",
+    "OOTH": "Any other ethnic group",
+    "REFU": "Refused",
+    "NOBT": "Information not yet obtained",
+}
+ETHNICITY = CodeList(
+    "ethnicity",
+    tuple(
+        (code, _ETHNIC_LABELS[code], group)
+        for group, codes in _ETHNIC_GROUPS.items()
+        for code in codes
+    ),
+    # The group words themselves are accepted and stand for the group's "any other" code.
+    synonyms={"White": "WOTH", "Mixed": "MOTH", "Asian": "AOTH", "Black": "BOTH",
+              "Other": "OOTH", "N/A": "NOBT", "NA": "NOBT"},
+)
+
+
+def ethnic_group(code: str, chne_group: str = "Other") -> str:
+    """The report row for an ethnicity code; CHNE's group is a setting (sources differ)."""
+    return chne_group if code == "CHNE" else ETHNICITY.category(code)
+
+
+CATEGORY_OF_ABUSE = CodeList(
+    "category of abuse",
+    (
+        ("NEG", "Neglect", "Neglect"),
+        ("PHY", "Physical Abuse", "Physical Abuse"),
+        ("SAB", "Sexual Abuse", "Sexual Abuse"),
+        ("EMO", "Emotional Abuse", "Emotional Abuse"),
+        ("MUL", "Multiple", "Multiple"),
+    ),
+    synonyms={"Physical": "PHY", "Sexual": "SAB", "Emotional": "EMO", "Multiple categories": "MUL"},
+)
+
+PARTICIPATION = CodeList(
+    "review participation",
+    (
+        ("PN0", "Child aged under 4 at the time of the review", "PN0"),
+        ("PN1", "Child physically attends and speaks for him or herself", "PN1"),
+        ("PN2", "Child physically attends and an advocate speaks on his or her behalf", "PN2"),
+        ("PN3", "Child attends and conveys his or her view symbolically (non-verbally)", "PN3"),
+        ("PN4", "Child physically attends but does not speak for him or herself", "PN4"),
+        ("PN5", "Child does not attend physically but briefs an advocate to speak for him or her",
+         "PN5"),
+        ("PN6", "Child does not attend but conveys his or her feelings by a facilitative medium",
+         "PN6"),
+        ("PN7", "Child does not attend nor are his or her views conveyed to the review", "PN7"),
+    ),
+)
+
+SEX = CodeList("sex", (("1", "Male", "Male"), ("2", "Female", "Female")),
+               synonyms={"M": "1", "F": "2", "Boy": "1", "Girl": "2"})
+
+ATTENDANCE = CodeList(
+    "attendance",
+    tuple((a, a, a) for a in ("Attended", "Contributed", "Apologies", "Not Invited")),
+    synonyms={"Present": "Attended", "Sent apologies": "Apologies", "Did not attend": "Apologies"},
+)
+
+CONFERENCE_TYPE = CodeList(
+    "conference type",
+    (("Initial", "Initial", "Initial"), ("Review", "Review", "Review")),
+    synonyms={"ICPC": "Initial", "RCPC": "Review", "Initial conference": "Initial",
+              "Review conference": "Review"},
+)
+
+STAFF_ROLE = CodeList(
+    "staff role",
+    tuple((r, r, r) for r in ("IRO", "Manager", "Co-ordinator", "LADO")),
+    synonyms={"Coordinator": "Co-ordinator", "IRO Manager": "Manager",
+              "Independent Reviewing Officer": "IRO"},
+)
+
+PRIORITY_KIND = CodeList(
+    "kind", (("Priority", "Priority", "Priority"),
+             ("Recommendation", "Recommendation", "Recommendation"))
+)
+
+STAGES = {1: "Team Manager", 2: "Service Manager", 3: "Service Director", 4: "CAFCASS"}
+
+HISTORY_TABLES = ("Age", "Legal Status", "Ethnicity", "Adoptions", "Category of Abuse",
+                  "Reviews", "Conferences")
+HISTORY_TABLE = CodeList("History table", tuple((t, t, t) for t in HISTORY_TABLES))

@@ -1,0 +1,671 @@
+"""Row models for every sheet of the input contract, and the explicit cell converters.
+
+Each sheet is a Pydantic model whose field aliases are the contract's column
+headers. Cells are never given to Pydantic's lax coercion (which reads the
+integer 86400 in a date field as 1970-01-02 and "007" as 7): each column's type
+picks one explicit converter below, which turns a raw cell into a Python value or
+a message saying what was expected. The models are then validated in strict
+mode, so nothing is guessed twice.
+
+The same models generate the JSON Schemas in ``schemas/``, the workbook reference
+in ``docs/workbooks.md`` and the blank workbooks of ``docgen new-workbook``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import NoneType, UnionType
+from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from docgen import codes
+from docgen.codes import CodeList
+
+# --------------------------------------------------------------------------- converters
+
+
+class CellError(ValueError):
+    """A cell's value cannot be converted; ``expected`` says what would be accepted."""
+
+    def __init__(self, message: str, expected: str, code: str) -> None:
+        super().__init__(message)
+        self.expected = expected
+        self.code = code
+
+
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+         ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+         ("december", "dec")],
+        start=1,
+    )
+    for name in names
+}
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00)?)?$")
+_WORDY_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
+DATE_EXPECTED = "a date such as 31/03/2014 (day first)"
+YES = frozenset({"y", "yes", "true", "1"})
+NO = frozenset({"n", "no", "false", "0"})
+YES_NO_EXPECTED = "Y or N (also Yes/No, TRUE/FALSE, 1/0)"
+
+
+def to_date(value: Any) -> date:
+    """A real Excel date, or UK text (31/03/2014, 31-03-2014, 2014-03-31, 31 March 2014)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool | int | float):
+        raise CellError("is a number, not a date", DATE_EXPECTED, "invalid-date")
+    text = str(value).strip()
+    for pattern, order in ((_NUMERIC_DATE, "dmy"), (_ISO_DATE, "ymd"), (_WORDY_DATE, "dMy")):
+        match = pattern.match(text)
+        if not match:
+            continue
+        parts = dict(zip(order, match.groups(), strict=True))
+        month = _MONTHS.get(parts["M"].lower()) if "M" in parts else int(parts["m"])
+        if month is None:
+            break
+        try:
+            return date(int(parts["y"]), month, int(parts["d"]))
+        except ValueError:
+            raise CellError("is not a real calendar date", DATE_EXPECTED, "invalid-date") from None
+    raise CellError("is not a date", DATE_EXPECTED, "invalid-date")
+
+
+def to_bool(value: Any) -> bool:
+    """Y/N, Yes/No, TRUE/FALSE, 1/0."""
+    if isinstance(value, bool):
+        return value
+    text = str(int(value) if isinstance(value, float) and value.is_integer() else value)
+    folded = text.strip().casefold()
+    if folded in YES:
+        return True
+    if folded in NO:
+        return False
+    raise CellError("is not yes or no", YES_NO_EXPECTED, "invalid-yes-no")
+
+
+def to_text(value: Any) -> str:
+    """Text as typed; a whole number Excel stored as 1234.0 reads back as ``1234``.
+
+    IDs are text: ``007`` stays ``007`` (it can only arrive as text), and a date
+    typed into a text column is shown as the user sees it.
+    """
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def to_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise CellError("is not a whole number", "a whole number", "invalid-number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = str(value).strip()
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    raise CellError("is not a whole number", "a whole number", "invalid-number")
+
+
+def to_float(value: Any) -> float:
+    if isinstance(value, bool):
+        raise CellError("is not a number", "a number such as 0.5", "invalid-number")
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip()
+    if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+        return float(text)
+    raise CellError("is not a number", "a number such as 0.5", "invalid-number")
+
+
+@dataclass(frozen=True)
+class Coded:
+    """Field metadata: the column takes a code or label from ``codes``."""
+
+    codes: CodeList
+
+    def convert(self, value: Any) -> str:
+        found = self.codes.parse(to_text(value))
+        if found is None:
+            raise CellError(f"is not a {self.codes.name}", self.codes.describe(), "invalid-code")
+        return found
+
+
+_CONVERTERS: dict[type, Callable[[Any], Any]] = {
+    date: to_date, bool: to_bool, int: to_int, float: to_float, str: to_text,
+}
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """What validation needs to know about one column, derived from a model field."""
+
+    name: str
+    header: str
+    aliases: tuple[str, ...]
+    required: bool
+    type: type
+    convert: Callable[[Any], Any]
+    description: str
+    codes: CodeList | None
+
+
+def column_specs(model: type[BaseModel]) -> list[ColumnSpec]:
+    """The columns of a sheet model, in contract order."""
+    specs = []
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if get_origin(annotation) in (Union, UnionType):
+            annotation = next(a for a in get_args(annotation) if a is not NoneType)
+        coded = next((m for m in info.metadata if isinstance(m, Coded)), None)
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        specs.append(
+            ColumnSpec(
+                name=name,
+                header=info.alias or name,
+                aliases=tuple(extra.get("x-aliases", ())),  # type: ignore[arg-type]
+                required=info.is_required(),
+                type=annotation,  # type: ignore[arg-type]
+                convert=coded.convert if coded else _CONVERTERS[annotation],  # type: ignore[index]
+                description=info.description or "",
+                codes=coded.codes if coded else None,
+            )
+        )
+    return specs
+
+
+def column(header: str, *aliases: str, description: str = "", **kwargs: Any) -> Any:
+    """A contract column: ``header`` as the contract spells it, plus accepted aliases."""
+    extra = {"x-aliases": list(aliases)} if aliases else None
+    return Field(alias=header, description=description, json_schema_extra=extra, **kwargs)
+
+
+def coded(code_list: CodeList) -> Coded:
+    return Coded(code_list)
+
+
+# --------------------------------------------------------------------------- base
+
+
+class Row(BaseModel):
+    """One row of a sheet. Subclasses name their sheet and their key column."""
+
+    model_config = ConfigDict(
+        populate_by_name=True, strict=True, frozen=True, extra="forbid",
+        json_schema_extra={"additionalProperties": True},
+    )
+    sheet: ClassVar[str]
+    key: ClassVar[str | None] = None
+    #: (field, parent sheet): rows whose field matches no parent key are errors.
+    parent: ClassVar[tuple[str, str] | None] = None
+
+    def problems(self) -> Iterator[tuple[str, str, str]]:
+        """Rules across the row's own cells: (field, message, expected)."""
+        return iter(())
+
+
+# --------------------------------------------------------------------------- annual report workbook
+
+ID = Annotated[str, Field(min_length=1, max_length=50)]
+
+
+class ReportSetting(Row):
+    """A key-value setting of the report: Council, Service, Author, Author Role."""
+
+    sheet: ClassVar[str] = "Report"
+    key: ClassVar[str | None] = "setting"
+    setting: str = column("Setting", description="Council, Service, Author or Author Role.")
+    value: str = column("Value")
+
+
+class Child(Row):
+    """A child looked after at any time in the reporting year."""
+
+    sheet: ClassVar[str] = "Children"
+    key: ClassVar[str | None] = "child_id"
+    child_id: ID = column("Child ID", "CHILD", description="The child's ID; never a name.")
+    dob: date = column("Date of Birth", "DOB")
+    sex: Annotated[str | None, coded(codes.SEX)] = column("Sex", "SEX", default=None)
+    ethnicity: Annotated[str, coded(codes.ETHNICITY)] = column("Ethnicity", "ETHNIC")
+    legal_status: Annotated[str, coded(codes.LEGAL_STATUS)] = column(
+        "Legal Status", "LS", description="Status at 31 March, or when care ended."
+    )
+    became_looked_after: date = column("Date Became Looked After", "DECOM")
+    date_ceased: date | None = column("Date Ceased", "DEC", default=None)
+    reason_ceased: str | None = column("Reason Ceased", "REC", default=None)
+    short_breaks: bool | None = column(
+        "Short Breaks", default=None, description="Y for a child looked after for short breaks."
+    )
+    iro: str | None = column("IRO", default=None)
+
+    @property
+    def is_short_breaks(self) -> bool:
+        """Short-breaks children are left out of every count, as in the DfE's tables."""
+        return bool(self.short_breaks) or self.legal_status in codes.SHORT_BREAK_CODES
+
+    def problems(self) -> Iterator[tuple[str, str, str]]:
+        if self.became_looked_after < self.dob:
+            yield ("became_looked_after", "is before the child's date of birth",
+                   "a date on or after the date of birth")
+        if self.date_ceased and self.date_ceased < self.became_looked_after:
+            yield ("date_ceased", "is before the date the child became looked after",
+                   "a date on or after Date Became Looked After")
+
+
+class Review(Row):
+    """A looked-after review (earlier ones may be listed to chain due dates)."""
+
+    sheet: ClassVar[str] = "Reviews"
+    parent: ClassVar[tuple[str, str] | None] = ("child_id", "Children")
+    child_id: ID = column("Child ID", "CHILD")
+    review_date: date = column("Review Date")
+    due_date: date | None = column(
+        "Due Date", default=None, description="Computed from the timescale policy when blank."
+    )
+    participation: Annotated[str | None, coded(codes.PARTICIPATION)] = column(
+        "Participation", default=None
+    )
+    iro: str | None = column("IRO", default=None)
+
+
+class CPPlan(Row):
+    """A child protection plan."""
+
+    sheet: ClassVar[str] = "CP Plans"
+    child_id: ID = column("Child ID", "CHILD")
+    family_id: ID = column("Family ID")
+    plan_start: date = column("Plan Start Date")
+    plan_end: date | None = column("Plan End Date", default=None)
+    category: Annotated[str, coded(codes.CATEGORY_OF_ABUSE)] = column("Category of Abuse")
+
+    def problems(self) -> Iterator[tuple[str, str, str]]:
+        if self.plan_end and self.plan_end < self.plan_start:
+            yield ("plan_end", "is before the plan's start date", "a date on or after the start")
+
+
+class CPConference(Row):
+    """A child protection conference (one row per conference, not per child)."""
+
+    sheet: ClassVar[str] = "CP Conferences"
+    key: ClassVar[str | None] = "conference_id"
+    conference_id: ID = column("Conference ID")
+    conference_type: Annotated[str, coded(codes.CONFERENCE_TYPE)] = column(
+        "Conference Type", description="Initial or Review."
+    )
+    conference_date: date = column("Conference Date")
+    strategy_discussion_date: date | None = column(
+        "Strategy Discussion Date", default=None,
+        description="The (last) strategy discussion; initial conferences.",
+    )
+    previous_conference_date: date | None = column(
+        "Previous Conference Date", default=None, description="Review conferences."
+    )
+    previous_conference_type: Annotated[str | None, coded(codes.CONFERENCE_TYPE)] = column(
+        "Previous Conference Type", default=None,
+        description="Initial or Review (default Review): a first review is due 3 months "
+        "after the initial conference, later ones 6 months after the previous review.",
+    )
+    due_date: date | None = column(
+        "Due Date", default=None, description="Computed from Working Together 2013 when blank."
+    )
+    out_of_time_approved_by: str | None = column("Out Of Time Approved By", default=None)
+    chair: str | None = column("Chair", default=None)
+
+    def problems(self) -> Iterator[tuple[str, str, str]]:
+        if self.due_date is None:
+            if self.conference_type == "Initial" and self.strategy_discussion_date is None:
+                yield ("strategy_discussion_date",
+                       "is blank, so the initial conference's due date cannot be computed",
+                       "the strategy discussion date, or a Due Date")
+            if self.conference_type == "Review" and self.previous_conference_date is None:
+                yield ("previous_conference_date",
+                       "is blank, so the review conference's due date cannot be computed",
+                       "the previous conference date, or a Due Date")
+
+
+class Adoption(Row):
+    """A child placed for adoption."""
+
+    sheet: ClassVar[str] = "Adoptions"
+    child_id: ID = column("Child ID", "CHILD")
+    dob: date = column("Date of Birth", "DOB")
+    date_placed: date = column("Date Placed For Adoption")
+
+    def problems(self) -> Iterator[tuple[str, str, str]]:
+        if self.date_placed < self.dob:
+            yield ("date_placed", "is before the child's date of birth",
+                   "a date on or after the date of birth")
+
+
+class Dispute(Row):
+    """A dispute-resolution alert raised in the year."""
+
+    sheet: ClassVar[str] = "Disputes"
+    key: ClassVar[str | None] = "alert_id"
+    parent: ClassVar[tuple[str, str] | None] = ("child_id", "Children")
+    alert_id: ID = column("Alert ID")
+    child_id: ID = column("Child ID", "CHILD")
+    date_raised: date = column("Date Raised")
+    highest_stage: int = column(
+        "Highest Stage", ge=1, le=4,
+        description="1 Team Manager, 2 Service Manager, 3 Service Director, 4 CAFCASS.",
+    )
+    date_resolved: date | None = column("Date Resolved", default=None)
+    escalated_to_cafcass: bool | None = column("Escalated To CAFCASS", default=None)
+    category: str | None = column("Category", default=None)
+
+    def problems(self) -> Iterator[tuple[str, str, str]]:
+        if self.date_resolved and self.date_resolved < self.date_raised:
+            yield ("date_resolved", "is before the date the alert was raised",
+                   "a date on or after Date Raised")
+
+
+class StaffMember(Row):
+    """A member of the IRO service."""
+
+    sheet: ClassVar[str] = "Staff"
+    name: str = column("Name")
+    role: Annotated[str, coded(codes.STAFF_ROLE)] = column(
+        "Role", description="IRO, Manager, Co-ordinator or LADO."
+    )
+    fte: float = column("FTE", gt=0, le=1, description="Full-time equivalent, e.g. 0.5.")
+
+
+class Figure(Row):
+    """A figure the service keeps no case-level rows for."""
+
+    sheet: ClassVar[str] = "Figures"
+    key: ClassVar[str | None] = "measure"
+    measure: str = column(
+        "Measure",
+        description="e.g. Foster Carer Annual Reviews, LADO Allegations, ADM Adoption Decisions.",
+    )
+    value: float = column("Value", ge=0)
+
+
+HISTORY_VALUE = re.compile(r"^(-|\d+(\.\d+)?%?|\d+ ?\(\d+\))$")
+
+
+class HistoryEntry(Row):
+    """A figure published for an earlier year, printed as it was published."""
+
+    sheet: ClassVar[str] = "History"
+    table: Annotated[str, coded(codes.HISTORY_TABLE)] = column(
+        "Table", description="One of: " + ", ".join(codes.HISTORY_TABLES) + "."
+    )
+    row: str = column("Row", description="The row label the report prints, e.g. Care Order.")
+    year: int = column("Year", ge=1990, le=2100, description="The year the period ends.")
+    value: str = column(
+        "Value", description="A number; - where none was published; 89 (1) for an age band "
+        "with 1 short-breaks child."
+    )
+
+    def problems(self) -> Iterator[tuple[str, str, str]]:
+        if not HISTORY_VALUE.match(self.value):
+            yield ("value", "is not a published figure", "a number, -, or a form like 89 (1)")
+
+
+class NarrativeSection(Row):
+    """A section of prose: executive summary, good practice, challenges, ..."""
+
+    sheet: ClassVar[str] = "Narrative"
+    section: str = column("Section")
+    text: str = column("Text", description="Blank lines separate paragraphs.")
+
+
+class Priority(Row):
+    """A priority or recommendation for the coming year."""
+
+    sheet: ClassVar[str] = "Priorities"
+    text: str = column("Text")
+    kind: Annotated[str | None, coded(codes.PRIORITY_KIND)] = column(
+        "Kind", default=None, description="Priority (default) or Recommendation."
+    )
+
+
+# --------------------------------------------------------------------------- meeting paperwork
+
+
+class ReviewMeeting(Row):
+    """A looked-after review; each becomes one review record."""
+
+    sheet: ClassVar[str] = "Review Meetings"
+    key: ClassVar[str | None] = "review_id"
+    review_id: ID = column("Review ID")
+    child_id: ID = column("Child ID", "CHILD")
+    child_name: str = column("Child Name")
+    dob: date = column("Date of Birth", "DOB")
+    review_date: date = column("Review Date")
+    became_looked_after: date = column("Date Became Looked After", "DECOM")
+    review_number: int | None = column("Review Number", default=None, ge=1)
+    previous_review_date: date | None = column("Previous Review Date", default=None)
+    due_date: date | None = column(
+        "Due Date", default=None, description="Computed from the review policy when blank."
+    )
+    venue: str | None = column("Venue", default=None)
+    iro: str = column("IRO")
+    social_worker: str | None = column("Social Worker", default=None)
+    legal_status: Annotated[str | None, coded(codes.LEGAL_STATUS)] = column(
+        "Legal Status", "LS", default=None
+    )
+    placement: str | None = column("Placement", default=None)
+    care_plan: str | None = column("Care Plan", default=None)
+    childs_views: str | None = column("Child's Views", default=None)
+    parents_views: str | None = column("Parents' Views", default=None)
+    health: str | None = column("Health", default=None)
+    education: str | None = column("Education", default=None)
+    contact: str | None = column("Contact", default=None)
+    participation: Annotated[str | None, coded(codes.PARTICIPATION)] = column(
+        "Participation", default=None
+    )
+    iro_comments: str | None = column("IRO Comments", default=None)
+    next_review_date: date | None = column(
+        "Next Review Date", default=None, description="Computed from the review policy when blank."
+    )
+
+    def problems(self) -> Iterator[tuple[str, str, str]]:
+        if self.review_date < self.became_looked_after:
+            yield ("review_date", "is before the child became looked after",
+                   "a date on or after Date Became Looked After")
+        if (self.due_date is None and (self.review_number or 1) > 1
+                and self.previous_review_date is None):
+            yield ("previous_review_date",
+                   "is blank, so the due date of a second or later review cannot be computed",
+                   "the previous review's date, or a Due Date")
+
+
+class ReviewAttendee(Row):
+    """A person invited to a review."""
+
+    sheet: ClassVar[str] = "Attendees"
+    parent: ClassVar[tuple[str, str] | None] = ("review_id", "Review Meetings")
+    review_id: ID = column("Review ID")
+    name: str = column("Name")
+    role: str = column("Role")
+    attendance: Annotated[str, coded(codes.ATTENDANCE)] = column(
+        "Attendance", description="Attended, Contributed, Apologies or Not Invited."
+    )
+
+
+class ReviewDecision(Row):
+    """A decision or recommendation of a review."""
+
+    sheet: ClassVar[str] = "Decisions"
+    parent: ClassVar[tuple[str, str] | None] = ("review_id", "Review Meetings")
+    review_id: ID = column("Review ID")
+    decision: str = column("Decision")
+    responsible: str = column("Responsible")
+    timescale: date = column("Timescale")
+
+
+class Alert(Row):
+    """An alert of concern raised through the dispute-resolution process."""
+
+    sheet: ClassVar[str] = "Alerts"
+    key: ClassVar[str | None] = "alert_id"
+    alert_id: ID = column("Alert ID")
+    child_id: ID = column("Child ID", "CHILD")
+    child_name: str = column("Child Name")
+    dob: date | None = column("Date of Birth", "DOB", default=None)
+    iro: str = column("IRO")
+    social_worker: str | None = column("Social Worker", default=None)
+    team_manager: str | None = column("Team Manager", default=None)
+    date_raised: date = column("Date Raised")
+    stage: int = column(
+        "Stage", ge=1, le=4,
+        description="1 Team Manager, 2 Service Manager, 3 Service Director, 4 CAFCASS.",
+    )
+    category: str = column("Category")
+    concern: str = column("Concern")
+    action_required: str = column("Action Required")
+    response_due: date | None = column(
+        "Response Due", default=None, description="Computed (working days) when blank."
+    )
+    response: str | None = column("Response", default=None)
+    date_resolved: date | None = column("Date Resolved", default=None)
+    outcome: str | None = column("Outcome", default=None)
+
+    def problems(self) -> Iterator[tuple[str, str, str]]:
+        if self.date_resolved and self.date_resolved < self.date_raised:
+            yield ("date_resolved", "is before the date the alert was raised",
+                   "a date on or after Date Raised")
+
+
+class AlertStep(Row):
+    """An earlier step of an alert's escalation."""
+
+    sheet: ClassVar[str] = "Alert History"
+    parent: ClassVar[tuple[str, str] | None] = ("alert_id", "Alerts")
+    alert_id: ID = column("Alert ID")
+    stage: int = column("Stage", ge=1, le=4)
+    step_date: date = column("Date")
+    note: str = column("Note")
+
+
+class Conference(Row):
+    """A child protection conference; each becomes one conference report."""
+
+    sheet: ClassVar[str] = "Conferences"
+    key: ClassVar[str | None] = "conference_id"
+    conference_id: ID = column("Conference ID")
+    conference_type: Annotated[str, coded(codes.CONFERENCE_TYPE)] = column(
+        "Conference Type", description="Initial or Review."
+    )
+    conference_date: date = column("Conference Date")
+    strategy_discussion_date: date | None = column("Strategy Discussion Date", default=None)
+    previous_conference_date: date | None = column("Previous Conference Date", default=None)
+    previous_conference_type: Annotated[str | None, coded(codes.CONFERENCE_TYPE)] = column(
+        "Previous Conference Type", default=None,
+        description="Initial or Review (default Review).",
+    )
+    due_date: date | None = column("Due Date", default=None)
+    chair: str = column("Chair")
+    venue: str | None = column("Venue", default=None)
+    worried: str | None = column("What Are We Worried About", default=None)
+    working_well: str | None = column("What Is Working Well", default=None)
+    needs_to_happen: str | None = column("What Needs To Happen", default=None)
+    decision: str | None = column("Decision", default=None)
+    next_review_date: date | None = column(
+        "Next Review Date", default=None, description="Computed (Working Together 2013) when blank."
+    )
+
+    problems = CPConference.problems
+
+
+class ConferenceChild(Row):
+    """A child considered at a conference."""
+
+    sheet: ClassVar[str] = "Conference Children"
+    parent: ClassVar[tuple[str, str] | None] = ("conference_id", "Conferences")
+    conference_id: ID = column("Conference ID")
+    child_id: ID = column("Child ID", "CHILD")
+    child_name: str = column("Child Name")
+    dob: date = column("Date of Birth", "DOB")
+    category: Annotated[str | None, coded(codes.CATEGORY_OF_ABUSE)] = column(
+        "Category of Abuse", default=None
+    )
+    plan: bool | None = column("Plan", default=None, description="Y when a plan is made.")
+
+
+class ConferenceAttendee(Row):
+    """A person invited to a conference."""
+
+    sheet: ClassVar[str] = "Conference Attendees"
+    parent: ClassVar[tuple[str, str] | None] = ("conference_id", "Conferences")
+    conference_id: ID = column("Conference ID")
+    name: str = column("Name")
+    agency: str = column("Agency")
+    attendance: Annotated[str, coded(codes.ATTENDANCE)] = column("Attendance")
+    report_submitted: bool | None = column("Report Submitted", default=None)
+
+
+# --------------------------------------------------------------------------- workbook kinds
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    model: type[Row]
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class WorkbookSpec:
+    """A kind of input workbook: its sheets, in the order the contract lists them."""
+
+    kind: str
+    title: str
+    sheets: tuple[SheetSpec, ...]
+
+    def spec(self, model: type[Row]) -> SheetSpec:
+        return next(s for s in self.sheets if s.model is model)
+
+
+ANNUAL = WorkbookSpec(
+    "annual",
+    "Annual report workbook (one per reporting year)",
+    (
+        SheetSpec(ReportSetting),
+        SheetSpec(Child),
+        SheetSpec(Review),
+        SheetSpec(CPPlan),
+        SheetSpec(CPConference),
+        SheetSpec(Adoption),
+        SheetSpec(Dispute),
+        SheetSpec(StaffMember),
+        SheetSpec(Figure, required=False),
+        SheetSpec(HistoryEntry, required=False),
+        SheetSpec(NarrativeSection, required=False),
+        SheetSpec(Priority, required=False),
+    ),
+)
+REVIEW = WorkbookSpec(
+    "review",
+    "Review meetings workbook (each review becomes a review record)",
+    (SheetSpec(ReviewMeeting), SheetSpec(ReviewAttendee), SheetSpec(ReviewDecision)),
+)
+ALERT = WorkbookSpec(
+    "alert",
+    "Alerts workbook (each alert becomes an alert of concern)",
+    (SheetSpec(Alert), SheetSpec(AlertStep, required=False)),
+)
+CONFERENCE = WorkbookSpec(
+    "conference",
+    "Conferences workbook (each conference becomes a conference report)",
+    (SheetSpec(Conference), SheetSpec(ConferenceChild), SheetSpec(ConferenceAttendee)),
+)
+KINDS: dict[str, WorkbookSpec] = {s.kind: s for s in (ANNUAL, REVIEW, ALERT, CONFERENCE)}

@@ -1,0 +1,98 @@
+"""A validation report: every problem of a workbook, for people and for machines.
+
+Modelled on frictionless-py's ``Report``: problems are data, gathered rather than
+raised; ``to_text`` is for people, ``to_json`` for programs and ``flatten`` for
+tests that compare a whole report in one assert.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docgen.errors import Problem, show_value
+
+#: Past this many errors a report stops listing them: a workbook pasted into the
+#: wrong template would otherwise print thousands of identical lines.
+ERROR_LIMIT = 500
+
+
+@dataclass
+class Report:
+    """Problems found in one input file, in the order they were found."""
+
+    file: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    truncated: bool = False
+
+    def add(self, problem: Problem) -> None:
+        if len(self.errors) >= ERROR_LIMIT and problem.severity == "error":
+            self.truncated = True
+            return
+        self.problems.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.add(problem)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def flatten(self, *keys: str) -> list[list[Any]]:
+        """Plain lists of the given problem fields (default: code and location), for tests."""
+        keys = keys or ("code", "location")
+        return [[getattr(p, k) for k in keys] for p in self.problems]
+
+    def to_text(self) -> str:
+        """A summary line, then one line per problem, errors first."""
+        name = Path(self.file).name if self.file else "the workbook"
+        errors, warnings = self.errors, self.warnings
+        if not self.problems:
+            return f"{name}: no problems found."
+        head = f"{name}: {_count(len(errors), 'error')}, {_count(len(warnings), 'warning')}."
+        lines = [head]
+        lines += [f"  error   {p}" for p in errors]
+        if self.truncated:
+            lines.append(f"  ... stopped listing errors after {ERROR_LIMIT}.")
+        lines += [f"  warning {p}" for p in warnings]
+        return "\n".join(lines)
+
+    def to_table(self) -> list[tuple[str, str, str, str, str]]:
+        """Rows of (severity, sheet, cell, value, problem) for a tabular display."""
+        return [
+            (
+                p.severity,
+                p.sheet or "",
+                p.cell or (str(p.row) if p.row else ""),
+                "" if p.value is None else show_value(p.value),
+                p.message + (f"; expected {p.expected}" if p.expected else ""),
+            )
+            for p in self.problems
+        ]
+
+    def to_json(self) -> str:
+        data = {
+            "file": self.file,
+            "valid": self.ok,
+            "error_count": len(self.errors),
+            "warning_count": len(self.warnings),
+            "truncated": self.truncated,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
