@@ -142,8 +142,15 @@ ETHNICITY = CodeList(
         for code in codes
     ),
     # The group words themselves are accepted and stand for the group's "any other" code.
-    synonyms={"White": "WOTH", "Mixed": "MOTH", "Asian": "AOTH", "Black": "BOTH",
-              "Other": "OOTH", "N/A": "NOBT", "NA": "NOBT"},
+    synonyms={
+        "White": "WOTH",
+        "Mixed": "MOTH",
+        "Asian": "AOTH",
+        "Black": "BOTH",
+        "Other": "OOTH",
+        "N/A": "NOBT",
+        "NA": "NOBT",
+    },
 )
 
 
@@ -172,16 +179,25 @@ PARTICIPATION = CodeList(
         ("PN2", "Child physically attends and an advocate speaks on his or her behalf", "PN2"),
         ("PN3", "Child attends and conveys his or her view symbolically (non-verbally)", "PN3"),
         ("PN4", "Child physically attends but does not speak for him or herself", "PN4"),
-        ("PN5", "Child does not attend physically but briefs an advocate to speak for him or her",
-         "PN5"),
-        ("PN6", "Child does not attend but conveys his or her feelings by a facilitative medium",
-         "PN6"),
+        (
+            "PN5",
+            "Child does not attend physically but briefs an advocate to speak for him or her",
+            "PN5",
+        ),
+        (
+            "PN6",
+            "Child does not attend but conveys his or her feelings by a facilitative medium",
+            "PN6",
+        ),
         ("PN7", "Child does not attend nor are his or her views conveyed to the review", "PN7"),
     ),
 )
 
-SEX = CodeList("sex", (("1", "Male", "Male"), ("2", "Female", "Female")),
-               synonyms={"M": "1", "F": "2", "Boy": "1", "Girl": "2"})
+SEX = CodeList(
+    "sex",
+    (("1", "Male", "Male"), ("2", "Female", "Female")),
+    synonyms={"M": "1", "F": "2", "Boy": "1", "Girl": "2"},
+)
 
 ATTENDANCE = CodeList(
     "attendance",
@@ -192,24 +208,38 @@ ATTENDANCE = CodeList(
 CONFERENCE_TYPE = CodeList(
     "conference type",
     (("Initial", "Initial", "Initial"), ("Review", "Review", "Review")),
-    synonyms={"ICPC": "Initial", "RCPC": "Review", "Initial conference": "Initial",
-              "Review conference": "Review"},
+    synonyms={
+        "ICPC": "Initial",
+        "RCPC": "Review",
+        "Initial conference": "Initial",
+        "Review conference": "Review",
+    },
 )
 
 STAFF_ROLE = CodeList(
     "staff role",
     tuple((r, r, r) for r in ("IRO", "Manager", "Co-ordinator", "LADO")),
-    synonyms={"Coordinator": "Co-ordinator", "IRO Manager": "Manager",
-              "Independent Reviewing Officer": "IRO"},
+    synonyms={
+        "Coordinator": "Co-ordinator",
+        "IRO Manager": "Manager",
+        "Independent Reviewing Officer": "IRO",
+    },
 )
 
 PRIORITY_KIND = CodeList(
-    "kind", (("Priority", "Priority", "Priority"),
-             ("Recommendation", "Recommendation", "Recommendation"))
+    "kind",
+    (("Priority", "Priority", "Priority"), ("Recommendation", "Recommendation", "Recommendation")),
 )
 
 STAGES = {1: "Team Manager", 2: "Service Manager", 3: "Service Director", 4: "CAFCASS"}
 
-HISTORY_TABLES = ("Age", "Legal Status", "Ethnicity", "Adoptions", "Category of Abuse",
-                  "Reviews", "Conferences")
+HISTORY_TABLES = (
+    "Age",
+    "Legal Status",
+    "Ethnicity",
+    "Adoptions",
+    "Category of Abuse",
+    "Reviews",
+    "Conferences",
+)
 HISTORY_TABLE = CodeList("History table", tuple((t, t, t) for t in HISTORY_TABLES))

@@ -40,10 +40,20 @@ class CellError(ValueError):
 _MONTHS = {
     name: i
     for i, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-         ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-         ("december", "dec")],
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
         start=1,
     )
     for name in names
@@ -147,7 +157,11 @@ class Coded:
 
 
 _CONVERTERS: dict[type, Callable[[Any], Any]] = {
-    date: to_date, bool: to_bool, int: to_int, float: to_float, str: to_text,
+    date: to_date,
+    bool: to_bool,
+    int: to_int,
+    float: to_float,
+    str: to_text,
 }
 
 
@@ -206,7 +220,10 @@ class Row(BaseModel):
     """One row of a sheet. Subclasses name their sheet and their key column."""
 
     model_config = ConfigDict(
-        populate_by_name=True, strict=True, frozen=True, extra="forbid",
+        populate_by_name=True,
+        strict=True,
+        frozen=True,
+        extra="forbid",
         json_schema_extra={"additionalProperties": True},
     )
     sheet: ClassVar[str]
@@ -260,11 +277,17 @@ class Child(Row):
 
     def problems(self) -> Iterator[tuple[str, str, str]]:
         if self.became_looked_after < self.dob:
-            yield ("became_looked_after", "is before the child's date of birth",
-                   "a date on or after the date of birth")
+            yield (
+                "became_looked_after",
+                "is before the child's date of birth",
+                "a date on or after the date of birth",
+            )
         if self.date_ceased and self.date_ceased < self.became_looked_after:
-            yield ("date_ceased", "is before the date the child became looked after",
-                   "a date on or after Date Became Looked After")
+            yield (
+                "date_ceased",
+                "is before the date the child became looked after",
+                "a date on or after Date Became Looked After",
+            )
 
 
 class Review(Row):
@@ -309,14 +332,16 @@ class CPConference(Row):
     )
     conference_date: date = column("Conference Date")
     strategy_discussion_date: date | None = column(
-        "Strategy Discussion Date", default=None,
+        "Strategy Discussion Date",
+        default=None,
         description="The (last) strategy discussion; initial conferences.",
     )
     previous_conference_date: date | None = column(
         "Previous Conference Date", default=None, description="Review conferences."
     )
     previous_conference_type: Annotated[str | None, coded(codes.CONFERENCE_TYPE)] = column(
-        "Previous Conference Type", default=None,
+        "Previous Conference Type",
+        default=None,
         description="Initial or Review (default Review): a first review is due 3 months "
         "after the initial conference, later ones 6 months after the previous review.",
     )
@@ -329,13 +354,17 @@ class CPConference(Row):
     def problems(self) -> Iterator[tuple[str, str, str]]:
         if self.due_date is None:
             if self.conference_type == "Initial" and self.strategy_discussion_date is None:
-                yield ("strategy_discussion_date",
-                       "is blank, so the initial conference's due date cannot be computed",
-                       "the strategy discussion date, or a Due Date")
+                yield (
+                    "strategy_discussion_date",
+                    "is blank, so the initial conference's due date cannot be computed",
+                    "the strategy discussion date, or a Due Date",
+                )
             if self.conference_type == "Review" and self.previous_conference_date is None:
-                yield ("previous_conference_date",
-                       "is blank, so the review conference's due date cannot be computed",
-                       "the previous conference date, or a Due Date")
+                yield (
+                    "previous_conference_date",
+                    "is blank, so the review conference's due date cannot be computed",
+                    "the previous conference date, or a Due Date",
+                )
 
 
 class Adoption(Row):
@@ -348,8 +377,11 @@ class Adoption(Row):
 
     def problems(self) -> Iterator[tuple[str, str, str]]:
         if self.date_placed < self.dob:
-            yield ("date_placed", "is before the child's date of birth",
-                   "a date on or after the date of birth")
+            yield (
+                "date_placed",
+                "is before the child's date of birth",
+                "a date on or after the date of birth",
+            )
 
 
 class Dispute(Row):
@@ -362,7 +394,9 @@ class Dispute(Row):
     child_id: ID = column("Child ID", "CHILD")
     date_raised: date = column("Date Raised")
     highest_stage: int = column(
-        "Highest Stage", ge=1, le=4,
+        "Highest Stage",
+        ge=1,
+        le=4,
         description="1 Team Manager, 2 Service Manager, 3 Service Director, 4 CAFCASS.",
     )
     date_resolved: date | None = column("Date Resolved", default=None)
@@ -371,8 +405,11 @@ class Dispute(Row):
 
     def problems(self) -> Iterator[tuple[str, str, str]]:
         if self.date_resolved and self.date_resolved < self.date_raised:
-            yield ("date_resolved", "is before the date the alert was raised",
-                   "a date on or after Date Raised")
+            yield (
+                "date_resolved",
+                "is before the date the alert was raised",
+                "a date on or after Date Raised",
+            )
 
 
 class StaffMember(Row):
@@ -411,8 +448,9 @@ class HistoryEntry(Row):
     row: str = column("Row", description="The row label the report prints, e.g. Care Order.")
     year: int = column("Year", ge=1990, le=2100, description="The year the period ends.")
     value: str = column(
-        "Value", description="A number; - where none was published; 89 (1) for an age band "
-        "with 1 short-breaks child."
+        "Value",
+        description="A number; - where none was published; 89 (1) for an age band "
+        "with 1 short-breaks child.",
     )
 
     def problems(self) -> Iterator[tuple[str, str, str]]:
@@ -480,13 +518,21 @@ class ReviewMeeting(Row):
 
     def problems(self) -> Iterator[tuple[str, str, str]]:
         if self.review_date < self.became_looked_after:
-            yield ("review_date", "is before the child became looked after",
-                   "a date on or after Date Became Looked After")
-        if (self.due_date is None and (self.review_number or 1) > 1
-                and self.previous_review_date is None):
-            yield ("previous_review_date",
-                   "is blank, so the due date of a second or later review cannot be computed",
-                   "the previous review's date, or a Due Date")
+            yield (
+                "review_date",
+                "is before the child became looked after",
+                "a date on or after Date Became Looked After",
+            )
+        if (
+            self.due_date is None
+            and (self.review_number or 1) > 1
+            and self.previous_review_date is None
+        ):
+            yield (
+                "previous_review_date",
+                "is blank, so the due date of a second or later review cannot be computed",
+                "the previous review's date, or a Due Date",
+            )
 
 
 class ReviewAttendee(Row):
@@ -527,7 +573,9 @@ class Alert(Row):
     team_manager: str | None = column("Team Manager", default=None)
     date_raised: date = column("Date Raised")
     stage: int = column(
-        "Stage", ge=1, le=4,
+        "Stage",
+        ge=1,
+        le=4,
         description="1 Team Manager, 2 Service Manager, 3 Service Director, 4 CAFCASS.",
     )
     category: str = column("Category")
@@ -542,8 +590,11 @@ class Alert(Row):
 
     def problems(self) -> Iterator[tuple[str, str, str]]:
         if self.date_resolved and self.date_resolved < self.date_raised:
-            yield ("date_resolved", "is before the date the alert was raised",
-                   "a date on or after Date Raised")
+            yield (
+                "date_resolved",
+                "is before the date the alert was raised",
+                "a date on or after Date Raised",
+            )
 
 
 class AlertStep(Row):
@@ -570,7 +621,8 @@ class Conference(Row):
     strategy_discussion_date: date | None = column("Strategy Discussion Date", default=None)
     previous_conference_date: date | None = column("Previous Conference Date", default=None)
     previous_conference_type: Annotated[str | None, coded(codes.CONFERENCE_TYPE)] = column(
-        "Previous Conference Type", default=None,
+        "Previous Conference Type",
+        default=None,
         description="Initial or Review (default Review).",
     )
     due_date: date | None = column("Due Date", default=None)

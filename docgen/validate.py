@@ -71,12 +71,15 @@ def validate_workbook(workbook: Workbook, spec: WorkbookSpec) -> tuple[Tables, R
         sheets[model] = rows
         if sheet is None:
             if sheet_spec.required:
-                report.add(_problem(
-                    "missing-sheet", f"the workbook has no sheet named {model.sheet!r}",
-                    expected=f"a sheet {model.sheet!r} (sheets found: "
-                    f"{', '.join(workbook.sheet_names) or 'none'})",
-                    file=workbook.path.name,
-                ))
+                report.add(
+                    _problem(
+                        "missing-sheet",
+                        f"the workbook has no sheet named {model.sheet!r}",
+                        expected=f"a sheet {model.sheet!r} (sheets found: "
+                        f"{', '.join(workbook.sheet_names) or 'none'})",
+                        file=workbook.path.name,
+                    )
+                )
             continue
         rows.sheet_name = sheet.name
         rows.present = True
@@ -107,29 +110,46 @@ def _match_headers(
         if spec is None:
             close = difflib.get_close_matches(normalise(header), list(wanted), n=1, cutoff=0.75)
             hint = f"; did you mean {wanted[close[0]].header!r}?" if close else ""
-            report.add(_problem(
-                "unknown-column", f"column {header!r} is not part of the contract and is "
-                f"ignored{hint}", sheet=sheet.name, cell=cell, value=header,
-                severity="warning", file=file,
-            ))
+            report.add(
+                _problem(
+                    "unknown-column",
+                    f"column {header!r} is not part of the contract and is ignored{hint}",
+                    sheet=sheet.name,
+                    cell=cell,
+                    value=header,
+                    severity="warning",
+                    file=file,
+                )
+            )
             continue
         if spec.name in found:
             first = f"{column_letter(found[spec.name])}{sheet.header_row}"
-            report.add(_problem(
-                "duplicate-column", f"column {spec.header!r} appears twice (also at {first})",
-                sheet=sheet.name, cell=cell, value=header,
-                expected="each column once", file=file,
-            ))
+            report.add(
+                _problem(
+                    "duplicate-column",
+                    f"column {spec.header!r} appears twice (also at {first})",
+                    sheet=sheet.name,
+                    cell=cell,
+                    value=header,
+                    expected="each column once",
+                    file=file,
+                )
+            )
             continue
         found[spec.name] = index
     for spec in specs:
         if spec.required and spec.name not in found:
             aka = f" (or {', '.join(spec.aliases)})" if spec.aliases else ""
-            report.add(_problem(
-                "missing-column", f"required column {spec.header!r}{aka} is missing",
-                sheet=sheet.name, row=sheet.header_row or 1,
-                expected=f"a header {spec.header!r} in the header row", file=file,
-            ))
+            report.add(
+                _problem(
+                    "missing-column",
+                    f"required column {spec.header!r}{aka} is missing",
+                    sheet=sheet.name,
+                    row=sheet.header_row or 1,
+                    expected=f"a header {spec.header!r} in the header row",
+                    file=file,
+                )
+            )
     return found
 
 
@@ -152,28 +172,49 @@ def _validate_sheet(
             cell = f"{column_letter(index)}{number}"
             if raw is None:
                 if cell in sheet.uncached:
-                    report.add(_problem(
-                        "formula-without-value", "holds a formula Excel has not calculated",
-                        sheet=sheet.name, cell=cell, column=spec.header,
-                        expected="a value: open the workbook in Excel and save it", file=file,
-                    ))
+                    report.add(
+                        _problem(
+                            "formula-without-value",
+                            "holds a formula Excel has not calculated",
+                            sheet=sheet.name,
+                            cell=cell,
+                            column=spec.header,
+                            expected="a value: open the workbook in Excel and save it",
+                            file=file,
+                        )
+                    )
                     ok = False
                 elif spec.required:
-                    report.add(_problem(
-                        "blank-cell", f"{spec.header} is blank", sheet=sheet.name, cell=cell,
-                        column=spec.header, expected=_expected(spec), file=file,
-                    ))
+                    report.add(
+                        _problem(
+                            "blank-cell",
+                            f"{spec.header} is blank",
+                            sheet=sheet.name,
+                            cell=cell,
+                            column=spec.header,
+                            expected=_expected(spec),
+                            file=file,
+                        )
+                    )
                     ok = False
                 continue
             try:
                 data[name] = spec.convert(raw)
             except CellError as exc:
-                report.add(_problem(
-                    exc.code, f"{spec.header} {raw!r} {exc}" if isinstance(raw, str)
-                    else f"{spec.header} {_show(raw)} {exc}",
-                    sheet=sheet.name, cell=cell, column=spec.header, value=raw,
-                    expected=exc.expected, file=file,
-                ))
+                report.add(
+                    _problem(
+                        exc.code,
+                        f"{spec.header} {raw!r} {exc}"
+                        if isinstance(raw, str)
+                        else f"{spec.header} {_show(raw)} {exc}",
+                        sheet=sheet.name,
+                        cell=cell,
+                        column=spec.header,
+                        value=raw,
+                        expected=exc.expected,
+                        file=file,
+                    )
+                )
                 ok = False
         if not ok:
             continue
@@ -183,23 +224,36 @@ def _validate_sheet(
             for error in exc.errors(include_url=False):
                 name = str(error["loc"][0]) if error["loc"] else ""
                 spec = by_name.get(name)
-                report.add(_problem(
-                    "invalid-value",
-                    f"{spec.header if spec else name} {_show(data.get(name))} is not allowed: "
-                    f"{error['msg'].lower()}",
-                    sheet=sheet.name, row=number, file=file,
-                    cell=out.cell(name, number) if spec else None,
-                    column=spec.header if spec else None, value=data.get(name),
-                ))
+                report.add(
+                    _problem(
+                        "invalid-value",
+                        f"{spec.header if spec else name} {_show(data.get(name))} is not allowed: "
+                        f"{error['msg'].lower()}",
+                        sheet=sheet.name,
+                        row=number,
+                        file=file,
+                        cell=out.cell(name, number) if spec else None,
+                        column=spec.header if spec else None,
+                        value=data.get(name),
+                    )
+                )
             continue
         rule_broken = False
         for name, message, expected in row.problems():
             spec = by_name[name]
-            report.add(_problem(
-                "inconsistent-row", f"{spec.header} {_show(getattr(row, name))} {message}",
-                sheet=sheet.name, cell=out.cell(name, number), row=number,
-                column=spec.header, value=getattr(row, name), expected=expected, file=file,
-            ))
+            report.add(
+                _problem(
+                    "inconsistent-row",
+                    f"{spec.header} {_show(getattr(row, name))} {message}",
+                    sheet=sheet.name,
+                    cell=out.cell(name, number),
+                    row=number,
+                    column=spec.header,
+                    value=getattr(row, name),
+                    expected=expected,
+                    file=file,
+                )
+            )
             rule_broken = True
         if rule_broken:
             continue
@@ -207,14 +261,20 @@ def _validate_sheet(
             key = getattr(row, model.key)
             folded = key.casefold()
             if folded in seen_keys:
-                report.add(_problem(
-                    "duplicate-id",
-                    f"{by_name[model.key].header} {key!r} is used again "
-                    f"(first in row {seen_keys[folded]})",
-                    sheet=sheet.name, cell=out.cell(model.key, number), row=number,
-                    column=by_name[model.key].header, value=key,
-                    expected="each ID once on this sheet", file=file,
-                ))
+                report.add(
+                    _problem(
+                        "duplicate-id",
+                        f"{by_name[model.key].header} {key!r} is used again "
+                        f"(first in row {seen_keys[folded]})",
+                        sheet=sheet.name,
+                        cell=out.cell(model.key, number),
+                        row=number,
+                        column=by_name[model.key].header,
+                        value=key,
+                        expected="each ID once on this sheet",
+                        file=file,
+                    )
+                )
                 continue
             seen_keys[folded] = number
         out.rows.append(row)
@@ -240,12 +300,19 @@ def _check_parents(tables: Tables, report: Report, file: str) -> None:
                 kept_rows.append(row)
                 kept_numbers.append(number)
                 continue
-            report.add(_problem(
-                "unknown-parent", f"{header} {value!r} matches no row of sheet {parent_sheet!r}",
-                sheet=rows.sheet_name, cell=rows.cell(field_name, number), row=number,
-                column=header, value=value, expected=f"an ID listed on {parent_sheet!r}",
-                file=file,
-            ))
+            report.add(
+                _problem(
+                    "unknown-parent",
+                    f"{header} {value!r} matches no row of sheet {parent_sheet!r}",
+                    sheet=rows.sheet_name,
+                    cell=rows.cell(field_name, number),
+                    row=number,
+                    column=header,
+                    value=value,
+                    expected=f"an ID listed on {parent_sheet!r}",
+                    file=file,
+                )
+            )
         rows.rows, rows.row_numbers = kept_rows, kept_numbers
 
 

@@ -199,9 +199,7 @@ def _check_zip(zf: zipfile.ZipFile, label: str, max_bytes: int) -> dict[str, str
         raise WorkbookError(
             f"{label} is damaged: its workbook part is unreadable ({exc})."
         ) from exc
-    targets = {
-        r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL_NS}Relationship")
-    }
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL_NS}Relationship")}
     parts: dict[str, str] = {}
     for sheet in book.iter(f"{_MAIN_NS}sheet"):
         target = targets.get(sheet.get(f"{_REL_NS}id"), "")

@@ -1,0 +1,90 @@
+"""Charts of the annual report, drawn from the computed figures as PNG bytes.
+
+matplotlib's Agg backend with its bundled DejaVu font and no PNG metadata, so the
+same figures give the same bytes on every machine.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+
+from docgen.annual import YearTable
+
+_STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.hashsalt": "docgen",
+}
+_COLOURS = ["#1f4e79", "#5b9bd5", "#a5a5a5", "#ed7d31", "#70ad47", "#ffc000", "#7030a0"]
+
+
+def _png(fig: plt.Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=200, metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def totals_by_year(table: YearTable, title: str, labels: list[str]) -> bytes:
+    """A bar per year of a table's totals (years with no published total are left out)."""
+    years, values = [], []
+    for label, year in zip(labels, table.years, strict=True):
+        total = table.totals.get(year)
+        if total is not None and total.number is not None:
+            years.append(label)
+            values.append(total.number)
+    with plt.rc_context(_STYLE):
+        fig, ax = plt.subplots(figsize=(6.0, 2.8))
+        bars = ax.bar(years, values, color=_COLOURS[0], width=0.6)
+        ax.bar_label(bars, labels=[f"{v:g}" for v in values], padding=2)
+        ax.set_title(title, loc="left", fontsize=10)
+        ax.set_ylabel("Children")
+        ax.margins(y=0.15)
+        fig.tight_layout()
+        return _png(fig)
+
+
+def rows_by_year(table: YearTable, title: str, labels: list[str]) -> bytes:
+    """Grouped horizontal bars: one group per row, one bar per year."""
+    rows = list(table.rows)
+    count = len(table.years)
+    height = 0.8 / count
+    with plt.rc_context(_STYLE):
+        fig, ax = plt.subplots(figsize=(6.0, 0.45 * len(rows) + 1.2))
+        for i, (year, label) in enumerate(zip(table.years, labels, strict=True)):
+            values = [table.value(r, year).number or 0 for r in rows]
+            positions = [r + (count - 1 - i) * height - 0.4 + height / 2 for r in range(len(rows))]
+            ax.barh(
+                positions,
+                values,
+                height=height,
+                label=label,
+                color=_COLOURS[(len(table.years) - 1 - i) % len(_COLOURS)],
+            )
+        ax.set_yticks(range(len(rows)), [_wrap(r) for r in rows])
+        ax.invert_yaxis()
+        ax.set_xlabel("Children")
+        ax.set_title(title, loc="left", fontsize=10)
+        ax.legend(frameon=False, fontsize=8, loc="lower right")
+        fig.tight_layout()
+        return _png(fig)
+
+
+def _wrap(text: str, width: int = 28) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)

@@ -1,0 +1,157 @@
+"""The ``docgen`` command line: parses, calls :mod:`docgen.pipeline`, reports.
+
+Every failure a user can cause ends as ``Error: ...`` and a non-zero exit, never a
+traceback: a :class:`~docgen.errors.UserError` is shown verbatim, a failed
+validation prints its whole report.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from docgen import pipeline
+from docgen.errors import UserError, ValidationFailed
+from docgen.report import Report
+from docgen.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(func: F) -> F:
+    """Turn docgen's exceptions into click's: message shown, exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ValidationFailed as exc:
+            click.echo(exc.report.to_text(), err=True)
+            raise click.ClickException(
+                f"{len(exc.report.errors)} problem(s) in the workbook; nothing was written."
+            ) from None
+        except UserError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _warnings(report: Report) -> None:
+    for problem in report.warnings:
+        click.echo(f"warning: {problem}", err=True)
+
+
+def _settings(**overrides: Any) -> Settings:
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="docgen")
+def main() -> None:
+    """docgen turns IRO service workbooks into finished Word documents."""
+
+
+def templates_option(func: F) -> F:
+    return click.option(
+        "--templates",
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        help="Folder of the council's own templates; each overrides the bundled one of its name.",
+    )(func)
+
+
+class _Bar:
+    """A click progress bar fed by the pipeline's (label, done, total) callbacks."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+
+    def __call__(self, item: str, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=total, label=self.label, file=sys.stderr, item_show_func=lambda s: s
+            )
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos, item)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.update(self.bar.length - self.bar.pos, "done")
+            self.bar.__exit__(None, None, None)
+
+
+@main.command()
+@click.option(
+    "--year",
+    type=int,
+    required=True,
+    help="The year the reporting period ends (2014 = April 2013 to March 2014).",
+)
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder holding annual_<year>.xlsx [default: DOCGEN_DATA, else the samples].",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="The .docx to write, or a folder for it [default: ./annual_report_<year>.docx].",
+)
+@templates_option
+@reports_errors
+def annual(year: int, data: Path | None, output: Path | None, templates: Path | None) -> None:
+    """Write the IRO annual report for one reporting year."""
+    bar = _Bar(f"Annual report {year - 1}-{str(year)[-2:]}")
+    try:
+        result = pipeline.annual_report(
+            year, data=data, output=output, settings=_settings(templates=templates), progress=bar
+        )
+    finally:
+        bar.close()
+    _warnings(result.report)
+    for path in result.outputs:
+        click.echo(f"Wrote {path}")
+
+
+def _meeting_command(kind: str, what: str) -> None:
+    @main.command(name=kind, help=f"Write one {what} per meeting in WORKBOOK.")
+    @click.argument("workbook", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+    @click.option(
+        "--output",
+        "-o",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="Folder for the documents.",
+    )
+    @click.option("--only", metavar="ID", help="Write only the meeting with this ID.")
+    @templates_option
+    @reports_errors
+    def command(workbook: Path, output: Path, only: str | None, templates: Path | None) -> None:
+        bar = _Bar(f"{kind.capitalize()} documents")
+        try:
+            result = pipeline.meeting_papers(
+                kind,
+                workbook,
+                output=output,
+                only=only,
+                settings=_settings(templates=templates),
+                progress=bar,
+            )
+        finally:
+            bar.close()
+        _warnings(result.report)
+        click.echo(f"Wrote {len(result.outputs)} document(s) to {output}:")
+        for path in result.outputs:
+            click.echo(f"  {path.name}")
+
+
+_meeting_command("review", "looked-after review record")
+_meeting_command("alert", "alert of concern")
+_meeting_command("conference", "child protection conference report")

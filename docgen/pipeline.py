@@ -1,0 +1,262 @@
+"""The front door: each job runs workbook -> rows -> models -> figures -> context -> document.
+
+The CLI and the drop-folder service call these functions and nothing below them.
+A job either writes all of its documents or raises, leaving nothing behind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docgen import annual, context
+from docgen.errors import UserError, ValidationFailed
+from docgen.models import (
+    ALERT,
+    ANNUAL,
+    CONFERENCE,
+    KINDS,
+    REVIEW,
+    Alert,
+    AlertStep,
+    Conference,
+    ConferenceAttendee,
+    ConferenceChild,
+    ReviewAttendee,
+    ReviewDecision,
+    ReviewMeeting,
+    Row,
+    WorkbookSpec,
+)
+from docgen.render import Renderer, write_atomic
+from docgen.report import Report
+from docgen.settings import Settings
+from docgen.validate import Tables, validate_workbook
+from docgen.workbook import read_workbook
+
+#: Called as work advances: (what is being done, how many done, how many in all).
+Progress = Callable[[str, int, int], None]
+ANNUAL_STAGES = ("read", "validate", "compute", "render", "save")
+
+
+@dataclass
+class Result:
+    """What a job wrote, and the warnings it met on the way."""
+
+    outputs: list[Path] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+
+
+def bundled_samples() -> Path:
+    """The sample workbooks shipped with docgen (in a wheel, or the repo's samples/)."""
+    packaged = Path(__file__).parent / "_bundled" / "samples"
+    return packaged if packaged.is_dir() else Path(__file__).parents[1] / "samples"
+
+
+def load(path: Path, spec: WorkbookSpec, settings: Settings) -> tuple[Tables, Report]:
+    """Read and validate a workbook; raises only when it cannot be read at all."""
+    workbook = read_workbook(path, max_bytes=settings.max_workbook_mb * 1024 * 1024)
+    return validate_workbook(workbook, spec)
+
+
+def check_workbook(path: Path, kind: str | None = None, settings: Settings | None = None) -> Report:
+    """Every problem of a workbook, without rendering anything."""
+    settings = settings or Settings()
+    spec = KINDS[kind] if kind else guess_kind(path)
+    _tables, report = load(path, spec, settings)
+    return report
+
+
+def guess_kind(path: Path) -> WorkbookSpec:
+    """The kind of workbook whose required sheets ``path`` holds; ambiguity is an error."""
+    workbook = read_workbook(path)
+    matches = [
+        spec
+        for spec in KINDS.values()
+        if all(workbook.sheet(s.model.sheet) for s in spec.sheets if s.required)
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    kinds = ", ".join(KINDS)
+    if not matches:
+        raise UserError(
+            f"{path.name} does not look like any docgen workbook (sheets: "
+            f"{', '.join(workbook.sheet_names)}); give its kind ({kinds})."
+        )
+    raise UserError(
+        f"{path.name} could be more than one kind of workbook; give its kind ({kinds})."
+    )
+
+
+def annual_path(year: int, data: Path | None, settings: Settings) -> Path:
+    folder = data or settings.data or bundled_samples()
+    path = Path(folder) / f"annual_{year}.xlsx"
+    if not path.is_file():
+        raise UserError(
+            f"no annual workbook for {year}: expected {path} "
+            "(set --data or DOCGEN_DATA to the folder that holds it)."
+        )
+    return path
+
+
+def annual_report(
+    year: int,
+    *,
+    data: Path | None = None,
+    output: Path | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> Result:
+    """Write the IRO annual report for the year ending 31 March ``year``."""
+    settings = settings or Settings()
+
+    def step(stage: str) -> None:
+        if progress:
+            progress(stage, ANNUAL_STAGES.index(stage), len(ANNUAL_STAGES))
+
+    if not 1990 <= year <= 2100:
+        raise UserError(f"--year {year} is not a reporting year (the year the period ends).")
+    step("read")
+    path = annual_path(year, data, settings)
+    workbook = read_workbook(path, max_bytes=settings.max_workbook_mb * 1024 * 1024)
+    step("validate")
+    tables, report = validate_workbook(workbook, ANNUAL)
+    if not report.ok:
+        raise ValidationFailed(report)
+    step("compute")
+    try:
+        figures = annual.compute(
+            tables, year, policy=settings.review_policy, chne_group=settings.chne_group
+        )
+    except annual.FiguresError as exc:
+        report.extend(exc.problems)
+        raise ValidationFailed(report) from None
+    report.extend(figures.warnings)
+    step("render")
+    document = Renderer(settings.templates).render(
+        "annual_report.docx", context.annual_context(figures)
+    )
+    step("save")
+    target = _target(output, f"annual_report_{year}.docx")
+    write_atomic(target, document)
+    return Result(outputs=[target], report=report)
+
+
+def _target(output: Path | None, default_name: str) -> Path:
+    if output is None:
+        return Path.cwd() / default_name
+    if output.is_dir() or output.suffix.lower() != ".docx":
+        return output / default_name
+    return output
+
+
+MEETING_KINDS = ("review", "alert", "conference")
+
+
+@dataclass(frozen=True)
+class _Paper:
+    """How one kind of meeting paper is made from its workbook."""
+
+    spec: WorkbookSpec
+    template: str
+    parent: type[Row]
+    children: tuple[type[Row], ...]
+
+
+_PAPERS = {
+    "review": _Paper(REVIEW, "review_record.docx", ReviewMeeting, (ReviewAttendee, ReviewDecision)),
+    "alert": _Paper(ALERT, "alert.docx", Alert, (AlertStep,)),
+    "conference": _Paper(
+        CONFERENCE, "conference_report.docx", Conference, (ConferenceChild, ConferenceAttendee)
+    ),
+}
+
+
+def document_name(kind: str, row: Row) -> str:
+    """``review_C01234_2014-03-12.docx``: IDs and dates only, never a child's name."""
+    if isinstance(row, ReviewMeeting):
+        parts = ("review", row.child_id, row.review_date.isoformat())
+    elif isinstance(row, Alert):
+        parts = ("alert", row.alert_id, row.date_raised.isoformat())
+    elif isinstance(row, Conference):
+        parts = ("conference", row.conference_id, row.conference_date.isoformat())
+    else:
+        raise ValueError(kind)
+    return "_".join(_safe(p) for p in parts) + ".docx"
+
+
+def _safe(part: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.-]+", "-", part).strip("-") or "x"
+
+
+def meeting_papers(
+    kind: str,
+    workbook: Path,
+    *,
+    output: Path,
+    only: str | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> Result:
+    """One document per meeting of ``workbook``; all are written, or none.
+
+    Every document is rendered before any is saved, so a failure part-way leaves
+    no partial batch behind.
+    """
+    settings = settings or Settings()
+    paper = _PAPERS[kind]
+    tables, report = load(workbook, paper.spec, settings)
+    if not report.ok:
+        raise ValidationFailed(report)
+    meetings = list(tables[paper.parent])
+    key = paper.parent.key
+    assert key is not None
+    if only is not None:
+        meetings = [m for m in meetings if getattr(m, key).casefold() == only.casefold()]
+        if not meetings:
+            ids = ", ".join(getattr(m, key) for m in tables[paper.parent]) or "none"
+            raise UserError(f"no {kind} with ID {only!r} in {workbook.name} (IDs: {ids}).")
+    related = {
+        model: _group(tables[model], model.parent[0] if model.parent else key)
+        for model in paper.children
+    }
+    renderer = Renderer(settings.templates)
+    documents: list[tuple[Path, bytes]] = []
+    used: set[str] = set()
+    for done, meeting in enumerate(meetings):
+        if progress:
+            progress(getattr(meeting, key), done, len(meetings))
+        ident = getattr(meeting, key).casefold()
+        rows = [related[m].get(ident, []) for m in paper.children]
+        ctx = _paper_context(kind, meeting, rows, settings)
+        name = document_name(kind, meeting)
+        if name in used:
+            name = name.removesuffix(".docx") + f"_{_safe(getattr(meeting, key))}.docx"
+        used.add(name)
+        documents.append((output / name, renderer.render(paper.template, ctx)))
+    if progress:
+        progress("saving", len(meetings), len(meetings))
+    for path, data in documents:
+        write_atomic(path, data)
+    return Result(outputs=[p for p, _ in documents], report=report)
+
+
+def _group(rows: Iterable[Row], field_name: str) -> dict[str, list[Row]]:
+    grouped: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[getattr(row, field_name).casefold()].append(row)
+    return grouped
+
+
+def _paper_context(
+    kind: str, meeting: Row, rows: list[list[Any]], settings: Settings
+) -> dict[str, Any]:
+    if kind == "review":
+        return context.review_context(meeting, rows[0], rows[1], settings.review_policy)  # type: ignore[arg-type]
+    if kind == "alert":
+        return context.alert_context(meeting, rows[0], settings.alert_response_days)  # type: ignore[arg-type]
+    return context.conference_context(meeting, rows[0], rows[1])  # type: ignore[arg-type]

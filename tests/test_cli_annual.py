@@ -1,0 +1,236 @@
+"""`docgen annual`: the published 2013-14 report reproduced from case-level rows."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from docgen.cli import main
+from tests.conftest import SAMPLES, all_text, docx_tables, edit_workbook, find_table, row_of
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("annual") / "report.docx"
+    result = run("annual", "--year", "2014", "--data", str(SAMPLES), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_age_table_matches_the_seed(report: Path) -> None:
+    table = find_table(report, "Age")
+    assert table[0] == ["Age", "31 March 2013", "31 March 2014"]
+    expected = {
+        "0-1": ("26", "20"), "1-4": ("54", "59"), "5-9": ("46", "45"),
+        "10-15": ("89 (1)", "107 (1)"), "16-18": ("50 (1)", "59 (1)"),
+        "Total": ("265 (267)", "290 (2)"),
+    }
+    for label, (before, now) in expected.items():
+        assert row_of(table, label) == {"31 March 2013": before, "31 March 2014": now}
+
+
+def test_legal_status_table_matches_the_seed(report: Path) -> None:
+    table = find_table(report, "Legal status")
+    assert table[0] == ["Legal status", "2011", "2012", "2013", "2014"]
+    expected = {
+        "Interim Care Order": ["21", "49", "42", "47"],
+        "Care Order": ["52", "61", "63", "78"],
+        "Police Powers of Protection": ["-", "-", "0", "1"],
+        "Placement Order": ["16", "27", "31", "42"],
+        "Youth Justice Remand to the Local Authority": ["1", "1", "0", "1"],
+        "Emergency Protection Order": ["-", "1", "0", "0"],
+        "S20 Accommodated by agreement of parents": ["113", "112", "131", "121"],
+        "Total": ["203", "251", "267", "290"],
+    }
+    for label, cells in expected.items():
+        assert list(row_of(table, label).values()) == cells, label
+
+
+def test_ethnicity_table_matches_the_seed(report: Path) -> None:
+    table = find_table(report, "Ethnicity")
+    expected = {
+        "White": ["170", "205", "224", "227"], "Mixed": ["18", "25", "19", "26"],
+        "Asian": ["3", "5", "3", "1"], "Black": ["4", "4", "4", "3"],
+        "Other": ["3", "4", "2", "22"], "N/A": ["5", "11", "15", "11"],
+        "Total": ["203", "254", "267", "290"],
+    }
+    for label, cells in expected.items():
+        assert list(row_of(table, label).values()) == cells, label
+
+
+def test_adoption_table_matches_the_seed(report: Path) -> None:
+    table = find_table(report, "Age", containing="Under 1")
+    assert table[0] == ["Age", "2011/12", "2012/13", "2013/14"]
+    expected = {
+        "Under 1": ["5", "3", "1"], "1-2": ["12", "16", "15"], "3-5": ["7", "6", "5"],
+        "5-10": ["2", "0", "1"], "Total": ["26", "25", "22"],
+    }
+    for label, cells in expected.items():
+        assert list(row_of(table, label).values()) == cells, label
+
+
+def test_category_of_abuse_table_matches_the_seed(report: Path) -> None:
+    table = find_table(report, "Category of abuse")
+    expected = {
+        "Neglect": ["108", "112", "99"], "Physical Abuse": ["38", "34", "56"],
+        "Sexual Abuse": ["8", "17", "10"], "Emotional Abuse": ["76", "69", "102"],
+        "Multiple": ["0", "2", "2"], "Total number of children": ["230", "234", "269"],
+    }
+    for label, cells in expected.items():
+        assert list(row_of(table, label).values()) == cells, label
+
+
+def test_performance_tables_match_the_seed(report: Path) -> None:
+    reviews = next(t for t in docx_tables(report) if any(r[0] == "Out of time" for r in t))
+    assert row_of(reviews, "Out of time") == {"2011/12": "0", "2012/13": "1", "2013/14": "1"}
+    assert row_of(reviews, "% on time") == {
+        "2011/12": "100%", "2012/13": "99.5%", "2013/14": "99.5%"
+    }
+    conferences = find_table(report, "Conferences")
+    assert row_of(conferences, "Initial conferences") == {"2013/14": "285"}
+    assert row_of(conferences, "Review conferences") == {"2013/14": "175"}
+    assert row_of(conferences, "Held out of time") == {"2013/14": "1"}
+    text = all_text(report)
+    assert "held 6 days after its due date" in text
+    assert "with Service Manager approval" in text
+
+
+def test_snapshot_staffing_and_other_figures(report: Path) -> None:
+    tables = docx_tables(report)
+    snapshot = next(t for t in tables if any(r[0] == "Families" for r in t))
+    assert row_of(snapshot, "Children") == {"31 March 2014": "231"}
+    assert row_of(snapshot, "Families") == {"31 March 2014": "121"}
+    staffing = next(t for t in tables if any(r[0] == "Children per FTE IRO" for r in t))
+    assert row_of(staffing, "Independent Reviewing Officers (FTE)") == {"2013/14": "6"}
+    assert row_of(staffing, "Children per FTE IRO") == {"2013/14": "48.3"}
+    other = next(t for t in tables if any(r[0] == "LADO Allegations" for r in t))
+    assert row_of(other, "Foster Carer Annual Reviews") == {"2013/14": "60"}
+    assert row_of(other, "LADO Allegations") == {"2013/14": "108"}
+    assert row_of(other, "ADM Adoption Decisions") == {"2013/14": "30"}
+    disputes = next(t for t in tables if any(r[0] == "Escalated to CAFCASS" for r in t))
+    assert row_of(disputes, "Alerts of concern raised") == {"2013/14": "14"}
+    assert row_of(disputes, "Escalated to CAFCASS") == {"2013/14": "0"}
+
+
+def test_commentary_title_and_no_leftover_tags(report: Path) -> None:
+    text = all_text(report)
+    headline = (
+        "290 children were looked after on 31 March 2014, 23 more (8.6%) than a year earlier."
+    )
+    assert headline in text
+    assert "Westbourne Borough Council" in text
+    assert "1 April 2013 to 31 March 2014" in text
+    assert "{{" not in text and "{%" not in text
+
+
+def test_output_is_owner_only(report: Path) -> None:
+    assert stat.S_IMODE(report.stat().st_mode) == 0o600
+
+
+def test_same_workbook_gives_identical_bytes(tmp_path: Path, report: Path) -> None:
+    again = tmp_path / "again.docx"
+    assert run("annual", "--year", "2014", "--data", str(SAMPLES), "-o", str(again)).exit_code == 0
+    assert again.read_bytes() == report.read_bytes()
+
+
+def test_data_folder_comes_from_the_environment(tmp_path: Path, annual_sample: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run("annual", "--year", "2014", "-o", str(out),
+                 env={"DOCGEN_DATA": str(annual_sample.parent)})
+    assert result.exit_code == 0, result.output
+    assert (out / "annual_report_2014.docx").is_file()
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def _fails(tmp_path: Path, folder: Path, *expected: str) -> str:
+    out = tmp_path / "out.docx"
+    result = run("annual", "--year", "2014", "--data", str(folder), "-o", str(out))
+    assert result.exit_code != 0
+    for text in expected:
+        assert text in result.output
+    assert not out.exists()
+    assert not list(tmp_path.glob("*.tmp"))
+    return result.output
+
+
+def test_missing_sheet(tmp_path: Path, annual_sample: Path) -> None:
+    edit_workbook(annual_sample, annual_sample, lambda wb: wb.remove(wb["Staff"]))
+    _fails(tmp_path, annual_sample.parent, "no sheet named 'Staff'")
+
+
+def test_missing_column(tmp_path: Path, annual_sample: Path) -> None:
+    def drop(wb):
+        ws = wb["Children"]
+        col = next(c.column for c in ws[1] if c.value == "Ethnicity")
+        ws.delete_cols(col)
+
+    edit_workbook(annual_sample, annual_sample, drop)
+    _fails(tmp_path, annual_sample.parent, "Children row 1", "required column 'Ethnicity'")
+
+
+def _set(sheet: str, header: str, row: int, value):
+    def edit(wb):
+        ws = wb[sheet]
+        col = next(c.column_letter for c in ws[1] if c.value == header)
+        ws[f"{col}{row}"] = value
+
+    return edit
+
+
+def test_impossible_date(tmp_path: Path, annual_sample: Path) -> None:
+    edit_workbook(annual_sample, annual_sample, _set("Children", "Date of Birth", 14, "31/02/2014"))
+    out = _fails(tmp_path, annual_sample.parent, "Children!B14", "'31/02/2014'",
+                 "not a real calendar date")
+    assert "31/03/2014" in out  # what was expected
+
+
+def test_unknown_legal_status(tmp_path: Path, annual_sample: Path) -> None:
+    edit_workbook(annual_sample, annual_sample, _set("Children", "Legal Status", 9, "X9"))
+    _fails(tmp_path, annual_sample.parent, "Children!", "'X9'", "is not a legal status", "C2")
+
+
+def test_duplicate_child_id(tmp_path: Path, annual_sample: Path) -> None:
+    def dup(wb):
+        ws = wb["Children"]
+        ws["A5"] = ws["A4"].value
+
+    edit_workbook(annual_sample, annual_sample, dup)
+    _fails(tmp_path, annual_sample.parent, "Children!A5", "used again (first in row 4)")
+
+
+def test_all_errors_reported_at_once(tmp_path: Path, annual_sample: Path) -> None:
+    def many(wb):
+        _set("Children", "Date of Birth", 14, "31/02/2014")(wb)
+        _set("Children", "Legal Status", 9, "X9")(wb)
+        _set("Reviews", "Review Date", 3, "1st of December")(wb)
+
+    edit_workbook(annual_sample, annual_sample, many)
+    out = _fails(tmp_path, annual_sample.parent, "3 errors", "Children!B14", "Reviews!B3")
+    assert "X9" in out
+
+
+def test_not_an_xlsx(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "annual_2014.xlsx").write_text("Child ID,DOB\nC1,01/01/2010\n")
+    _fails(tmp_path, folder, "not a valid .xlsx workbook")
+
+
+def test_missing_workbook(tmp_path: Path) -> None:
+    _fails(tmp_path, tmp_path, "no annual workbook for 2014")
+
+
+def test_input_is_never_modified(tmp_path: Path, annual_sample: Path) -> None:
+    before = annual_sample.read_bytes()
+    run("annual", "--year", "2014", "--data", str(annual_sample.parent), "-o", str(tmp_path))
+    assert annual_sample.read_bytes() == before
