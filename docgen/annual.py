@@ -570,7 +570,7 @@ def _rate_table(
 ) -> YearTable:
     """Held / out of time / % on time / % out of time; earlier % derived where published."""
     current = {rows[0]: held, rows[1]: late}
-    table = _year_table(key, title, "", rows, current, year, history, "period", None)
+    table = _year_table(key, title, "Reviews", rows, current, year, history, "period", None)
     on_time = 100 * (held - late) / held if held else None
     table.values[(rows[2], year)] = Value(_round_percent(on_time), percent=True)
     table.values[(rows[3], year)] = Value(

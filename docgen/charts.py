@@ -28,7 +28,7 @@ _COLOURS = ["#1f4e79", "#5b9bd5", "#a5a5a5", "#ed7d31", "#70ad47", "#ffc000", "#
 
 def _png(fig: plt.Figure) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=200, metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=200, metadata={"Software": None}, bbox_inches="tight")
     plt.close(fig)
     return buffer.getvalue()
 
@@ -73,7 +73,16 @@ def rows_by_year(table: YearTable, title: str, labels: list[str]) -> bytes:
         ax.invert_yaxis()
         ax.set_xlabel("Children")
         ax.set_title(title, loc="left", fontsize=10)
-        ax.legend(frameon=False, fontsize=8, loc="lower right")
+        handles, names = ax.get_legend_handles_labels()
+        ax.legend(
+            handles[::-1],
+            names[::-1],
+            frameon=False,
+            fontsize=8,
+            ncols=count,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.12 - 0.6 / len(rows)),
+        )
         fig.tight_layout()
         return _png(fig)
 

@@ -174,7 +174,7 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
         f"in brackets ({figures.looked_after_short_breaks} on {end})."
     )
 
-    legal_lines = _largest_changes(legal, "on 31 March")
+    legal_lines = _largest_changes(legal)
     ethnicity = t["ethnicity"]
     white = ethnicity.current("White")
     eth_lines = []
@@ -336,7 +336,7 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
             "cp_category": table_context(cp, cp_lines),
             "cp_snapshot": simple_table(
                 f"Children subject of a child protection plan on {end}",
-                ["", end],
+                ["Child protection plans", end],
                 [
                     ("Children", [number(figures.cp_children)]),
                     ("Families", [number(figures.cp_families)]),
@@ -346,20 +346,20 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
             "reviews": table_context(reviews, review_lines),
             "conferences": table_context(conf, conf_lines),
             "disputes": simple_table(
-                "Dispute resolution: alerts of concern",
-                ["", *one_year],
+                "Alerts of concern by highest stage reached",
+                ["Alerts of concern", *one_year],
                 dispute_rows,
                 [dispute_line],
             ),
             "staffing": simple_table(
-                "Staffing and caseload",
-                ["", *one_year],
+                "IRO service staff (full-time equivalent) and caseload",
+                ["Staff", *one_year],
                 staff_rows,
                 [staff_line],
             ),
             "other_work": simple_table(
-                "Other work of the service",
-                ["", *one_year],
+                "Figures reported by the service",
+                ["Measure", *one_year],
                 other_rows,
             ),
         },
@@ -385,7 +385,7 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
     }
 
 
-def _largest_changes(table: YearTable, when: str) -> list[str]:
+def _largest_changes(table: YearTable) -> list[str]:
     """The two rows that changed most against the year before, as a sentence."""
     if len(table.years) < 2:
         return []
@@ -404,8 +404,8 @@ def _largest_changes(table: YearTable, when: str) -> list[str]:
         for _, row, diff in changes[:2]
     ]
     if not parts:
-        return [f"The numbers were unchanged from {when} {then}."]
-    return [f"The largest changes from {when} {then}: " + "; ".join(parts) + "."]
+        return [f"The numbers were unchanged since {column_label(table, then)}."]
+    return [f"The largest changes since {column_label(table, then)}: " + "; ".join(parts) + "."]
 
 
 # --------------------------------------------------------------------------- meeting paperwork

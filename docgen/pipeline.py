@@ -107,11 +107,15 @@ def annual_report(
     year: int,
     *,
     data: Path | None = None,
+    workbook: Path | None = None,
     output: Path | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
 ) -> Result:
-    """Write the IRO annual report for the year ending 31 March ``year``."""
+    """Write the IRO annual report for the year ending 31 March ``year``.
+
+    The workbook is ``workbook`` when given, else ``annual_<year>.xlsx`` in ``data``.
+    """
     settings = settings or Settings()
 
     def step(stage: str) -> None:
@@ -121,10 +125,10 @@ def annual_report(
     if not 1990 <= year <= 2100:
         raise UserError(f"--year {year} is not a reporting year (the year the period ends).")
     step("read")
-    path = annual_path(year, data, settings)
-    workbook = read_workbook(path, max_bytes=settings.max_workbook_mb * 1024 * 1024)
+    path = workbook or annual_path(year, data, settings)
+    book = read_workbook(path, max_bytes=settings.max_workbook_mb * 1024 * 1024)
     step("validate")
-    tables, report = validate_workbook(workbook, ANNUAL)
+    tables, report = validate_workbook(book, ANNUAL)
     if not report.ok:
         raise ValidationFailed(report)
     step("compute")

@@ -1,0 +1,974 @@
+"""Build docgen's Word templates in ``templates/docx/`` with python-docx.
+
+The four ``.docx`` files written here are docxtpl (Jinja2) templates:
+
+* ``annual_report.docx``     - the IRO service annual report;
+* ``review_record.docx``     - a looked after child review record;
+* ``alert.docx``             - an alert of concern (dispute resolution);
+* ``conference_report.docx`` - a child protection conference report.
+
+This script is the maintainers' source for those files. Users may edit the ``.docx``
+files in Word afterwards; re-running the script overwrites such edits.
+
+Conventions every template follows, so that docxtpl can render it safely:
+
+* every Jinja tag is the whole text of ONE run, so Word's run-splitting cannot break it;
+* paragraph-level logic uses ``{%p ... %}``, table rows ``{%tr ... %}`` and the annual
+  report's variable year columns ``{%tc ... %}``; such control paragraphs use the
+  "Template Control" style (small grey text) and vanish when rendered;
+* values are plain text: the render layer autoescapes, nothing is marked ``|safe``.
+
+The output is byte-identical across runs: fixed core properties and every zip entry
+stamped 1980-01-01.
+
+Usage::
+
+    python scripts/make_templates.py [--out templates/docx]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Cm, Pt, RGBColor, Twips
+from docx.styles.style import ParagraphStyle
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+# --------------------------------------------------------------------------- constants
+
+FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans
+BODY_SIZE = Pt(11)
+NAVY = RGBColor(0x1F, 0x38, 0x64)
+GREY = RGBColor(0x59, 0x59, 0x59)
+LIGHT_GREY = RGBColor(0x80, 0x80, 0x80)
+HEADER_FILL = "D9E2F3"  # shaded header row of data tables
+LABEL_FILL = "F2F2F2"  # label column of details tables
+BORDER_COLOUR = "8C8C8C"
+
+TWIPS_PER_CM = 1440 / 2.54
+CONTENT_WIDTH = 9638  # twips: A4 (21 cm) less two 2 cm margins = 17 cm
+
+# Annual-report data tables: a label column plus MAX_VALUE_COLUMNS value columns in the
+# grid. docxtpl's fix_tables removes unused grid columns from the right and shares their
+# width out equally, so the label column stays (LABEL - VALUE) wider than each value
+# column whatever the number of years (up to MAX_VALUE_COLUMNS; beyond that docxtpl
+# rescales all columns proportionally).
+MAX_VALUE_COLUMNS = 8
+VALUE_COLUMN = 850  # 1.5 cm
+LABEL_COLUMN = CONTENT_WIDTH - MAX_VALUE_COLUMNS * VALUE_COLUMN  # about 5.0 cm
+
+FIXED_TIME = dt.datetime(2024, 1, 1, 0, 0, 0)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+TAG_RE = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})")
+
+# Child-element order inside <w:pPr>, <w:tcPr> and <w:tblPr> (ECMA-376), used to insert
+# elements python-docx has no API for at a schema-valid position.
+PPR_ORDER = (
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+)
+TCPR_ORDER = (
+    "cnfStyle",
+    "tcW",
+    "gridSpan",
+    "hMerge",
+    "vMerge",
+    "tcBorders",
+    "shd",
+    "noWrap",
+    "tcMar",
+    "textDirection",
+    "tcFitText",
+    "vAlign",
+    "hideMark",
+)
+TBLPR_ORDER = (
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+    "tblCaption",
+    "tblDescription",
+)
+
+
+# --------------------------------------------------------------------------- XML helpers
+
+
+def _set_child(parent: BaseOxmlElement, child: BaseOxmlElement, order: Sequence[str]) -> None:
+    """Replace ``parent``'s child of the same tag with ``child``, in schema order."""
+    local = child.tag.split("}")[1]
+    for old in parent.findall(child.tag):
+        parent.remove(old)
+    later = {qn(f"w:{name}") for name in order[order.index(local) + 1 :]}
+    for index, existing in enumerate(parent):
+        if existing.tag in later:
+            parent.insert(index, child)
+            return
+    parent.append(child)
+
+
+def _el(tag: str, **attrs: str) -> BaseOxmlElement:
+    """A new ``w:`` element with ``w:`` attributes."""
+    element = OxmlElement(f"w:{tag}")
+    for name, value in attrs.items():
+        element.set(qn(f"w:{name}"), value)
+    return element
+
+
+def _borders(
+    tag: str, sides: Sequence[str], size: int = 4, colour: str = BORDER_COLOUR
+) -> BaseOxmlElement:
+    """A border container (``tblBorders``, ``tcBorders``, ``pBdr``) with single lines."""
+    container = _el(tag)
+    for side in sides:
+        container.append(_el(side, val="single", sz=str(size), space="0", color=colour))
+    return container
+
+
+def _twips(cm: float) -> int:
+    return round(cm * TWIPS_PER_CM)
+
+
+# --------------------------------------------------------------------------- styles
+
+
+def _paragraph_style(doc: DocxDocument, name: str, base: str = "Normal") -> ParagraphStyle:
+    """Return the paragraph style ``name``, creating it (based on ``base``) if needed."""
+    try:
+        style = doc.styles[name]
+    except KeyError:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles[base]
+        style.quick_style = True
+    assert isinstance(style, ParagraphStyle)
+    return style
+
+
+def _format(
+    style: ParagraphStyle,
+    *,
+    size: float | None = None,
+    bold: bool | None = None,
+    italic: bool | None = None,
+    colour: RGBColor | None = None,
+    before: float | None = None,
+    after: float | None = None,
+    line: float | None = None,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    keep_next: bool | None = None,
+) -> None:
+    """Set the usual font and paragraph properties of ``style``."""
+    font = style.font
+    if size is not None:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+    if italic is not None:
+        font.italic = italic
+    if colour is not None:
+        font.color.rgb = colour
+    fmt = style.paragraph_format
+    if before is not None:
+        fmt.space_before = Pt(before)
+    if after is not None:
+        fmt.space_after = Pt(after)
+    if line is not None:
+        fmt.line_spacing = line
+    if align is not None:
+        fmt.alignment = align
+    if keep_next is not None:
+        fmt.keep_with_next = keep_next
+
+
+def _setup_styles(doc: DocxDocument) -> None:
+    """Fonts, headings, table text and the "Docgen Table" table style."""
+    styles = doc.styles.element
+    # One sans font everywhere: drop theme font and theme colour references.
+    for rfonts in styles.iter(qn("w:rFonts")):
+        for attr in list(rfonts.attrib):
+            del rfonts.attrib[attr]
+        for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+            rfonts.set(qn(f"w:{attr}"), FONT)
+    for element in styles.iter():
+        for attr in ("themeColor", "themeShade", "themeTint"):
+            element.attrib.pop(qn(f"w:{attr}"), None)
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), "en-GB")
+        lang.set(qn("w:eastAsia"), "en-GB")
+    for spacing in styles.findall(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}//{qn('w:spacing')}"):
+        spacing.set(qn("w:after"), "120")
+        spacing.set(qn("w:line"), "264")
+
+    _format(_paragraph_style(doc, "Normal"), size=11)
+    for level, size, before, after in ((1, 16, 18, 6), (2, 13, 12, 4), (3, 11, 10, 3)):
+        heading = _paragraph_style(doc, f"Heading {level}")
+        _format(
+            heading, size=size, bold=True, colour=NAVY, before=before, after=after, keep_next=True
+        )
+        heading.font.italic = False
+    title = _paragraph_style(doc, "Title")
+    _format(title, size=22, bold=True, colour=NAVY, before=0, after=12)
+    for border in title.element.iter(qn("w:bottom")):
+        border.set(qn("w:color"), "1F3864")
+    title.element.get_or_add_rPr().remove_all("w:spacing")
+
+    _format(
+        _paragraph_style(doc, "Cover Council"),
+        size=16,
+        bold=True,
+        colour=NAVY,
+        before=150,
+        after=24,
+    )
+    _format(_paragraph_style(doc, "Cover Subtitle"), size=14, colour=GREY, after=6)
+    _format(_paragraph_style(doc, "Cover Detail"), size=12, colour=GREY, after=4)
+    _format(_paragraph_style(doc, "Commentary"), before=6)
+    _format(_paragraph_style(doc, "Table Text"), size=10, before=2, after=2, line=1.0)
+    _format(_paragraph_style(doc, "Table Heading", "Table Text"), bold=True)
+    number = _paragraph_style(doc, "Table Number", "Table Text")
+    _format(number, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    heading_number = _paragraph_style(doc, "Table Heading Number", "Table Heading")
+    _format(heading_number, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _format(
+        _paragraph_style(doc, "Table Note"), size=9, italic=True, colour=GREY, before=3, after=6
+    )
+    _format(_paragraph_style(doc, "Chart"), align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=12)
+    _format(_paragraph_style(doc, "Template Control"), size=8, colour=LIGHT_GREY, after=0)
+    _format(_paragraph_style(doc, "Signature"), before=6, after=6)
+
+    for name in ("Header", "Footer"):
+        style = _paragraph_style(doc, name)
+        _format(style, size=8.5, colour=GREY)
+        style.paragraph_format.tab_stops.clear_all()
+        style.paragraph_format.tab_stops.add_tab_stop(
+            Twips(CONTENT_WIDTH // 2), WD_TAB_ALIGNMENT.CENTER
+        )
+        style.paragraph_format.tab_stops.add_tab_stop(Twips(CONTENT_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
+    header_ppr = doc.styles["Header"].element.get_or_add_pPr()
+    _set_child(header_ppr, _borders("pBdr", ["bottom"], colour="A6A6A6"), PPR_ORDER)
+    header_ppr.find(qn("w:pBdr"))[0].set(qn("w:space"), "4")
+
+    styles.append(
+        parse_xml(
+            f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="DocgenTable">'
+            '<w:name w:val="Docgen Table"/><w:basedOn w:val="TableNormal"/>'
+            '<w:uiPriority w:val="59"/><w:qFormat/>'
+            '<w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+            "<w:tblPr><w:tblBorders>"
+            + "".join(
+                f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="{BORDER_COLOUR}"/>'
+                for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+            )
+            + '</w:tblBorders><w:tblCellMar><w:top w:w="28" w:type="dxa"/>'
+            '<w:left w:w="85" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/>'
+            '<w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+            '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/></w:rPr>'
+            f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/></w:tcPr>'
+            "</w:tblStylePr></w:style>"
+        )
+    )
+
+
+def _numbered_list(doc: DocxDocument) -> int:
+    """A new restart-at-1 instance of the "List Number" numbering; returns its numId."""
+    numbering = doc.part.numbering_part.element
+    style_num = doc.styles["List Number"].element.pPr.numPr.numId.val
+    abstract_id = numbering.num_having_numId(style_num).abstractNumId.val
+    num = numbering.add_num(abstract_id)
+    num.add_lvlOverride(ilvl=0).add_startOverride(1)
+    return num.numId
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+
+def add_text(paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False) -> None:
+    """Append ``text`` to ``paragraph``: each Jinja tag in a run of its own."""
+    for piece in TAG_RE.split(text):
+        if piece:
+            run = paragraph.add_run(piece)
+            run.bold = bold or None
+            run.italic = italic or None
+
+
+def para(
+    doc: DocxDocument,
+    text: str = "",
+    style: str = "Normal",
+    *,
+    bold: bool = False,
+    italic: bool = False,
+) -> Paragraph:
+    """Add a paragraph of literal text and/or Jinja tags."""
+    paragraph = doc.add_paragraph(style=style)
+    add_text(paragraph, text, bold=bold, italic=italic)
+    return paragraph
+
+
+def control(doc: DocxDocument, tag: str) -> None:
+    """Add a docxtpl ``{%p ... %}`` paragraph (removed when the template is rendered)."""
+    para(doc, tag, "Template Control")
+
+
+def labelled(doc: DocxDocument, label: str, value: str) -> Paragraph:
+    """``Label: value`` with the label bold."""
+    paragraph = doc.add_paragraph()
+    add_text(paragraph, f"{label}: ", bold=True)
+    add_text(paragraph, value)
+    return paragraph
+
+
+def text_section(doc: DocxDocument, title: str, value: str, level: int = 2) -> None:
+    """A heading followed by one free-text value."""
+    doc.add_heading(title, level)
+    para(doc, value)
+
+
+def bullet_loop(doc: DocxDocument, items: str, var: str = "item") -> None:
+    """One bullet per element of ``items``."""
+    control(doc, f"{{%p for {var} in {items} %}}")
+    para(doc, f"{{{{ {var} }}}}", "List Bullet")
+    control(doc, "{%p endfor %}")
+
+
+def numbered_loop(doc: DocxDocument, items: str, var: str = "item") -> None:
+    """A numbered list, restarting at 1, with one entry per element of ``items``."""
+    num_id = _numbered_list(doc)
+    control(doc, f"{{%p for {var} in {items} %}}")
+    paragraph = para(doc, f"{{{{ {var} }}}}", "List Number")
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = num_id
+    control(doc, "{%p endfor %}")
+
+
+def _add_field(paragraph: Paragraph, instruction: str) -> None:
+    """Append a complex field (e.g. PAGE, NUMPAGES) with a placeholder result."""
+
+    def run_with(child: BaseOxmlElement) -> None:
+        run = paragraph.add_run()
+        run._r.append(child)
+
+    run_with(_el("fldChar", fldCharType="begin"))
+    instr = _el("instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} \\* MERGEFORMAT "
+    run_with(instr)
+    run_with(_el("fldChar", fldCharType="separate"))
+    paragraph.add_run("1")
+    run_with(_el("fldChar", fldCharType="end"))
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One template table cell: its text (literal and/or Jinja tags) and look."""
+
+    text: str
+    style: str = "Table Text"
+    span: int = 1
+    bold: bool = False
+    fill: str | None = None
+
+
+def new_table(doc: DocxDocument, widths: Sequence[int], *, header_row: bool) -> Table:
+    """An empty fixed-layout "Docgen Table" with grid ``widths`` (twips)."""
+    table = doc.add_table(rows=0, cols=len(widths))
+    table.style = doc.styles["Docgen Table"]
+    table.autofit = False
+    for gridcol, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        gridcol.w = Twips(width)
+    tbl_pr = table._tbl.tblPr
+    _set_child(tbl_pr, _el("tblW", w=str(sum(widths)), type="dxa"), TBLPR_ORDER)
+    _set_child(tbl_pr, _el("tblInd", w="0", type="dxa"), TBLPR_ORDER)
+    look = "1" if header_row else "0"
+    _set_child(
+        tbl_pr,
+        _el(
+            "tblLook",
+            val="04A0" if header_row else "0400",
+            firstRow=look,
+            lastRow="0",
+            firstColumn="0",
+            lastColumn="0",
+            noHBand="1",
+            noVBand="1",
+        ),
+        TBLPR_ORDER,
+    )
+    return table
+
+
+def add_row(
+    table: Table,
+    cells: Sequence[Cell],
+    *,
+    header: bool = False,
+    keep_next: bool = False,
+    total: bool = False,
+) -> None:
+    """Append a row; never split across pages; ``header`` rows repeat on each page."""
+    tr = table.add_row()._tr
+    tcs = list(tr.tc_lst)
+    if sum(cell.span for cell in cells) != len(tcs):
+        raise ValueError("cell spans must add up to the table's grid")
+    for tc in tcs[len(cells) :]:
+        tr.remove(tc)
+    for tc, cell in zip(tcs, cells, strict=False):
+        tc_pr = tc.get_or_add_tcPr()
+        tc_pr.grid_span = cell.span
+        fill = HEADER_FILL if header else cell.fill
+        if fill:
+            _set_child(tc_pr, _el("shd", val="clear", color="auto", fill=fill), TCPR_ORDER)
+        if total:
+            _set_child(tc_pr, _borders("tcBorders", ["top"], size=12, colour="404040"), TCPR_ORDER)
+        paragraph = _Cell(tc, table).paragraphs[0]
+        paragraph.style = cell.style
+        add_text(paragraph, cell.text, bold=cell.bold or total)
+        if keep_next or header:
+            paragraph.paragraph_format.keep_with_next = True
+    tr_pr = tr.get_or_add_trPr()
+    tr_pr.append(_el("cantSplit"))
+    if header:
+        tr_pr.append(_el("tblHeader"))
+
+
+def tag_row(table: Table, tag: str) -> None:
+    """A ``{%tr ... %}`` row: one cell across the whole grid (removed when rendered)."""
+    span = len(table._tbl.tblGrid.gridCol_lst)
+    add_row(table, [Cell(tag, style="Template Control", span=span)])
+
+
+def _finish_table(table: Table) -> None:
+    """Drop python-docx's per-cell widths so the grid (which docxtpl repairs) rules."""
+    for tc_w in list(table._tbl.iter(qn("w:tcW"))):
+        tc_w.getparent().remove(tc_w)
+
+
+def details_table(
+    doc: DocxDocument, rows: Sequence[tuple[str, str] | tuple[str, str, str]]
+) -> None:
+    """A two-column label/value table; a third item makes the row conditional."""
+    label = _twips(5.5)
+    table = new_table(doc, [label, CONTENT_WIDTH - label], header_row=False)
+    for row in rows:
+        if len(row) == 3:
+            tag_row(table, f"{{%tr if {row[2]} %}}")
+        add_row(table, [Cell(row[0], style="Table Heading", fill=LABEL_FILL), Cell(row[1])])
+        if len(row) == 3:
+            tag_row(table, "{%tr endif %}")
+    _finish_table(table)
+
+
+def list_table(
+    doc: DocxDocument,
+    loop: str,
+    columns: Sequence[tuple[str, str, float]],
+    *,
+    empty: str | None = None,
+) -> None:
+    """A table with one row per element of a list: columns are (header, cell, width cm).
+
+    The last column takes whatever width is left. ``loop`` is e.g. ``"a in attendees"``.
+    With ``empty``, the table is replaced by that sentence when the list is empty.
+    """
+    widths = [_twips(width) for _, _, width in columns[:-1]]
+    widths.append(CONTENT_WIDTH - sum(widths))
+    sequence = loop.split(" in ", 1)[1]
+    if empty is not None:
+        control(doc, f"{{%p if {sequence} %}}")
+    table = new_table(doc, widths, header_row=True)
+    add_row(table, [Cell(header, style="Table Heading") for header, _, _ in columns], header=True)
+    tag_row(table, f"{{%tr for {loop} %}}")
+    add_row(table, [Cell(cell) for _, cell, _ in columns])
+    tag_row(table, "{%tr endfor %}")
+    _finish_table(table)
+    if empty is not None:
+        control(doc, "{%p else %}")
+        para(doc, empty)
+        control(doc, "{%p endif %}")
+
+
+def data_table(doc: DocxDocument, table_var: str) -> None:
+    """An annual-report Table: label column plus one column per year ({%tc %} loops)."""
+    grid = [LABEL_COLUMN] + [VALUE_COLUMN] * MAX_VALUE_COLUMNS
+    table = new_table(doc, grid, header_row=True)
+    rest = MAX_VALUE_COLUMNS - 2  # the {%tc endfor %} cell spans the unused grid columns
+
+    def year_row(label: str, cells: str, *, style: str, number: str) -> list[Cell]:
+        return [
+            Cell(label, style=style),
+            Cell(f"{{%tc for c in {cells} %}}", style="Template Control"),
+            Cell("{{ c }}", style=number),
+            Cell("{%tc endfor %}", style="Template Control", span=rest),
+        ]
+
+    t = table_var
+    add_row(
+        table,
+        year_row(
+            f"{{{{ {t}.columns[0] }}}}",
+            f"{t}.columns[1:]",
+            style="Table Heading",
+            number="Table Heading Number",
+        ),
+        header=True,
+    )
+    tag_row(table, f"{{%tr for row in {t}.rows %}}")
+    add_row(
+        table,
+        year_row("{{ row.label }}", "row.cells", style="Table Text", number="Table Number"),
+        keep_next=True,
+    )
+    tag_row(table, "{%tr endfor %}")
+    tag_row(table, f"{{%tr if {t}.total %}}")
+    add_row(
+        table,
+        year_row(
+            f"{{{{ {t}.total.label }}}}",
+            f"{t}.total.cells",
+            style="Table Text",
+            number="Table Number",
+        ),
+        total=True,
+    )
+    tag_row(table, "{%tr endif %}")
+    _finish_table(table)
+
+
+def table_block(doc: DocxDocument, key: str, chart: str | None = None) -> None:
+    """The generic annual-report block for ``sections[key]``: heading, table, note,
+    commentary and (optionally) ``charts[chart]``."""
+    control(doc, f"{{%p set t = sections.{key} %}}")
+    doc.add_heading("{{ t.title }}", 2)
+    data_table(doc, "t")
+    control(doc, "{%p if t.note %}")
+    para(doc, "{{ t.note }}", "Table Note")
+    control(doc, "{%p endif %}")
+    control(doc, "{%p for sentence in t.commentary %}")
+    para(doc, "{{ sentence }}", "Commentary")
+    control(doc, "{%p endfor %}")
+    if chart is not None:
+        para(doc, f"{{{{ charts.{chart} }}}}", "Chart")
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def new_document(
+    title: str, header_left: str, header_right: str = "", *, cover: bool = False
+) -> DocxDocument:
+    """An A4 portrait document with styles, header, "Page N of M" footer, properties."""
+    doc = Document()
+    package = doc.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:  # python-docx's stock preview image
+            del package.rels[rel_id]
+    _setup_styles(doc)
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("top", "bottom", "left", "right"):
+        setattr(section, f"{side}_margin", Cm(2))
+    section.header_distance = section.footer_distance = Cm(1)
+    if cover:  # no header or footer on the title page
+        section.different_first_page_header_footer = True
+        section.first_page_header.is_linked_to_previous = False
+        section.first_page_footer.is_linked_to_previous = False
+        section.first_page_header.paragraphs[0].style = "Normal"  # no header rule
+
+    header = section.header.paragraphs[0]
+    add_text(header, header_left)
+    if header_right:
+        header.add_run("\t\t")
+        add_text(header, header_right)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Page ")
+    _add_field(footer, "PAGE")
+    footer.add_run(" of ")
+    _add_field(footer, "NUMPAGES")
+
+    props = doc.core_properties
+    props.title = title
+    props.subject = "docgen template"
+    props.author = "docgen"
+    props.last_modified_by = "docgen"
+    props.comments = "docxtpl template built by scripts/make_templates.py"
+    props.keywords = ""
+    props.language = "en-GB"
+    props.revision = 1
+    props.created = props.modified = FIXED_TIME
+    return doc
+
+
+def build_annual_report() -> DocxDocument:
+    """The IRO service annual report, in the order of the 2013-14 seed report."""
+    doc = new_document("IRO Service Annual Report", "{{ report_title }}", cover=True)
+
+    para(doc, "{{ council }}", "Cover Council")
+    para(doc, "{{ report_title }}", "Title")
+    para(doc, "{{ service }}", "Cover Subtitle")
+    para(doc, "{{ period }}", "Cover Subtitle")
+    para(doc, "{{ author }}", "Cover Detail", bold=True).paragraph_format.space_before = Pt(72)
+    para(doc, "{{ author_role }}", "Cover Detail")
+
+    heading = doc.add_heading("Executive summary", 1)
+    heading.paragraph_format.page_break_before = True
+    bullet_loop(doc, "summary", "sentence")
+    control(
+        doc, '{%p for section in narrative if section.title|trim|lower == "executive summary" %}'
+    )
+    control(doc, "{%p for text in section.paragraphs %}")
+    para(doc, "{{ text }}")
+    control(doc, "{%p endfor %}")
+    control(doc, "{%p endfor %}")
+
+    control(doc, "{%p if recommendations %}")
+    doc.add_heading("Recommendations", 1)
+    numbered_loop(doc, "recommendations", "recommendation")
+    control(doc, "{%p endif %}")
+
+    doc.add_heading("Data and information", 1)
+    table_block(doc, "looked_after_age", "looked_after")
+    table_block(doc, "legal_status", "legal_status")
+    table_block(doc, "ethnicity")
+    table_block(doc, "adoptions")
+    doc.add_heading("Child protection", 1)
+    table_block(doc, "cp_category", "cp_category")
+    table_block(doc, "cp_snapshot")
+    doc.add_heading("Performance", 1)
+    table_block(doc, "reviews")
+    table_block(doc, "conferences")
+    doc.add_heading("Dispute resolution", 1)
+    table_block(doc, "disputes")
+    doc.add_heading("Staffing and caseload", 1)
+    table_block(doc, "staffing")
+    doc.add_heading("Other work of the service", 1)
+    table_block(doc, "other_work")
+
+    control(
+        doc, '{%p for section in narrative if section.title|trim|lower != "executive summary" %}'
+    )
+    control(doc, "{%p if loop.first %}")
+    doc.add_heading("Context and practice", 1)
+    control(doc, "{%p endif %}")
+    doc.add_heading("{{ section.title }}", 2)
+    control(doc, "{%p for text in section.paragraphs %}")
+    para(doc, "{{ text }}")
+    control(doc, "{%p endfor %}")
+    control(doc, "{%p endfor %}")
+
+    control(doc, "{%p if priorities %}")
+    doc.add_heading("Priorities for the coming year", 1)
+    numbered_loop(doc, "priorities", "priority")
+    control(doc, "{%p endif %}")
+
+    sign = para(doc, "{{ author }}", "Signature", bold=True)
+    sign.paragraph_format.space_before = Pt(30)
+    sign.paragraph_format.keep_with_next = True
+    para(doc, "{{ author_role }}", "Signature").paragraph_format.keep_with_next = True
+    para(doc, "{{ service }}", "Signature")
+    return doc
+
+
+def build_review_record() -> DocxDocument:
+    """A looked after child review record."""
+    doc = new_document(
+        "Looked After Child Review Record",
+        "Looked After Child Review Record",
+        "Review {{ review.id }} · Child {{ child.id }}",
+    )
+    para(doc, "Looked After Child Review Record", "Title")
+    details_table(
+        doc,
+        [
+            ("Child ID", "{{ child.id }}"),
+            ("Child's name", "{{ child.name }}"),
+            ("Date of birth", "{{ child.dob }}"),
+            ("Age", "{{ child.age }}"),
+            ("Legal status", "{{ child.legal_status }}"),
+            ("Placement", "{{ child.placement }}"),
+            ("Date became looked after", "{{ child.became_looked_after }}"),
+            ("Review ID", "{{ review.id }}"),
+            ("Review number", "{{ review.number }}"),
+            ("Review date", "{{ review.date }}"),
+            ("Due date", "{{ review.due_date }}"),
+            ("Held within timescale", "{{ review.within_timescale }}"),
+            ("Venue", "{{ review.venue }}"),
+            ("Previous review", "{{ review.previous_review_date }}"),
+            ("Independent Reviewing Officer", "{{ iro }}"),
+            ("Social worker", "{{ social_worker }}"),
+        ],
+    )
+    doc.add_heading("Attendance", 2)
+    list_table(
+        doc,
+        "person in attendees",
+        [
+            ("Name", "{{ person.name }}", 5.5),
+            ("Role", "{{ person.role }}", 6.5),
+            ("Attendance", "{{ person.attendance }}", 0),
+        ],
+        empty="No attendees recorded.",
+    )
+    text_section(doc, "Child's views", "{{ childs_views }}")
+    text_section(doc, "Parents' views", "{{ parents_views }}")
+    text_section(doc, "Care plan", "{{ care_plan }}")
+    text_section(doc, "Health", "{{ health }}")
+    text_section(doc, "Education (PEP)", "{{ education }}")
+    text_section(doc, "Contact", "{{ contact }}")
+    text_section(doc, "Participation", "{{ participation }}")
+    text_section(doc, "IRO comments", "{{ iro_comments }}")
+    doc.add_heading("Decisions", 2)
+    list_table(
+        doc,
+        "decision in decisions",
+        [
+            ("No.", "{{ decision.number }}", 1.2),
+            ("Decision", "{{ decision.decision }}", 9.3),
+            ("Responsible", "{{ decision.responsible }}", 3.5),
+            ("Timescale", "{{ decision.timescale }}", 0),
+        ],
+        empty="No decisions recorded.",
+    )
+    doc.add_heading("Next review", 2)
+    labelled(doc, "Next review date", "{{ review.next_review_date }}")
+    _signature_block(doc, "Independent Reviewing Officer", "{{ iro }}")
+    return doc
+
+
+def _signature_block(doc: DocxDocument, role: str, name: str) -> None:
+    """Signed / name / date lines, kept together."""
+    lines: list[Callable[[], Paragraph]] = [
+        lambda: labelled(doc, "Signed", "_" * 40),
+        lambda: labelled(doc, role, name),
+        lambda: labelled(doc, "Date", "_" * 20),
+    ]
+    for index, make in enumerate(lines):
+        paragraph = make()
+        paragraph.style = doc.styles["Signature"]
+        paragraph.paragraph_format.keep_with_next = index < len(lines) - 1
+        if index == 0:
+            paragraph.paragraph_format.space_before = Pt(30)
+
+
+def build_alert() -> DocxDocument:
+    """An alert of concern raised under the dispute resolution process."""
+    title = "Alert of Concern – Dispute Resolution"
+    doc = new_document(title, title, "Alert {{ alert.id }} · Child {{ child.id }}")
+    para(doc, title, "Title")
+    details_table(
+        doc,
+        [
+            ("Alert ID", "{{ alert.id }}"),
+            ("Child's name", "{{ child.name }}"),
+            ("Child ID", "{{ child.id }}"),
+            ("Date of birth", "{{ child.dob }}"),
+            ("Independent Reviewing Officer", "{{ iro }}"),
+            ("Social worker", "{{ social_worker }}"),
+            ("Team manager", "{{ team_manager }}"),
+            ("Date raised", "{{ alert.date_raised }}"),
+            ("Stage", "{{ alert.stage }} – {{ alert.stage_label }}"),
+            ("Addressed to", "{{ alert.addressed_to }}"),
+            ("Category", "{{ alert.category }}"),
+            ("Response due", "{{ alert.response_due }}"),
+            ("Status", "{{ alert.status }}"),
+        ],
+    )
+    text_section(doc, "Concern", "{{ alert.concern }}")
+    text_section(doc, "Action required", "{{ alert.action_required }}")
+    doc.add_heading("Escalation history", 2)
+    list_table(
+        doc,
+        "step in history",
+        [
+            ("Stage", "{{ step.stage }} – {{ step.stage_label }}", 4.5),
+            ("Date", "{{ step.date }}", 3.3),
+            ("Note", "{{ step.note }}", 0),
+        ],
+        empty="No earlier stages.",
+    )
+    text_section(doc, "Response", "{{ alert.response }}")
+    doc.add_heading("Date resolved and outcome", 2)
+    labelled(doc, "Date resolved", "{{ alert.date_resolved }}")
+    labelled(doc, "Outcome", "{{ alert.outcome }}")
+    return doc
+
+
+def build_conference_report() -> DocxDocument:
+    """A child protection conference report (Signs of Safety format)."""
+    doc = new_document(
+        "Child Protection Conference Report",
+        "{{ conference.title }}",
+        "Conference {{ conference.id }}",
+    )
+    para(doc, "{{ conference.title }}", "Title")
+    details_table(
+        doc,
+        [
+            ("Conference ID", "{{ conference.id }}"),
+            ("Conference type", "{{ conference.type }}"),
+            ("Conference date", "{{ conference.date }}"),
+            ("Due date", "{{ conference.due_date }}"),
+            ("Held within timescale", "{{ conference.within_timescale }}"),
+            ("Chair", "{{ conference.chair }}"),
+            ("Venue", "{{ conference.venue }}"),
+            (
+                "Strategy discussion",
+                "{{ conference.strategy_discussion_date }}",
+                "conference.strategy_discussion_date",
+            ),
+            (
+                "Previous conference",
+                "{{ conference.previous_conference_date }}",
+                "conference.previous_conference_date",
+            ),
+        ],
+    )
+    doc.add_heading("Children", 2)
+    list_table(
+        doc,
+        "child in children",
+        [
+            ("Child ID", "{{ child.id }}", 2.0),
+            ("Name", "{{ child.name }}", 3.9),
+            ("Date of birth", "{{ child.dob }}", 2.7),
+            ("Age", "{{ child.age }}", 1.2),
+            ("Category of abuse", "{{ child.category }}", 3.4),
+            ("Child protection plan", "{{ child.plan }}", 0),
+        ],
+    )
+    doc.add_heading("Attendance and agency reports", 2)
+    list_table(
+        doc,
+        "person in attendees",
+        [
+            ("Name", "{{ person.name }}", 4.5),
+            ("Agency", "{{ person.agency }}", 5.5),
+            ("Attendance", "{{ person.attendance }}", 3.5),
+            ("Report submitted", "{{ person.report_submitted }}", 0),
+        ],
+        empty="No attendees recorded.",
+    )
+    doc.add_heading("Signs of Safety", 1)
+    text_section(doc, "What are we worried about?", "{{ worried }}")
+    text_section(doc, "What is working well?", "{{ working_well }}")
+    text_section(doc, "What needs to happen?", "{{ needs_to_happen }}")
+    text_section(doc, "Decision", "{{ decision }}", level=1)
+    doc.add_heading("Next steps", 2)
+    labelled(doc, "Next review conference", "{{ conference.next_review_date }}")
+    control(doc, "{%p if conference.first_core_group_date %}")
+    labelled(doc, "First core group meeting", "{{ conference.first_core_group_date }}")
+    control(doc, "{%p endif %}")
+    return doc
+
+
+TEMPLATES: dict[str, Callable[[], DocxDocument]] = {
+    "annual_report.docx": build_annual_report,
+    "review_record.docx": build_review_record,
+    "alert.docx": build_alert,
+    "conference_report.docx": build_conference_report,
+}
+
+
+# --------------------------------------------------------------------------- saving
+
+
+def deterministic_bytes(doc: DocxDocument) -> bytes:
+    """The saved .docx, re-zipped with fixed timestamps so runs are byte-identical."""
+    raw = io.BytesIO()
+    doc.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Write every template into the output folder."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default = Path(__file__).resolve().parent.parent / "templates" / "docx"
+    parser.add_argument(
+        "--out", type=Path, default=default, help=f"output folder (default {default})"
+    )
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, build in TEMPLATES.items():
+        path = args.out / name
+        path.write_bytes(deterministic_bytes(build()))
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
