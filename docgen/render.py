@@ -20,8 +20,10 @@ import copy
 import io
 import os
 import re
+import struct
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +37,8 @@ from lxml import etree
 
 from docgen.errors import OutputError, TemplateError
 
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_XML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+_LISTING_CHARS = re.compile(r"[\n\t\a\f]")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -100,14 +103,26 @@ class Renderer:
 
 
 class _Compiled:
-    """A template whose tagged parts are patched and compiled once."""
+    """A template whose tagged parts are patched and compiled once.
+
+    The parts a document never changes (styles, fonts, numbering: most of the
+    bytes) are deflated once here and copied into every output as they are.
+    """
 
     def __init__(self, path: Path, env: SandboxedEnvironment) -> None:
         tpl = DocxTemplate(str(path))
         tpl.render_init()
-        self.entries = _read_entries(path)
-        self.root = tpl.docx._element
-        self.body = env.from_string(_prepare(tpl.patch_xml(tpl.get_xml())))
+        self._tpl = tpl  # docxtpl's post-processing helpers; no state is kept between renders
+        body = tpl.get_xml()
+        self.body = env.from_string(_prepare(tpl.patch_xml(body)))
+        self.has_column_loops = "{%tc" in body or "{%- tc" in body
+        root = copy.deepcopy(tpl.docx._element)
+        root.replace(root.find(f"{_W}body"), etree.Element(f"{_W}body"))
+        head, _, tail = etree.tostring(root, encoding="UTF-8", standalone=True).partition(
+            b"<w:body/>"
+        )
+        self.document_head, self.document_tail = head, tail
+        self.document_name = tpl.docx.part.partname.lstrip("/")
         self.parts: dict[str, jinja2.Template] = {}
         for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
             for _rel, part in tpl.get_headers_footers(uri):
@@ -116,23 +131,26 @@ class _Compiled:
                     self.parts[part.partname.lstrip("/")] = env.from_string(
                         _prepare(tpl.patch_xml(xml))
                     )
-        self.document_name = tpl.docx.part.partname.lstrip("/")
-        self._tpl = tpl  # docxtpl's post-processing helpers (no state is kept between renders)
+        members = _read_entries(path)
+        self.names = [name for name, _ in members]
+        self.entries = [
+            None if name == self.document_name or name in self.parts else _deflate(name, data)
+            for name, data in members
+        ]
 
     def render(self, context: Mapping[str, Any]) -> bytes:
-        body_xml = _finish(self._tpl, self.body.render(context))
-        body = self._tpl.fix_tables(body_xml)
-        root = copy.deepcopy(self.root)
-        root.replace(root.find(f"{_W}body"), body)
-        replaced = {
-            self.document_name: etree.tostring(root, encoding="UTF-8", standalone=True),
-        }
+        body = _finish(self._tpl, self.body.render(context))
+        if self.has_column_loops:
+            body = etree.tostring(self._tpl.fix_tables(body), encoding="unicode")
+        fresh = {self.document_name: self.document_head + body.encode() + self.document_tail}
         for name, template in self.parts.items():
-            xml = _finish(self._tpl, template.render(context))
-            replaced[name] = etree.tostring(
-                etree.fromstring(xml.encode("utf-8")), encoding="UTF-8", standalone=True
-            )
-        return _pack((name, replaced.get(name, data)) for name, data in self.entries)
+            fresh[name] = _XML_DECLARATION + _finish(self._tpl, template.render(context)).encode()
+        return _write_zip(
+            [
+                entry or _deflate(name, fresh[name])
+                for name, entry in zip(self.names, self.entries, strict=True)
+            ]
+        )
 
 
 def _prepare(xml: str) -> str:
@@ -144,6 +162,8 @@ def _finish(tpl: DocxTemplate, xml: str) -> str:
     """docxtpl's post-processing of a rendered part, in its own order."""
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    if not _LISTING_CHARS.search(xml):
+        return xml  # resolve_listing would change nothing; it is the costliest step
     return tpl.resolve_listing(xml)
 
 
@@ -184,22 +204,90 @@ def _read_entries(path: Path) -> list[tuple[str, bytes]]:
 
 
 def _pack(entries: Any) -> bytes:
-    """A zip with every entry at a fixed time and fixed attributes: same input, same bytes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            zf.writestr(info, data)
-    return buffer.getvalue()
+    return _write_zip([_deflate(name, data) for name, data in entries])
+
+
+@dataclass(frozen=True)
+class _ZipEntry:
+    """One zip member, already deflated: written as it is into every output."""
+
+    name: bytes
+    crc: int
+    size: int
+    data: bytes
+
+
+def _deflate(name: str, data: bytes) -> _ZipEntry:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return _ZipEntry(
+        name.encode(), zlib.crc32(data), len(data), packer.compress(data) + packer.flush()
+    )
+
+
+# Fixed DOS time and date (1980-01-01 00:00), deflate, owner-only attributes: a zip whose
+# bytes depend only on its members, so the same input gives the same document.
+_DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1
+_LOCAL = struct.Struct("<4sHHHHHIIIHH")
+_CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
+_END = struct.Struct("<4sHHHHIIH")
+
+
+def _write_zip(entries: list[_ZipEntry]) -> bytes:
+    out = io.BytesIO()
+    central = io.BytesIO()
+    for entry in entries:
+        offset = out.tell()
+        out.write(
+            _LOCAL.pack(
+                b"PK\x03\x04",
+                20,
+                0,
+                8,
+                _DOS_TIME,
+                _DOS_DATE,
+                entry.crc,
+                len(entry.data),
+                entry.size,
+                len(entry.name),
+                0,
+            )
+        )
+        out.write(entry.name)
+        out.write(entry.data)
+        central.write(
+            _CENTRAL.pack(
+                b"PK\x01\x02",
+                (3 << 8) | 20,
+                20,
+                0,
+                8,
+                _DOS_TIME,
+                _DOS_DATE,
+                entry.crc,
+                len(entry.data),
+                entry.size,
+                len(entry.name),
+                0,
+                0,
+                0,
+                0,
+                0o100600 << 16,
+                offset,
+            )
+        )
+        central.write(entry.name)
+    start = out.tell()
+    directory = central.getvalue()
+    out.write(directory)
+    out.write(_END.pack(b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), start, 0))
+    return out.getvalue()
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` owner-only, via a temporary file renamed into place,
     so a reader never sees half a document and a failure leaves nothing behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise OutputError(f"cannot write to {path.parent}: {exc.strerror}.") from exc

@@ -1,0 +1,109 @@
+"""render.py: the compiled path gives docxtpl's own document, deterministically and safely."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from docgen import pipeline
+from docgen.errors import OutputError, TemplateError
+from docgen.render import Renderer, make_environment, write_atomic
+from docgen.settings import Settings
+from tests.conftest import SAMPLES
+
+
+def _contexts(kind: str) -> list[dict]:
+    """The contexts the pipeline builds for every meeting of the sample workbook."""
+    paper = pipeline._PAPERS[kind]
+    workbook = (
+        SAMPLES
+        / {"review": "review_meetings", "alert": "alerts", "conference": "conferences"}[kind]
+    )
+    tables, report = pipeline.load(workbook.with_suffix(".xlsx"), paper.spec, Settings())
+    assert report.ok
+    key = paper.parent.key
+    related = {m: pipeline._group(tables[m], m.parent[0]) for m in paper.children}
+    return [
+        pipeline._paper_context(
+            kind,
+            meeting,
+            [related[m].get(getattr(meeting, key).casefold(), []) for m in paper.children],
+            Settings(),
+        )
+        for meeting in tables[paper.parent]
+    ]
+
+
+def _c14n(docx: bytes, name: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        return etree.tostring(etree.fromstring(zf.read(name)), method="c14n")
+
+
+def _docxtpl(template: Path, context: dict) -> bytes:
+    tpl = DocxTemplate(str(template))
+    tpl.render(context, jinja_env=make_environment())
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["review", "alert", "conference"])
+def test_compiled_path_matches_docxtpl(kind: str) -> None:
+    renderer = Renderer()
+    template = renderer.template_path(pipeline._PAPERS[kind].template)
+    for context in _contexts(kind):
+        fast = renderer.render(template.name, context)
+        slow = _docxtpl(template, context)
+        with zipfile.ZipFile(io.BytesIO(fast)) as zf:
+            assert zf.testzip() is None
+            xml_parts = [n for n in zf.namelist() if n.startswith("word/") and n.endswith(".xml")]
+        for name in xml_parts:
+            assert _c14n(fast, name) == _c14n(slow, name), name
+
+
+def test_rendering_is_deterministic_and_owner_only() -> None:
+    context = _contexts("review")[0]
+    first = Renderer().render("review_record.docx", context)
+    assert Renderer().render("review_record.docx", context) == first
+    with zipfile.ZipFile(io.BytesIO(first)) as zf:
+        for info in zf.infolist():
+            assert info.date_time == (1980, 1, 1, 0, 0, 0)
+            assert (info.external_attr >> 16) & 0o777 == 0o600
+
+
+def test_template_is_compiled_once_per_renderer() -> None:
+    renderer = Renderer()
+    for context in _contexts("alert"):
+        renderer.render("alert.docx", context)
+    assert len(renderer._compiled) == 1
+
+
+def test_missing_data_names_the_template() -> None:
+    with pytest.raises(TemplateError, match=r"alert\.docx uses data it is not given"):
+        Renderer().render("alert.docx", {"alert": {}})
+
+
+def test_override_folder_wins_file_by_file(tmp_path: Path) -> None:
+    custom = tmp_path / "templates"
+    custom.mkdir()
+    (custom / "alert.docx").write_bytes((Renderer().template_path("alert.docx")).read_bytes())
+    renderer = Renderer(custom)
+    assert renderer.template_path("alert.docx") == custom / "alert.docx"
+    assert renderer.template_path("review_record.docx").parent != custom
+
+
+def test_write_atomic_leaves_nothing_on_failure(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    with pytest.raises(OutputError):
+        write_atomic(blocker / "out.docx", b"data")
+    target = tmp_path / "ok.docx"
+    write_atomic(target, b"data")
+    assert target.read_bytes() == b"data"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder", "ok.docx"]
+    assert not list(tmp_path.glob(".*.tmp"))
