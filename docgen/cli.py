@@ -64,6 +64,16 @@ def templates_option(func: F) -> F:
     )(func)
 
 
+def workers_option(func: F) -> F:
+    return click.option(
+        "--workers",
+        type=click.IntRange(1, 64),
+        default=1,
+        show_default=True,
+        help="Processes rendering in parallel; the documents are the same whatever the number.",
+    )(func)
+
+
 class _Bar:
     """A click progress bar fed by the pipeline's (label, done, total) callbacks."""
 
@@ -131,9 +141,12 @@ def _meeting_command(kind: str, what: str) -> None:
         help="Folder for the documents.",
     )
     @click.option("--only", metavar="ID", help="Write only the meeting with this ID.")
+    @workers_option
     @templates_option
     @reports_errors
-    def command(workbook: Path, output: Path, only: str | None, templates: Path | None) -> None:
+    def command(
+        workbook: Path, output: Path, only: str | None, workers: int, templates: Path | None
+    ) -> None:
         bar = _Bar(f"{kind.capitalize()} documents")
         try:
             result = pipeline.meeting_papers(
@@ -143,6 +156,7 @@ def _meeting_command(kind: str, what: str) -> None:
                 only=only,
                 settings=_settings(templates=templates),
                 progress=bar,
+                workers=workers,
             )
         finally:
             bar.close()

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,7 @@ from docgen.models import (
     Row,
     WorkbookSpec,
 )
-from docgen.render import Renderer, write_atomic
+from docgen.render import Renderer, write_all, write_atomic
 from docgen.report import Report
 from docgen.settings import Settings
 from docgen.validate import Tables, validate_workbook
@@ -205,6 +207,7 @@ def meeting_papers(
     only: str | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> Result:
     """One document per meeting of ``workbook``; all are written, or none.
 
@@ -228,25 +231,72 @@ def meeting_papers(
         model: _group(tables[model], model.parent[0] if model.parent else key)
         for model in paper.children
     }
-    renderer = Renderer(settings.templates)
-    documents: list[tuple[Path, bytes]] = []
-    used: set[str] = set()
-    for done, meeting in enumerate(meetings):
-        if progress:
-            progress(getattr(meeting, key), done, len(meetings))
+    names: list[str] = []
+    contexts: list[dict[str, Any]] = []
+    for meeting in meetings:
         ident = getattr(meeting, key).casefold()
         rows = [related[m].get(ident, []) for m in paper.children]
-        ctx = _paper_context(kind, meeting, rows, settings)
+        contexts.append(_paper_context(kind, meeting, rows, settings))
         name = document_name(kind, meeting)
-        if name in used:
+        if name in names:
             name = name.removesuffix(".docx") + f"_{_safe(getattr(meeting, key))}.docx"
-        used.add(name)
-        documents.append((output / name, renderer.render(paper.template, ctx)))
+        names.append(name)
+    labels = [getattr(m, key) for m in meetings]
+    documents = _render_all(paper.template, contexts, labels, settings, workers, progress)
     if progress:
         progress("saving", len(meetings), len(meetings))
-    for path, data in documents:
-        write_atomic(path, data)
-    return Result(outputs=[p for p, _ in documents], report=report)
+    outputs = [output / name for name in names]
+    write_all(list(zip(outputs, documents, strict=True)))
+    return Result(outputs=outputs, report=report)
+
+
+def _render_all(
+    template: str,
+    contexts: list[dict[str, Any]],
+    labels: list[str],
+    settings: Settings,
+    workers: int,
+    progress: Progress | None,
+) -> list[bytes]:
+    """Render every context, in order; with ``workers`` > 1 in a pool of processes.
+
+    Each process compiles the template once; the documents are identical whatever
+    the number of workers, because rendering is deterministic.
+    """
+    total = len(contexts)
+    if workers <= 1 or total < 2:
+        renderer = Renderer(settings.templates)
+        documents = []
+        for done, (ctx, label) in enumerate(zip(contexts, labels, strict=True)):
+            if progress:
+                progress(label, done, total)
+            documents.append(renderer.render(template, ctx))
+        return documents
+    chunk = max(1, min(64, total // (workers * 4)))
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(settings.templates,)
+    ) as pool:
+        documents = []
+        for done, data in enumerate(
+            pool.map(_render_in_worker, repeat(template), contexts, chunksize=chunk)
+        ):
+            if progress:
+                progress(labels[done], done, total)
+            documents.append(data)
+        return documents
+
+
+_worker_renderer: Renderer | None = None
+
+
+def _start_worker(templates: Path | None) -> None:
+    global _worker_renderer
+    _worker_renderer = Renderer(templates)
+
+
+def _render_in_worker(template: str, ctx: dict[str, Any]) -> bytes:
+    assert _worker_renderer is not None
+    return _worker_renderer.render(template, ctx)
 
 
 def _group(rows: Iterable[Row], field_name: str) -> dict[str, list[Row]]:

@@ -21,7 +21,6 @@ import io
 import os
 import re
 import struct
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -38,7 +37,6 @@ from lxml import etree
 from docgen.errors import OutputError, TemplateError
 
 _XML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-_LISTING_CHARS = re.compile(r"[\n\t\a\f]")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -147,7 +145,7 @@ class _Compiled:
             fresh[name] = _XML_DECLARATION + _finish(self._tpl, template.render(context)).encode()
         return _write_zip(
             [
-                entry or _deflate(name, fresh[name])
+                entry or _deflate(name, fresh[name], level=1)
                 for name, entry in zip(self.names, self.entries, strict=True)
             ]
         )
@@ -160,9 +158,13 @@ def _prepare(xml: str) -> str:
 
 def _finish(tpl: DocxTemplate, xml: str) -> str:
     """docxtpl's post-processing of a rendered part, in its own order."""
-    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    if not _LISTING_CHARS.search(xml):
+    # Escaped values cannot hold "<", so every "\n<w:p" is one _prepare inserted.
+    xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+    if "_" in xml:
+        xml = (
+            xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        )
+    if not any(char in xml for char in "\n\t\a\f"):
         return xml  # resolve_listing would change nothing; it is the costliest step
     return tpl.resolve_listing(xml)
 
@@ -217,8 +219,9 @@ class _ZipEntry:
     data: bytes
 
 
-def _deflate(name: str, data: bytes) -> _ZipEntry:
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+def _deflate(name: str, data: bytes, level: int = 6) -> _ZipEntry:
+    """Deflate a member; per-document parts use level 1 (3x faster, a few KB larger)."""
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
     return _ZipEntry(
         name.encode(), zlib.crc32(data), len(data), packer.compress(data) + packer.flush()
     )
@@ -284,26 +287,46 @@ def _write_zip(entries: list[_ZipEntry]) -> bytes:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` owner-only, via a temporary file renamed into place,
-    so a reader never sees half a document and a failure leaves nothing behind."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write to {path.parent}: {exc.strerror}.") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), 0o600)
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {exc.strerror}.") from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write one file owner-only and atomically (see :func:`write_all`)."""
+    write_all([(path, data)])
 
 
-__all__ = ["Chart", "Renderer", "bundled_templates", "make_environment", "write_atomic"]
+def write_all(files: list[tuple[Path, bytes]]) -> None:
+    """Write every file owner-only, all or none.
+
+    Each file goes to a temporary name beside its target; once all are written and
+    flushed to disk (one ``sync`` for the batch, not one ``fsync`` per file), they
+    are renamed into place. A failure removes every temporary file, so a reader
+    never sees half a document, nor half a batch.
+    """
+    written: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+            except OSError as exc:
+                raise OutputError(f"cannot write to {path.parent}: {exc.strerror}.") from exc
+            written.append((tmp, path))
+            with os.fdopen(fd, "wb") as fh:
+                os.fchmod(fh.fileno(), 0o600)  # the file may have existed with looser bits
+                fh.write(data)
+        os.sync()
+        for tmp, path in written:
+            os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write the documents: {exc.strerror}.") from exc
+    finally:
+        for tmp, _path in written:
+            tmp.unlink(missing_ok=True)
+
+
+__all__ = [
+    "Chart",
+    "Renderer",
+    "bundled_templates",
+    "make_environment",
+    "write_all",
+    "write_atomic",
+]

@@ -1,0 +1,356 @@
+"""docgen's benchmark: rerun it on any machine with ``python bench/run.py``.
+
+It makes its own synthetic workbooks (seeded, so every run measures the same
+input) and prints, side by side from one run:
+
+1. 300 review records, workbook to files on disk: docgen against the naive
+   docxtpl loop (load template, render, save, per document) on the same template
+   and the same contexts;
+2. docgen with --workers 1 and --workers 2;
+3. the annual report from a national-scale workbook (100,000 children, 200,000
+   reviews, 50,000 CP plans, 20,000 conferences): wall time and peak memory,
+   split into read, validate, compute, render. It runs in a child process so
+   its peak memory is its own.
+
+Figures are benchmark output, never test assertions. ``--quick`` shrinks the
+national workbook tenfold for a smoke run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import openpyxl
+
+from docgen import context, pipeline
+from docgen.models import (
+    ANNUAL,
+    REVIEW,
+    ReviewAttendee,
+    ReviewDecision,
+    ReviewMeeting,
+    column_specs,
+)
+from docgen.render import make_environment
+from docgen.settings import Settings
+
+CACHE = Path(__file__).parent / ".cache"
+WORDS = [
+    "placement",
+    "stable",
+    "school",
+    "contact",
+    "health",
+    "plan",
+    "review",
+    "sibling",
+    "carer",
+    "progress",
+    "education",
+    "support",
+    "therapy",
+    "family",
+    "visits",
+    "agreed",
+]
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def _headers(model: type) -> list[str]:
+    return [spec.header for spec in column_specs(model)]
+
+
+def make_review_workbook(path: Path, count: int) -> Path:
+    """``count`` reviews, 5 attendees and 3 decisions each, realistic text lengths."""
+    rng = random.Random(300)
+    wb = openpyxl.Workbook(write_only=True)
+    meetings, attendees, decisions = (
+        wb.create_sheet(m.sheet) for m in (ReviewMeeting, ReviewAttendee, ReviewDecision)
+    )
+    meetings.append(_headers(ReviewMeeting))
+    attendees.append(_headers(ReviewAttendee))
+    decisions.append(_headers(ReviewDecision))
+    for i in range(count):
+        review_id = f"R{i:05d}"
+        dob = date(2002, 1, 1) + timedelta(days=rng.randrange(4000))
+        decom = dob + timedelta(days=rng.randrange(300, 1500))
+        held = decom + timedelta(days=rng.randrange(200, 900))
+        row = {
+            "Review ID": review_id,
+            "Child ID": f"C{i:05d}",
+            "Child Name": f"Child {i}",
+            "Date of Birth": dob,
+            "Review Date": held,
+            "Date Became Looked After": decom,
+            "Review Number": 3,
+            "Previous Review Date": held - timedelta(days=170),
+            "IRO": "A. Reviewer",
+            "Social Worker": "S. Worker",
+            "Legal Status": "C2",
+            "Placement": "Foster care",
+            "Participation": "PN1",
+        }
+        for header in (
+            "Care Plan",
+            "Child's Views",
+            "Parents' Views",
+            "Health",
+            "Education",
+            "Contact",
+            "IRO Comments",
+        ):
+            row[header] = _sentence(rng, 40)
+        meetings.append([row.get(h) for h in _headers(ReviewMeeting)])
+        for j in range(5):
+            attendees.append([review_id, f"Person {j}", "Carer", "Attended"])
+        for j in range(3):
+            decisions.append(
+                [
+                    review_id,
+                    _sentence(rng, 15),
+                    "Social worker",
+                    held + timedelta(days=28 * (j + 1)),
+                ]
+            )
+    wb.save(path)
+    return path
+
+
+def make_national_workbook(path: Path, scale: float = 1.0) -> Path:
+    """A national-scale annual workbook (sizes from the brief, times ``scale``)."""
+    rng = random.Random(2014)
+    n_children, n_reviews = int(100_000 * scale), int(200_000 * scale)
+    n_plans, n_conferences = int(50_000 * scale), int(20_000 * scale)
+    wb = openpyxl.Workbook(write_only=True)
+    sheets = {m.model.sheet: wb.create_sheet(m.model.sheet) for m in ANNUAL.sheets}
+    for spec in ANNUAL.sheets:
+        sheets[spec.model.sheet].append(_headers(spec.model))
+    for setting, value in (
+        ("Council", "National"),
+        ("Service", "IRO Service"),
+        ("Author", "Benchmark"),
+        ("Author Role", "IRO Manager"),
+    ):
+        sheets["Report"].append([setting, value])
+    start = date(2013, 4, 1)
+    statuses = ["C1", "C2", "E1", "V2", "V2", "C2", "L1", "J1"]
+    ethnic = ["WBRI", "WBRI", "WBRI", "MWBC", "AIND", "BAFR", "OOTH", "NOBT"]
+    children = []
+    for i in range(n_children):
+        dob = date(1996, 6, 1) + timedelta(days=rng.randrange(6400))
+        decom = max(dob, date(2008, 1, 1) + timedelta(days=rng.randrange(2280)))
+        ceased = decom + timedelta(days=rng.randrange(100, 900)) if rng.random() < 0.3 else None
+        if ceased and ceased < start:
+            ceased = start + timedelta(days=rng.randrange(300))
+        children.append((f"C{i:06d}", decom))
+        sheets["Children"].append(
+            [
+                f"C{i:06d}",
+                dob,
+                rng.choice("12"),
+                rng.choice(ethnic),
+                rng.choice(statuses),
+                decom,
+                ceased,
+                None,
+                None,
+                None,
+            ]
+        )
+    for i in range(n_reviews):
+        child, decom = children[i % n_children]
+        held = start + timedelta(days=rng.randrange(365))
+        sheets["Reviews"].append(
+            [child, held, held + timedelta(days=rng.randrange(-3, 20)), "PN1", None]
+        )
+    for i in range(n_plans):
+        begin = date(2012, 1, 1) + timedelta(days=rng.randrange(820))
+        end = begin + timedelta(days=rng.randrange(60, 700)) if rng.random() < 0.6 else None
+        sheets["CP Plans"].append(
+            [
+                f"P{i:06d}",
+                f"F{i // 2:06d}",
+                begin,
+                end,
+                rng.choice(["NEG", "PHY", "SAB", "EMO", "MUL"]),
+            ]
+        )
+    for i in range(n_conferences):
+        held = start + timedelta(days=rng.randrange(365))
+        initial = rng.random() < 0.6
+        sheets["CP Conferences"].append(
+            [
+                f"K{i:06d}",
+                "Initial" if initial else "Review",
+                held,
+                held - timedelta(days=rng.randrange(5, 20)) if initial else None,
+                None if initial else held - timedelta(days=rng.randrange(60, 170)),
+                None,
+                None,
+                None,
+                None,
+            ]
+        )
+    for i in range(int(3_000 * scale)):
+        dob = date(2008, 1, 1) + timedelta(days=rng.randrange(2000))
+        sheets["Adoptions"].append([f"A{i:06d}", dob, max(dob, start) + timedelta(days=30)])
+    for i in range(int(2_000 * scale)):
+        child, decom = children[i]
+        raised = max(decom, start) + timedelta(days=rng.randrange(60))
+        sheets["Disputes"].append(
+            [
+                f"D{i:06d}",
+                child,
+                raised,
+                rng.randint(1, 4),
+                raised + timedelta(days=20),
+                "N",
+                "Care planning",
+            ]
+        )
+    for i in range(int(1_500 * scale) or 1):
+        sheets["Staff"].append([f"Officer {i}", "IRO", 1.0])
+    wb.save(path)
+    return path
+
+
+def _timed(func, *args, **kwargs) -> tuple[float, object]:
+    began = time.perf_counter()
+    result = func(*args, **kwargs)
+    return time.perf_counter() - began, result
+
+
+def naive_loop(workbook: Path, out: Path) -> float:
+    """The reference: read and validate as docgen does, then docxtpl per document."""
+    from docxtpl import DocxTemplate
+
+    began = time.perf_counter()
+    settings = Settings()
+    tables, _report = pipeline.load(workbook, REVIEW, settings)
+    attendees = pipeline._group(tables[ReviewAttendee], "review_id")
+    decisions = pipeline._group(tables[ReviewDecision], "review_id")
+    template = pipeline.Renderer().template_path("review_record.docx")
+    env = make_environment()
+    for meeting in tables[ReviewMeeting]:
+        key = meeting.review_id.casefold()
+        ctx = context.review_context(
+            meeting, attendees.get(key, []), decisions.get(key, []), settings.review_policy
+        )
+        tpl = DocxTemplate(str(template))
+        tpl.render(ctx, jinja_env=env)
+        tpl.save(out / pipeline.document_name("review", meeting))
+    return time.perf_counter() - began
+
+
+def bench_reviews(count: int) -> list[tuple[str, float]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        workbook = make_review_workbook(root / "reviews.xlsx", count)
+        results = []
+        for label, runner in (
+            ("naive docxtpl loop", lambda out: naive_loop(workbook, out)),
+            (
+                "docgen --workers 1",
+                lambda out: _timed(
+                    pipeline.meeting_papers, "review", workbook, output=out, workers=1
+                )[0],
+            ),
+            (
+                "docgen --workers 2",
+                lambda out: _timed(
+                    pipeline.meeting_papers, "review", workbook, output=out, workers=2
+                )[0],
+            ),
+        ):
+            out = root / label.replace(" ", "_")
+            out.mkdir()
+            runner(out)  # warm: imports, page cache
+            for f in out.iterdir():
+                f.unlink()
+            results.append((label, min(runner(out) for _ in range(3))))
+        return results
+
+
+def annual_child(workbook: Path) -> None:
+    """Run the annual report on ``workbook`` and print stage times as JSON (child process)."""
+    marks: list[tuple[str, float]] = []
+    began = time.perf_counter()
+
+    def progress(stage: str, _done: int, _total: int) -> None:
+        marks.append((stage, time.perf_counter()))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pipeline.annual_report(
+            2014, workbook=workbook, output=Path(tmp) / "r.docx", progress=progress
+        )
+    ended = time.perf_counter()
+    stages = {}
+    for (stage, at), (_next, then) in zip(marks, [*marks[1:], ("end", ended)], strict=True):
+        stages[stage] = then - at
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"wall": ended - began, "stages": stages, "peak_mb": peak_mb}))
+
+
+def bench_annual(scale: float) -> dict:
+    CACHE.mkdir(exist_ok=True)
+    workbook = CACHE / f"national_{scale:g}.xlsx"
+    if not workbook.exists():
+        print(f"making {workbook.name} (once; cached in {CACHE}) ...", file=sys.stderr)
+        make_national_workbook(workbook, scale)
+    out = subprocess.run(
+        [sys.executable, __file__, "--annual-child", str(workbook)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reviews", type=int, default=300)
+    parser.add_argument("--quick", action="store_true", help="a tenth of the national scale")
+    parser.add_argument("--annual-child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.annual_child:
+        annual_child(args.annual_child)
+        return
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.system()}"
+    )
+    results = bench_reviews(args.reviews)
+    naive = results[0][1]
+    print(f"\n1-2. {args.reviews} review records, workbook to files on disk (best of 3)")
+    print(f"{'run':<22}{'seconds':>9}{'docs/s':>9}{'ms/doc':>9}{'vs naive':>10}")
+    for label, seconds in results:
+        print(
+            f"{label:<22}{seconds:>9.3f}{args.reviews / seconds:>9.0f}"
+            f"{seconds / args.reviews * 1000:>9.2f}{naive / seconds:>9.1f}x"
+        )
+    scale = 0.1 if args.quick else 1.0
+    annual = bench_annual(scale)
+    print(f"\n3. annual report, national scale x{scale:g} (100,000 children at x1)")
+    print(f"{'stage':<22}{'seconds':>9}")
+    for stage, seconds in annual["stages"].items():
+        print(f"{stage:<22}{seconds:>9.2f}")
+    print(f"{'wall':<22}{annual['wall']:>9.2f}")
+    print(f"{'peak memory (MB)':<22}{annual['peak_mb']:>9.0f}")
+
+
+if __name__ == "__main__":
+    main()
