@@ -17,6 +17,7 @@ import click
 
 from docgen import pipeline
 from docgen.errors import UserError, ValidationFailed
+from docgen.models import KINDS
 from docgen.report import Report
 from docgen.settings import Settings
 
@@ -127,6 +128,55 @@ def annual(year: int, data: Path | None, output: Path | None, templates: Path | 
     _warnings(result.report)
     for path in result.outputs:
         click.echo(f"Wrote {path}")
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--kind",
+    type=click.Choice(list(KINDS)),
+    help="The kind of workbook [default: recognised from its sheets].",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A table for people, or JSON for programs.",
+)
+def validate(workbook: Path, kind: str | None, fmt: str) -> None:
+    """Check WORKBOOK against the contract: every error and warning at once.
+
+    Exits 0 when there are no errors (warnings allowed), 1 otherwise.
+    """
+    report = pipeline.check_workbook(workbook, kind, _settings())
+    if fmt == "json":
+        click.echo(report.to_json())
+    else:
+        click.echo(_summary_line(report))
+        rows = report.to_table()
+        if rows:
+            click.echo(_format_table(("level", "sheet", "cell", "value", "problem"), rows))
+    sys.exit(0 if report.ok else 1)
+
+
+def _summary_line(report: Report) -> str:
+    return report.to_text().splitlines()[0]
+
+
+def _format_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """Plain aligned columns; the last column is left to wrap in the terminal."""
+    shown = [header, *[(*(_clip(c) for c in row[:-1]), row[-1]) for row in rows]]
+    widths = [max(len(r[i]) for r in shown) for i in range(len(header) - 1)]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)) + "  " + r[-1]
+        for r in shown
+    )
+
+
+def _clip(text: str, width: int = 30) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _meeting_command(kind: str, what: str) -> None:

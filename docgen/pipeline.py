@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen import annual, context
-from docgen.errors import UserError, ValidationFailed
+from docgen.errors import Problem, UserError, ValidationFailed
 from docgen.models import (
     ALERT,
     ANNUAL,
@@ -68,9 +68,31 @@ def load(path: Path, spec: WorkbookSpec, settings: Settings) -> tuple[Tables, Re
 def check_workbook(path: Path, kind: str | None = None, settings: Settings | None = None) -> Report:
     """Every problem of a workbook, without rendering anything."""
     settings = settings or Settings()
-    spec = KINDS[kind] if kind else guess_kind(path)
-    _tables, report = load(path, spec, settings)
+    try:
+        spec = KINDS[kind] if kind else guess_kind(path)
+        _tables, report = load(path, spec, settings)
+    except UserError as exc:  # not a workbook at all, or not one docgen knows
+        report = Report(file=str(path))
+        report.add(Problem("unreadable-workbook", str(exc), file=path.name))
+        return report
+    if spec is ANNUAL and report.ok:
+        year = _year_from_name(path)
+        if year is not None:
+            try:
+                report.extend(
+                    annual.compute(
+                        _tables, year, policy=settings.review_policy, chne_group=settings.chne_group
+                    ).warnings
+                )
+            except annual.FiguresError as exc:
+                report.extend(exc.problems)
     return report
+
+
+def _year_from_name(path: Path) -> int | None:
+    """2014 for ``annual_2014.xlsx``: the year an annual workbook reports on."""
+    match = re.search(r"(?<!\d)(19|20)\d\d(?!\d)", path.stem)
+    return int(match.group(0)) if match else None
 
 
 def guess_kind(path: Path) -> WorkbookSpec:

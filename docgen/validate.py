@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from docgen.errors import Problem, show_value
-from docgen.models import CellError, ColumnSpec, Row, WorkbookSpec, column_specs
+from docgen.models import CellError, ColumnSpec, Row, WorkbookSpec, column_specs, to_text
 from docgen.report import Report
 from docgen.workbook import Sheet, Workbook, column_letter, normalise
 
@@ -33,6 +33,9 @@ class SheetRows(Generic[R]):
     row_numbers: list[int] = field(default_factory=list)
     columns: dict[str, int] = field(default_factory=dict)
     present: bool = False
+    #: Every key written on the sheet, valid row or not (casefolded), so that child
+    #: rows of a parent with some other mistake are not reported a second time.
+    keys_seen: set[str] = field(default_factory=set)
 
     def __iter__(self) -> Iterator[R]:
         return iter(self.rows)
@@ -163,7 +166,10 @@ def _validate_sheet(
         return
     by_name = {s.name: s for s in specs}
     seen_keys: dict[str, int] = {}
+    key_column = columns.get(model.key) if model.key else None
     for number, values in sheet.rows:
+        if key_column is not None and key_column < len(values) and values[key_column] is not None:
+            out.keys_seen.add(to_text(values[key_column]).casefold())
         data: dict[str, Any] = {}
         ok = True
         for name, index in columns.items():
@@ -291,7 +297,7 @@ def _check_parents(tables: Tables, report: Report, file: str) -> None:
         parent = by_sheet[parent_sheet]
         if not parent.present or parent.model.key is None:
             continue
-        keys = {getattr(r, parent.model.key).casefold() for r in parent.rows}
+        keys = parent.keys_seen
         header = next(s.header for s in column_specs(model) if s.name == field_name)
         kept_rows, kept_numbers = [], []
         for number, row in rows.located():

@@ -1,0 +1,75 @@
+"""`docgen validate`: every problem of a workbook at once, for people and for programs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from docgen.cli import main
+from tests.conftest import SAMPLES, edit_workbook
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["validate", *args], catch_exceptions=False)
+
+
+def test_clean_samples_exit_zero() -> None:
+    for name in ("annual_2014", "review_meetings", "alerts", "conferences"):
+        result = run(str(SAMPLES / f"{name}.xlsx"))
+        assert result.exit_code == 0, result.output
+        assert "no problems found" in result.output
+
+
+def _broken_reviews(tmp_path: Path) -> Path:
+    def edit(wb):
+        wb["Review Meetings"]["D3"] = "31/02/2014"
+        wb["Review Meetings"]["E4"] = "soon"
+        wb["Attendees"]["A5"] = "R9999"
+
+    return edit_workbook(SAMPLES / "review_meetings.xlsx", tmp_path / "bad.xlsx", edit)
+
+
+def test_table_lists_each_error_once_with_its_cell(tmp_path: Path) -> None:
+    result = run(str(_broken_reviews(tmp_path)))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == "bad.xlsx: 3 errors, 0 warnings."
+    assert [line.split()[:2] for line in lines[2:]] == [["error", "Review"]] * 2 + [
+        ["error", "Attendees"]
+    ]
+    assert "D3" in lines[2] and "31/02/2014" in lines[2] and "not a real calendar date" in lines[2]
+    assert "A5" in lines[4] and "R9999" in lines[4]
+
+
+def test_rows_of_an_invalid_parent_are_not_reported_again(tmp_path: Path) -> None:
+    """R0002's own date is wrong; its attendees must not be called orphans as well."""
+    result = run(str(_broken_reviews(tmp_path)), "--format", "json")
+    data = json.loads(result.output)
+    assert data["error_count"] == 3
+    assert {(p["sheet"], p["cell"], p["code"]) for p in data["problems"]} == {
+        ("Review Meetings", "D3", "invalid-date"),
+        ("Review Meetings", "E4", "invalid-date"),
+        ("Attendees", "A5", "unknown-parent"),
+    }
+
+
+def test_kind_is_recognised_or_given(tmp_path: Path) -> None:
+    copy = Path(shutil.copy(SAMPLES / "alerts.xlsx", tmp_path / "anything.xlsx"))
+    assert run(str(copy)).exit_code == 0
+    result = run(str(copy), "--kind", "review", "--format", "json")
+    assert result.exit_code == 1
+    codes = {p["code"] for p in json.loads(result.output)["problems"]}
+    assert codes == {"missing-sheet"}
+
+
+def test_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.csv"
+    notes.write_text("a,b\n1,2\n")
+    result = run(str(notes), "--format", "json")
+    assert result.exit_code == 1
+    problem = json.loads(result.output)["problems"][0]
+    assert problem["code"] == "unreadable-workbook"
+    assert "CSV file" in problem["message"]
