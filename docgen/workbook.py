@@ -48,7 +48,7 @@ _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CELL_WITH_FORMULA = re.compile(rb"<c\b([^>]*)>((?:(?!</c>).)*?<f[\s>/](?:(?!</c>).)*?)</c>", re.S)
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
-_COLUMN_REF = re.compile(rb'<c r="([A-Z]{1,3})')
+_COLUMN_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})')
 _CACHED_VALUE = re.compile(rb"<v(?:\s[^>]*)?>[^<]+</v>|<is>")
 _LAST_ROW = re.compile(rb'<row r="([0-9]+)"')
 
