@@ -347,7 +347,8 @@ def compute(
         priorities=[p.text for p in tables[Priority] if (p.kind or "Priority") == "Priority"],
         recommendations=[p.text for p in tables[Priority] if p.kind == "Recommendation"],
         chne_group=chne_group,
-        warnings=_unused_history(tables[HistoryEntry], out, year),
+        warnings=_unused_history(tables[HistoryEntry], out, year)
+        + _adults_in_care(tables[Child], period),
     )
 
 
@@ -486,6 +487,23 @@ def _unused_history(
                 )
             )
     return problems
+
+
+def _adults_in_care(children: SheetRows[Child], period: Period) -> list[Problem]:
+    """A child over 18 still looked after on 31 March is most likely a missing Date Ceased."""
+    return [
+        Problem(
+            "adult-looked-after",
+            f"Child {child.child_id!r} is {age_on(child.dob, period.end)} on "
+            f"{period.end:%d/%m/%Y} but has no Date Ceased before it; counted in the 16-18 band",
+            sheet=children.sheet_name,
+            cell=children.cell("date_ceased", number),
+            row=number,
+            severity="warning",
+        )
+        for number, child in children.located()
+        if looked_after_on(child, period.end) and age_on(child.dob, period.end) > 18
+    ]
 
 
 def _years(history: dict[tuple[str, int], Value], year: int) -> list[int]:

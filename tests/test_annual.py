@@ -1,0 +1,219 @@
+"""annual.py: the report's counting rules, each pinned on a few hand-made rows."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from docgen.annual import AnnualFigures, FiguresError, age_on, compute
+from docgen.models import ANNUAL
+from docgen.validate import validate_workbook
+from docgen.workbook import read_workbook
+from tests.conftest import build_workbook
+
+CHILD = [
+    "Child ID",
+    "Date of Birth",
+    "Ethnicity",
+    "Legal Status",
+    "Date Became Looked After",
+    "Date Ceased",
+    "Short Breaks",
+]
+REVIEW = ["Child ID", "Review Date", "Due Date"]
+PLAN = ["Child ID", "Family ID", "Plan Start Date", "Plan End Date", "Category of Abuse"]
+CONF = [
+    "Conference ID",
+    "Conference Type",
+    "Conference Date",
+    "Strategy Discussion Date",
+    "Previous Conference Date",
+    "Due Date",
+    "Out Of Time Approved By",
+]
+
+
+def figures(
+    tmp_path: Path,
+    *,
+    children=(),
+    reviews=(),
+    plans=(),
+    conferences=(),
+    adoptions=(),
+    history=(),
+    staff=(("Ann", "IRO", 1),),
+) -> AnnualFigures:
+    sheets = {
+        "Report": [["Setting", "Value"], ["Council", "Testshire"]],
+        "Children": [CHILD, *children],
+        "Reviews": [REVIEW, *reviews],
+        "CP Plans": [PLAN, *plans],
+        "CP Conferences": [CONF, *conferences],
+        "Adoptions": [["Child ID", "Date of Birth", "Date Placed For Adoption"], *adoptions],
+        "Disputes": [["Alert ID", "Child ID", "Date Raised", "Highest Stage"]],
+        "Staff": [["Name", "Role", "FTE"], *staff],
+        "History": [["Table", "Row", "Year", "Value"], *history],
+    }
+    path = build_workbook(tmp_path / "annual_2014.xlsx", sheets)
+    tables, report = validate_workbook(read_workbook(path), ANNUAL)
+    assert report.ok, report.to_text()
+    return compute(tables, 2014)
+
+
+def test_age_on_birthdays() -> None:
+    assert age_on(date(2004, 3, 31), date(2014, 3, 31)) == 10
+    assert age_on(date(2004, 4, 1), date(2014, 3, 31)) == 9
+    assert age_on(date(2004, 2, 29), date(2014, 2, 28)) == 9  # leap-day birthday turns on 1 March
+
+
+def test_looked_after_on_31_march_and_short_breaks(tmp_path: Path) -> None:
+    f = figures(
+        tmp_path,
+        children=[
+            ["A", "01/01/2010", "WBRI", "C2", "01/01/2013", None, None],  # counted, 4
+            ["B", "01/06/2013", "MWBC", "C1", "01/07/2013", "31/03/2014", None],  # ceased that day
+            ["C", "01/01/2000", "WBRI", "V2", "01/01/2013", "01/04/2014", None],  # ceased after: in
+            ["D", "01/01/2005", "WBRI", "V3", "01/01/2013", None, None],  # short breaks
+            ["E", "01/01/2005", "WBRI", "C2", "01/01/2013", None, "Y"],  # short breaks flag
+            ["F", "01/01/2014", "OOTH", "E1", "01/04/2014", None, None],  # not yet in care
+        ],
+    )
+    assert f.looked_after == 2
+    assert f.looked_after_short_breaks == 2
+    age = f.tables["looked_after_age"]
+    assert age.current("1-4") == 1 and age.current("10-15") == 1
+    assert age.value("5-9", 2014).bracket == 2  # both short-breaks children are 9
+    assert f.tables["legal_status"].current("S20 Accommodated by agreement of parents") == 1
+
+
+def test_review_due_dates_chain_from_becoming_looked_after(tmp_path: Path) -> None:
+    f = figures(
+        tmp_path,
+        children=[
+            ["A", "01/01/2010", "WBRI", "C2", "01/05/2013", None, None],
+        ],
+        reviews=[
+            ["A", "29/05/2013", None],  # first: due 28 days after 1 May = 29 May, on time
+            ["A", "28/08/2013", None],  # second: due 90 days after 29 May = 27 August, 1 day late
+            ["A", "20/02/2014", None],  # third: due 180 days after 28 August = 24 February
+        ],
+    )
+    table = f.tables["reviews"]
+    assert table.current("Reviews held") == 3
+    assert table.current("Out of time") == 1
+    assert [(m.due, m.days_late) for m in f.late_reviews] == [(date(2013, 8, 27), 1)]
+    assert table.value("% on time", 2014).number == 66.7
+
+
+def test_review_whose_previous_review_is_unknown_needs_a_due_date(tmp_path: Path) -> None:
+    with pytest.raises(FiguresError) as caught:
+        figures(
+            tmp_path,
+            children=[
+                ["A", "01/01/2010", "WBRI", "C2", "01/05/2011", None, None],
+            ],
+            reviews=[["A", "10/06/2013", None]],
+        )
+    (problem,) = caught.value.problems
+    assert problem.code == "due-date-unknown"
+    assert problem.location == "Reviews!C2"
+
+
+def test_late_conference_counts_even_with_approval(tmp_path: Path) -> None:
+    f = figures(
+        tmp_path,
+        conferences=[
+            ["K1", "Initial", "12/05/2014", "10/04/2014", None, None, "Service Manager"],
+            # 15 working days after Wed 10 April 2013 (Easter was 29 March-1 April): 1 May,
+            # held on its due date, so on time.
+            ["K2", "Initial", "01/05/2013", "10/04/2013", None, None, None],
+            ["K3", "Review", "01/10/2013", None, "01/04/2013", None, None],  # 6 months: on time
+        ],
+    )
+    conf = f.tables["conferences"]
+    assert conf.current("Initial conferences") == 1  # K1 falls after the year
+    assert conf.current("Held out of time") == 0
+    f2 = figures(
+        tmp_path,
+        conferences=[
+            ["K1", "Initial", "15/05/2013", "10/04/2013", None, None, "Service Manager"],
+        ],
+    )
+    (late,) = f2.late_conferences
+    assert late.approved_by == "Service Manager" and late.days_late > 0
+    assert f2.tables["conferences"].current("Held out of time") == 1
+
+
+def test_new_plans_count_children_and_snapshot_counts_families(tmp_path: Path) -> None:
+    f = figures(
+        tmp_path,
+        plans=[
+            ["P1", "F1", "01/05/2013", None, "NEG"],
+            ["P2", "F1", "01/05/2013", None, "Neglect"],
+            ["P3", "F2", "01/01/2013", "01/06/2013", "EMO"],  # started before the year
+            ["P3", "F2", "01/07/2013", "01/03/2014", "PHY"],  # again in the year, ended
+        ],
+    )
+    cp = f.tables["cp_category"]
+    assert (cp.current("Neglect"), cp.current("Physical Abuse"), cp.current("Emotional Abuse")) == (
+        2,
+        1,
+        0,
+    )
+    assert (f.cp_children, f.cp_families) == (2, 1)
+
+
+def test_adoption_bands_by_age_at_placement(tmp_path: Path) -> None:
+    f = figures(
+        tmp_path,
+        adoptions=[
+            ["X1", "01/06/2012", "31/05/2013"],  # 0 -> Under 1
+            ["X2", "01/06/2012", "01/06/2013"],  # 1 -> 1-2
+            ["X3", "01/06/2008", "01/06/2013"],  # 5 -> 5-10
+            ["X4", "01/06/2001", "01/06/2013"],  # 12 -> an extra band appears
+            ["X5", "01/06/2001", "01/06/2012"],  # before the year: not counted
+        ],
+    )
+    table = f.tables["adoptions"]
+    assert table.rows[-1] == "11 and over"
+    assert [table.current(r) for r in table.rows] == [1, 1, 0, 1, 1]
+
+
+def test_history_totals_print_as_published_else_summed(tmp_path: Path) -> None:
+    f = figures(
+        tmp_path,
+        history=[
+            ["Age", "10-15", 2013, "89 (1)"],
+            ["Age", "Total", 2013, "265 (267)"],
+            ["Ethnicity", "White", 2013, 5],
+            ["Ethnicity", "Mixed", 2013, "-"],
+            ["Ethnicity", "Whte", 2013, 2],
+        ],
+    )
+    assert f.tables["looked_after_age"].totals[2013].published == "265 (267)"
+    assert f.tables["ethnicity"].totals[2013].number == 5
+    (warning,) = f.warnings
+    assert warning.code == "unused-history" and warning.location == "History!B6"
+
+
+def test_adult_still_in_care_is_a_warning(tmp_path: Path) -> None:
+    f = figures(
+        tmp_path,
+        children=[
+            ["A", "01/01/1994", "WBRI", "C2", "01/01/2010", None, None],
+        ],
+    )
+    assert [w.code for w in f.warnings] == ["adult-looked-after"]
+    assert f.tables["looked_after_age"].current("16-18") == 1
+
+
+def test_caseload_per_fte_iro(tmp_path: Path) -> None:
+    children = [[f"C{i}", "01/01/2010", "WBRI", "C2", "01/01/2013", None, None] for i in range(9)]
+    f = figures(
+        tmp_path, children=children, staff=[("A", "IRO", 1), ("B", "IRO", 0.5), ("C", "Manager", 1)]
+    )
+    assert f.caseload_per_iro == 6.0
+    assert f.staff_fte["IRO"] == 1.5
