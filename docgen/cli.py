@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import pydantic
 
 from docgen import pipeline
 from docgen.errors import UserError, ValidationFailed
@@ -48,7 +49,15 @@ def _warnings(report: Report) -> None:
 
 
 def _settings(**overrides: Any) -> Settings:
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    """Settings from the environment and flags; a bad value is one line per problem."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except pydantic.ValidationError as exc:
+        lines = [
+            f"DOCGEN_{str(e['loc'][0]).upper()}={e.get('input')!r}: {e['msg']}"
+            for e in exc.errors(include_url=False)
+        ]
+        raise click.ClickException("invalid setting: " + "; ".join(lines)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -219,3 +228,102 @@ def _meeting_command(kind: str, what: str) -> None:
 _meeting_command("review", "looked-after review record")
 _meeting_command("alert", "alert of concern")
 _meeting_command("conference", "child protection conference report")
+
+
+@main.command()
+@click.argument("root", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--once",
+    is_flag=True,
+    help="Sweep the inbox once (waiting briefly for files still being written), then exit.",
+)
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0.01),
+    default=5.0,
+    show_default=True,
+    help="Seconds between two looks at the inbox.",
+)
+@click.option(
+    "--settle",
+    type=click.FloatRange(min=0.0),
+    default=2.0,
+    show_default=True,
+    help="Seconds a file's size and time must stay unchanged before it is taken.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Render a workbook again even when the same content was rendered before.",
+)
+@templates_option
+@reports_errors
+def watch(
+    root: Path, once: bool, poll: float, settle: float, force: bool, templates: Path | None
+) -> None:
+    """Serve the drop folder ROOT: workbooks saved into ROOT/inbox become documents.
+
+    ROOT/inbox/<kind>/ takes workbooks of one kind (review, alert, conference,
+    annual); ROOT/inbox/ itself takes any, recognised by its sheets. Documents
+    appear in ROOT/outbox/<kind>/<workbook name>/, the workbook moves to
+    ROOT/archive/, or to ROOT/failed/ with the reasons beside it. Stops cleanly on
+    SIGTERM or Ctrl-C, after the job in hand. See docs/service.md.
+    """
+    import logging
+    import threading
+
+    from docgen.service import Service, stop_on_signals
+
+    logger = logging.getLogger("docgen.service")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    service = Service(root, _settings(templates=templates), poll=poll, settle=settle, force=force)
+    stop = threading.Event()
+    try:
+        with stop_on_signals(stop):
+            if not once:
+                service.run_forever(stop)
+                return
+            outcomes = service.run_once(stop)
+    finally:
+        logger.removeHandler(handler)
+    states = [o.state for o in outcomes]
+    counts = ", ".join(f"{states.count(s)} {s}" for s in dict.fromkeys(states))
+    click.echo(f"{len(outcomes)} file(s) processed" + (f": {counts}." if counts else "."))
+
+
+@main.command()
+@click.argument("root", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 100_000),
+    default=20,
+    show_default=True,
+    help="How many of the most recent jobs to show.",
+)
+@reports_errors
+def status(root: Path, limit: int) -> None:
+    """Show the recent jobs of the drop folder ROOT and how each ended."""
+    from docgen.service import recent_jobs
+
+    jobs, counts = recent_jobs(root, limit)
+    total = sum(counts.values())
+    summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
+    click.echo(f"{total} job(s) in the journal" + (f": {summary}." if summary else "."))
+    if not jobs:
+        return
+    rows = [
+        (
+            str(job.id),
+            (job.finished_at or job.claimed_at)[:19].replace("T", " "),
+            job.kind or "-",
+            job.name,
+            job.state,
+            str(len(job.outputs)),
+            job.error or "",
+        )
+        for job in jobs
+    ]
+    click.echo(_format_table(("id", "time", "kind", "file", "state", "outputs", "error"), rows))

@@ -250,7 +250,9 @@ def _validate_sheet(
             report.add(
                 _problem(
                     "inconsistent-row",
-                    f"{spec.header} {_show(getattr(row, name))} {message}",
+                    f"{spec.header} {message}"
+                    if getattr(row, name) is None
+                    else f"{spec.header} {_show(getattr(row, name))} {message}",
                     sheet=sheet.name,
                     cell=out.cell(name, number),
                     row=number,

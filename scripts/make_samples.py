@@ -1484,6 +1484,7 @@ def make_conferences(path: Path) -> None:
             date(2014, 5, 14),
             date(2014, 4, 24),
             None,
+            None,
             "Sarah Whitlock",
             "Civic Centre, Room 3",
             "Police were called to the home twice in April after arguments between the parents. "
@@ -1502,6 +1503,7 @@ def make_conferences(path: Path) -> None:
             date(2014, 6, 3),
             date(2014, 5, 19),
             None,
+            None,
             "Mark Fenwick",
             "Westbourne Family Centre",
             "A bruise was seen on the child's arm at nursery and the explanation given was "
@@ -1519,6 +1521,7 @@ def make_conferences(path: Path) -> None:
             date(2014, 6, 25),
             None,
             date(2014, 3, 26),
+            "Initial",
             "Helen Marsh",
             "Civic Centre, Room 1",
             "Home conditions had been poor and the children's needs were neglected while mother "
@@ -1567,6 +1570,7 @@ def make_conferences(path: Path) -> None:
             "Conference Date",
             "Strategy Discussion Date",
             "Previous Conference Date",
+            "Previous Conference Type",
             "Chair",
             "Venue",
             "What Are We Worried About",

@@ -834,7 +834,7 @@ def build_alert() -> DocxDocument:
             ("Social worker", "{{ social_worker }}"),
             ("Team manager", "{{ team_manager }}"),
             ("Date raised", "{{ alert.date_raised }}"),
-            ("Stage", "{{ alert.stage }} – {{ alert.stage_label }}"),
+            ("Stage", "{{ alert.stage_label }}"),
             ("Addressed to", "{{ alert.addressed_to }}"),
             ("Category", "{{ alert.category }}"),
             ("Response due", "{{ alert.response_due }}"),
@@ -848,16 +848,25 @@ def build_alert() -> DocxDocument:
         doc,
         "step in history",
         [
-            ("Stage", "{{ step.stage }} – {{ step.stage_label }}", 4.5),
+            ("Stage", "{{ step.stage_label }}", 4.5),
             ("Date", "{{ step.date }}", 3.3),
             ("Note", "{{ step.note }}", 0),
         ],
         empty="No earlier stages.",
     )
-    text_section(doc, "Response", "{{ alert.response }}")
-    doc.add_heading("Date resolved and outcome", 2)
+    doc.add_heading("Response", 2)
+    control(doc, "{%p if alert.response %}")
+    para(doc, "{{ alert.response }}")
+    control(doc, "{%p else %}")
+    para(doc, "No response yet; due {{ alert.response_due }}.")
+    control(doc, "{%p endif %}")
+    doc.add_heading("Resolution", 2)
+    control(doc, "{%p if alert.date_resolved %}")
     labelled(doc, "Date resolved", "{{ alert.date_resolved }}")
     labelled(doc, "Outcome", "{{ alert.outcome }}")
+    control(doc, "{%p else %}")
+    para(doc, "Not yet resolved.")
+    control(doc, "{%p endif %}")
     return doc
 
 
