@@ -53,7 +53,7 @@ class CodeList:
     def category(self, code: str) -> str:
         return next(cat for c, _, cat in self.entries if c == code)
 
-    def describe(self, limit: int = 12) -> str:
+    def describe(self, limit: int = 20) -> str:
         """How an error message lists the accepted values."""
         shown = [f"{code} ({label})" if code != label else code for code, label, _ in self.entries]
         more = "" if len(shown) <= limit else f", ... ({len(shown)} in all)"

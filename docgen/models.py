@@ -73,7 +73,9 @@ def to_date(value: Any) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, bool | int | float):
+    if isinstance(value, bool):
+        raise CellError("is TRUE/FALSE, not a date", DATE_EXPECTED, "invalid-date")
+    if isinstance(value, int | float):
         raise CellError("is a number, not a date", DATE_EXPECTED, "invalid-date")
     text = str(value).strip()
     for pattern, order in ((_NUMERIC_DATE, "dmy"), (_ISO_DATE, "ymd"), (_WORDY_DATE, "dMy")):

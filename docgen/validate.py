@@ -162,14 +162,18 @@ def _validate_sheet(
     specs = column_specs(model)
     columns = _match_headers(sheet, specs, report, file)
     out.columns = columns
+    key_column = columns.get(model.key) if model.key else None
+    if key_column is not None:
+        out.keys_seen = {
+            to_text(values[key_column]).casefold()
+            for _number, values in sheet.rows
+            if key_column < len(values) and values[key_column] is not None
+        }
     if any(s.required and s.name not in columns for s in specs):
         return
     by_name = {s.name: s for s in specs}
     seen_keys: dict[str, int] = {}
-    key_column = columns.get(model.key) if model.key else None
     for number, values in sheet.rows:
-        if key_column is not None and key_column < len(values) and values[key_column] is not None:
-            out.keys_seen.add(to_text(values[key_column]).casefold())
         data: dict[str, Any] = {}
         ok = True
         for name, index in columns.items():
@@ -241,6 +245,7 @@ def _validate_sheet(
                         cell=out.cell(name, number) if spec else None,
                         column=spec.header if spec else None,
                         value=data.get(name),
+                        expected=error["msg"].lower().removeprefix("input should be "),
                     )
                 )
             continue

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,17 +41,27 @@ RATIO_FLOOR_BYTES = 5 * 1024 * 1024
 MAX_RATIO = 250
 #: Rows x columns of one sheet's extent; a national-scale sheet is about 2 million.
 MAX_CELLS = 30_000_000
+#: A sheet's extent may exceed its cell count this many times over (plus an
+#: allowance for small sheets with wide gaps) before it is taken for a stray cell.
+SPARSE_FACTOR = 20
+SPARSE_ALLOWANCE = 2_000_000
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_CELL_WITH_FORMULA = re.compile(rb"<c\b([^>]*)>((?:(?!</c>).)*?<f[\s>/](?:(?!</c>).)*?)</c>", re.S)
-_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
-_COLUMN_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})')
-_CACHED_VALUE = re.compile(rb"<v(?:\s[^>]*)?>[^<]+</v>|<is>")
-_LAST_ROW = re.compile(rb'<row r="([0-9]+)"')
+# Sheet XML may prefix its elements (<x:c>, written by the OpenXML SDK), order a
+# cell's attributes freely and leave out the optional r= of rows and cells.
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"
+_CELL = re.compile(rb"<" + _P + rb"c[\s>/]")
+_CELL_POSITION = re.compile(rb"<" + _P + rb"c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]+)\"")
+_FORMULA = re.compile(rb"<" + _P + rb"f[\s>/]")
+_CELL_WITH_FORMULA = re.compile(rb"<(" + _P + rb")c((?:\s[^>]*?)?)(?<!/)>(.*?)</\1c>", re.S)
+_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3}[0-9]+)"')
+_CACHED_VALUE = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?>[^<]+</" + _P + rb"v>|<" + _P + rb"is>")
+_EMPTY_VALUE = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?(?:/>|></" + _P + rb"v>)")
+_STRING_RESULT = re.compile(rb'\st="str"')
 
 
 def normalise(name: str) -> str:
@@ -125,7 +136,7 @@ def read_workbook(path: str | Path, *, max_bytes: int = 300 * 1024 * 1024) -> Wo
         with zipfile.ZipFile(path) as zf:
             parts = _check_zip(zf, label, max_bytes)
             facts = _scan_sheets(zf, parts, label)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise WorkbookError(f"{label} is damaged and cannot be opened ({exc}).") from exc
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -212,29 +223,49 @@ def _check_zip(zf: zipfile.ZipFile, label: str, max_bytes: int) -> dict[str, str
 def _scan_sheets(
     zf: zipfile.ZipFile, parts: dict[str, str], label: str
 ) -> dict[str, frozenset[str]]:
-    """Measure each sheet's true extent and find formulas without a cached value."""
+    """Measure each sheet's true extent and find formulas without a cached value.
+
+    The extent is what a dense reader allocates: the last row times the widest
+    column. It is refused when it is huge, or when it dwarfs the cells actually
+    present (one cell typed at J1048576 below 300 rows of data), with a message
+    saying how to mend the sheet.
+    """
     found: dict[str, frozenset[str]] = {}
     for name, part in parts.items():
         data = zf.read(part)
-        last_row = _LAST_ROW.findall(data[-4096:]) or _LAST_ROW.findall(data)
-        rows = int(last_row[-1]) if last_row else 0
-        columns = {m for m in _COLUMN_REF.findall(data)}
-        width = max((_column_index(c) + 1 for c in columns), default=0)
-        if rows * width > MAX_CELLS:
+        refs = _CELL_POSITION.findall(data)
+        rows = max((int(row) for row in {r for _, r in refs}), default=0)
+        width = max((_column_index(c) + 1 for c in {c for c, _ in refs}), default=0)
+        cells = len(_CELL.findall(data))
+        extent = rows * width
+        if extent > MAX_CELLS or extent > SPARSE_FACTOR * cells + SPARSE_ALLOWANCE:
             raise WorkbookError(
-                f"{label} is refused: sheet {name!r} reaches cell "
-                f"{column_letter(width - 1)}{rows}, larger than docgen reads; "
-                "delete the stray cells far from the data."
+                f"{label} is refused: sheet {name!r} reaches cell {column_letter(width - 1)}"
+                f"{rows} but holds only {cells:,} cells; delete the stray cells far from the "
+                "data (Ctrl+End in Excel shows where the sheet ends)."
             )
-        if re.search(rb"<f[\s>/]", data):
-            uncached = set()
-            for match in _CELL_WITH_FORMULA.finditer(data):
-                if not _CACHED_VALUE.search(match.group(2)):
-                    ref = _CELL_REF.search(match.group(1))
-                    if ref:
-                        uncached.add((ref.group(1) + ref.group(2)).decode())
-            found[name] = frozenset(uncached)
+        if _FORMULA.search(data):
+            found[name] = frozenset(_uncached_formulas(data))
     return found
+
+
+def _uncached_formulas(data: bytes) -> set[str]:
+    """Cells holding a formula but no value Excel calculated.
+
+    A formula whose result is the empty string is stored as ``t="str"`` with an
+    empty ``<v>``: that is a value (blank), not a missing one.
+    """
+    uncached = set()
+    for match in _CELL_WITH_FORMULA.finditer(data):
+        attributes, body = match.group(2), match.group(3)
+        if not _FORMULA.search(body) or _CACHED_VALUE.search(body):
+            continue
+        if _STRING_RESULT.search(attributes) and _EMPTY_VALUE.search(body):
+            continue
+        ref = _CELL_REF.search(attributes)
+        if ref:
+            uncached.add(ref.group(1).decode())
+    return uncached
 
 
 def _read_sheet(
@@ -245,11 +276,15 @@ def _read_sheet(
     except Exception as exc:  # calamine's own error types
         raise WorkbookError(f"{label}: sheet {name!r} cannot be read ({exc}).") from exc
     sheet = Sheet(name=name, uncached=uncached)
+    formula_rows = {int(re.sub(r"[A-Z]", "", ref)) for ref in uncached}
+    # calamine ends the sheet at its last value, so rows holding only uncalculated
+    # formulas may be missing altogether: pad them back, so each gets its errors.
+    data += [[] for _ in range(max(formula_rows, default=0) - len(data))]
     for index, raw in enumerate(data):
         values = [_clean(v) for v in raw]
-        if all(v is None for v in values):
-            continue
         number = index + 1
+        if all(v is None for v in values) and number not in formula_rows:
+            continue
         if not sheet.header_row:
             sheet.header_row = number
             sheet.headers = [(i, str(v)) for i, v in enumerate(values) if v is not None]

@@ -1,0 +1,480 @@
+"""read_workbook: what a user's file must be, and what docgen refuses before parsing it.
+
+Every refusal is a WorkbookError whose message is one sentence a co-ordinator can act
+on; nothing hostile (a zip bomb, a stray cell at XFD1048576) is allowed to reach the
+cell reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import types
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import docgen.workbook as workbook_module
+from docgen.errors import WorkbookError
+from docgen.models import ALERT, ANNUAL, REVIEW, Alert, CPPlan, ReviewMeeting
+from docgen.validate import validate_workbook
+from docgen.workbook import read_workbook
+from tests.conftest import SAMPLES, build_workbook, edit_workbook
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+ALERT_HEADERS = [
+    "Alert ID",
+    "Child ID",
+    "Child Name",
+    "IRO",
+    "Date Raised",
+    "Stage",
+    "Category",
+    "Concern",
+    "Action Required",
+]
+
+
+def alert_row(alert_id: str = "A0001", child_id: str = "C100", raised: str = "03/02/2014"):
+    return [alert_id, child_id, "Sam", "Jo Bloggs", raised, 1, "Placement", "No plan", "Plan"]
+
+
+def refusal(path: Path, **kwargs) -> str:
+    """The message read_workbook refuses ``path`` with."""
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(path, **kwargs)
+    return str(caught.value)
+
+
+def one_sentence(message: str) -> bool:
+    """One sentence, ending with a full stop or question mark, no traceback in it."""
+    body = message.rstrip()
+    return (
+        body.endswith((".", "?"))
+        and "\n" not in body
+        and "Traceback" not in body
+        and body.count(". ") == 0
+    )
+
+
+def with_sheet_xml(
+    path: Path, sheet_data: str, *, dimension: str = "", root: str = "", name: str = "Data"
+) -> Path:
+    """A one-sheet workbook whose sheet XML is written by hand.
+
+    ``sheet_data`` is the inside of <sheetData>; ``root`` replaces the whole sheet
+    part when given (for prefixed XML).
+    """
+    build_workbook(path, {name: [["placeholder"]]})
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    sheet = root or (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{MAIN_NS}">{dimension}<sheetData>{sheet_data}</sheetData></worksheet>'
+    )
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
+def text_cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+@pytest.fixture
+def no_cell_reader(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Stand in for python-calamine: a test fails (rather than allocating) if it is reached."""
+    calls: list[str] = []
+
+    def from_path(path: str):
+        calls.append(path)
+        raise RuntimeError("the cell reader was reached")
+
+    fake = types.SimpleNamespace(
+        CalamineWorkbook=types.SimpleNamespace(from_path=from_path),
+        PasswordError=workbook_module.python_calamine.PasswordError,
+    )
+    monkeypatch.setattr(workbook_module, "python_calamine", fake)
+    return calls
+
+
+# --------------------------------------------------------------------------- wrong file types
+
+
+def test_old_xls_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "children.xls"
+    path.write_bytes(OLE_MAGIC + b"\0" * 4096)
+    message = refusal(path)
+    assert message.startswith("children.xls is an old-style .xls workbook")
+    assert "save it as .xlsx" in message
+    assert one_sentence(message)
+
+
+def test_encrypted_xlsx_is_refused_as_password_protected(tmp_path: Path) -> None:
+    """Excel saves a password-protected .xlsx as an OLE container, not a zip."""
+    path = tmp_path / "children.xlsx"
+    path.write_bytes(OLE_MAGIC + b"\0" * 4096)
+    message = refusal(path)
+    assert message.startswith("children.xlsx is password-protected")
+    assert "unprotected copy" in message
+    assert one_sentence(message)
+
+
+def test_csv_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "children.csv"
+    path.write_text("Child ID,Date of Birth\nC1,01/01/2010\n")
+    message = refusal(path)
+    assert message == ("children.csv is a CSV file; docgen reads Excel workbooks saved as .xlsx.")
+
+
+def test_ods_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "children.ods"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", "<office:document-content/>")
+    message = refusal(path)
+    assert message == (
+        "children.ods is an OpenDocument spreadsheet; docgen reads Excel workbooks saved as .xlsx."
+    )
+
+
+def test_empty_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "children.xlsx"
+    path.write_bytes(b"")
+    message = refusal(path)
+    assert message == "children.xlsx is empty (0 bytes)."
+
+
+def test_text_renamed_to_xlsx_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "children.xlsx"
+    path.write_text("Child ID,Date of Birth\n")
+    message = refusal(path)
+    assert message.startswith("children.xlsx is not a valid .xlsx workbook")
+    assert "not a zip archive" in message
+
+
+def test_missing_file_is_refused(tmp_path: Path) -> None:
+    assert refusal(tmp_path / "nowhere.xlsx") == "nowhere.xlsx: no such file."
+
+
+def test_truncated_workbook_is_refused_as_damaged(tmp_path: Path) -> None:
+    data = (SAMPLES / "alerts.xlsx").read_bytes()
+    path = tmp_path / "alerts.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    message = refusal(path)
+    assert message.startswith("alerts.xlsx is damaged and cannot be opened")
+    assert one_sentence(message)
+
+
+def test_workbook_with_corrupt_sheet_data_is_refused_as_damaged(tmp_path: Path) -> None:
+    """A damaged download: the sheet's compressed stream starts with an invalid block."""
+    source = build_workbook(tmp_path / "source.xlsx", {"Alerts": [ALERT_HEADERS, alert_row()]})
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start] = 0xFF  # deflate block type 3 does not exist
+    path = tmp_path / "alerts.xlsx"
+    path.write_bytes(bytes(data))
+    message = refusal(path)
+    assert message.startswith("alerts.xlsx is damaged")
+    assert one_sentence(message)
+
+
+def test_zip_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "children.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("notes.txt", "hello")
+    assert refusal(path) == "children.xlsx is a zip file but not an Excel workbook."
+
+
+def test_xlsm_is_read(tmp_path: Path) -> None:
+    path = Path(shutil.copy(SAMPLES / "alerts.xlsx", tmp_path / "alerts.xlsm"))
+    book = read_workbook(path)
+    assert book.sheet("Alerts") is not None
+
+
+# --------------------------------------------------------------------------- hostile workbooks
+
+
+def test_zip_bomb_is_refused_before_parsing(tmp_path: Path, no_cell_reader: list[str]) -> None:
+    build_workbook(tmp_path / "base.xlsx", {"Alerts": [ALERT_HEADERS, alert_row()]})
+    with zipfile.ZipFile(tmp_path / "base.xlsx") as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = b"\0" * (50 * 2**20)  # compresses about 1000:1
+    path = tmp_path / "alerts.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    assert path.stat().st_size < 2**20
+    message = refusal(path)
+    assert message.startswith("alerts.xlsx is refused: its part xl/worksheets/sheet1.xml expands")
+    assert "zip bomb" in message
+    assert no_cell_reader == []
+
+
+def test_total_uncompressed_size_is_capped(tmp_path: Path, no_cell_reader: list[str]) -> None:
+    """Under the ratio floor but over the total allowed (setting DOCGEN_MAX_WORKBOOK_MB)."""
+    build_workbook(tmp_path / "base.xlsx", {"Alerts": [ALERT_HEADERS, alert_row()]})
+    with zipfile.ZipFile(tmp_path / "base.xlsx") as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    parts["xl/worksheets/padding.bin"] = b"\0" * (3 * 2**20)
+    path = tmp_path / "alerts.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    message = refusal(path, max_bytes=2**20)
+    assert message == (
+        "alerts.xlsx is refused: it expands to 3 MB, more than the 1 MB allowed "
+        "(setting DOCGEN_MAX_WORKBOOK_MB)."
+    )
+    assert no_cell_reader == []
+
+
+def test_stray_cell_at_xfd1048576_is_refused_before_reading(
+    tmp_path: Path, no_cell_reader: list[str]
+) -> None:
+    path = with_sheet_xml(
+        tmp_path / "alerts.xlsx",
+        '<row r="1">' + text_cell("A1", "Alert ID") + "</row>"
+        '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+    )
+    message = refusal(path)
+    assert message == (
+        "alerts.xlsx is refused: sheet 'Data' reaches cell XFD1048576 but holds only 2 cells; "
+        "delete the stray cells far from the data (Ctrl+End in Excel shows where the sheet ends)."
+    )
+    assert no_cell_reader == []
+
+
+HEADER_ROW = '<row r="1">' + text_cell("A1", "Alert ID") + "</row>"
+STRAY_CELL_SPELLINGS = {
+    # Valid SpreadsheetML that other writers produce: each must be measured as well.
+    "cell r not first": HEADER_ROW + '<row r="1048576"><c s="0" r="XFD1048576"><v>1</v></c></row>',
+    "row r not first": HEADER_ROW
+    + '<row spans="16384:16384" r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+    "row without r (optional)": HEADER_ROW + '<row><c r="XFD1048576"><v>1</v></c></row>',
+    "rows out of order": '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>' + HEADER_ROW,
+}
+
+
+@pytest.mark.parametrize("sheet_data", STRAY_CELL_SPELLINGS.values(), ids=STRAY_CELL_SPELLINGS)
+def test_stray_cell_is_refused_however_the_xml_spells_it(
+    tmp_path: Path, no_cell_reader: list[str], sheet_data: str
+) -> None:
+    """Unrefused, python-calamine tries to allocate 512 GB and aborts the whole process."""
+    path = with_sheet_xml(tmp_path / "alerts.xlsx", sheet_data)
+    message = refusal(path)
+    assert "reaches cell XFD1048576" in message
+    assert no_cell_reader == []
+
+
+def test_stray_cell_in_prefixed_sheet_xml_is_refused(
+    tmp_path: Path, no_cell_reader: list[str]
+) -> None:
+    """Writers built on the OpenXML SDK prefix every element (<x:row>, <x:c>)."""
+    root = (
+        f'<?xml version="1.0"?><x:worksheet xmlns:x="{MAIN_NS}"><x:sheetData>'
+        '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>Alert ID</x:t></x:is></x:c></x:row>'
+        '<x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>'
+        "</x:sheetData></x:worksheet>"
+    )
+    path = with_sheet_xml(tmp_path / "alerts.xlsx", "", root=root)
+    message = refusal(path)
+    assert "reaches cell XFD1048576" in message
+    assert no_cell_reader == []
+
+
+def test_forged_dimension_is_not_trusted(tmp_path: Path) -> None:
+    path = with_sheet_xml(
+        tmp_path / "alerts.xlsx",
+        '<row r="1">' + text_cell("A1", "Alert ID") + text_cell("B1", "Stage") + "</row>"
+        '<row r="2">' + text_cell("A2", "A0001") + '<c r="B2"><v>2</v></c></row>',
+        dimension='<dimension ref="A1:XFD1048576"/>',
+    )
+    sheet = read_workbook(path).sheet("Data")
+    assert sheet is not None
+    assert sheet.headers == [(0, "Alert ID"), (1, "Stage")]
+    assert [(n, values[:2]) for n, values in sheet.rows] == [(2, ["A0001", 2])]
+
+
+# --------------------------------------------------------------------------- formulas
+
+
+def test_formula_without_cached_value_is_reported_by_cell(tmp_path: Path) -> None:
+    """openpyxl (and scripts using it) write formulas Excel never calculated: <v></v>."""
+    row = alert_row()
+    row[4] = "=DATE(2014,2,3)"
+    path = build_workbook(tmp_path / "alerts.xlsx", {"Alerts": [ALERT_HEADERS, row]})
+    tables, report = validate_workbook(read_workbook(path), ALERT)
+    assert report.flatten("code", "location") == [["formula-without-value", "Alerts!E2"]]
+    assert "formula Excel has not calculated" in report.problems[0].message
+    assert "open the workbook in Excel and save it" in report.problems[0].expected
+    assert len(tables[Alert]) == 0
+
+
+def test_formula_with_cached_value_is_read_as_its_value(tmp_path: Path) -> None:
+    path = with_sheet_xml(
+        tmp_path / "book.xlsx",
+        '<row r="1">' + text_cell("A1", "Stage") + "</row>"
+        '<row r="2"><c r="A2"><f>1+1</f><v>2</v></c></row>',
+    )
+    sheet = read_workbook(path).sheet("Data")
+    assert sheet is not None
+    assert sheet.rows == [(2, [2])]
+    assert sheet.uncached == frozenset()
+
+
+def test_uncalculated_formula_after_a_formatted_blank_cell_is_reported_at_its_own_cell(
+    tmp_path: Path,
+) -> None:
+    """Excel writes a formatted empty cell as <c r="E2" s="0"/>; the formula is in F2.
+
+    Today E2 (a blank Team Manager) is blamed for the formula and F2 is called blank.
+    """
+    headers = [*ALERT_HEADERS[:4], "Team Manager", *ALERT_HEADERS[4:]]
+    cells = [text_cell(f"{col}1", h) for col, h in zip("ABCDEFGHIJ", headers, strict=True)]
+    row = [
+        text_cell(f"{col}2", v) for col, v in zip("ABCD", ["A1", "C100", "Sam", "Jo"], strict=True)
+    ]
+    row += ['<c r="E2" s="0"/>', '<c r="F2"><f>DATE(2014,2,3)</f><v></v></c>']
+    row += ['<c r="G2"><v>1</v></c>']
+    row += [text_cell(f"{col}2", v) for col, v in zip("HIJ", ["Placement", "x", "y"], strict=True)]
+    path = with_sheet_xml(
+        tmp_path / "alerts.xlsx",
+        f'<row r="1">{"".join(cells)}</row><row r="2">{"".join(row)}</row>',
+        name="Alerts",
+    )
+    _, report = validate_workbook(read_workbook(path), ALERT)
+    assert report.flatten("code", "location") == [["formula-without-value", "Alerts!F2"]]
+
+
+def test_uncalculated_formula_in_prefixed_sheet_xml_is_reported(tmp_path: Path) -> None:
+    root = (
+        f'<?xml version="1.0"?><x:worksheet xmlns:x="{MAIN_NS}"><x:sheetData>'
+        '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>Stage</x:t></x:is></x:c>'
+        '<x:c r="B1" t="inlineStr"><x:is><x:t>Total</x:t></x:is></x:c></x:row>'
+        '<x:row r="2"><x:c r="A2"><x:v>3</x:v></x:c><x:c r="B2"><x:f>A2+1</x:f></x:c></x:row>'
+        "</x:sheetData></x:worksheet>"
+    )
+    sheet = read_workbook(with_sheet_xml(tmp_path / "book.xlsx", "", root=root)).sheet("Data")
+    assert sheet is not None
+    assert sheet.rows == [(2, [3, None])]
+    assert sheet.uncached == frozenset({"B2"})
+
+
+def test_row_of_only_uncalculated_formulas_is_not_dropped_silently(tmp_path: Path) -> None:
+    """A sheet filled by formulas (=Sheet2!A2, ...) saved by a script, never by Excel."""
+    row = ['="A"&"0001"', '="C"&"100"', '="Sam"', '="Jo"', "=DATE(2014,2,3)", "=1"]
+    row += ['="Placement"', '="x"', '="y"']
+    path = build_workbook(tmp_path / "alerts.xlsx", {"Alerts": [ALERT_HEADERS, row]})
+    tables, report = validate_workbook(read_workbook(path), ALERT)
+    assert len(tables[Alert]) == 0
+    assert report.flatten("code", "location") == [
+        ["formula-without-value", f"Alerts!{col}2"] for col in "ABCDEFGHI"
+    ]
+
+
+# --------------------------------------------------------------------------- layout and headers
+
+
+def test_header_row_is_the_first_non_empty_row_and_row_numbers_are_real(tmp_path: Path) -> None:
+    path = build_workbook(
+        tmp_path / "alerts.xlsx",
+        {
+            "Alerts": [
+                [],
+                ["   "],  # whitespace only counts as blank
+                [None, None, *ALERT_HEADERS],
+                [None, None, *alert_row("A0001")],
+                [],
+                [],
+                [None, None, *alert_row("A0002", raised="soon")],
+                [None, None, *alert_row("A0003")],
+            ]
+        },
+    )
+    book = read_workbook(path)
+    sheet = book.sheet("Alerts")
+    assert sheet is not None
+    assert sheet.header_row == 3
+    assert sheet.headers[0] == (2, "Alert ID")
+    assert [number for number, _ in sheet.rows] == [4, 7, 8]
+    tables, report = validate_workbook(book, ALERT)
+    assert report.flatten("code", "location") == [["invalid-date", "Alerts!G7"]]
+    assert tables[Alert].row_numbers == [4, 8]
+
+
+@pytest.mark.parametrize(
+    "header", ["Child ID", "child_id", "CHILD-ID", "CHILD", "Child ID (CHILD)", "  child   id "]
+)
+def test_headers_match_whatever_the_case_spacing_or_alias(tmp_path: Path, header: str) -> None:
+    headers = [header if h == "Child ID" else h for h in ALERT_HEADERS]
+    path = build_workbook(tmp_path / "alerts.xlsx", {"Alerts": [headers, alert_row()]})
+    tables, report = validate_workbook(read_workbook(path), ALERT)
+    assert report.problems == []
+    assert [a.child_id for a in tables[Alert]] == ["C100"]
+
+
+@pytest.mark.parametrize("name", ["cp_plans", "CP Plans", "CP-PLANS", "cp  plans"])
+def test_sheet_names_match_whatever_the_case_or_separator(tmp_path: Path, name: str) -> None:
+    path = build_workbook(tmp_path / "book.xlsx", {name: [["Child ID"], ["P1"]]})
+    book = read_workbook(path)
+    sheet = book.sheet("CP Plans")
+    assert sheet is not None
+    assert sheet.name == name
+    assert book.sheet("cp_plans") is sheet
+
+
+def test_sheet_names_match_in_validation(tmp_path: Path) -> None:
+    def edit(wb) -> None:
+        wb["CP Plans"].title = "cp_plans"
+        wb["Children"].title = "renamed"  # openpyxl would make a same-name rename CHILDREN1
+        wb["renamed"].title = "CHILDREN"
+
+    path = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual.xlsx", edit)
+    tables, report = validate_workbook(read_workbook(path), ANNUAL)
+    assert report.problems == []
+    assert tables[CPPlan].sheet_name == "cp_plans"
+
+
+def test_curly_apostrophe_in_a_header_matches(tmp_path: Path) -> None:
+    headers = [
+        "Review ID",
+        "Child ID",
+        "Child Name",
+        "Date of Birth",
+        "Review Date",
+        "Date Became Looked After",
+        "IRO",
+        "Child\u2019s Views",
+        "Parents\u2019 Views",
+    ]
+    row = ["R1", "C1", "Sam", "01/01/2010", "01/04/2014", "01/01/2014", "Jo", "Happy", "Agree"]
+    path = build_workbook(
+        tmp_path / "reviews.xlsx",
+        {
+            "Review Meetings": [headers, row],
+            "Attendees": [["Review ID", "Name", "Role", "Attendance"]],
+            "Decisions": [["Review ID", "Decision", "Responsible", "Timescale"]],
+        },
+    )
+    tables, report = validate_workbook(read_workbook(path), REVIEW)
+    assert report.problems == []
+    (meeting,) = tables[ReviewMeeting]
+    assert (meeting.childs_views, meeting.parents_views) == ("Happy", "Agree")
+
+
+def test_reading_never_changes_the_file(tmp_path: Path) -> None:
+    path = Path(shutil.copy(SAMPLES / "review_meetings.xlsx", tmp_path / "reviews.xlsx"))
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    mtime = path.stat().st_mtime_ns
+    validate_workbook(read_workbook(path), REVIEW)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert path.stat().st_mtime_ns == mtime
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reviews.xlsx"]
