@@ -27,11 +27,15 @@ class Report:
     file: str | None = None
     problems: list[Problem] = field(default_factory=list)
     truncated: bool = False
+    #: Every error found, listed or not: a truncated report still says how many.
+    error_total: int = 0
 
     def add(self, problem: Problem) -> None:
-        if len(self.errors) >= ERROR_LIMIT and problem.severity == "error":
-            self.truncated = True
-            return
+        if problem.severity == "error":
+            self.error_total += 1
+            if self.error_total > ERROR_LIMIT:
+                self.truncated = True
+                return
         self.problems.append(problem)
 
     def extend(self, problems: Iterable[Problem]) -> None:
@@ -61,7 +65,7 @@ class Report:
         errors, warnings = self.errors, self.warnings
         if not self.problems:
             return f"{name}: no problems found."
-        head = f"{name}: {_count(len(errors), 'error')}, {_count(len(warnings), 'warning')}."
+        head = f"{name}: {_count(self.error_total, 'error')}, {_count(len(warnings), 'warning')}."
         lines = [head]
         lines += [f"  error   {p}" for p in errors]
         if self.truncated:
@@ -86,7 +90,7 @@ class Report:
         data = {
             "file": self.file,
             "valid": self.ok,
-            "error_count": len(self.errors),
+            "error_count": self.error_total,
             "warning_count": len(self.warnings),
             "truncated": self.truncated,
             "problems": [p.as_dict() for p in self.problems],

@@ -180,6 +180,8 @@ def test_errors_stop_being_listed_after_the_limit() -> None:
     data = json.loads(report.to_json())
     assert data["truncated"] is True
     assert len(data["problems"]) == ERROR_LIMIT
+    assert data["error_count"] == ERROR_LIMIT + 100  # every error is counted, listed or not
+    assert lines[0].endswith(f"{ERROR_LIMIT + 100} errors, 0 warnings.")
 
 
 def test_warnings_are_still_listed_after_the_error_limit() -> None:
