@@ -17,6 +17,7 @@ import click
 import pydantic
 
 from docgen import pipeline
+from docgen.blank import write_blank_workbook
 from docgen.errors import UserError, ValidationFailed
 from docgen.models import KINDS
 from docgen.report import Report
@@ -168,6 +169,26 @@ def validate(workbook: Path, kind: str | None, fmt: str) -> None:
         if rows:
             click.echo(_format_table(("level", "sheet", "cell", "value", "problem"), rows))
     sys.exit(0 if report.ok else 1)
+
+
+@main.command(name="new-workbook")
+@click.argument("kind", type=click.Choice(list(KINDS)))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .xlsx file to write.",
+)
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@reports_errors
+def new_workbook(kind: str, output: Path, force: bool) -> None:
+    """Write a blank KIND workbook to fill in: the contract's sheets and headers,
+    dropdowns for every code column, date checks and a "How to fill" sheet."""
+    if output.exists() and not force:
+        raise UserError(f"{output} exists; choose another name or add --force to replace it.")
+    write_blank_workbook(kind, output)
+    click.echo(f"Wrote {output}")
 
 
 def _summary_line(report: Report) -> str:

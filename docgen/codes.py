@@ -227,7 +227,7 @@ STAFF_ROLE = CodeList(
 )
 
 PRIORITY_KIND = CodeList(
-    "kind",
+    "priority kind",
     (("Priority", "Priority", "Priority"), ("Recommendation", "Recommendation", "Recommendation")),
 )
 

@@ -300,7 +300,13 @@ class Review(Row):
     child_id: ID = column("Child ID", "CHILD")
     review_date: date = column("Review Date")
     due_date: date | None = column(
-        "Due Date", default=None, description="Computed from the timescale policy when blank."
+        "Due Date",
+        default=None,
+        description="Computed when blank, from the review policy: a child's first review "
+        "(no earlier row for the child, and the first-review window closing on or after 1 "
+        "April) from Date Became Looked After; a later review from the child's previous row "
+        "on this sheet. A child whose first review fell before the year needs a Due Date or "
+        "a row for the previous review.",
     )
     participation: Annotated[str | None, coded(codes.PARTICIPATION)] = column(
         "Participation", default=None
@@ -492,7 +498,13 @@ class ReviewMeeting(Row):
     dob: date = column("Date of Birth", "DOB")
     review_date: date = column("Review Date")
     became_looked_after: date = column("Date Became Looked After", "DECOM")
-    review_number: int | None = column("Review Number", default=None, ge=1)
+    review_number: int | None = column(
+        "Review Number",
+        default=None,
+        ge=1,
+        description="1 for the first review. When blank: 1 with no Previous Review Date; 2 "
+        "when the previous review fell within the first review's window; otherwise 3 or later.",
+    )
     previous_review_date: date | None = column("Previous Review Date", default=None)
     due_date: date | None = column(
         "Due Date", default=None, description="Computed from the review policy when blank."
