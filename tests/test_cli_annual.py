@@ -28,8 +28,11 @@ def test_age_table_matches_the_seed(report: Path) -> None:
     table = find_table(report, "Age")
     assert table[0] == ["Age", "31 March 2013", "31 March 2014"]
     expected = {
-        "0-1": ("26", "20"), "1-4": ("54", "59"), "5-9": ("46", "45"),
-        "10-15": ("89 (1)", "107 (1)"), "16-18": ("50 (1)", "59 (1)"),
+        "0-1": ("26", "20"),
+        "1-4": ("54", "59"),
+        "5-9": ("46", "45"),
+        "10-15": ("89 (1)", "107 (1)"),
+        "16-18": ("50 (1)", "59 (1)"),
         "Total": ("265 (267)", "290 (2)"),
     }
     for label, (before, now) in expected.items():
@@ -56,9 +59,12 @@ def test_legal_status_table_matches_the_seed(report: Path) -> None:
 def test_ethnicity_table_matches_the_seed(report: Path) -> None:
     table = find_table(report, "Ethnicity")
     expected = {
-        "White": ["170", "205", "224", "227"], "Mixed": ["18", "25", "19", "26"],
-        "Asian": ["3", "5", "3", "1"], "Black": ["4", "4", "4", "3"],
-        "Other": ["3", "4", "2", "22"], "N/A": ["5", "11", "15", "11"],
+        "White": ["170", "205", "224", "227"],
+        "Mixed": ["18", "25", "19", "26"],
+        "Asian": ["3", "5", "3", "1"],
+        "Black": ["4", "4", "4", "3"],
+        "Other": ["3", "4", "2", "22"],
+        "N/A": ["5", "11", "15", "11"],
         "Total": ["203", "254", "267", "290"],
     }
     for label, cells in expected.items():
@@ -69,8 +75,11 @@ def test_adoption_table_matches_the_seed(report: Path) -> None:
     table = find_table(report, "Age", containing="Under 1")
     assert table[0] == ["Age", "2011/12", "2012/13", "2013/14"]
     expected = {
-        "Under 1": ["5", "3", "1"], "1-2": ["12", "16", "15"], "3-5": ["7", "6", "5"],
-        "5-10": ["2", "0", "1"], "Total": ["26", "25", "22"],
+        "Under 1": ["5", "3", "1"],
+        "1-2": ["12", "16", "15"],
+        "3-5": ["7", "6", "5"],
+        "5-10": ["2", "0", "1"],
+        "Total": ["26", "25", "22"],
     }
     for label, cells in expected.items():
         assert list(row_of(table, label).values()) == cells, label
@@ -79,9 +88,12 @@ def test_adoption_table_matches_the_seed(report: Path) -> None:
 def test_category_of_abuse_table_matches_the_seed(report: Path) -> None:
     table = find_table(report, "Category of abuse")
     expected = {
-        "Neglect": ["108", "112", "99"], "Physical Abuse": ["38", "34", "56"],
-        "Sexual Abuse": ["8", "17", "10"], "Emotional Abuse": ["76", "69", "102"],
-        "Multiple": ["0", "2", "2"], "Total number of children": ["230", "234", "269"],
+        "Neglect": ["108", "112", "99"],
+        "Physical Abuse": ["38", "34", "56"],
+        "Sexual Abuse": ["8", "17", "10"],
+        "Emotional Abuse": ["76", "69", "102"],
+        "Multiple": ["0", "2", "2"],
+        "Total number of children": ["230", "234", "269"],
     }
     for label, cells in expected.items():
         assert list(row_of(table, label).values()) == cells, label
@@ -91,7 +103,9 @@ def test_performance_tables_match_the_seed(report: Path) -> None:
     reviews = next(t for t in docx_tables(report) if any(r[0] == "Out of time" for r in t))
     assert row_of(reviews, "Out of time") == {"2011/12": "0", "2012/13": "1", "2013/14": "1"}
     assert row_of(reviews, "% on time") == {
-        "2011/12": "100%", "2012/13": "99.5%", "2013/14": "99.5%"
+        "2011/12": "100%",
+        "2012/13": "99.5%",
+        "2013/14": "99.5%",
     }
     conferences = find_table(report, "Conferences")
     assert row_of(conferences, "Initial conferences") == {"2013/14": "285"}
@@ -143,8 +157,9 @@ def test_same_workbook_gives_identical_bytes(tmp_path: Path, report: Path) -> No
 def test_data_folder_comes_from_the_environment(tmp_path: Path, annual_sample: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    result = run("annual", "--year", "2014", "-o", str(out),
-                 env={"DOCGEN_DATA": str(annual_sample.parent)})
+    result = run(
+        "annual", "--year", "2014", "-o", str(out), env={"DOCGEN_DATA": str(annual_sample.parent)}
+    )
     assert result.exit_code == 0, result.output
     assert (out / "annual_report_2014.docx").is_file()
 
@@ -189,8 +204,9 @@ def _set(sheet: str, header: str, row: int, value):
 
 def test_impossible_date(tmp_path: Path, annual_sample: Path) -> None:
     edit_workbook(annual_sample, annual_sample, _set("Children", "Date of Birth", 14, "31/02/2014"))
-    out = _fails(tmp_path, annual_sample.parent, "Children!B14", "'31/02/2014'",
-                 "not a real calendar date")
+    out = _fails(
+        tmp_path, annual_sample.parent, "Children!B14", "'31/02/2014'", "not a real calendar date"
+    )
     assert "31/03/2014" in out  # what was expected
 
 
