@@ -33,7 +33,7 @@ from pathlib import Path
 
 import openpyxl
 
-from docgen import context, pipeline
+from docgen import pipeline
 from docgen.models import (
     ANNUAL,
     REVIEW,
@@ -241,15 +241,9 @@ def naive_loop(workbook: Path, out: Path) -> float:
     began = time.perf_counter()
     settings = Settings()
     tables, _report = pipeline.load(workbook, REVIEW, settings)
-    attendees = pipeline._group(tables[ReviewAttendee], "review_id")
-    decisions = pipeline._group(tables[ReviewDecision], "review_id")
     template = pipeline.Renderer().template_path("review_record.docx")
     env = make_environment()
-    for meeting in tables[ReviewMeeting]:
-        key = meeting.review_id.casefold()
-        ctx = context.review_context(
-            meeting, attendees.get(key, []), decisions.get(key, []), settings.review_policy
-        )
+    for meeting, ctx in pipeline.paper_contexts("review", tables, settings):
         tpl = DocxTemplate(str(template))
         tpl.render(ctx, jinja_env=env)
         tpl.save(out / pipeline.document_name("review", meeting))

@@ -18,8 +18,10 @@ import pydantic
 
 from docgen import pipeline
 from docgen.blank import write_blank_workbook
+from docgen.checks import check_templates, report_lines
 from docgen.errors import UserError, ValidationFailed
 from docgen.models import KINDS
+from docgen.pdf import convert_to_pdf, find_soffice
 from docgen.report import Report
 from docgen.settings import Settings
 
@@ -75,6 +77,21 @@ def templates_option(func: F) -> F:
     )(func)
 
 
+def pdf_option(func: F) -> F:
+    return click.option(
+        "--pdf",
+        is_flag=True,
+        help="Also write a PDF beside each document (needs LibreOffice).",
+    )(func)
+
+
+def _write_pdfs(documents: list[Path], wanted: bool) -> None:
+    if wanted and documents:
+        click.echo(f"Converting {len(documents)} document(s) to PDF ...", err=True)
+        for path in convert_to_pdf(documents):
+            click.echo(f"Wrote {path}")
+
+
 def workers_option(func: F) -> F:
     return click.option(
         "--workers",
@@ -125,9 +142,14 @@ class _Bar:
     help="The .docx to write, or a folder for it [default: ./annual_report_<year>.docx].",
 )
 @templates_option
+@pdf_option
 @reports_errors
-def annual(year: int, data: Path | None, output: Path | None, templates: Path | None) -> None:
+def annual(
+    year: int, data: Path | None, output: Path | None, templates: Path | None, pdf: bool
+) -> None:
     """Write the IRO annual report for one reporting year."""
+    if pdf:
+        find_soffice()  # fail before the work, not after it
     bar = _Bar(f"Annual report {year - 1}-{str(year)[-2:]}")
     try:
         result = pipeline.annual_report(
@@ -138,6 +160,7 @@ def annual(year: int, data: Path | None, output: Path | None, templates: Path | 
     _warnings(result.report)
     for path in result.outputs:
         click.echo(f"Wrote {path}")
+    _write_pdfs(result.outputs, pdf)
 
 
 @main.command()
@@ -191,6 +214,30 @@ def new_workbook(kind: str, output: Path, force: bool) -> None:
     click.echo(f"Wrote {output}")
 
 
+@main.group(name="templates")
+def templates_group() -> None:
+    """Work with the Word templates (a council's own may replace the bundled ones)."""
+
+
+@templates_group.command(name="check")
+@click.argument(
+    "directory", required=False, type=click.Path(file_okay=False, exists=True, path_type=Path)
+)
+@reports_errors
+def templates_check(directory: Path | None) -> None:
+    """Check DIRECTORY's templates (default: DOCGEN_TEMPLATES, else the bundled ones):
+    tag errors, and every name a template uses that docgen does not give it.
+
+    Exits 1 when any template has a problem.
+    """
+    settings = _settings()
+    folder = directory or settings.templates
+    problems = check_templates(folder, settings=settings)
+    for line in report_lines(folder, problems):
+        click.echo(line)
+    sys.exit(1 if problems else 0)
+
+
 def _summary_line(report: Report) -> str:
     return report.to_text().splitlines()[0]
 
@@ -223,10 +270,18 @@ def _meeting_command(kind: str, what: str) -> None:
     @click.option("--only", metavar="ID", help="Write only the meeting with this ID.")
     @workers_option
     @templates_option
+    @pdf_option
     @reports_errors
     def command(
-        workbook: Path, output: Path, only: str | None, workers: int, templates: Path | None
+        workbook: Path,
+        output: Path,
+        only: str | None,
+        workers: int,
+        templates: Path | None,
+        pdf: bool,
     ) -> None:
+        if pdf:
+            find_soffice()
         bar = _Bar(f"{kind.capitalize()} documents")
         try:
             result = pipeline.meeting_papers(
@@ -244,6 +299,7 @@ def _meeting_command(kind: str, what: str) -> None:
         click.echo(f"Wrote {len(result.outputs)} document(s) to {output}:")
         for path in result.outputs:
             click.echo(f"  {path.name}")
+        _write_pdfs(result.outputs, pdf)
 
 
 _meeting_command("review", "looked-after review record")

@@ -76,7 +76,7 @@ def check_workbook(path: Path, kind: str | None = None, settings: Settings | Non
         report.add(Problem("unreadable-workbook", str(exc), file=path.name))
         return report
     if spec is ANNUAL and report.ok:
-        year = _year_from_name(path)
+        year = year_from_name(path)
         if year is not None:
             try:
                 report.extend(
@@ -89,7 +89,7 @@ def check_workbook(path: Path, kind: str | None = None, settings: Settings | Non
     return report
 
 
-def _year_from_name(path: Path) -> int | None:
+def year_from_name(path: Path) -> int | None:
     """2014 for ``annual_2014.xlsx``: the year an annual workbook reports on."""
     match = re.search(r"(?<!\d)(19|20)\d\d(?!\d)", path.stem)
     return int(match.group(0)) if match else None
@@ -186,7 +186,7 @@ MEETING_KINDS = ("review", "alert", "conference")
 
 
 @dataclass(frozen=True)
-class _Paper:
+class Paper:
     """How one kind of meeting paper is made from its workbook."""
 
     spec: WorkbookSpec
@@ -195,10 +195,10 @@ class _Paper:
     children: tuple[type[Row], ...]
 
 
-_PAPERS = {
-    "review": _Paper(REVIEW, "review_record.docx", ReviewMeeting, (ReviewAttendee, ReviewDecision)),
-    "alert": _Paper(ALERT, "alert.docx", Alert, (AlertStep,)),
-    "conference": _Paper(
+PAPERS = {
+    "review": Paper(REVIEW, "review_record.docx", ReviewMeeting, (ReviewAttendee, ReviewDecision)),
+    "alert": Paper(ALERT, "alert.docx", Alert, (AlertStep,)),
+    "conference": Paper(
         CONFERENCE, "conference_report.docx", Conference, (ConferenceChild, ConferenceAttendee)
     ),
 }
@@ -237,28 +237,23 @@ def meeting_papers(
     no partial batch behind.
     """
     settings = settings or Settings()
-    paper = _PAPERS[kind]
+    paper = PAPERS[kind]
     tables, report = load(workbook, paper.spec, settings)
     if not report.ok:
         raise ValidationFailed(report)
-    meetings = list(tables[paper.parent])
     key = paper.parent.key
     assert key is not None
     if only is not None:
-        meetings = [m for m in meetings if getattr(m, key).casefold() == only.casefold()]
-        if not meetings:
-            ids = ", ".join(getattr(m, key) for m in tables[paper.parent]) or "none"
-            raise UserError(f"no {kind} with ID {only!r} in {workbook.name} (IDs: {ids}).")
-    related = {
-        model: _group(tables[model], model.parent[0] if model.parent else key)
-        for model in paper.children
-    }
+        ids = [getattr(m, key) for m in tables[paper.parent]]
+        if only.casefold() not in {i.casefold() for i in ids}:
+            raise UserError(
+                f"no {kind} with ID {only!r} in {workbook.name} (IDs: {', '.join(ids) or 'none'})."
+            )
+    papers = paper_contexts(kind, tables, settings, only=only)
+    meetings = [meeting for meeting, _ctx in papers]
+    contexts = [ctx for _meeting, ctx in papers]
     names: list[str] = []
-    contexts: list[dict[str, Any]] = []
     for meeting in meetings:
-        ident = getattr(meeting, key).casefold()
-        rows = [related[m].get(ident, []) for m in paper.children]
-        contexts.append(_paper_context(kind, meeting, rows, settings))
         name = document_name(kind, meeting)
         if name in names:
             name = name.removesuffix(".docx") + f"_{_safe(getattr(meeting, key))}.docx"
@@ -319,6 +314,31 @@ def _start_worker(templates: Path | None) -> None:
 def _render_in_worker(template: str, ctx: dict[str, Any]) -> bytes:
     assert _worker_renderer is not None
     return _worker_renderer.render(template, ctx)
+
+
+def paper_contexts(
+    kind: str, tables: Tables, settings: Settings, *, only: str | None = None
+) -> list[tuple[Row, dict[str, Any]]]:
+    """Each meeting of a validated workbook with its template context, in sheet order.
+
+    The one place a meeting is joined to its child rows (attendees, decisions,
+    history, children): the renderer, the template check and the tests all use it.
+    """
+    paper = PAPERS[kind]
+    key = paper.parent.key
+    assert key is not None
+    related = {
+        model: _group(tables[model], model.parent[0] if model.parent else key)
+        for model in paper.children
+    }
+    found = []
+    for meeting in tables[paper.parent]:
+        ident = getattr(meeting, key).casefold()
+        if only is not None and ident != only.casefold():
+            continue
+        rows = [related[m].get(ident, []) for m in paper.children]
+        found.append((meeting, _paper_context(kind, meeting, rows, settings)))
+    return found
 
 
 def _group(rows: Iterable[Row], field_name: str) -> dict[str, list[Row]]:

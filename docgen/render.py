@@ -111,24 +111,18 @@ class _Compiled:
         tpl = DocxTemplate(str(path))
         tpl.render_init()
         self._tpl = tpl  # docxtpl's post-processing helpers; no state is kept between renders
-        body = tpl.get_xml()
-        self.body = env.from_string(_prepare(tpl.patch_xml(body)))
-        self.has_column_loops = "{%tc" in body or "{%- tc" in body
+        parts = _tagged_parts(tpl)
+        body = parts[0]
+        self.body = env.from_string(body.source)
+        self.has_column_loops = "{%tc" in body.raw or "{%- tc" in body.raw
         root = copy.deepcopy(tpl.docx._element)
         root.replace(root.find(f"{_W}body"), etree.Element(f"{_W}body"))
         head, _, tail = etree.tostring(root, encoding="UTF-8", standalone=True).partition(
             b"<w:body/>"
         )
         self.document_head, self.document_tail = head, tail
-        self.document_name = tpl.docx.part.partname.lstrip("/")
-        self.parts: dict[str, jinja2.Template] = {}
-        for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-            for _rel, part in tpl.get_headers_footers(uri):
-                xml = tpl.get_part_xml(part)
-                if "{{" in xml or "{%" in xml:
-                    self.parts[part.partname.lstrip("/")] = env.from_string(
-                        _prepare(tpl.patch_xml(xml))
-                    )
+        self.document_name = body.name
+        self.parts = {part.name: env.from_string(part.source) for part in parts[1:]}
         members = _read_entries(path)
         self.names = [name for name, _ in members]
         self.entries = [
@@ -149,6 +143,44 @@ class _Compiled:
                 for name, entry in zip(self.names, self.entries, strict=True)
             ]
         )
+
+
+@dataclass(frozen=True)
+class TemplatePart:
+    """A part of a template as Jinja compiles it: the body, or a header or footer with tags.
+
+    ``source`` is the XML after docxtpl's ``patch_xml`` with each paragraph on a line
+    of its own, so a Jinja line number names a paragraph.
+    """
+
+    name: str  # the zip member, e.g. word/document.xml
+    kind: str  # "body", "header" or "footer"
+    raw: str
+    source: str
+
+
+def template_parts(path: Path) -> list[TemplatePart]:
+    """The tagged parts of the template at ``path``, the body first."""
+    tpl = DocxTemplate(str(path))
+    tpl.render_init()
+    return _tagged_parts(tpl)
+
+
+def _tagged_parts(tpl: DocxTemplate) -> list[TemplatePart]:
+    body = tpl.get_xml()
+    parts = [
+        TemplatePart(
+            tpl.docx.part.partname.lstrip("/"), "body", body, _prepare(tpl.patch_xml(body))
+        )
+    ]
+    for uri, kind in ((tpl.HEADER_URI, "header"), (tpl.FOOTER_URI, "footer")):
+        for _rel, part in tpl.get_headers_footers(uri):
+            xml = tpl.get_part_xml(part)
+            if "{{" in xml or "{%" in xml or "{#" in xml:
+                parts.append(
+                    TemplatePart(part.partname.lstrip("/"), kind, xml, _prepare(tpl.patch_xml(xml)))
+                )
+    return parts
 
 
 def _prepare(xml: str) -> str:
@@ -325,8 +357,10 @@ def write_all(files: list[tuple[Path, bytes]]) -> None:
 __all__ = [
     "Chart",
     "Renderer",
+    "TemplatePart",
     "bundled_templates",
     "make_environment",
+    "template_parts",
     "write_all",
     "write_atomic",
 ]

@@ -19,24 +19,11 @@ from tests.conftest import SAMPLES
 
 def _contexts(kind: str) -> list[dict]:
     """The contexts the pipeline builds for every meeting of the sample workbook."""
-    paper = pipeline._PAPERS[kind]
-    workbook = (
-        SAMPLES
-        / {"review": "review_meetings", "alert": "alerts", "conference": "conferences"}[kind]
-    )
-    tables, report = pipeline.load(workbook.with_suffix(".xlsx"), paper.spec, Settings())
+    paper = pipeline.PAPERS[kind]
+    name = {"review": "review_meetings", "alert": "alerts", "conference": "conferences"}[kind]
+    tables, report = pipeline.load(SAMPLES / f"{name}.xlsx", paper.spec, Settings())
     assert report.ok
-    key = paper.parent.key
-    related = {m: pipeline._group(tables[m], m.parent[0]) for m in paper.children}
-    return [
-        pipeline._paper_context(
-            kind,
-            meeting,
-            [related[m].get(getattr(meeting, key).casefold(), []) for m in paper.children],
-            Settings(),
-        )
-        for meeting in tables[paper.parent]
-    ]
+    return [ctx for _meeting, ctx in pipeline.paper_contexts(kind, tables, Settings())]
 
 
 def _c14n(docx: bytes, name: str) -> bytes:
@@ -55,7 +42,7 @@ def _docxtpl(template: Path, context: dict) -> bytes:
 @pytest.mark.parametrize("kind", ["review", "alert", "conference"])
 def test_compiled_path_matches_docxtpl(kind: str) -> None:
     renderer = Renderer()
-    template = renderer.template_path(pipeline._PAPERS[kind].template)
+    template = renderer.template_path(pipeline.PAPERS[kind].template)
     for context in _contexts(kind):
         fast = renderer.render(template.name, context)
         slow = _docxtpl(template, context)

@@ -1,0 +1,178 @@
+"""checks.py: ``docgen templates check`` finds what would stop a council's template."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from docgen.checks import (
+    TEMPLATES,
+    TemplateProblem,
+    check_templates,
+    is_bundled,
+    report_lines,
+    template_sources,
+)
+from docgen.errors import TemplateError
+from docgen.render import Renderer, bundled_templates
+from tests.test_render import _contexts
+
+
+def council_template(
+    folder: Path,
+    name: str,
+    *replacements: tuple[str, str],
+    part: str = "word/document.xml",
+) -> Path:
+    """A copy of the bundled ``name`` in ``folder`` with ``part``'s XML edited, as a
+    council would in Word (each replacement must match exactly once)."""
+    folder.mkdir(exist_ok=True)
+    target = folder / name
+    with (
+        zipfile.ZipFile(bundled_templates() / name) as source,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == part:
+                xml = data.decode()
+                for old, new in replacements:
+                    assert xml.count(old) == 1, old
+                    xml = xml.replace(old, new)
+                data = xml.encode()
+            copy.writestr(info, data)
+    return target
+
+
+def test_bundled_templates_have_no_problems() -> None:
+    assert check_templates(None) == []
+    assert all(is_bundled(path) for path in template_sources(None).values())
+    assert list(template_sources(None)) == list(TEMPLATES)
+
+
+def test_misspelt_name_is_reported_with_template_and_paragraph(tmp_path: Path) -> None:
+    custom = tmp_path / "council"
+    path = council_template(
+        custom, "review_record.docx", ("<w:t>{{ child.name }}</w:t>", "<w:t>{{ child.nmae }}</w:t>")
+    )
+    problems = check_templates(custom)
+    assert [(p.template, p.source, p.name, p.paragraph) for p in problems] == [
+        ("review_record.docx", path, "child.nmae", "{{ child.nmae }}")
+    ]
+    line = str(problems[0])
+    assert "\n" not in line
+    for part in (
+        "review_record.docx",
+        "child.nmae",
+        "{{ child.nmae }}",
+        "did you mean child.name?",
+    ):
+        assert part in line
+    # the check agrees with rendering: this template would stop a batch
+    with pytest.raises(TemplateError, match="nmae"):
+        Renderer(custom).render("review_record.docx", _contexts("review")[0])
+
+
+def test_every_unknown_name_is_reported_in_one_run(tmp_path: Path) -> None:
+    custom = tmp_path / "council"
+    council_template(
+        custom,
+        "review_record.docx",
+        ("<w:t>{{ child.name }}</w:t>", "<w:t>{{ child.nmae }} {{ review.foo }}</w:t>"),
+        ("<w:t>{{ person.name }}</w:t>", "<w:t>{{ person.nam }}</w:t>"),  # inside a loop
+        ("<w:t>{{ social_worker }}</w:t>", "<w:t>{% if chair %}{{ chair }}{% endif %}</w:t>"),
+    )
+    council_template(
+        custom,
+        "alert.docx",
+        ("{{ alert.id }}", "{{ alert.ident }}"),
+        part="word/header1.xml",
+    )
+    problems = check_templates(custom)
+    assert [(p.template, p.name) for p in problems] == [
+        ("review_record.docx", "child.nmae"),
+        ("review_record.docx", "review.foo"),
+        ("review_record.docx", "chair"),
+        ("review_record.docx", "person.nam"),
+        ("alert.docx", "alert.ident"),
+    ]
+    assert problems[0].paragraph == problems[1].paragraph == "{{ child.nmae }} {{ review.foo }}"
+    assert "(page header)" in problems[-1].problem
+
+
+def test_tag_split_across_paragraphs_is_reported(tmp_path: Path) -> None:
+    # docxtpl would merge the two table rows into one without any error
+    custom = tmp_path / "council"
+    council_template(
+        custom,
+        "review_record.docx",
+        ("<w:t>{{ child.name }}</w:t>", "<w:t>{{ child.name }</w:t>"),
+        ("<w:t>Date of birth</w:t>", "<w:t>}Date of birth</w:t>"),
+    )
+    problems = check_templates(custom)
+    assert len(problems) == 1
+    assert problems[0].template == "review_record.docx"
+    assert problems[0].paragraph == "{{ child.name }"
+    assert problems[0].name is None
+    assert "starts in this paragraph but ends in a later one" in problems[0].problem
+
+
+def test_unclosed_tag_is_reported(tmp_path: Path) -> None:
+    custom = tmp_path / "council"
+    council_template(
+        custom, "alert.docx", ("<w:t>{{ child.name }}</w:t>", "<w:t>{{ child.name</w:t>")
+    )
+    problems = check_templates(custom)
+    assert {p.template for p in problems} == {"alert.docx"}
+    assert any(p.paragraph == "{{ child.name" and "later one" in p.problem for p in problems)
+    assert any(
+        p.paragraph.startswith("{{ child.name") and p.problem.startswith("tag error:")
+        for p in problems
+    )
+
+
+def test_block_never_closed_names_the_paragraph_that_opens_it(tmp_path: Path) -> None:
+    custom = tmp_path / "council"
+    council_template(
+        custom,
+        "conference_report.docx",
+        ("<w:t>{{ decision }}</w:t>", "<w:t>{% if decision %}{{ decision }}</w:t>"),
+    )
+    [problem] = check_templates(custom)
+    assert problem.template == "conference_report.docx"
+    assert problem.paragraph == "{% if decision %}{{ decision }}"
+    assert problem.problem.startswith("tag error: Unexpected end of template")
+    assert problem.name is None
+
+
+def test_overriding_one_template_reports_the_others_as_bundled(tmp_path: Path) -> None:
+    custom = tmp_path / "council"
+    custom.mkdir()
+    shutil.copy(bundled_templates() / "alert.docx", custom / "alert.docx")
+    (custom / "Review Record.docx").write_bytes(b"")  # misnamed: overrides nothing
+    sources = template_sources(custom)
+    assert sources["alert.docx"] == custom / "alert.docx"
+    assert all(is_bundled(sources[name]) for name in TEMPLATES if name != "alert.docx")
+    assert check_templates(custom) == []
+    lines = report_lines(custom, [])
+    assert [line.split()[0] for line in lines[:4]] == list(TEMPLATES)
+    assert all("bundled" in line for line in lines[:4] if not line.startswith("alert.docx"))
+    assert str(custom / "alert.docx") in lines[TEMPLATES.index("alert.docx")]
+    assert lines[4] == "note: Review Record.docx is not a template docgen uses; it is ignored."
+
+
+def test_a_file_that_is_not_a_document_is_reported(tmp_path: Path) -> None:
+    custom = tmp_path / "council"
+    custom.mkdir()
+    (custom / "alert.docx").write_bytes(b"saved as .doc and renamed")
+    [problem] = check_templates(custom)
+    assert (problem.template, problem.paragraph) == ("alert.docx", "")
+    assert "cannot be read as a Word document" in str(problem)
+
+
+def test_problem_is_one_line() -> None:
+    problem = TemplateProblem("alert.docx", Path("/t/alert.docx"), "{{ x }}", "uses x", "x")
+    assert str(problem) == 'alert.docx, paragraph "{{ x }}": uses x [/t/alert.docx]'
