@@ -1,8 +1,9 @@
-"""Regenerate the workbook reference and the JSON Schemas from the sheet models.
+"""Regenerate the docs that are made from code: the workbook reference and the JSON
+Schemas (from the sheet models) and the CLI reference (from the commands' --help).
 
-``python scripts/gen_docs.py`` rewrites ``docs/workbooks.md`` and ``schemas/*.schema.json``
-(only those that changed). ``python scripts/gen_docs.py --check`` writes nothing, lists
-the files that are out of date and exits 1 if there are any, for CI.
+``python scripts/gen_docs.py`` rewrites ``docs/workbooks.md``, ``schemas/*.schema.json``
+and ``docs/cli.md`` (only those that changed). ``python scripts/gen_docs.py --check``
+writes nothing, lists the files that are out of date and exits 1 if any are, for CI.
 """
 
 from __future__ import annotations
@@ -11,9 +12,57 @@ import argparse
 import sys
 from pathlib import Path
 
+import click
+
+from docgen.cli import main as cli
 from docgen.contract import stale_generated, write_generated
 
 ROOT = Path(__file__).resolve().parent.parent
+CLI_REFERENCE = Path("docs/cli.md")
+
+
+def cli_reference() -> str:
+    """Every command's --help, in the order a user meets them, at a fixed width."""
+    parts = [
+        "<!-- Generated from docgen/cli.py by scripts/gen_docs.py; do not edit by hand. -->",
+        "",
+        "# Command reference",
+        "",
+    ]
+
+    def walk(command: click.Command, path: list[str]) -> None:
+        ctx = click.Context(
+            command,
+            info_name=" ".join(path),
+            parent=None,
+            terminal_width=100,
+            max_content_width=100,
+        )
+        parts.extend([f"## {' '.join(path)}", "", "```", ctx.get_help(), "```", ""])
+        if isinstance(command, click.Group):
+            for name in command.list_commands(ctx):
+                walk(command.commands[name], [*path, name])
+
+    walk(cli, ["docgen"])
+    return "\n".join(parts)
+
+
+def stale(root: Path) -> list[Path]:
+    found = stale_generated(root)
+    target = root / CLI_REFERENCE
+    if not target.exists() or target.read_text(encoding="utf-8") != cli_reference():
+        found.append(target)
+    return found
+
+
+def write(root: Path) -> list[Path]:
+    changed = write_generated(root)
+    target = root / CLI_REFERENCE
+    text = cli_reference()
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+        changed.append(target)
+    return changed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,15 +76,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root: Path = args.root
     if args.check:
-        stale = stale_generated(root)
-        for path in stale:
+        stale_files = stale(root)
+        for path in stale_files:
             print(f"out of date: {path.relative_to(root)}")
-        if stale:
+        if stale_files:
             print("run: python scripts/gen_docs.py", file=sys.stderr)
             return 1
         print("generated files are up to date")
         return 0
-    changed = write_generated(root)
+    changed = write(root)
     for path in changed:
         print(f"{'wrote' if path.exists() else 'removed'} {path.relative_to(root)}")
     if not changed:

@@ -103,3 +103,22 @@ def test_every_column_of_the_written_contract_is_in_the_models() -> None:
         elif not set(aliases) <= set(column.aliases):
             problems.append(f"{sheet_name}: {name!r} lacks alias {aliases}")
     assert problems == []
+
+
+def test_cli_reference_is_current_and_documents_every_command() -> None:
+    """docs/cli.md is every command's --help; a new or changed command must regenerate it."""
+    import subprocess
+    import sys
+
+    from docgen.cli import main
+
+    root = Path(__file__).parents[1]
+    check = subprocess.run(
+        [sys.executable, "scripts/gen_docs.py", "--check"], cwd=root, capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    reference = (root / "docs" / "cli.md").read_text(encoding="utf-8")
+    for name, command in main.commands.items():
+        assert f"## docgen {name}\n" in reference
+        for sub in getattr(command, "commands", {}):
+            assert f"## docgen {name} {sub}\n" in reference
