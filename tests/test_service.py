@@ -1,0 +1,649 @@
+"""The drop-folder service, driven in-process through ``Service.run_once()``.
+
+Every test ends by checking the invariants a council relies on: each input is in
+archive/ or failed/ exactly once, work/ is empty, no half-written document folder
+is left, and the journal (queried with plain SQL) agrees with the folders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+import threading
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from docgen import pipeline
+from docgen.errors import Problem
+from docgen.marked import ERROR_FILL, PROBLEMS_SHEET, write_marked_copy
+from docgen.report import Report
+from docgen.service import (
+    MAX_ATTEMPTS,
+    TEMP_PREFIX,
+    Service,
+    ServiceBusy,
+    annual_year,
+    ignored,
+    whole_zip,
+)
+from tests.conftest import SAMPLES, edit_workbook
+
+SETTLE = 0.05
+REVIEW = SAMPLES / "review_meetings.xlsx"
+REVIEW_DOCS = 5
+
+
+def service(root: Path, **options: Any) -> Service:
+    return Service(root, poll=0.05, settle=options.pop("settle", SETTLE), **options)
+
+
+def drop(root: Path, source: Path, folder: str = "review", name: str | None = None) -> Path:
+    """Copy ``source`` into the inbox (the sub-folder ``folder``; '' for inbox/ itself)."""
+    target = root / "inbox" / folder / (name or source.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return target
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def rows(root: Path) -> list[dict[str, Any]]:
+    """The journal, read with plain SQL as an auditor would."""
+    db = sqlite3.connect(root / "journal.sqlite")
+    db.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in db.execute("SELECT * FROM jobs ORDER BY id")]
+    finally:
+        db.close()
+
+
+def docx_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("*.docx"))
+
+
+def assert_consistent(root: Path, *, left: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Folders and journal agree; every input ended exactly once in archive/ or failed/."""
+    inbox = sorted(
+        p.relative_to(root / "inbox").as_posix()
+        for p in (root / "inbox").rglob("*")
+        if not p.is_dir() or p.is_symlink()
+    )
+    assert inbox == sorted(left), f"left in the inbox: {inbox}"
+    assert list((root / "work").iterdir()) == [], "work/ must be empty"
+    assert not list((root / "outbox").glob(f"*/{TEMP_PREFIX}*")), "half-written folder left"
+    jobs = rows(root)
+    assert all(j["state"] in ("done", "failed", "duplicate") for j in jobs), jobs
+    filed = sorted(
+        p.relative_to(root).as_posix()
+        for folder in ("archive", "failed")
+        for p in (root / folder).iterdir()
+        if folder == "archive" or not p.name.endswith((".errors.txt", ".errors.xlsx"))
+    )
+    assert filed == sorted(j["filed_as"] for j in jobs), "journal and folders disagree"
+    for job in jobs:
+        assert job["filed_as"].startswith("failed/" if job["state"] == "failed" else "archive/")
+        if job["state"] == "failed":
+            stem = Path(job["filed_as"]).stem
+            assert (root / "failed" / f"{stem}.errors.txt").is_file()
+        if job["state"] == "done":
+            outputs = sorted(Path(p).name for p in __import__("json").loads(job["outputs"]))
+            assert docx_in(root / job["outbox"]) == [o for o in outputs if o.endswith(".docx")]
+        else:
+            assert job["outputs"] == "[]" and job["outbox"] is None
+    outbox_folders = sorted(p.relative_to(root).as_posix() for p in root.glob("outbox/*/*"))
+    assert outbox_folders == sorted(j["outbox"] for j in jobs if j["state"] == "done")
+    return jobs
+
+
+# -- the happy path ------------------------------------------------------------------
+
+
+def test_layout_is_created(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    assert service(root).run_once() == []
+    for folder in ("inbox/review", "inbox/annual", "outbox/alert", "failed", "archive", "work"):
+        assert (root / folder).is_dir(), folder
+    assert (root / "journal.sqlite").is_file()
+
+
+def test_every_kind_renders_and_is_archived(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    drop(root, REVIEW)
+    drop(root, SAMPLES / "conferences.xlsx", "conference")
+    drop(root, SAMPLES / "annual_2014.xlsx", "annual")
+    drop(root, SAMPLES / "alerts.xlsx", "", "routed by its sheets.xlsx")
+    outcomes = service(root).run_once()
+    assert sorted((o.kind, o.state, len(o.outputs)) for o in outcomes) == [
+        ("alert", "done", 4),
+        ("annual", "done", 1),
+        ("conference", "done", 3),
+        ("review", "done", REVIEW_DOCS),
+    ]
+    assert docx_in(root / "outbox/annual/annual_2014") == ["annual_report_2014.docx"]
+    assert len(docx_in(root / "outbox/alert/routed by its sheets")) == 4
+    assert (root / "archive/review_meetings.xlsx").read_bytes() == REVIEW.read_bytes()
+    jobs = assert_consistent(root)
+    assert {j["kind"]: j["year"] for j in jobs}["annual"] == 2014
+    assert all(j["sha256"] and j["finished_at"] and j["attempts"] == 1 for j in jobs)
+
+
+# -- the read lock: only complete files are taken ------------------------------------
+
+
+def test_a_file_still_being_written_is_not_taken_until_it_settles(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    data = REVIEW.read_bytes()
+    target = root / "inbox/review/growing.xlsx"
+    target.parent.mkdir(parents=True)
+    chunks = [data[i : i + 1024] for i in range(0, len(data), 1024)]
+    target.write_bytes(chunks[0])
+    seen_missing: list[int] = []
+
+    def writer() -> None:
+        with target.open("ab") as fh:
+            for n, chunk in enumerate(chunks[1:], 1):
+                time.sleep(0.03)
+                if not target.exists():
+                    seen_missing.append(n)
+                fh.write(chunk)
+                fh.flush()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        outcomes = service(root, settle=0.1).run_once()
+    finally:
+        thread.join()
+    assert seen_missing == [], "the file was taken while it was still being written"
+    assert [(o.state, len(o.outputs)) for o in outcomes] == [("done", REVIEW_DOCS)]
+    jobs = assert_consistent(root)
+    assert jobs[0]["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_a_zero_byte_file_fails_as_not_a_workbook(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "inbox/review").mkdir(parents=True)
+    (root / "inbox/review/empty.xlsx").write_bytes(b"")
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed" and "empty (0 bytes)" in (outcome.error or "")
+    assert "empty (0 bytes)" in (root / "failed/empty.errors.txt").read_text()
+    assert not (root / "failed/empty.errors.xlsx").exists()
+    assert_consistent(root)
+
+
+def test_a_part_file_is_ignored_until_renamed(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    part = drop(root, REVIEW, name="download.xlsx.part")
+    svc = service(root)
+    assert svc.run_once() == []
+    assert part.exists()
+    part.rename(part.with_name("download.xlsx"))
+    [outcome] = svc.run_once()
+    assert (outcome.name, outcome.state) == ("download.xlsx", "done")
+    assert_consistent(root)
+
+
+def test_lock_hidden_and_temporary_files_are_left_in_place(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    names = ["~$reviews.xlsx", ".hidden.xlsx", "x.tmp", "y.crdownload", "Thumbs.db", "1A2B3C4D"]
+    for name in names:
+        drop(root, REVIEW, name=name)
+    assert service(root).run_once() == []
+    assert_consistent(root, left=tuple(f"review/{n}" for n in names))
+    assert rows(root) == []
+
+
+def test_ignored_names() -> None:
+    assert ignored("~$Book1.xlsx") and ignored(".~lock.Book1.xlsx#") and ignored("a.PART")
+    assert ignored("desktop.ini") and ignored("0F3A9B2C")
+    assert not ignored("Book1.xlsx") and not ignored("notes.txt") and not ignored("0f3a9b2c.xlsx")
+
+
+def test_whole_zip_needs_the_central_directory(tmp_path: Path) -> None:
+    data = REVIEW.read_bytes()
+    (tmp_path / "whole.xlsx").write_bytes(data)
+    (tmp_path / "half.xlsx").write_bytes(data[: len(data) // 2])
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    assert whole_zip(tmp_path / "whole.xlsx")
+    assert not whole_zip(tmp_path / "half.xlsx")
+    assert not whole_zip(tmp_path / "empty.xlsx")
+    assert not whole_zip(tmp_path / "missing.xlsx")
+
+
+def test_a_symbolic_link_is_refused_and_never_followed(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "inbox/review").mkdir(parents=True)
+    target = Path(shutil.copy(REVIEW, tmp_path / "elsewhere.xlsx"))
+    before = target.read_bytes()
+    (root / "inbox/review/link.xlsx").symlink_to(target)
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed"
+    assert "links are not accepted" in (root / "failed/link.errors.txt").read_text()
+    assert (root / "failed/link.xlsx").is_symlink()  # the link itself moved, not its target
+    assert target.read_bytes() == before
+    assert not list((root / "outbox").glob("*/*"))
+    jobs = assert_consistent(root)
+    assert jobs[0]["sha256"] is None and jobs[0]["kind"] == "review"
+
+
+def test_a_corrupt_zip_fails(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    data = bytearray(REVIEW.read_bytes())
+    data[200:4000] = b"\0" * 3800  # the central directory survives; the members do not
+    (root / "inbox/review").mkdir(parents=True)
+    (root / "inbox/review/corrupt.xlsx").write_bytes(bytes(data))
+    truncated = REVIEW.read_bytes()[:5000]
+    (root / "inbox/review/truncated.xlsx").write_bytes(truncated)
+    outcomes = service(root).run_once()
+    assert {o.name: o.state for o in outcomes} == {
+        "corrupt.xlsx": "failed",
+        "truncated.xlsx": "failed",
+    }
+    assert "damaged" in (root / "failed/truncated.errors.txt").read_text()
+    assert_consistent(root)
+
+
+def test_a_text_file_fails_with_only_the_reasons(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "inbox").mkdir(parents=True)
+    (root / "inbox/notes.txt").write_text("meeting notes")
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed"
+    text = (root / "failed/notes.errors.txt").read_text()
+    assert "docgen reads Excel workbooks saved as .xlsx" in text and "What to do" in text
+    assert sorted(p.name for p in (root / "failed").iterdir()) == [
+        "notes.errors.txt",
+        "notes.txt",
+    ]
+    assert_consistent(root)
+
+
+def test_an_unknown_workbook_in_the_inbox_says_where_to_put_it(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+
+    def strip(wb: openpyxl.Workbook) -> None:
+        wb["Review Meetings"].title = "Sheet1"
+
+    edit_workbook(REVIEW, tmp_path / "mystery.xlsx", strip)
+    drop(root, tmp_path / "mystery.xlsx", "")
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed"
+    assert "inbox/review/, inbox/alert/" in (root / "failed/mystery.errors.txt").read_text()
+    assert_consistent(root)
+
+
+def test_an_annual_workbook_needs_a_year_in_its_name(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    drop(root, SAMPLES / "annual_2014.xlsx", "annual", "annual.xlsx")
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed"
+    assert "annual_<year>.xlsx" in (root / "failed/annual.errors.txt").read_text()
+    assert annual_year("IRO annual_2014 final.xlsx") == 2014
+    assert_consistent(root)
+
+
+# -- idempotence ---------------------------------------------------------------------
+
+
+def test_the_same_content_twice_is_a_duplicate_unless_forced(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    drop(root, REVIEW)
+    [first] = service(root).run_once()
+    drop(root, REVIEW)
+    drop(root, REVIEW, name="copy of reviews.xlsx")
+    outcomes = service(root).run_once()
+    assert [(o.state, o.duplicate_of) for o in outcomes] == [
+        ("duplicate", first.job),
+        ("duplicate", first.job),
+    ]
+    archived = sorted(p.name for p in (root / "archive").iterdir())
+    assert archived == [
+        "copy of reviews (duplicate of job 1).xlsx",
+        "review_meetings (duplicate of job 1).xlsx",
+        "review_meetings.xlsx",
+    ]
+    assert [p.name for p in (root / "outbox/review").iterdir()] == ["review_meetings"]
+
+    drop(root, REVIEW)
+    [forced] = service(root, force=True).run_once()
+    assert (forced.state, len(forced.outputs)) == ("done", REVIEW_DOCS)
+    assert forced.filed_as == root / "archive/review_meetings (2).xlsx"  # never overwritten
+    assert docx_in(root / "outbox/review/review_meetings (2)") == docx_in(
+        root / "outbox/review/review_meetings"
+    )
+    assert_consistent(root)
+
+
+def test_a_changed_workbook_is_rendered_again(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    edit_workbook(REVIEW, tmp_path / "v2.xlsx", lambda wb: wb["Review Meetings"].cell(2, 9, "Hall"))
+    svc = service(root)
+    drop(root, REVIEW)
+    assert [o.state for o in svc.run_once()] == ["done"]
+    drop(root, tmp_path / "v2.xlsx", name="review_meetings.xlsx")  # same name, new content
+    assert [o.state for o in svc.run_once()] == ["done"]
+    drop(root, tmp_path / "v2.xlsx", name="review_meetings.xlsx")
+    assert [o.state for o in svc.run_once()] == ["duplicate"]
+    assert sorted(p.name for p in (root / "outbox/review").iterdir()) == [
+        "review_meetings",
+        "review_meetings (2)",
+    ]
+    assert sorted(p.name for p in (root / "archive").iterdir()) == [
+        "review_meetings (2).xlsx",
+        "review_meetings (duplicate of job 2).xlsx",
+        "review_meetings.xlsx",
+    ]
+    assert_consistent(root)
+
+
+# -- failures are filed, with reasons, and never stop the service ----------------------
+
+
+def test_validation_errors_are_marked_on_a_copy(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+
+    def spoil(wb: openpyxl.Workbook) -> None:
+        wb["Children"]["B14"] = "not a date"
+        wb["Children"]["B15"] = "31/02/2014"
+
+    source = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual_2014.xlsx", spoil)
+    dropped = sha256(source)
+    drop(root, source, "annual")
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed"
+    assert outcome.error == (
+        "2 errors in the workbook: Children!B14 invalid-date; Children!B15 invalid-date"
+    )
+    text = (root / "failed/annual_2014.errors.txt").read_text()
+    assert "Children!B14: Date of Birth 'not a date' is not a date" in text
+    assert "Children!B15" in text and "annual_2014.errors.xlsx" in text
+    assert sha256(root / "failed/annual_2014.xlsx") == dropped  # the original is untouched
+
+    wb = openpyxl.load_workbook(root / "failed/annual_2014.errors.xlsx")
+    cell = wb["Children"]["B14"]
+    assert cell.value == "not a date"
+    assert (cell.fill.fill_type, cell.fill.fgColor.rgb) == ("solid", ERROR_FILL.fgColor.rgb)
+    assert cell.comment.text.startswith("Date of Birth 'not a date' is not a date; expected")
+    assert "not a real calendar date" in wb["Children"]["B15"].comment.text
+    assert wb["Children"]["B13"].comment is None and wb["Children"]["B13"].fill.fill_type is None
+    assert wb.active.title == "Children"
+    assert [ws.sheet_view.tabSelected for ws in wb.worksheets].count(True) == 1
+    assert PROBLEMS_SHEET not in wb.sheetnames
+    assert_consistent(root)
+
+
+def test_a_corrected_copy_dropped_again_is_rendered(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    bad = edit_workbook(
+        REVIEW, tmp_path / "reviews.xlsx", lambda wb: wb["Review Meetings"].cell(3, 5, "soon")
+    )
+    drop(root, bad)
+    svc = service(root)
+    assert [o.state for o in svc.run_once()] == ["failed"]
+    marked = root / "failed/reviews.errors.xlsx"
+    wb = openpyxl.load_workbook(marked)
+    assert wb["Review Meetings"]["E3"].comment is not None
+    wb["Review Meetings"]["E3"] = openpyxl.load_workbook(REVIEW)["Review Meetings"]["E3"].value
+    wb.save(root / "inbox/review/reviews.errors.xlsx")
+    [outcome] = svc.run_once()
+    assert (outcome.state, len(outcome.outputs)) == ("done", REVIEW_DOCS)
+    assert (root / "outbox/review/reviews").is_dir()  # named after the workbook, not the copy
+    assert_consistent(root)
+
+
+def test_a_workbook_in_the_wrong_folder_lists_missing_sheets_first(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    drop(root, SAMPLES / "alerts.xlsx", "review")
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed" and "missing-sheet" in (outcome.error or "")
+    wb = openpyxl.load_workbook(root / "failed/alerts.errors.xlsx")
+    assert wb.sheetnames[0] == PROBLEMS_SHEET and wb.active.title == PROBLEMS_SHEET
+    listed = [row[2] for row in wb[PROBLEMS_SHEET].iter_rows(min_row=2, values_only=True)]
+    assert "the workbook has no sheet named 'Review Meetings'" in listed
+    assert_consistent(root)
+
+
+def _make_outbox_unwritable(root: Path, how: str) -> None:
+    folder = root / "outbox/review"
+    if how == "file in the way":
+        folder.rmdir()
+        folder.write_text("not a folder")
+    else:
+        folder.chmod(0o500)
+        probe = folder / "probe"
+        try:
+            probe.mkdir()
+        except PermissionError:
+            return
+        probe.rmdir()
+        folder.chmod(0o700)
+        pytest.skip("this user (root) writes through chmod 0o500; 'file in the way' covers it")
+
+
+@pytest.mark.parametrize("how", ["file in the way", "read-only folder"])
+def test_an_unwritable_outbox_fails_the_job_cleanly(tmp_path: Path, how: str) -> None:
+    root = tmp_path / "root"
+    svc = service(root)
+    svc.run_once()  # creates the layout
+    _make_outbox_unwritable(root, how)
+    drop(root, REVIEW)
+    drop(root, SAMPLES / "alerts.xlsx", "alert")
+    try:
+        outcomes = svc.run_once()
+    finally:
+        if how != "file in the way":
+            (root / "outbox/review").chmod(0o700)
+    assert {o.name: o.state for o in outcomes} == {
+        "review_meetings.xlsx": "failed",
+        "alerts.xlsx": "done",  # the next job carried on
+    }
+    assert "outbox/review" in (root / "failed/review_meetings.errors.txt").read_text()
+    if how == "file in the way":
+        assert (root / "outbox/review").read_text() == "not a folder"
+    else:
+        assert list((root / "outbox/review").iterdir()) == []
+    assert_consistent(root)
+
+
+def test_an_unexpected_error_is_recorded_and_the_service_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "root"
+    real = pipeline.meeting_papers
+
+    def flaky(kind: str, *args: Any, **kwargs: Any) -> pipeline.Result:
+        if kind == "review":
+            raise RuntimeError("template engine fell over")
+        return real(kind, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "meeting_papers", flaky)
+    drop(root, REVIEW)
+    drop(root, SAMPLES / "alerts.xlsx", "alert")
+    outcomes = service(root).run_once()
+    assert {o.name: (o.state, o.error) for o in outcomes} == {
+        "review_meetings.xlsx": ("failed", "unexpected RuntimeError: template engine fell over"),
+        "alerts.xlsx": ("done", None),
+    }
+    assert "tell IT" in (root / "failed/review_meetings.errors.txt").read_text()
+    assert_consistent(root)
+
+
+# -- crashes -------------------------------------------------------------------------
+
+
+class Crash(BaseException):
+    """Stands for the process dying: no ``except Exception`` catches it."""
+
+
+def test_a_crash_mid_render_is_resumed_and_completes_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "root"
+    real = pipeline.meeting_papers
+
+    def dies(*args: Any, **kwargs: Any) -> pipeline.Result:
+        real(*args, **kwargs)  # the documents are written into the hidden folder...
+        raise Crash  # ...and the process dies before they are published
+
+    monkeypatch.setattr(pipeline, "meeting_papers", dies)
+    drop(root, REVIEW)
+    with pytest.raises(Crash):
+        service(root).run_once()
+    [job] = rows(root)
+    assert job["state"] == "rendering"
+    assert [p.name for p in (root / "work").glob("*/*")] == ["review_meetings.xlsx"]
+    assert not list((root / "outbox/review").iterdir())  # nothing was published
+
+    monkeypatch.setattr(pipeline, "meeting_papers", real)
+    [outcome] = service(root).run_once()
+    assert (outcome.job, outcome.state, len(outcome.outputs)) == (job["id"], "done", REVIEW_DOCS)
+    [job] = assert_consistent(root)
+    assert job["attempts"] == 2
+    assert len(docx_in(root / "outbox/review/review_meetings")) == REVIEW_DOCS
+
+
+def test_a_crash_after_the_decision_finishes_the_filing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "root"
+    real = Service._publish
+    monkeypatch.setattr(Service, "_publish", lambda self, job: (_ for _ in ()).throw(Crash()))
+    drop(root, REVIEW)
+    with pytest.raises(Crash):
+        service(root).run_once()
+    [job] = rows(root)
+    assert job["state"] == "done"
+    assert len(list((root / "outbox/review").glob(f"{TEMP_PREFIX}*/*.docx"))) == REVIEW_DOCS
+
+    monkeypatch.setattr(Service, "_publish", real)
+    [outcome] = service(root).run_once()
+    assert outcome.state == "done" and all(p.is_file() for p in outcome.outputs)
+    [job] = assert_consistent(root)
+    assert job["attempts"] == 1  # filed, not rendered again
+
+
+def test_a_file_claimed_just_before_a_crash_is_adopted(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    service(root).run_once()
+    orphan = root / "work/0123456789ab.review"
+    orphan.mkdir()
+    shutil.copy(REVIEW, orphan / "review_meetings.xlsx")
+    (root / "outbox/review" / f"{TEMP_PREFIX}deadbeef0000").mkdir()  # a stray half-write
+    [outcome] = service(root).run_once()
+    assert (outcome.state, len(outcome.outputs)) == ("done", REVIEW_DOCS)
+    assert_consistent(root)
+
+
+def test_a_workbook_that_keeps_crashing_the_service_is_set_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "root"
+
+    def always_dies(*args: Any, **kwargs: Any) -> pipeline.Result:
+        raise Crash
+
+    monkeypatch.setattr(pipeline, "meeting_papers", always_dies)
+    drop(root, REVIEW)
+    for _ in range(MAX_ATTEMPTS):
+        with pytest.raises(Crash):
+            service(root).run_once()
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed" and "set aside" in (outcome.error or "")
+    [job] = assert_consistent(root)
+    assert job["attempts"] == MAX_ATTEMPTS + 1
+
+
+# -- one watcher per ROOT; the long-running loop ---------------------------------------
+
+
+def test_a_second_watcher_on_the_same_root_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    with service(root), pytest.raises(ServiceBusy, match="already running"):
+        service(root).run_once()
+    assert service(root).run_once() == []  # free again once the first has stopped
+
+
+def test_run_forever_takes_files_until_stopped(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    stop = threading.Event()
+    svc = service(root)
+    thread = threading.Thread(target=svc.run_forever, args=(stop,))
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not (root / "inbox/review").is_dir() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        drop(root, REVIEW)
+        while not (root / "archive/review_meetings.xlsx").exists():
+            assert time.monotonic() < deadline, "not taken within 10 s"
+            time.sleep(0.02)
+    finally:
+        stop.set()
+        thread.join(5)
+    assert not thread.is_alive()
+    assert_consistent(root)
+
+
+def test_fifty_workbooks_at_once(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "inbox/review").mkdir(parents=True)
+    wb = openpyxl.load_workbook(REVIEW)
+    for n in range(10):  # ten with a real change to a cell
+        wb["Review Meetings"].cell(2, 9, f"Venue {n}")
+        wb.save(root / f"inbox/review/edited {n:02}.xlsx")
+    for n in range(40):  # forty differing only in the zip comment: other bytes, same data
+        target = drop(root, REVIEW, name=f"copy {n:02}.xlsx")
+        with zipfile.ZipFile(target, "a") as zf:
+            zf.comment = f"copy {n}".encode()
+    started = time.monotonic()
+    outcomes = service(root).run_once()
+    elapsed = time.monotonic() - started
+    assert len(outcomes) == 50 and {o.state for o in outcomes} == {"done"}
+    folders = list((root / "outbox/review").iterdir())
+    assert len(folders) == 50
+    assert all(len(docx_in(folder)) == REVIEW_DOCS for folder in folders)
+    assert len(list((root / "archive").iterdir())) == 50
+    assert_consistent(root)
+    assert elapsed < 30, f"50 workbooks took {elapsed:.1f} s"
+
+
+# -- the marked copy on its own --------------------------------------------------------
+
+
+def test_marked_copy_places_each_kind_of_problem(tmp_path: Path) -> None:
+    source = Path(shutil.copy(REVIEW, tmp_path / "in.xlsx"))
+    before = sha256(source)
+    report = Report(file="in.xlsx")
+    report.add(Problem("invalid-date", "Review Date 'x' is not a date", "Review Meetings", "E3"))
+    report.add(Problem("blank-cell", "IRO is blank", "review meetings", "J3", expected="a name"))
+    report.add(Problem("invalid-value", "row is wrong", "Attendees", row=4))
+    report.add(
+        Problem("unknown-column", "column 'Z' is ignored", "Decisions", "E1", severity="warning")
+    )
+    report.add(
+        Problem("missing-sheet", "the workbook has no sheet named 'X'", expected="a sheet 'X'")
+    )
+    dest = tmp_path / "in.errors.xlsx"
+    write_marked_copy(source, report, dest)
+    assert sha256(source) == before
+    wb = openpyxl.load_workbook(dest)
+    meetings = wb["Review Meetings"]
+    assert meetings["E3"].fill.fgColor.rgb == ERROR_FILL.fgColor.rgb
+    assert meetings["J3"].comment.text == "IRO is blank; expected a name"
+    assert wb["Attendees"]["A4"].comment.text == "Row is wrong"
+    assert wb["Decisions"]["E1"].comment.text.startswith("Warning: ")
+    assert wb["Decisions"]["E1"].fill.fgColor.rgb != ERROR_FILL.fgColor.rgb
+    assert wb.sheetnames[0] == PROBLEMS_SHEET and wb.active.title == PROBLEMS_SHEET
+    assert list(wb[PROBLEMS_SHEET].iter_rows(min_row=2, values_only=True)) == [
+        ("the workbook", "error", "the workbook has no sheet named 'X'", "a sheet 'X'")
+    ]
+    assert [ws.sheet_view.tabSelected for ws in wb.worksheets].count(True) == 1
+    assert not list(tmp_path.glob(".*.tmp"))
