@@ -183,8 +183,16 @@ def _tagged_parts(tpl: DocxTemplate) -> list[TemplatePart]:
     return parts
 
 
+#: docxtpl's escapes for a literal tag in a template's text. docxtpl replaces them
+#: after rendering, in user values too; compiling them as Jinja string literals keeps
+#: the template's meaning and leaves text typed into a workbook as it was typed.
+_ESCAPES = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
+
+
 def _prepare(xml: str) -> str:
     """docxtpl's line split before each paragraph, so Jinja errors name a line."""
+    for escape, literal in _ESCAPES.items():
+        xml = xml.replace(escape, literal)
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
 
 
@@ -192,10 +200,6 @@ def _finish(tpl: DocxTemplate, xml: str) -> str:
     """docxtpl's post-processing of a rendered part, in its own order."""
     # Escaped values cannot hold "<", so every "\n<w:p" is one _prepare inserted.
     xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
-    if "_" in xml:
-        xml = (
-            xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        )
     if not any(char in xml for char in "\n\t\a\f"):
         return xml  # resolve_listing would change nothing; it is the costliest step
     return tpl.resolve_listing(xml)

@@ -376,11 +376,6 @@ def test_control_characters_are_dropped_and_line_breaks_kept(edited: Path) -> No
     assert "Kayla said hello\nand waved." in lines
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="render._finish turns '{_{' '}_}' '{_%' '%_}' (docxtpl's escapes) into '{{' '}}' "
-    "'{%' '%}' in the rendered XML, user values included",
-)
 def test_docxtpl_escape_spelling_typed_by_a_user_is_kept(edited: Path) -> None:
     assert "Use {_{ braces }_} literally." in paragraphs(edited / NAMES["R0002"])
 

@@ -94,3 +94,19 @@ def test_write_atomic_leaves_nothing_on_failure(tmp_path: Path) -> None:
     assert target.read_bytes() == b"data"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder", "ok.docx"]
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_docxtpl_escapes_in_a_template_still_print_a_literal_tag(tmp_path: Path) -> None:
+    """A template may write {_{ to print {{; a user's text is never rewritten (test_cli_review)."""
+    source = Renderer().template_path("alert.docx")
+    custom = tmp_path / "alert.docx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(custom, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"Concern</w:t>", b"Concern {_% x %_} {_{ y }_}</w:t>", 1)
+            dst.writestr(item, data)
+    context = _contexts("alert")[0]
+    fast = Renderer(tmp_path).render("alert.docx", context)
+    assert b"Concern {% x %} {{ y }}" in zipfile.ZipFile(io.BytesIO(fast)).read("word/document.xml")
+    assert _c14n(fast, "word/document.xml") == _c14n(_docxtpl(custom, context), "word/document.xml")
