@@ -333,10 +333,17 @@ _meeting_command("conference", "child protection conference report")
     is_flag=True,
     help="Render a workbook again even when the same content was rendered before.",
 )
+@workers_option
 @templates_option
 @reports_errors
 def watch(
-    root: Path, once: bool, poll: float, settle: float, force: bool, templates: Path | None
+    root: Path,
+    once: bool,
+    poll: float,
+    settle: float,
+    force: bool,
+    workers: int,
+    templates: Path | None,
 ) -> None:
     """Serve the drop folder ROOT: workbooks saved into ROOT/inbox become documents.
 
@@ -356,7 +363,14 @@ def watch(
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
-    service = Service(root, _settings(templates=templates), poll=poll, settle=settle, force=force)
+    service = Service(
+        root,
+        _settings(templates=templates),
+        poll=poll,
+        settle=settle,
+        force=force,
+        workers=workers,
+    )
     stop = threading.Event()
     try:
         with stop_on_signals(stop):

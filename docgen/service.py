@@ -246,6 +246,7 @@ class Service:
         poll: float = 5.0,
         settle: float = 2.0,
         force: bool = False,
+        workers: int = 1,
     ) -> None:
         if poll <= 0 or settle < 0:
             raise UserError("--poll must be above 0 and --settle at least 0 seconds.")
@@ -254,6 +255,7 @@ class Service:
         self.poll = poll
         self.settle = settle
         self.force = force
+        self.workers = workers
         self._lock = _Lock(self.layout.lock)
         self._journal: Journal | None = None
         self._seen: dict[Path, tuple[tuple[int, ...], float]] = {}
@@ -558,7 +560,7 @@ class Service:
                 )
             else:
                 result = pipeline.meeting_papers(
-                    job.kind, source, output=tmp, settings=self.settings
+                    job.kind, source, output=tmp, settings=self.settings, workers=self.workers
                 )
             if result.report.warnings:
                 write_atomic(tmp / "warnings.txt", (result.report.to_text() + "\n").encode())

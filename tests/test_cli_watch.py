@@ -207,3 +207,20 @@ def test_the_lock_file_names_its_holder(tmp_path: Path) -> None:
     root = tmp_path / "root"
     with Service(root, poll=0.05, settle=0.05):
         assert (root / ".docgen.lock").read_text().split()[0] == str(os.getpid())
+
+
+def test_watch_with_two_workers_writes_the_same_documents(tmp_path: Path) -> None:
+    """--workers renders a workbook's meetings in parallel; the bytes do not change."""
+    outputs = {}
+    for workers in ("1", "2"):
+        root = tmp_path / f"root{workers}"
+        drop(root, REVIEW)
+        result = CliRunner().invoke(
+            main, ["watch", str(root), "--once", "--workers", workers, *FAST]
+        )
+        assert result.exit_code == 0, result.output
+        folder = next((root / "outbox/review").iterdir())
+        outputs[workers] = {p.name: p.read_bytes() for p in folder.glob("*.docx")}
+        assert_consistent(root)
+    assert len(outputs["1"]) == 5
+    assert outputs["1"] == outputs["2"]
