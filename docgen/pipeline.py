@@ -6,6 +6,7 @@ A job either writes all of its documents or raises, leaving nothing behind.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -34,7 +35,7 @@ from docgen.models import (
     Row,
     WorkbookSpec,
 )
-from docgen.render import Renderer, write_all, write_atomic
+from docgen.render import Renderer, discard, publish, stage, write_atomic
 from docgen.report import Report
 from docgen.settings import Settings
 from docgen.validate import Tables, validate_workbook
@@ -259,48 +260,61 @@ def meeting_papers(
             name = name.removesuffix(".docx") + f"_{_safe(getattr(meeting, key))}.docx"
         names.append(name)
     labels = [getattr(m, key) for m in meetings]
-    documents = _render_all(paper.template, contexts, labels, settings, workers, progress)
+    outputs = [output / name for name in names]
+    try:
+        _render_all(paper.template, contexts, outputs, labels, settings, workers, progress)
+    except BaseException:
+        discard(outputs)
+        raise
     if progress:
         progress("saving", len(meetings), len(meetings))
-    outputs = [output / name for name in names]
-    write_all(list(zip(outputs, documents, strict=True)))
+    publish(outputs)
     return Result(outputs=outputs, report=report)
 
 
 def _render_all(
     template: str,
     contexts: list[dict[str, Any]],
+    outputs: list[Path],
     labels: list[str],
     settings: Settings,
     workers: int,
     progress: Progress | None,
-) -> list[bytes]:
-    """Render every context, in order; with ``workers`` > 1 in a pool of processes.
+) -> None:
+    """Render each context and stage it beside its output; with ``workers`` > 1 in a
+    pool of processes that write their own documents, so no document crosses a pipe.
 
-    Each process compiles the template once; the documents are identical whatever
-    the number of workers, because rendering is deterministic.
+    The template is compiled once, here; forked workers inherit it. The documents
+    are identical whatever the number of workers, because rendering is deterministic.
     """
+    global _worker_renderer
     total = len(contexts)
+    renderer = Renderer(settings.templates)
     if workers <= 1 or total < 2:
-        renderer = Renderer(settings.templates)
-        documents = []
-        for done, (ctx, label) in enumerate(zip(contexts, labels, strict=True)):
+        for done, (ctx, path, label) in enumerate(zip(contexts, outputs, labels, strict=True)):
             if progress:
                 progress(label, done, total)
-            documents.append(renderer.render(template, ctx))
-        return documents
+            stage(path, renderer.render(template, ctx))
+        return
+    stage(outputs[0], renderer.render(template, contexts[0]))  # compiles the template
+    forked = "fork" in multiprocessing.get_all_start_methods()
+    _worker_renderer = renderer if forked else None
     chunk = max(1, min(64, total // (workers * 4)))
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_start_worker, initargs=(settings.templates,)
-    ) as pool:
-        documents = []
-        for done, data in enumerate(
-            pool.map(_render_in_worker, repeat(template), contexts, chunksize=chunk)
-        ):
-            if progress:
-                progress(labels[done], done, total)
-            documents.append(data)
-        return documents
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("fork") if forked else None,
+            initializer=None if forked else _start_worker,
+            initargs=() if forked else (settings.templates,),
+        ) as pool:
+            staged = pool.map(
+                _render_in_worker, repeat(template), contexts[1:], outputs[1:], chunksize=chunk
+            )
+            for done, _path in enumerate(staged, start=1):
+                if progress:
+                    progress(labels[done], done, total)
+    finally:
+        _worker_renderer = None
 
 
 _worker_renderer: Renderer | None = None
@@ -311,9 +325,9 @@ def _start_worker(templates: Path | None) -> None:
     _worker_renderer = Renderer(templates)
 
 
-def _render_in_worker(template: str, ctx: dict[str, Any]) -> bytes:
+def _render_in_worker(template: str, ctx: dict[str, Any], path: Path) -> Path:
     assert _worker_renderer is not None
-    return _worker_renderer.render(template, ctx)
+    return stage(path, _worker_renderer.render(template, ctx))
 
 
 def paper_contexts(

@@ -16,6 +16,7 @@ same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import os
@@ -330,32 +331,59 @@ def write_atomic(path: Path, data: bytes) -> None:
 def write_all(files: list[tuple[Path, bytes]]) -> None:
     """Write every file owner-only, all or none.
 
-    Each file goes to a temporary name beside its target; once all are written and
-    flushed to disk (one ``sync`` for the batch, not one ``fsync`` per file), they
-    are renamed into place. A failure removes every temporary file, so a reader
-    never sees half a document, nor half a batch.
+    Each file goes to a temporary name beside its target (:func:`stage`); once all
+    are written they are flushed to disk with one ``sync`` for the batch, not one
+    ``fsync`` per file, and renamed into place (:func:`publish`). A failure removes
+    every temporary file, so a reader never sees half a document, nor half a batch.
     """
-    written: list[tuple[Path, Path]] = []
     try:
         for path, data in files:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-            except OSError as exc:
-                raise OutputError(f"cannot write to {path.parent}: {exc.strerror}.") from exc
-            written.append((tmp, path))
-            with os.fdopen(fd, "wb") as fh:
-                os.fchmod(fh.fileno(), 0o600)  # the file may have existed with looser bits
-                fh.write(data)
-        os.sync()
-        for tmp, path in written:
-            os.replace(tmp, path)
+            stage(path, data)
+    except BaseException:
+        discard([path for path, _data in files])
+        raise
+    publish([path for path, _data in files])
+
+
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}.docgen.tmp")
+
+
+def stage(path: Path, data: bytes) -> Path:
+    """Write ``data`` owner-only under a temporary name beside ``path``; any process may."""
+    tmp = _temporary(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o600)  # the file may have existed with looser bits
+            fh.write(data)
     except OSError as exc:
+        _remove(tmp)
+        raise OutputError(f"cannot write to {path.parent}: {exc.strerror}.") from exc
+    return tmp
+
+
+def publish(paths: list[Path]) -> None:
+    """Flush the staged files of ``paths`` to disk, then rename each into place."""
+    try:
+        os.sync()
+        for path in paths:
+            os.replace(_temporary(path), path)
+    except OSError as exc:
+        discard(paths)
         raise OutputError(f"cannot write the documents: {exc.strerror}.") from exc
-    finally:
-        for tmp, _path in written:
-            tmp.unlink(missing_ok=True)
+
+
+def discard(paths: list[Path]) -> None:
+    """Remove whatever was staged for ``paths``."""
+    for path in paths:
+        _remove(_temporary(path))
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        path.unlink()
 
 
 __all__ = [
@@ -363,7 +391,10 @@ __all__ = [
     "Renderer",
     "TemplatePart",
     "bundled_templates",
+    "discard",
     "make_environment",
+    "publish",
+    "stage",
     "template_parts",
     "write_all",
     "write_atomic",

@@ -54,7 +54,6 @@ _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # Sheet XML may prefix its elements (<x:c>, written by the OpenXML SDK), order a
 # cell's attributes freely and leave out the optional r= of rows and cells.
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"
-_CELL = re.compile(rb"<" + _P + rb"c[\s>/]")
 _CELL_POSITION = re.compile(rb"<" + _P + rb"c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]+)\"")
 _FORMULA = re.compile(rb"<" + _P + rb"f[\s>/]")
 _CELL_WITH_FORMULA = re.compile(rb"<(" + _P + rb")c((?:\s[^>]*?)?)(?<!/)>(.*?)</\1c>", re.S)
@@ -236,7 +235,7 @@ def _scan_sheets(
         refs = _CELL_POSITION.findall(data)
         rows = max((int(row) for row in {r for _, r in refs}), default=0)
         width = max((_column_index(c) + 1 for c in {c for c, _ in refs}), default=0)
-        cells = len(_CELL.findall(data))
+        cells = sum(data.count(tag) for tag in (b"<c ", b"<c>", b":c ", b":c>"))
         extent = rows * width
         if extent > MAX_CELLS or extent > SPARSE_FACTOR * cells + SPARSE_ALLOWANCE:
             raise WorkbookError(
