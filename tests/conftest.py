@@ -9,10 +9,40 @@ from typing import Any
 
 import openpyxl
 import pytest
+from click.testing import CliRunner, Result
 from docx import Document
+
+from docgen.cli import main
 
 REPO = Path(__file__).parents[1]
 SAMPLES = REPO / "samples"
+#: Settings a developer's shell may hold that would change what a test sees.
+CLEAN_ENV: dict[str, str | None] = {
+    f"DOCGEN_{name}": None
+    for name in ("DATA", "TEMPLATES", "REVIEW_POLICY", "ALERT_RESPONSE_DAYS", "CHNE_GROUP")
+}
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> Result:
+    """``docgen ARGS`` in-process, with a clean environment plus ``env``."""
+    return CliRunner().invoke(
+        main, list(args), env={**CLEAN_ENV, **(env or {})}, catch_exceptions=False
+    )
+
+
+def paragraphs(path: Path) -> list[str]:
+    return [p.text for p in Document(str(path)).paragraphs]
+
+
+def workbook_rows(sheet: str, workbook: Path) -> list[dict[str, object]]:
+    """A sheet's rows as {header: value}, blank rows left out."""
+    ws = openpyxl.load_workbook(workbook)[sheet]
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:] if any(row)]
+
+
+def no_files(folder: Path) -> bool:
+    return not folder.exists() or not any(folder.iterdir())
 
 
 def build_workbook(path: Path, sheets: dict[str, Iterable[Iterable[Any]]]) -> Path:

@@ -13,13 +13,20 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
-from docx import Document
 
 from docgen.cli import main
-from tests.conftest import SAMPLES, all_text, docx_tables, edit_workbook, find_table
+from tests.conftest import (
+    SAMPLES,
+    all_text,
+    docx_tables,
+    edit_workbook,
+    find_table,
+    no_files,
+    paragraphs,
+    run_cli,
+)
 
 WORKBOOK = SAMPLES / "alerts.xlsx"
-CLEAN_ENV: dict[str, str | None] = {"DOCGEN_ALERT_RESPONSE_DAYS": None, "DOCGEN_TEMPLATES": None}
 
 NAMES = {
     "A0101": "alert_A0101_2014-04-07.docx",
@@ -30,10 +37,7 @@ NAMES = {
 CHILD_NAMES = ("Jordan Pike", "Lily-Mae Osei", "Kayla Brennan", "Tyler Morgan")
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(
-        main, list(args), env={**CLEAN_ENV, **(env or {})}, catch_exceptions=False
-    )
+run = run_cli
 
 
 def render(
@@ -48,19 +52,11 @@ def details(path: Path) -> dict[str, str]:
     return {row[0]: row[1] for row in find_table(path, "Alert ID")}
 
 
-def paragraphs(path: Path) -> list[str]:
-    return [p.text for p in Document(str(path)).paragraphs]
-
-
 def history(path: Path) -> list[list[str]] | None:
     """The escalation history table, or None when the document has none."""
     tables = [t for t in docx_tables(path) if t and t[0] == ["Stage", "Date", "Note"]]
     assert len(tables) <= 1
     return tables[0] if tables else None
-
-
-def no_files(folder: Path) -> bool:
-    return not folder.exists() or not any(folder.iterdir())
 
 
 @pytest.fixture(scope="module")

@@ -15,14 +15,20 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
-from docx import Document
+from click.testing import Result
 
-from docgen.cli import main
-from tests.conftest import SAMPLES, all_text, edit_workbook, find_table
+from tests.conftest import (
+    SAMPLES,
+    all_text,
+    edit_workbook,
+    find_table,
+    no_files,
+    paragraphs,
+    run_cli,
+    workbook_rows,
+)
 
 WORKBOOK = SAMPLES / "conferences.xlsx"
-CLEAN_ENV: dict[str, str | None] = {"DOCGEN_TEMPLATES": None}
 
 NAMES = {
     "CP0201": "conference_CP0201_2014-05-14.docx",
@@ -31,8 +37,7 @@ NAMES = {
 }
 
 
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), env=CLEAN_ENV, catch_exceptions=False)
+run = run_cli
 
 
 def render(out: Path, workbook: Path = WORKBOOK, *extra: str) -> Result:
@@ -43,20 +48,6 @@ def render(out: Path, workbook: Path = WORKBOOK, *extra: str) -> Result:
 
 def details(path: Path) -> dict[str, str]:
     return {row[0]: row[1] for row in find_table(path, "Conference ID")}
-
-
-def paragraphs(path: Path) -> list[str]:
-    return [p.text for p in Document(str(path)).paragraphs]
-
-
-def workbook_rows(sheet: str) -> list[dict[str, object]]:
-    ws = openpyxl.load_workbook(WORKBOOK)[sheet]
-    rows = list(ws.iter_rows(values_only=True))
-    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:] if any(row)]
-
-
-def no_files(folder: Path) -> bool:
-    return not folder.exists() or not any(folder.iterdir())
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +72,7 @@ def test_one_report_per_conference_named_by_id_and_date(batch: tuple[Path, Resul
     docs, result = batch
     assert sorted(p.name for p in docs.iterdir()) == sorted(NAMES.values())
     assert "Wrote 3 document(s)" in result.output
-    child_names = [str(r["Child Name"]) for r in workbook_rows("Conference Children")]
+    child_names = [str(r["Child Name"]) for r in workbook_rows("Conference Children", WORKBOOK)]
     words = {w.lower() for name in child_names for w in name.split()}
     for path in docs.iterdir():
         assert not any(w in path.name.lower() for w in words), path.name
@@ -181,7 +172,7 @@ def test_attendees_with_report_submitted(docs: Path, conference_id: str) -> None
             r["Attendance"],
             {"Y": "Yes", "N": "No"}[str(r["Report Submitted"])],
         ]
-        for r in workbook_rows("Conference Attendees")
+        for r in workbook_rows("Conference Attendees", WORKBOOK)
         if r["Conference ID"] == conference_id
     ]
     assert table[1:] == expected
@@ -199,7 +190,9 @@ def test_attendees_of_the_nursery_bruise_conference(docs: Path) -> None:
 @pytest.mark.parametrize("conference_id", sorted(NAMES))
 def test_signs_of_safety_sections_and_decision(docs: Path, conference_id: str) -> None:
     lines = paragraphs(report(docs, conference_id))
-    row = next(r for r in workbook_rows("Conferences") if r["Conference ID"] == conference_id)
+    row = next(
+        r for r in workbook_rows("Conferences", WORKBOOK) if r["Conference ID"] == conference_id
+    )
     sections = [
         ("Signs of Safety", None),
         ("What are we worried about?", "What Are We Worried About"),

@@ -16,11 +16,19 @@ from click.testing import CliRunner, Result
 from docx import Document
 
 from docgen.cli import main
-from tests.conftest import SAMPLES, all_text, edit_workbook, find_table
+from tests.conftest import (
+    SAMPLES,
+    all_text,
+    edit_workbook,
+    find_table,
+    no_files,
+    paragraphs,
+    run_cli,
+    workbook_rows,
+)
 
 WORKBOOK = SAMPLES / "review_meetings.xlsx"
 #: Settings a developer's shell might hold; the tests give them explicitly or not at all.
-CLEAN_ENV: dict[str, str | None] = {"DOCGEN_REVIEW_POLICY": None, "DOCGEN_TEMPLATES": None}
 
 NAMES = {
     "R0001": "review_C20417_2014-02-24.docx",
@@ -33,10 +41,7 @@ LITERAL = 'Mum said "I\'m happy" & <relieved> that {{ nothing }} changes'
 PARENTS_VIEWS = LITERAL + "\nand asked for photos each term."
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(
-        main, list(args), env={**CLEAN_ENV, **(env or {})}, catch_exceptions=False
-    )
+run = run_cli
 
 
 def render(
@@ -50,20 +55,6 @@ def render(
 def details(path: Path) -> dict[str, str]:
     """The record's key-value table: {'Child ID': 'C20417', "Child's name": ..., ...}."""
     return {row[0]: row[1] for row in find_table(path, "Child ID")}
-
-
-def paragraphs(path: Path) -> list[str]:
-    return [p.text for p in Document(str(path)).paragraphs]
-
-
-def workbook_rows(sheet: str, workbook: Path = WORKBOOK) -> list[dict[str, object]]:
-    ws = openpyxl.load_workbook(workbook)[sheet]
-    rows = list(ws.iter_rows(values_only=True))
-    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:] if any(row)]
-
-
-def no_files(folder: Path) -> bool:
-    return not folder.exists() or not any(folder.iterdir())
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +79,7 @@ def test_one_record_per_review_named_by_child_id_and_date(batch: tuple[Path, Res
     docs, result = batch
     assert sorted(p.name for p in docs.iterdir()) == sorted(NAMES.values())
     assert "Wrote 5 document(s)" in result.output
-    child_names = [str(r["Child Name"]) for r in workbook_rows("Review Meetings")]
+    child_names = [str(r["Child Name"]) for r in workbook_rows("Review Meetings", WORKBOOK)]
     words = {w for name in child_names for w in name.replace("-", " ").split()} | set(child_names)
     for path in docs.iterdir():
         assert not any(w.lower() in path.name.lower() for w in words), path.name
@@ -193,7 +184,7 @@ def test_attendance_table_lists_everyone_in_workbook_order(docs: Path, review_id
     assert table[0] == ["Name", "Role", "Attendance"]
     expected = [
         [r["Name"], r["Role"], r["Attendance"]]
-        for r in workbook_rows("Attendees")
+        for r in workbook_rows("Attendees", WORKBOOK)
         if r["Review ID"] == review_id
     ]
     assert expected  # every sample review has attendees
@@ -236,7 +227,7 @@ def test_decisions_are_numbered_with_who_and_by_when(docs: Path) -> None:
 @pytest.mark.parametrize("review_id", sorted(NAMES))
 def test_every_decision_of_the_workbook_is_listed(docs: Path, review_id: str) -> None:
     table = find_table(record(docs, review_id), "No.")
-    expected = [r for r in workbook_rows("Decisions") if r["Review ID"] == review_id]
+    expected = [r for r in workbook_rows("Decisions", WORKBOOK) if r["Review ID"] == review_id]
     assert [row[1:3] for row in table[1:]] == [[r["Decision"], r["Responsible"]] for r in expected]
     assert [row[0] for row in table[1:]] == [str(i) for i in range(1, len(expected) + 1)]
     for row, r in zip(table[1:], expected, strict=True):
