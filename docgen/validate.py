@@ -172,6 +172,7 @@ def _validate_sheet(
     if any(s.required and s.name not in columns for s in specs):
         return
     by_name = {s.name: s for s in specs}
+    letters = {name: column_letter(index) for name, index in columns.items()}
     seen_keys: dict[str, int] = {}
     for number, values in sheet.rows:
         data: dict[str, Any] = {}
@@ -179,7 +180,7 @@ def _validate_sheet(
         for name, index in columns.items():
             spec = by_name[name]
             raw = values[index] if index < len(values) else None
-            cell = f"{column_letter(index)}{number}"
+            cell = f"{letters[name]}{number}"
             if raw is None:
                 if cell in sheet.uncached:
                     report.add(

@@ -20,6 +20,7 @@ defusedxml installed, which makes it refuse entity expansion) is kept for writin
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 import zlib
@@ -63,6 +64,7 @@ _EMPTY_VALUE = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?(?:/>|></" + _P + rb"v>)"
 _STRING_RESULT = re.compile(rb'\st="str"')
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise(name: str) -> str:
     """Fold a sheet name or header so that ``Child ID`` = ``child_id`` = ``CHILD-ID``.
 
