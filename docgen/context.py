@@ -146,6 +146,18 @@ def _late_phrase(late: LateMeeting) -> str:
     return f"held {days} after its due date of {long_date(late.due)}{approval}"
 
 
+#: Late meetings described one by one; beyond this many the rest are counted.
+LATE_DETAIL = 5
+
+
+def _late_lines(noun: str, late: list[LateMeeting]) -> list[str]:
+    lines = [f"One {m.kind} was {_late_phrase(m)}." for m in late[:LATE_DETAIL]]
+    if len(late) > LATE_DETAIL:
+        rest = len(late) - LATE_DETAIL
+        lines.append(f"{plural(rest, 'further ' + noun)} {was(rest)} held out of time.")
+    return lines
+
+
 def annual_context(figures: AnnualFigures) -> dict[str, Any]:
     """The annual report template's context (see templates/docx/annual_report.docx)."""
     p = figures.period
@@ -165,10 +177,11 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
     looked_after += "."
     age = t["looked_after_age"]
     biggest = max(age.rows, key=age.current)
-    age_lines = [
-        looked_after,
-        f"Children aged {biggest} were the largest group ({number(age.current(biggest))}).",
-    ]
+    age_lines = [looked_after]
+    if figures.looked_after:
+        age_lines.append(
+            f"Children aged {biggest} were the largest group ({number(age.current(biggest))})."
+        )
     age_note = (
         "Short-breaks (respite) children are not counted; where there are any they are shown "
         f"in brackets ({figures.looked_after_short_breaks} on {end})."
@@ -214,7 +227,7 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
             if _previous_total(cp) is not None
             else ""
         )
-        + f"; {top} was the most common category ({number(cp.current(top))})."
+        + (f"; {top} was the most common category ({number(cp.current(top))})." if new_cp else ".")
     ]
     snapshot_line = (
         f"On {end}, {plural(figures.cp_children, 'child', 'children')} in "
@@ -225,11 +238,12 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
     reviews = t["reviews"]
     held = reviews.current("Reviews held")
     review_lines = [
-        f"{plural(held, 'looked after review')} {'was' if held == 1 else 'were'} held in "
-        f"{period_label(year)}; {percent(reviews.value('% on time', year).number)} were held "
-        "within timescale."
+        f"{plural(held, 'looked after review')} {was(held)} held in {period_label(year)}; "
+        f"{percent(reviews.value('% on time', year).number)} were held within timescale."
+        if held
+        else f"No looked after reviews were held in {period_label(year)}."
     ]
-    review_lines += [f"One review was {_late_phrase(late)}." for late in figures.late_reviews[:5]]
+    review_lines += _late_lines("review", figures.late_reviews)
 
     conf = t["conferences"]
     conf_lines = [
@@ -238,11 +252,11 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
         f"{number(conf.current('Initial conferences'))} initial and "
         f"{number(conf.current('Review conferences'))} review conferences."
     ]
-    if not figures.late_conferences:
+    if not conf.current("Total held"):
+        conf_lines = [f"No child protection conferences were held in {period_label(year)}."]
+    elif not figures.late_conferences:
         conf_lines.append("Every conference was held within timescale.")
-    conf_lines += [
-        f"One {late.kind} was {_late_phrase(late)}." for late in figures.late_conferences[:5]
-    ]
+    conf_lines += _late_lines("conference", figures.late_conferences)
 
     d = figures.disputes
     dispute_rows = [("Alerts of concern raised", [number(d["raised"])])]

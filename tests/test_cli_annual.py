@@ -250,3 +250,37 @@ def test_input_is_never_modified(tmp_path: Path, annual_sample: Path) -> None:
     before = annual_sample.read_bytes()
     run("annual", "--year", "2014", "--data", str(annual_sample.parent), "-o", str(tmp_path))
     assert annual_sample.read_bytes() == before
+
+
+def test_a_small_council_with_no_history_or_prose(tmp_path: Path) -> None:
+    """Only the required sheets, one child: every table prints one year and reads sensibly."""
+    from tests.conftest import build_workbook
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    build_workbook(
+        folder / "annual_2016.xlsx",
+        {
+            "report": [["setting", "value"], ["Council", "Smalltown"]],
+            "CHILDREN": [
+                ["CHILD", "DOB", "ETHNIC", "LS", "DECOM"],
+                ["A1", "01/01/2010", "White", "Care Order", "01/06/2015"],
+            ],
+            "Reviews": [["Child ID", "Review Date"], ["A1", "20/06/2015"]],
+            "CP Plans": [["Child ID", "Family ID", "Plan Start Date", "Category of Abuse"]],
+            "CP Conferences": [["Conference ID", "Conference Type", "Conference Date"]],
+            "Adoptions": [["Child ID", "Date of Birth", "Date Placed For Adoption"]],
+            "Disputes": [["Alert ID", "Child ID", "Date Raised", "Highest Stage"]],
+            "Staff": [["Name", "Role", "FTE"]],
+        },
+    )
+    out = tmp_path / "r.docx"
+    result = run("annual", "--year", "2016", "--data", str(folder), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert find_table(out, "Legal status")[0] == ["Legal status", "2016"]
+    assert row_of(find_table(out, "Legal status"), "Care Order") == {"2016": "1"}
+    text = all_text(out)
+    assert "1 child was looked after on 31 March 2016." in text
+    assert "No child protection conferences were held in 2015/16." in text
+    assert "most common category (0)" not in text
+    assert "No IRO posts are recorded, so no caseload can be given." in text
