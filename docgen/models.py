@@ -232,6 +232,8 @@ class Row(BaseModel):
     key: ClassVar[str | None] = None
     #: (field, parent sheet): rows whose field matches no parent key are errors.
     parent: ClassVar[tuple[str, str] | None] = None
+    #: Child sheets on which each row of this sheet must have at least one row.
+    requires: ClassVar[tuple[str, ...]] = ()
 
     def problems(self) -> Iterator[tuple[str, str, str]]:
         """Rules across the row's own cells: (field, message, expected)."""
@@ -627,6 +629,7 @@ class Conference(Row):
 
     sheet: ClassVar[str] = "Conferences"
     key: ClassVar[str | None] = "conference_id"
+    requires: ClassVar[tuple[str, ...]] = ("Conference Children",)
     conference_id: ID = column("Conference ID")
     conference_type: Annotated[str, coded(codes.CONFERENCE_TYPE)] = column(
         "Conference Type", description="Initial or Review."

@@ -36,6 +36,8 @@ class SheetRows(Generic[R]):
     #: Every key written on the sheet, valid row or not (casefolded), so that child
     #: rows of a parent with some other mistake are not reported a second time.
     keys_seen: set[str] = field(default_factory=set)
+    #: Every parent ID written on this (child) sheet, valid row or not.
+    parents_seen: set[str] = field(default_factory=set)
 
     def __iter__(self) -> Iterator[R]:
         return iter(self.rows)
@@ -162,13 +164,8 @@ def _validate_sheet(
     specs = column_specs(model)
     columns = _match_headers(sheet, specs, report, file)
     out.columns = columns
-    key_column = columns.get(model.key) if model.key else None
-    if key_column is not None:
-        out.keys_seen = {
-            to_text(values[key_column]).casefold()
-            for _number, values in sheet.rows
-            if key_column < len(values) and values[key_column] is not None
-        }
+    out.keys_seen = _written(sheet, columns.get(model.key) if model.key else None)
+    out.parents_seen = _written(sheet, columns.get(model.parent[0]) if model.parent else None)
     if any(s.required and s.name not in columns for s in specs):
         return
     by_name = {s.name: s for s in specs}
@@ -295,6 +292,17 @@ def _validate_sheet(
         out.row_numbers.append(number)
 
 
+def _written(sheet: Sheet, column: int | None) -> set[str]:
+    """The IDs written in a column, casefolded, whatever else is wrong with their rows."""
+    if column is None:
+        return set()
+    return {
+        to_text(values[column]).casefold()
+        for _number, values in sheet.rows
+        if column < len(values) and values[column] is not None
+    }
+
+
 def _check_parents(tables: Tables, report: Report, file: str) -> None:
     """Rows of a child sheet whose ID matches no parent row are errors, not dropped quietly."""
     by_sheet = {model.sheet: rows for model, rows in tables.sheets.items()}
@@ -328,6 +336,36 @@ def _check_parents(tables: Tables, report: Report, file: str) -> None:
                 )
             )
         rows.rows, rows.row_numbers = kept_rows, kept_numbers
+    _check_required_children(tables, by_sheet, report, file)
+
+
+def _check_required_children(
+    tables: Tables, by_sheet: dict[str, SheetRows[Any]], report: Report, file: str
+) -> None:
+    """A parent row that needs child rows (a conference needs its children) and has none."""
+    for model, rows in tables.sheets.items():
+        for child_sheet in model.requires:
+            child = by_sheet[child_sheet]
+            if not rows.present or not child.present or model.key is None:
+                continue
+            have = child.parents_seen
+            header = next(s.header for s in column_specs(model) if s.name == model.key)
+            for number, row in rows.located():
+                key = getattr(row, model.key)
+                if key.casefold() not in have:
+                    report.add(
+                        _problem(
+                            "no-child-rows",
+                            f"{header} {key!r} has no rows on sheet {child_sheet!r}",
+                            sheet=rows.sheet_name,
+                            cell=rows.cell(model.key, number),
+                            row=number,
+                            column=header,
+                            value=key,
+                            expected=f"at least one row for it on {child_sheet!r}",
+                            file=file,
+                        )
+                    )
 
 
 def _expected(spec: ColumnSpec) -> str:

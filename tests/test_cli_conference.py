@@ -314,3 +314,19 @@ def test_the_blank_strategy_discussion_message_reads_as_english(tmp_path: Path) 
     book = edit_workbook(WORKBOOK, tmp_path / "bad.xlsx", _initial_without_strategy_discussion)
     result = run("conference", str(book), "--output", str(tmp_path / "out"))
     assert "None" not in result.output
+
+
+def test_a_conference_without_children_is_an_error(tmp_path: Path) -> None:
+    def drop_children_of_cp0202(wb: openpyxl.Workbook) -> None:
+        ws = wb["Conference Children"]
+        for row in range(ws.max_row, 1, -1):
+            if ws.cell(row=row, column=1).value == "CP0202":
+                ws.delete_rows(row)
+
+    book = edit_workbook(WORKBOOK, tmp_path / "bad.xlsx", drop_children_of_cp0202)
+    out = tmp_path / "out"
+    result = run("conference", str(book), "--output", str(out))
+    assert result.exit_code == 1
+    assert "Conferences!A3" in result.output
+    assert "has no rows on sheet 'Conference Children'" in result.output
+    assert no_files(out)
