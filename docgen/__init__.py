@@ -4,7 +4,7 @@ The public API is the pipeline's front door plus the types its callers handle.
 """
 
 from docgen.errors import DocgenError, Problem, UserError, ValidationFailed, WorkbookError
-from docgen.pipeline import Result, annual_report, check_workbook
+from docgen.pipeline import Result, annual_report, check_workbook, meeting_papers
 from docgen.report import Report
 from docgen.settings import Settings
 
@@ -19,4 +19,5 @@ __all__ = [
     "WorkbookError",
     "annual_report",
     "check_workbook",
+    "meeting_papers",
 ]
