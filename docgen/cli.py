@@ -96,9 +96,8 @@ def workers_option(func: F) -> F:
     return click.option(
         "--workers",
         type=click.IntRange(1, 64),
-        default=1,
-        show_default=True,
-        help="Processes rendering in parallel; the documents are the same whatever the number.",
+        help="Processes rendering in parallel; the documents are the same whatever the number "
+        "[default: DOCGEN_WORKERS, else 1].",
     )(func)
 
 
@@ -276,12 +275,13 @@ def _meeting_command(kind: str, what: str) -> None:
         workbook: Path,
         output: Path,
         only: str | None,
-        workers: int,
+        workers: int | None,
         templates: Path | None,
         pdf: bool,
     ) -> None:
         if pdf:
             find_soffice()
+        settings = _settings(templates=templates, workers=workers)
         bar = _Bar(f"{kind.capitalize()} documents")
         try:
             result = pipeline.meeting_papers(
@@ -289,9 +289,9 @@ def _meeting_command(kind: str, what: str) -> None:
                 workbook,
                 output=output,
                 only=only,
-                settings=_settings(templates=templates),
+                settings=settings,
                 progress=bar,
-                workers=workers,
+                workers=settings.workers,
             )
         finally:
             bar.close()
@@ -342,7 +342,7 @@ def watch(
     poll: float,
     settle: float,
     force: bool,
-    workers: int,
+    workers: int | None,
     templates: Path | None,
 ) -> None:
     """Serve the drop folder ROOT: workbooks saved into ROOT/inbox become documents.
@@ -363,13 +363,14 @@ def watch(
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    settings = _settings(templates=templates, workers=workers)
     service = Service(
         root,
-        _settings(templates=templates),
+        settings,
         poll=poll,
         settle=settle,
         force=force,
-        workers=workers,
+        workers=settings.workers,
     )
     stop = threading.Event()
     try:

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     chne_group: Literal["Other", "Asian"] = Field(
         default="Other", description="Ethnicity group that code CHNE (Chinese) rolls up to."
     )
+    workers: int = Field(
+        default=1, ge=1, le=64, description="Processes rendering a batch of documents in parallel."
+    )
     max_workbook_mb: int = Field(
         default=200,
         ge=1,

@@ -19,7 +19,14 @@ SAMPLES = REPO / "samples"
 #: Settings a developer's shell may hold that would change what a test sees.
 CLEAN_ENV: dict[str, str | None] = {
     f"DOCGEN_{name}": None
-    for name in ("DATA", "TEMPLATES", "REVIEW_POLICY", "ALERT_RESPONSE_DAYS", "CHNE_GROUP")
+    for name in (
+        "DATA",
+        "TEMPLATES",
+        "REVIEW_POLICY",
+        "ALERT_RESPONSE_DAYS",
+        "CHNE_GROUP",
+        "WORKERS",
+    )
 }
 
 

@@ -457,3 +457,13 @@ def test_the_blank_previous_date_message_reads_as_english(tmp_path: Path) -> Non
     book = edit_workbook(WORKBOOK, tmp_path / "bad.xlsx", _second_review_without_previous)
     result = run("review", str(book), "--output", str(tmp_path / "out"))
     assert "None" not in result.output
+
+
+def test_workers_from_the_environment(tmp_path: Path, docs: Path) -> None:
+    render(tmp_path, WORKBOOK, env={"DOCGEN_WORKERS": "2"})
+    for name in NAMES.values():
+        assert (tmp_path / name).read_bytes() == (docs / name).read_bytes(), name
+    result = run("review", str(WORKBOOK), "-o", str(tmp_path / "x"), env={"DOCGEN_WORKERS": "0"})
+    assert result.exit_code == 1
+    assert "DOCGEN_WORKERS='0'" in result.output
+    assert no_files(tmp_path / "x")
