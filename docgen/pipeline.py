@@ -39,7 +39,7 @@ from docgen.render import Renderer, discard, publish, stage, write_atomic
 from docgen.report import Report
 from docgen.settings import Settings
 from docgen.validate import Tables, validate_workbook
-from docgen.workbook import read_workbook
+from docgen.workbook import list_sheets, normalise, read_workbook
 
 #: Called as work advances: (what is being done, how many done, how many in all).
 Progress = Callable[[str, int, int], None]
@@ -60,17 +60,20 @@ def bundled_samples() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).parents[1] / "samples"
 
 
+def _max_bytes(settings: Settings) -> int:
+    return settings.max_workbook_mb * 1024 * 1024
+
+
 def load(path: Path, spec: WorkbookSpec, settings: Settings) -> tuple[Tables, Report]:
     """Read and validate a workbook; raises only when it cannot be read at all."""
-    workbook = read_workbook(path, max_bytes=settings.max_workbook_mb * 1024 * 1024)
-    return validate_workbook(workbook, spec)
+    return validate_workbook(read_workbook(path, max_bytes=_max_bytes(settings)), spec)
 
 
 def check_workbook(path: Path, kind: str | None = None, settings: Settings | None = None) -> Report:
     """Every problem of a workbook, without rendering anything."""
     settings = settings or Settings()
     try:
-        spec = KINDS[kind] if kind else guess_kind(path)
+        spec = KINDS[kind] if kind else guess_kind(path, settings)
         _tables, report = load(path, spec, settings)
     except UserError as exc:  # not a workbook at all, or not one docgen knows
         report = Report(file=str(path))
@@ -96,13 +99,18 @@ def year_from_name(path: Path) -> int | None:
     return int(match.group(0)) if match else None
 
 
-def guess_kind(path: Path) -> WorkbookSpec:
-    """The kind of workbook whose required sheets ``path`` holds; ambiguity is an error."""
-    workbook = read_workbook(path)
+def guess_kind(path: Path, settings: Settings | None = None) -> WorkbookSpec:
+    """The kind of workbook whose required sheets ``path`` holds; ambiguity is an error.
+
+    Only the sheet names are read (no cell is parsed), under the same safety checks.
+    """
+    settings = settings or Settings()
+    sheet_names = list_sheets(path, max_bytes=_max_bytes(settings))
+    present = {normalise(name) for name in sheet_names}
     matches = [
         spec
         for spec in KINDS.values()
-        if all(workbook.sheet(s.model.sheet) for s in spec.sheets if s.required)
+        if all(normalise(s.model.sheet) in present for s in spec.sheets if s.required)
     ]
     if len(matches) == 1:
         return matches[0]
@@ -110,7 +118,7 @@ def guess_kind(path: Path) -> WorkbookSpec:
     if not matches:
         raise UserError(
             f"{path.name} does not look like any docgen workbook (sheets: "
-            f"{', '.join(workbook.sheet_names)}); give its kind ({kinds})."
+            f"{', '.join(sheet_names)}); give its kind ({kinds})."
         )
     raise UserError(
         f"{path.name} could be more than one kind of workbook; give its kind ({kinds})."
@@ -151,7 +159,7 @@ def annual_report(
         raise UserError(f"--year {year} is not a reporting year (the year the period ends).")
     step("read")
     path = workbook or annual_path(year, data, settings)
-    book = read_workbook(path, max_bytes=settings.max_workbook_mb * 1024 * 1024)
+    book = read_workbook(path, max_bytes=_max_bytes(settings))
     step("validate")
     tables, report = validate_workbook(book, ANNUAL)
     if not report.ok:

@@ -527,7 +527,7 @@ class Service:
     def _kind(self, source: Path, job: Job) -> str:
         """The kind of a workbook dropped straight into inbox/, from its sheets."""
         try:
-            return pipeline.guess_kind(source).kind
+            return pipeline.guess_kind(source, self.settings).kind
         except WorkbookError:
             raise
         except UserError as exc:

@@ -20,10 +20,12 @@ defusedxml installed, which makes it refuse entity expansion) is kept for writin
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,8 @@ from defusedxml import ElementTree as SafeET
 from docgen.errors import WorkbookError
 
 ACCEPTED_SUFFIXES = (".xlsx", ".xlsm")
+#: The uncompressed size accepted unless the caller says otherwise (Settings.max_workbook_mb).
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 MAX_ENTRIES = 5_000
 #: An entry larger than this may compress at most MAX_RATIO:1. Real sheet XML
 #: compresses 10-40:1; the zip bombs we test against compress over 1000:1.
@@ -122,7 +126,7 @@ class Workbook:
         return [s.name for s in self.sheets.values()]
 
 
-def read_workbook(path: str | Path, *, max_bytes: int = 300 * 1024 * 1024) -> Workbook:
+def read_workbook(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Workbook:
     """Check ``path`` is a safe, readable .xlsx and return its sheets.
 
     Raises :class:`WorkbookError` with a sentence for the user when it is not.
@@ -130,15 +134,8 @@ def read_workbook(path: str | Path, *, max_bytes: int = 300 * 1024 * 1024) -> Wo
     """
     path = Path(path)
     label = path.name
-    if not path.is_file():
-        raise WorkbookError(f"{label}: no such file.")
-    _check_type(path)
-    try:
-        with zipfile.ZipFile(path) as zf:
-            parts = _check_zip(zf, label, max_bytes)
-            facts = _scan_sheets(zf, parts, label)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise WorkbookError(f"{label} is damaged and cannot be opened ({exc}).") from exc
+    with _checked_zip(path, max_bytes) as (zf, parts):
+        facts = _scan_sheets(zf, parts, label)
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError as exc:
@@ -153,6 +150,26 @@ def read_workbook(path: str | Path, *, max_bytes: int = 300 * 1024 * 1024) -> Wo
         sheet = _read_sheet(book, meta.name, uncached, label)
         sheets.setdefault(normalise(meta.name), sheet)
     return Workbook(path=path, sheets=sheets)
+
+
+def list_sheets(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]:
+    """The sheet names of a safe .xlsx, without reading a cell: enough to tell its kind."""
+    with _checked_zip(Path(path), max_bytes) as (_zf, parts):
+        return list(parts)
+
+
+@contextlib.contextmanager
+def _checked_zip(path: Path, max_bytes: int) -> Iterator[tuple[zipfile.ZipFile, dict[str, str]]]:
+    """The workbook's zip, once its type and sizes have passed; sheet name -> part path."""
+    label = path.name
+    if not path.is_file():
+        raise WorkbookError(f"{label}: no such file.")
+    _check_type(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            yield zf, _check_zip(zf, label, max_bytes)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise WorkbookError(f"{label} is damaged and cannot be opened ({exc}).") from exc
 
 
 def _check_type(path: Path) -> None:

@@ -18,8 +18,10 @@ import pytest
 import docgen.workbook as workbook_module
 from docgen.errors import WorkbookError
 from docgen.models import ALERT, ANNUAL, REVIEW, Alert, CPPlan, ReviewMeeting
+from docgen.pipeline import guess_kind
+from docgen.settings import Settings
 from docgen.validate import validate_workbook
-from docgen.workbook import read_workbook
+from docgen.workbook import list_sheets, read_workbook
 from tests.conftest import SAMPLES, build_workbook, edit_workbook
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -478,3 +480,22 @@ def test_reading_never_changes_the_file(tmp_path: Path) -> None:
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     assert path.stat().st_mtime_ns == mtime
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reviews.xlsx"]
+
+
+def test_sheet_names_are_listed_without_reading_a_cell(
+    tmp_path: Path, no_cell_reader: list[str]
+) -> None:
+    path = build_workbook(tmp_path / "x.xlsx", {"Alerts": [ALERT_HEADERS], "Alert History": []})
+    assert list_sheets(path) == ["Alerts", "Alert History"]
+    assert no_cell_reader == []
+
+
+def test_telling_a_workbooks_kind_honours_the_size_limit(tmp_path: Path) -> None:
+    """Kind-guessing runs before validation: it must refuse what validation would refuse."""
+    big = "x" * 32_000
+    path = build_workbook(
+        tmp_path / "alerts.xlsx", {"Alerts": [ALERT_HEADERS], "Notes": [[big] * 50]}
+    )
+    assert guess_kind(path).kind == "alert"
+    with pytest.raises(WorkbookError, match="more than the 1 MB allowed"):
+        guess_kind(path, Settings(max_workbook_mb=1))
