@@ -40,7 +40,7 @@ from jinja2 import meta, nodes
 from jinja2.runtime import Context
 from jinja2.utils import missing
 
-from docgen import annual, context, pipeline
+from docgen import context, pipeline
 from docgen.errors import UserError
 from docgen.models import ANNUAL
 from docgen.render import Chart, Renderer, bundled_templates, make_environment, template_parts
@@ -53,13 +53,6 @@ TEMPLATES: tuple[str, ...] = (
     ANNUAL_TEMPLATE,
     *(paper.template for paper in pipeline.PAPERS.values()),
 )
-
-#: The bundled sample workbook of each kind of meeting paper.
-_SAMPLE_WORKBOOKS = {
-    "review": "review_meetings.xlsx",
-    "alert": "alerts.xlsx",
-    "conference": "conferences.xlsx",
-}
 
 _PARAGRAPH_CHARS = 100  # a paragraph is shown up to this long, so a problem stays one line
 
@@ -165,14 +158,12 @@ def sample_contexts(settings: Settings) -> dict[str, list[dict[str, Any]]]:
     tables, report = pipeline.load(found[year], ANNUAL, settings)
     if not report.ok:
         raise UserError(f"the sample workbook {found[year].name} is not valid:\n{report.to_text()}")
-    figures = annual.compute(
-        tables, year, policy=settings.review_policy, chne_group=settings.chne_group
-    )
+    figures = pipeline.annual_figures(tables, year, settings, report)
+    if figures is None:
+        raise UserError(f"the sample workbook {found[year].name} is not valid:\n{report.to_text()}")
     contexts = {ANNUAL_TEMPLATE: [_without_charts(context.annual_context(figures))]}
     for kind, paper in pipeline.PAPERS.items():
-        contexts[paper.template] = _meeting_contexts(
-            kind, samples / _SAMPLE_WORKBOOKS[kind], settings
-        )
+        contexts[paper.template] = _meeting_contexts(kind, samples / paper.sample, settings)
     return contexts
 
 

@@ -74,23 +74,31 @@ def check_workbook(path: Path, kind: str | None = None, settings: Settings | Non
     settings = settings or Settings()
     try:
         spec = KINDS[kind] if kind else guess_kind(path, settings)
-        _tables, report = load(path, spec, settings)
+        tables, report = load(path, spec, settings)
     except UserError as exc:  # not a workbook at all, or not one docgen knows
         report = Report(file=str(path))
         report.add(Problem("unreadable-workbook", str(exc), file=path.name))
         return report
-    if spec is ANNUAL and report.ok:
-        year = year_from_name(path)
-        if year is not None:
-            try:
-                report.extend(
-                    annual.compute(
-                        _tables, year, policy=settings.review_policy, chne_group=settings.chne_group
-                    ).warnings
-                )
-            except annual.FiguresError as exc:
-                report.extend(exc.problems)
+    year = year_from_name(path)
+    if spec is ANNUAL and report.ok and year is not None:
+        annual_figures(tables, year, settings, report)
     return report
+
+
+def annual_figures(
+    tables: Tables, year: int, settings: Settings, report: Report
+) -> annual.AnnualFigures | None:
+    """The year's figures under this council's settings, or None when rows that are
+    each valid cannot give them; either way the problems and warnings go into ``report``."""
+    try:
+        figures = annual.compute(
+            tables, year, policy=settings.review_policy, chne_group=settings.chne_group
+        )
+    except annual.FiguresError as exc:
+        report.extend(exc.problems)
+        return None
+    report.extend(figures.warnings)
+    return figures
 
 
 def year_from_name(path: Path) -> int | None:
@@ -165,14 +173,9 @@ def annual_report(
     if not report.ok:
         raise ValidationFailed(report)
     step("compute")
-    try:
-        figures = annual.compute(
-            tables, year, policy=settings.review_policy, chne_group=settings.chne_group
-        )
-    except annual.FiguresError as exc:
-        report.extend(exc.problems)
-        raise ValidationFailed(report) from None
-    report.extend(figures.warnings)
+    figures = annual_figures(tables, year, settings, report)
+    if figures is None:
+        raise ValidationFailed(report)
     step("render")
     document = Renderer(settings.templates).render(
         "annual_report.docx", context.annual_context(figures)
@@ -202,13 +205,24 @@ class Paper:
     template: str
     parent: type[Row]
     children: tuple[type[Row], ...]
+    sample: str  # the bundled sample workbook of this kind
 
 
 PAPERS = {
-    "review": Paper(REVIEW, "review_record.docx", ReviewMeeting, (ReviewAttendee, ReviewDecision)),
-    "alert": Paper(ALERT, "alert.docx", Alert, (AlertStep,)),
+    "review": Paper(
+        REVIEW,
+        "review_record.docx",
+        ReviewMeeting,
+        (ReviewAttendee, ReviewDecision),
+        "review_meetings.xlsx",
+    ),
+    "alert": Paper(ALERT, "alert.docx", Alert, (AlertStep,), "alerts.xlsx"),
     "conference": Paper(
-        CONFERENCE, "conference_report.docx", Conference, (ConferenceChild, ConferenceAttendee)
+        CONFERENCE,
+        "conference_report.docx",
+        Conference,
+        (ConferenceChild, ConferenceAttendee),
+        "conferences.xlsx",
     ),
 }
 

@@ -20,8 +20,7 @@ from tests.conftest import SAMPLES
 def _contexts(kind: str) -> list[dict]:
     """The contexts the pipeline builds for every meeting of the sample workbook."""
     paper = pipeline.PAPERS[kind]
-    name = {"review": "review_meetings", "alert": "alerts", "conference": "conferences"}[kind]
-    tables, report = pipeline.load(SAMPLES / f"{name}.xlsx", paper.spec, Settings())
+    tables, report = pipeline.load(SAMPLES / paper.sample, paper.spec, Settings())
     assert report.ok
     return [ctx for _meeting, ctx in pipeline.paper_contexts(kind, tables, Settings())]
 
