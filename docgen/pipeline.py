@@ -178,7 +178,7 @@ def annual_report(
         raise ValidationFailed(report)
     step("render")
     document = Renderer(settings.templates).render(
-        "annual_report.docx", context.annual_context(figures)
+        "annual_report.docx", context.annual_context(figures), charts=True
     )
     step("save")
     target = _target(output, f"annual_report_{year}.docx")

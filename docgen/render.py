@@ -80,11 +80,15 @@ class Renderer:
             raise TemplateError(f"template {name} not found in {path.parent}.")
         return path
 
-    def render(self, name: str, context: Mapping[str, Any]) -> bytes:
-        """The finished .docx as bytes."""
+    def render(self, name: str, context: Mapping[str, Any], *, charts: bool = False) -> bytes:
+        """The finished .docx as bytes.
+
+        A context holding :class:`Chart` values needs ``charts=True``: docxtpl's own
+        path adds their image parts. Every other document takes the compiled path.
+        """
         path = self.template_path(name)
         try:
-            if _has_chart(context):
+            if charts:
                 return _render_with_docxtpl(path, context, self.env)
             compiled = self._compiled.get(path)
             if compiled is None:
@@ -204,16 +208,6 @@ def _finish(tpl: DocxTemplate, xml: str) -> str:
     if not any(char in xml for char in "\n\t\a\f"):
         return xml  # resolve_listing would change nothing; it is the costliest step
     return tpl.resolve_listing(xml)
-
-
-def _has_chart(context: Any) -> bool:
-    if isinstance(context, Chart):
-        return True
-    if isinstance(context, Mapping):
-        return any(_has_chart(v) for v in context.values())
-    if isinstance(context, list | tuple):
-        return any(_has_chart(v) for v in context)
-    return False
 
 
 def _render_with_docxtpl(
