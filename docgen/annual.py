@@ -315,14 +315,19 @@ def compute(
     )
 
     disputes = [d for d in tables[Dispute] if d.date_raised in period]
+    # A report is written after the year ends: an alert resolved since 31 March was
+    # still open on it.
+    escalated = sum(bool(d.escalated_to_cafcass) for d in disputes)
+    resolved_internally = sum(
+        not d.escalated_to_cafcass and d.date_resolved is not None and d.date_resolved <= period.end
+        for d in disputes
+    )
     dispute_counts = {
         "raised": len(disputes),
         **{f"stage_{n}": sum(d.highest_stage == n for d in disputes) for n in codes.STAGES},
-        "resolved_internally": sum(
-            d.date_resolved is not None and not d.escalated_to_cafcass for d in disputes
-        ),
-        "escalated_to_cafcass": sum(bool(d.escalated_to_cafcass) for d in disputes),
-        "open": sum(d.date_resolved is None and not d.escalated_to_cafcass for d in disputes),
+        "resolved_internally": resolved_internally,
+        "escalated_to_cafcass": escalated,
+        "open": len(disputes) - escalated - resolved_internally,
     }
     fte: dict[str, float] = defaultdict(float)
     for member in tables[StaffMember]:
@@ -573,7 +578,11 @@ def _age_table(
     for row in rows:
         if brackets[row]:
             table.values[(row, period.year)] = Value(counts[row], brackets[row])
-    table.totals[period.year] = _total(table, period.year, None)
+    # The published total brackets the count *including* short breaks ("265 (267)"),
+    # where a band brackets only its short-breaks children ("89 (1)").
+    table.totals[period.year] = Value(
+        len(at_end), len(at_end) + len(short_breaks) if short_breaks else None
+    )
     return table
 
 

@@ -183,8 +183,9 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
             f"Children aged {biggest} were the largest group ({number(age.current(biggest))})."
         )
     age_note = (
-        "Short-breaks (respite) children are not counted; where there are any they are shown "
-        f"in brackets ({figures.looked_after_short_breaks} on {end})."
+        "Short-breaks (respite) children are not counted; a band shows its short-breaks "
+        "children in brackets, the total the count including them "
+        f"({figures.looked_after_short_breaks} on {end})."
     )
 
     legal_lines = _largest_changes(legal)

@@ -44,6 +44,7 @@ def figures(
     conferences=(),
     adoptions=(),
     history=(),
+    disputes=(),
     staff=(("Ann", "IRO", 1),),
 ) -> AnnualFigures:
     sheets = {
@@ -53,7 +54,17 @@ def figures(
         "CP Plans": [PLAN, *plans],
         "CP Conferences": [CONF, *conferences],
         "Adoptions": [["Child ID", "Date of Birth", "Date Placed For Adoption"], *adoptions],
-        "Disputes": [["Alert ID", "Child ID", "Date Raised", "Highest Stage"]],
+        "Disputes": [
+            [
+                "Alert ID",
+                "Child ID",
+                "Date Raised",
+                "Highest Stage",
+                "Date Resolved",
+                "Escalated To CAFCASS",
+            ],
+            *disputes,
+        ],
         "Staff": [["Name", "Role", "FTE"], *staff],
         "History": [["Table", "Row", "Year", "Value"], *history],
     }
@@ -86,6 +97,8 @@ def test_looked_after_on_31_march_and_short_breaks(tmp_path: Path) -> None:
     age = f.tables["looked_after_age"]
     assert age.current("1-4") == 1 and age.current("10-15") == 1
     assert age.value("5-9", 2014).bracket == 2  # both short-breaks children are 9
+    total = age.totals[2014]  # printed "2 (4)": counted, then including short breaks
+    assert (total.number, total.bracket) == (2, 4)
     assert f.tables["legal_status"].current("S20 Accommodated by agreement of parents") == 1
 
 
@@ -217,3 +230,27 @@ def test_caseload_per_fte_iro(tmp_path: Path) -> None:
     )
     assert f.caseload_per_iro == 6.0
     assert f.staff_fte["IRO"] == 1.5
+
+
+def test_disputes_resolved_after_31_march_were_open_on_it(tmp_path: Path) -> None:
+    f = figures(
+        tmp_path,
+        children=[["A", "01/01/2010", "WBRI", "C2", "01/01/2013", None, None]],
+        disputes=[
+            ["D1", "A", "01/05/2013", 1, "10/05/2013", "N"],  # resolved in the year
+            ["D2", "A", "01/03/2014", 2, "10/04/2014", "N"],  # resolved after: open on 31 March
+            ["D3", "A", "01/06/2013", 3, None, None],  # never resolved: open
+            ["D4", "A", "01/07/2013", 4, "01/09/2013", "Y"],  # went to CAFCASS
+            ["D5", "A", "01/03/2013", 2, "10/03/2013", "N"],  # raised the year before
+        ],
+    )
+    assert f.disputes == {
+        "raised": 4,
+        "stage_1": 1,
+        "stage_2": 1,
+        "stage_3": 1,
+        "stage_4": 1,
+        "resolved_internally": 1,
+        "escalated_to_cafcass": 1,
+        "open": 2,
+    }
