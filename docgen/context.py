@@ -13,7 +13,15 @@ from datetime import date
 from typing import Any
 
 from docgen import charts, codes, timescales
-from docgen.annual import AnnualFigures, LateMeeting, Value, YearTable, age_on, conference_due
+from docgen.annual import (
+    CASELOAD_GUIDELINE,
+    AnnualFigures,
+    LateMeeting,
+    Value,
+    YearTable,
+    age_on,
+    conference_due,
+)
 from docgen.models import (
     Alert,
     AlertStep,
@@ -277,10 +285,12 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
         "the local authority, "
         + ("none was" if not escalated else f"{number(escalated)} {was(escalated)}")
         + f" escalated to CAFCASS and {number(d['open'])} remained open on {end}."
+        if d["raised"]
+        else f"No alerts of concern were raised in {period_label(year)}."
     )
 
     fte = figures.staff_fte
-    low, high = 50, 70
+    low, high = CASELOAD_GUIDELINE
     caseload = figures.caseload_per_iro
     staff_rows = [
         (role_label, [number(fte[role])])

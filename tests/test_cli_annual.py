@@ -284,6 +284,7 @@ def test_a_small_council_with_no_history_or_prose(tmp_path: Path) -> None:
     assert "No child protection conferences were held in 2015/16." in text
     assert "most common category (0)" not in text
     assert "No IRO posts are recorded, so no caseload can be given." in text
+    assert "No alerts of concern were raised in 2015/16." in text
 
 
 def test_the_three_charts_are_pictures_in_the_report(report: Path) -> None:
