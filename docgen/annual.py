@@ -66,6 +66,7 @@ CONFERENCE_ROWS = (
     "Held in time",
 )
 CASELOAD_GUIDELINE = (50, 70)
+REPORT_SETTINGS = ("Council", "Service", "Author", "Author Role")
 
 ColumnStyle = Literal["march", "year", "period"]
 
@@ -353,7 +354,8 @@ def compute(
         recommendations=[p.text for p in tables[Priority] if p.kind == "Recommendation"],
         chne_group=chne_group,
         warnings=_unused_history(tables[HistoryEntry], out, year)
-        + _adults_in_care(tables[Child], period),
+        + _adults_in_care(tables[Child], period)
+        + _setting_warnings(tables[ReportSetting]),
     )
 
 
@@ -509,6 +511,36 @@ def _adults_in_care(children: SheetRows[Child], period: Period) -> list[Problem]
         for number, child in children.located()
         if looked_after_on(child, period.end) and age_on(child.dob, period.end) > 18
     ]
+
+
+def _setting_warnings(settings: SheetRows[ReportSetting]) -> list[Problem]:
+    """A misspelt setting would leave the title page blank without a word: warn."""
+    known = {normalise(name) for name in REPORT_SETTINGS}
+    problems = [
+        Problem(
+            "unknown-setting",
+            f"Setting {s.setting!r} is not one the report prints; it is ignored",
+            sheet=settings.sheet_name,
+            cell=settings.cell("setting", number),
+            row=number,
+            value=s.setting,
+            expected=f"one of {', '.join(REPORT_SETTINGS)}",
+            severity="warning",
+        )
+        for number, s in settings.located()
+        if normalise(s.setting) not in known
+    ]
+    if not any(normalise(s.setting) == "council" for s in settings):
+        problems.append(
+            Problem(
+                "missing-setting",
+                "No Council setting: the title page names no council",
+                sheet=settings.sheet_name,
+                expected="a row with Setting 'Council' and the council's name as its Value",
+                severity="warning",
+            )
+        )
+    return problems
 
 
 def _years(history: dict[tuple[str, int], Value], year: int) -> list[int]:

@@ -46,9 +46,10 @@ def figures(
     history=(),
     disputes=(),
     staff=(("Ann", "IRO", 1),),
+    settings=(("Council", "Testshire"),),
 ) -> AnnualFigures:
     sheets = {
-        "Report": [["Setting", "Value"], ["Council", "Testshire"]],
+        "Report": [["Setting", "Value"], *settings],
         "Children": [CHILD, *children],
         "Reviews": [REVIEW, *reviews],
         "CP Plans": [PLAN, *plans],
@@ -254,3 +255,11 @@ def test_disputes_resolved_after_31_march_were_open_on_it(tmp_path: Path) -> Non
         "escalated_to_cafcass": 1,
         "open": 2,
     }
+
+
+def test_a_misspelt_or_missing_setting_is_a_warning(tmp_path: Path) -> None:
+    f = figures(tmp_path, settings=[["Service", "IRO Service"], ["Councill", "Testshire"]])
+    assert [(w.code, w.location, w.severity) for w in f.warnings] == [
+        ("unknown-setting", "Report!A3", "warning"),
+        ("missing-setting", "Report", "warning"),
+    ]
