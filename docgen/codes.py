@@ -53,11 +53,16 @@ class CodeList:
     def category(self, code: str) -> str:
         return next(cat for c, _, cat in self.entries if c == code)
 
+    @property
+    def a_name(self) -> str:
+        """The list's name with its article: 'a legal status', 'an ethnicity'."""
+        return f"{'an' if self.name[0].lower() in 'aeiou' else 'a'} {self.name}"
+
     def describe(self, limit: int = 20) -> str:
         """How an error message lists the accepted values."""
         shown = [f"{code} ({label})" if code != label else code for code, label, _ in self.entries]
         more = "" if len(shown) <= limit else f", ... ({len(shown)} in all)"
-        return f"a {self.name} code or label: " + ", ".join(shown[:limit]) + more
+        return f"{self.a_name} code or label: " + ", ".join(shown[:limit]) + more
 
 
 ICO, CO, PPP, EPO, PO = (
@@ -202,7 +207,9 @@ SEX = CodeList(
 ATTENDANCE = CodeList(
     "attendance",
     tuple((a, a, a) for a in ("Attended", "Contributed", "Apologies", "Not Invited")),
-    synonyms={"Present": "Attended", "Sent apologies": "Apologies", "Did not attend": "Apologies"},
+    # "Did not attend" is not "Apologies" (at a CP conference the difference matters):
+    # it is refused with this list rather than rewritten.
+    synonyms={"Present": "Attended", "Sent apologies": "Apologies"},
 )
 
 CONFERENCE_TYPE = CodeList(
@@ -232,6 +239,21 @@ PRIORITY_KIND = CodeList(
 )
 
 STAGES = {1: "Team Manager", 2: "Service Manager", 3: "Service Director", 4: "CAFCASS"}
+STAGES_EXPECTED = "a stage from 1 to 4: " + ", ".join(
+    f"{n} ({label})" for n, label in STAGES.items()
+)
+
+
+def parse_stage(text: str) -> int | None:
+    """A dispute-resolution stage typed as 2, 'Stage 2', 'Stage 2: Service Manager' or
+    its label 'Service Manager'."""
+    folded = normalise(text.replace(":", " "))
+    for number, label in STAGES.items():
+        bare = {str(number), normalise(label)}
+        if folded in bare | {f"stage {s}" for s in bare} | {f"stage {number} {normalise(label)}"}:
+            return number
+    return None
+
 
 HISTORY_TABLES = (
     "Age",

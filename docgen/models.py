@@ -154,8 +154,29 @@ class Coded:
     def convert(self, value: Any) -> str:
         found = self.codes.parse(to_text(value))
         if found is None:
-            raise CellError(f"is not a {self.codes.name}", self.codes.describe(), "invalid-code")
+            raise CellError(f"is not {self.codes.a_name}", self.codes.describe(), "invalid-code")
         return found
+
+
+def to_stage(value: Any) -> int:
+    """A dispute-resolution stage: 1-4, 'Stage 2', or its label ('Service Manager')."""
+    stage = None if isinstance(value, bool) else codes.parse_stage(to_text(value))
+    if stage is None:
+        raise CellError("is not a stage", codes.STAGES_EXPECTED, "invalid-code")
+    return stage
+
+
+STAGE_DESCRIPTION = (
+    "1 Team Manager, 2 Service Manager, 3 Service Director, 4 CAFCASS: the number, "
+    "'Stage 2' or the label."
+)
+
+
+@dataclass(frozen=True)
+class Converted:
+    """Field metadata: the column's cells go through ``convert`` instead of the type's."""
+
+    convert: Callable[[Any], Any]
 
 
 _CONVERTERS: dict[type, Callable[[Any], Any]] = {
@@ -189,6 +210,7 @@ def column_specs(model: type[BaseModel]) -> list[ColumnSpec]:
         if get_origin(annotation) in (Union, UnionType):
             annotation = next(a for a in get_args(annotation) if a is not NoneType)
         coded = next((m for m in info.metadata if isinstance(m, Coded)), None)
+        custom = next((m for m in info.metadata if isinstance(m, Converted)), None)
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         specs.append(
             ColumnSpec(
@@ -197,7 +219,9 @@ def column_specs(model: type[BaseModel]) -> list[ColumnSpec]:
                 aliases=tuple(extra.get("x-aliases", ())),  # type: ignore[arg-type]
                 required=info.is_required(),
                 type=annotation,  # type: ignore[arg-type]
-                convert=coded.convert if coded else _CONVERTERS[annotation],  # type: ignore[index]
+                convert=(custom or coded).convert  # type: ignore[union-attr]
+                if custom or coded
+                else _CONVERTERS[annotation],  # type: ignore[index]
                 description=info.description or "",
                 codes=coded.codes if coded else None,
             )
@@ -362,6 +386,26 @@ class CPConference(Row):
     chair: str | None = column("Chair", default=None)
 
     def problems(self) -> Iterator[tuple[str, str, str]]:
+        if (
+            self.conference_type == "Initial"
+            and self.strategy_discussion_date is not None
+            and self.strategy_discussion_date > self.conference_date
+        ):
+            yield (
+                "strategy_discussion_date",
+                "is after the conference",
+                "the date of the strategy discussion before the conference",
+            )
+        if (
+            self.conference_type == "Review"
+            and self.previous_conference_date is not None
+            and self.previous_conference_date >= self.conference_date
+        ):
+            yield (
+                "previous_conference_date",
+                "is not before this conference",
+                "the date of the conference before this one",
+            )
         if self.due_date is None:
             if self.conference_type == "Initial" and self.strategy_discussion_date is None:
                 yield (
@@ -403,15 +447,24 @@ class Dispute(Row):
     alert_id: ID = column("Alert ID")
     child_id: ID = column("Child ID", "CHILD")
     date_raised: date = column("Date Raised")
-    highest_stage: int = column(
+    highest_stage: Annotated[int, Converted(to_stage)] = column(
         "Highest Stage",
         ge=1,
         le=4,
-        description="1 Team Manager, 2 Service Manager, 3 Service Director, 4 CAFCASS.",
+        description=STAGE_DESCRIPTION,
     )
     date_resolved: date | None = column("Date Resolved", default=None)
-    escalated_to_cafcass: bool | None = column("Escalated To CAFCASS", default=None)
+    escalated_to_cafcass: bool | None = column(
+        "Escalated To CAFCASS",
+        default=None,
+        description="Y with Highest Stage 4 (CAFCASS), N with stages 1-3; blank follows the stage.",
+    )
     category: str | None = column("Category", default=None)
+
+    @property
+    def reached_cafcass(self) -> bool:
+        """Stage 4 is CAFCASS: reaching it is escalation, whether or not the flag is set."""
+        return bool(self.escalated_to_cafcass) or self.highest_stage == 4
 
     def problems(self) -> Iterator[tuple[str, str, str]]:
         if self.date_resolved and self.date_resolved < self.date_raised:
@@ -419,6 +472,14 @@ class Dispute(Row):
                 "date_resolved",
                 "is before the date the alert was raised",
                 "a date on or after Date Raised",
+            )
+        if self.escalated_to_cafcass is not None and self.escalated_to_cafcass != (
+            self.highest_stage == 4
+        ):
+            yield (
+                "escalated_to_cafcass",
+                f"contradicts Highest Stage {self.highest_stage} (stage 4 is CAFCASS)",
+                "Y with Highest Stage 4, N with stages 1-3",
             )
 
 
@@ -533,11 +594,36 @@ class ReviewMeeting(Row):
     )
 
     def problems(self) -> Iterator[tuple[str, str, str]]:
+        if self.became_looked_after < self.dob:
+            yield (
+                "became_looked_after",
+                "is before the child's date of birth",
+                "a date on or after the date of birth",
+            )
         if self.review_date < self.became_looked_after:
             yield (
                 "review_date",
                 "is before the child became looked after",
                 "a date on or after Date Became Looked After",
+            )
+        if self.previous_review_date is not None:
+            if self.previous_review_date >= self.review_date:
+                yield (
+                    "previous_review_date",
+                    "is not before this review",
+                    "the date of the review before this one",
+                )
+            elif self.previous_review_date < self.became_looked_after:
+                yield (
+                    "previous_review_date",
+                    "is before the child became looked after",
+                    "a date on or after Date Became Looked After",
+                )
+        if self.next_review_date is not None and self.next_review_date <= self.review_date:
+            yield (
+                "next_review_date",
+                "is not after this review",
+                "a date after the Review Date, or blank to compute it",
             )
         if (
             self.due_date is None
@@ -588,11 +674,11 @@ class Alert(Row):
     social_worker: str | None = column("Social Worker", default=None)
     team_manager: str | None = column("Team Manager", default=None)
     date_raised: date = column("Date Raised")
-    stage: int = column(
+    stage: Annotated[int, Converted(to_stage)] = column(
         "Stage",
         ge=1,
         le=4,
-        description="1 Team Manager, 2 Service Manager, 3 Service Director, 4 CAFCASS.",
+        description=STAGE_DESCRIPTION,
     )
     category: str = column("Category")
     concern: str = column("Concern")
@@ -611,6 +697,12 @@ class Alert(Row):
                 "is before the date the alert was raised",
                 "a date on or after Date Raised",
             )
+        if self.response_due and self.response_due < self.date_raised:
+            yield (
+                "response_due",
+                "is before the date the alert was raised",
+                "a date on or after Date Raised, or blank to compute it",
+            )
 
 
 class AlertStep(Row):
@@ -619,7 +711,12 @@ class AlertStep(Row):
     sheet: ClassVar[str] = "Alert History"
     parent: ClassVar[tuple[str, str] | None] = ("alert_id", "Alerts")
     alert_id: ID = column("Alert ID")
-    stage: int = column("Stage", ge=1, le=4)
+    stage: Annotated[int, Converted(to_stage)] = column(
+        "Stage",
+        ge=1,
+        le=4,
+        description=STAGE_DESCRIPTION,
+    )
     step_date: date = column("Date")
     note: str = column("Note")
 
@@ -653,7 +750,14 @@ class Conference(Row):
         "Next Review Date", default=None, description="Computed (Working Together 2013) when blank."
     )
 
-    problems = CPConference.problems
+    def problems(self) -> Iterator[tuple[str, str, str]]:
+        yield from CPConference.problems(self)  # type: ignore[arg-type]
+        if self.next_review_date is not None and self.next_review_date <= self.conference_date:
+            yield (
+                "next_review_date",
+                "is not after this conference",
+                "a date after the Conference Date, or blank to compute it",
+            )
 
 
 class ConferenceChild(Row):

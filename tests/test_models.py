@@ -10,12 +10,17 @@ from docgen import codes
 from docgen.models import (
     DATE_EXPECTED,
     YES_NO_EXPECTED,
+    Alert,
     CellError,
     Child,
     Coded,
+    Conference,
+    Dispute,
+    ReviewMeeting,
     column_specs,
     to_bool,
     to_date,
+    to_stage,
     to_text,
 )
 
@@ -243,3 +248,143 @@ def test_column_specs_follow_the_contract_order() -> None:
     assert by_header["Short Breaks"].convert is to_bool
     assert by_header["Legal Status"].codes is codes.LEGAL_STATUS
     assert by_header["Legal Status"].convert("care order") == "C2"
+
+
+# --------------------------------------------------------------------------- stages, attendance
+
+
+@pytest.mark.parametrize(
+    ("value", "stage"),
+    [(1, 1), (2.0, 2), ("3", 3), ("Stage 2", 2), ("service manager", 2), ("CAFCASS", 4)],
+)
+def test_stage_takes_its_number_or_its_label(value, stage: int) -> None:
+    assert to_stage(value) == stage
+
+
+@pytest.mark.parametrize("value", [0, 5, "Stage 5", "Director", True])
+def test_a_stage_off_the_list_names_all_four(value) -> None:
+    error = cell_error(to_stage, value)
+    assert error.expected == (
+        "a stage from 1 to 4: 1 (Team Manager), 2 (Service Manager), "
+        "3 (Service Director), 4 (CAFCASS)"
+    )
+
+
+def test_did_not_attend_is_refused_not_rewritten_as_apologies() -> None:
+    coded = Coded(codes.ATTENDANCE)
+    assert coded.convert("sent apologies") == "Apologies"
+    error = cell_error(coded.convert, "Did not attend")
+    assert str(error) == "is not an attendance"
+    assert error.expected.startswith("an attendance code or label: Attended")
+
+
+# --------------------------------------------------------------------------- rules across a row
+
+D = date
+
+
+def _fields(row) -> list[str]:
+    return [name for name, _message, _expected in row.problems()]
+
+
+def _review(**changes) -> ReviewMeeting:
+    base = {
+        "review_id": "R1",
+        "child_id": "C1",
+        "child_name": "A Child",
+        "dob": D(2010, 1, 1),
+        "review_date": D(2014, 3, 1),
+        "became_looked_after": D(2013, 1, 1),
+        "iro": "An IRO",
+    }
+    return ReviewMeeting(**{**base, **changes})
+
+
+def test_a_consistent_review_has_no_problems() -> None:
+    assert (
+        _fields(_review(previous_review_date=D(2013, 9, 1), next_review_date=D(2014, 9, 1))) == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"previous_review_date": D(2014, 6, 1)}, "previous_review_date"),  # after this review
+        ({"previous_review_date": D(2012, 6, 1)}, "previous_review_date"),  # before care began
+        ({"next_review_date": D(2014, 2, 1)}, "next_review_date"),
+        ({"dob": D(2013, 6, 1)}, "became_looked_after"),  # in care before birth
+    ],
+)
+def test_review_dates_that_cannot_be_true(changes: dict, field: str) -> None:
+    assert _fields(_review(**changes)) == [field]
+
+
+def _conference(kind: str, **changes) -> Conference:
+    base = {
+        "conference_id": "CP1",
+        "conference_type": kind,
+        "conference_date": D(2014, 5, 14),
+        "chair": "A Chair",
+    }
+    return Conference(**{**base, **changes})
+
+
+@pytest.mark.parametrize(
+    ("conference", "field"),
+    [
+        (
+            _conference("Initial", strategy_discussion_date=D(2014, 5, 20)),
+            "strategy_discussion_date",
+        ),
+        (
+            _conference("Review", previous_conference_date=D(2014, 5, 14)),
+            "previous_conference_date",
+        ),
+        (
+            _conference(
+                "Initial", strategy_discussion_date=D(2014, 5, 1), next_review_date=D(2014, 5, 1)
+            ),
+            "next_review_date",
+        ),
+    ],
+)
+def test_conference_dates_that_cannot_be_true(conference: Conference, field: str) -> None:
+    assert _fields(conference) == [field]
+
+
+def test_an_alert_response_due_before_it_was_raised() -> None:
+    alert = Alert(
+        alert_id="A1",
+        child_id="C1",
+        child_name="A Child",
+        iro="An IRO",
+        date_raised=D(2014, 5, 12),
+        stage=1,
+        category="Care planning",
+        concern="c",
+        action_required="a",
+        response_due=D(2014, 5, 9),
+    )
+    assert _fields(alert) == ["response_due"]
+
+
+@pytest.mark.parametrize(
+    ("stage", "escalated", "problem", "reached"),
+    [
+        (4, None, False, True),
+        (4, True, False, True),
+        (4, False, True, True),
+        (2, True, True, True),
+        (2, False, False, False),
+    ],
+)
+def test_stage_4_is_cafcass(stage: int, escalated, problem: bool, reached: bool) -> None:
+    dispute = Dispute(
+        alert_id="D1",
+        child_id="C1",
+        date_raised=D(2013, 6, 1),
+        highest_stage=stage,
+        escalated_to_cafcass=escalated,
+    )
+    assert (_fields(dispute) == ["escalated_to_cafcass"]) is problem
+    assert dispute.reached_cafcass is reached
