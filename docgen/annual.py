@@ -318,9 +318,9 @@ def compute(
     disputes = [d for d in tables[Dispute] if d.date_raised in period]
     # A report is written after the year ends: an alert resolved since 31 March was
     # still open on it.
-    escalated = sum(bool(d.escalated_to_cafcass) for d in disputes)
+    escalated = sum(d.reached_cafcass for d in disputes)
     resolved_internally = sum(
-        not d.escalated_to_cafcass and d.date_resolved is not None and d.date_resolved <= period.end
+        not d.reached_cafcass and d.date_resolved is not None and d.date_resolved <= period.end
         for d in disputes
     )
     dispute_counts = {
@@ -355,7 +355,8 @@ def compute(
         chne_group=chne_group,
         warnings=_unused_history(tables[HistoryEntry], out, year)
         + _adults_in_care(tables[Child], period)
-        + _setting_warnings(tables[ReportSetting]),
+        + _setting_warnings(tables[ReportSetting])
+        + _assumed_previous_reviews(tables[CPConference], period),
     )
 
 
@@ -382,6 +383,7 @@ def review_due_dates(
         if child is None:
             continue  # reported by validation as an unknown parent
         chain.sort(key=lambda item: item[1].review_date)
+        problems += _reviews_outside_care(reviews, chain, child)
         first_due = timescales.first_review_due(child.became_looked_after, policy)
         first_in_chain = first_due >= period.start
         previous: date | None = None
@@ -399,6 +401,11 @@ def review_due_dates(
                     previous_review=previous,
                     policy=policy,
                 )
+            elif review.review_date < period.start:
+                # An earlier year's review listed only to anchor the chain: not counted,
+                # so its own due date is not needed.
+                previous = review.review_date
+                continue
             else:
                 problems.append(
                     Problem(
@@ -419,6 +426,92 @@ def review_due_dates(
             previous = review.review_date
     result.sort(key=lambda item: (item[0].review_date, item[0].child_id))
     return result, problems
+
+
+def _reviews_outside_care(
+    reviews: SheetRows[Review], chain: list[tuple[int, Review]], child: Child
+) -> list[Problem]:
+    """A review before the child became looked after, after care ended, or listed twice
+    cannot be a review of this care: counting it would change the year's figures."""
+    problems = []
+    seen: dict[date, int] = {}
+    for number, review in chain:
+        held = review.review_date
+        if held < child.became_looked_after or (child.date_ceased and held > child.date_ceased):
+            why, expected = (
+                (
+                    "is before the child became looked after",
+                    "a date on or after "
+                    f"{child.became_looked_after:%d/%m/%Y} (Children: Date Became Looked After)",
+                )
+                if held < child.became_looked_after
+                else (
+                    "is after the child ceased to be looked after",
+                    f"a date on or before {child.date_ceased:%d/%m/%Y} (Children: Date Ceased)",
+                )
+            )
+        elif held in seen:
+            why, expected = (f"repeats the review in row {seen[held]}", "each review listed once")
+        else:
+            seen[held] = number
+            continue
+        problems.append(
+            Problem(
+                "inconsistent-row",
+                f"Review Date {held:%d/%m/%Y} of child {review.child_id!r} {why}",
+                sheet=reviews.sheet_name,
+                cell=reviews.cell("review_date", number),
+                row=number,
+                column="Review Date",
+                value=held,
+                expected=expected,
+            )
+        )
+    return problems
+
+
+def follows_an_unknown_conference(conf: CPConference | Conference) -> bool:
+    """A review conference whose due date rests on an assumption that matters.
+
+    With no Due Date and no Previous Conference Type, the previous conference is
+    taken to be a review (6 months). Had it been the initial (3 months), a
+    conference held more than 3 months after it would be out of time.
+    """
+    return (
+        conf.conference_type == "Review"
+        and conf.due_date is None
+        and conf.previous_conference_type is None
+        and conf.previous_conference_date is not None
+        and conf.conference_date
+        > timescales.review_conference_due(conf.previous_conference_date, True)
+    )
+
+
+def _assumed_previous_reviews(
+    conferences: SheetRows[CPConference], period: Period
+) -> list[Problem]:
+    """One warning for the year's conferences judged on the 6-month assumption."""
+    assumed = [
+        number
+        for number, conf in conferences.located()
+        if conf.conference_date in period and follows_an_unknown_conference(conf)
+    ]
+    if not assumed:
+        return []
+    return [
+        Problem(
+            "assumed-previous-review",
+            f"{len(assumed)} review conference(s) held more than 3 months after the previous "
+            "conference have no Previous Conference Type or Due Date; each was taken to follow "
+            "a review (due within 6 months). If one followed the initial conference it was due "
+            "within 3 months and is out of time",
+            sheet=conferences.sheet_name,
+            cell=conferences.cell("previous_conference_date", assumed[0]),
+            row=assumed[0],
+            expected="Previous Conference Type (Initial or Review), or the Due Date",
+            severity="warning",
+        )
+    ]
 
 
 def conference_due(conf: CPConference | Conference) -> date:

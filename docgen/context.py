@@ -610,7 +610,10 @@ def conference_context(
                 "id": text(c.child_id),
                 "name": text(c.child_name),
                 "dob": long_date(c.dob),
-                "age": str(age_on(c.dob, conf.conference_date)),
+                # A pre-birth conference is real; its child has no age yet.
+                "age": "Unborn"
+                if c.dob > conf.conference_date
+                else str(age_on(c.dob, conf.conference_date)),
                 "category": codes.CATEGORY_OF_ABUSE.label(c.category) if c.category else "",
                 "plan": yes_no(c.plan),
             }

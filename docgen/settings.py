@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from docgen.timescales import ReviewPolicy
@@ -44,3 +44,9 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest uncompressed workbook accepted, in MB (guards against zip bombs).",
     )
+
+    @field_validator("chne_group", mode="before")
+    @classmethod
+    def _group_in_any_case(cls, value: object) -> object:
+        """``asian`` or ``ASIAN`` in an environment file means Asian."""
+        return value.strip().title() if isinstance(value, str) else value

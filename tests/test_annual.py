@@ -122,6 +122,45 @@ def test_review_due_dates_chain_from_becoming_looked_after(tmp_path: Path) -> No
     assert table.value("% on time", 2014).number == 66.7
 
 
+def test_an_earlier_years_review_anchors_the_chain_without_a_due_date(tmp_path: Path) -> None:
+    f = figures(
+        tmp_path,
+        children=[["A", "01/01/2005", "WBRI", "C2", "01/01/2012", None, None]],
+        reviews=[
+            ["A", "15/01/2013", None],  # 2012/13: only there to anchor the chain
+            ["A", "10/07/2013", None],  # due 180 days after 15 January = 14 July: on time
+            ["A", "20/01/2014", None],  # due 180 days after 10 July = 6 January: 14 days late
+        ],
+    )
+    assert f.tables["reviews"].current("Reviews held") == 2
+    assert [(m.due, m.days_late) for m in f.late_reviews] == [(date(2014, 1, 6), 14)]
+
+
+def test_reviews_outside_the_childs_care_or_listed_twice_are_errors(tmp_path: Path) -> None:
+    with pytest.raises(FiguresError) as caught:
+        figures(
+            tmp_path,
+            children=[["A", "01/01/2005", "WBRI", "C2", "01/06/2013", "01/10/2013", None]],
+            reviews=[
+                ["A", "01/05/2013", "01/06/2013"],  # before care began
+                ["A", "20/06/2013", None],
+                ["A", "20/06/2013", None],  # the same review again
+                ["A", "01/01/2014", "01/01/2014"],  # after care ended
+            ],
+        )
+    assert [(p.location, p.message) for p in caught.value.problems] == [
+        (
+            "Reviews!B2",
+            "Review Date 01/05/2013 of child 'A' is before the child became looked after",
+        ),
+        ("Reviews!B4", "Review Date 20/06/2013 of child 'A' repeats the review in row 3"),
+        (
+            "Reviews!B5",
+            "Review Date 01/01/2014 of child 'A' is after the child ceased to be looked after",
+        ),
+    ]
+
+
 def test_review_whose_previous_review_is_unknown_needs_a_due_date(tmp_path: Path) -> None:
     with pytest.raises(FiguresError) as caught:
         figures(
@@ -159,6 +198,21 @@ def test_late_conference_counts_even_with_approval(tmp_path: Path) -> None:
     (late,) = f2.late_conferences
     assert late.approved_by == "Service Manager" and late.days_late > 0
     assert f2.tables["conferences"].current("Held out of time") == 1
+
+
+def test_a_review_conference_judged_on_an_assumption_is_a_warning(tmp_path: Path) -> None:
+    f = figures(
+        tmp_path,
+        conferences=[
+            ["K1", "Review", "01/06/2013", None, "01/04/2013", None, None],  # in 3 months: sure
+            ["K2", "Review", "01/10/2013", None, "01/04/2013", None, None],  # 6 only if a review
+            ["K3", "Review", "01/11/2013", None, "01/05/2013", None, None],
+        ],
+    )
+    (warning,) = f.warnings
+    assert (warning.code, warning.location) == ("assumed-previous-review", "CP Conferences!E3")
+    assert warning.message.startswith("2 review conference(s) held more than 3 months")
+    assert f.tables["conferences"].current("Held out of time") == 0
 
 
 def test_new_plans_count_children_and_snapshot_counts_families(tmp_path: Path) -> None:
@@ -263,3 +317,13 @@ def test_a_misspelt_or_missing_setting_is_a_warning(tmp_path: Path) -> None:
         ("unknown-setting", "Report!A3", "warning"),
         ("missing-setting", "Report", "warning"),
     ]
+
+
+def test_the_chne_group_setting_takes_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    from docgen.settings import Settings
+
+    monkeypatch.setenv("DOCGEN_CHNE_GROUP", "asian")
+    assert Settings().chne_group == "Asian"
+    monkeypatch.setenv("DOCGEN_CHNE_GROUP", "Chinese")
+    with pytest.raises(ValueError, match="chne_group"):
+        Settings()

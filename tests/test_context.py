@@ -264,3 +264,9 @@ def test_conference_context_next_review_and_ages() -> None:
     assert ctx["children"][0]["category"] == "Neglect"
     review = conference_context(_conference("Review"), [_child(True)], [])
     assert review["conference"]["next_review_date"] == "14 November 2014"  # + 6 months
+
+
+def test_an_unborn_child_at_a_pre_birth_conference_has_no_age() -> None:
+    unborn = _child(True).model_copy(update={"dob": date(2014, 8, 1)})  # due after the conference
+    ctx = conference_context(_conference(), [unborn], [])
+    assert ctx["children"][0]["age"] == "Unborn"
