@@ -6,10 +6,11 @@ A job either writes all of its documents or raises, leaving nothing behind.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -227,8 +228,43 @@ PAPERS = {
 }
 
 
+def document_names(kind: str, meetings: Sequence[Row]) -> list[str]:
+    """The file name of each of a workbook's ``meetings``: unique, and the same whichever
+    meetings are written (``--only``) and in whatever order the rows come.
+
+    Meetings sharing a base name (:func:`document_name`) each add their own ID; IDs that
+    differ only in characters unsafe in a file name also add a short hash of the ID.
+    Names are compared ignoring case, as Windows shares do.
+    """
+    key = PAPERS[kind].parent.key
+    assert key is not None
+    ids = [getattr(m, key) for m in meetings]
+    stems = [document_name(kind, m).removesuffix(".docx") for m in meetings]
+    stems = _disambiguate(stems, [_safe(i) for i in ids])
+    stems = _disambiguate(stems, [hashlib.sha256(i.encode()).hexdigest()[:8] for i in ids])
+    names = [f"{stem}.docx" for stem in stems]
+    assert len({n.casefold() for n in names}) == len(names), "document names must be unique"
+    return names
+
+
+def _disambiguate(stems: list[str], suffixes: list[str]) -> list[str]:
+    """Each stem shared by several meetings (ignoring case) with its meeting's suffix added.
+
+    No part holds an underscore (:func:`_safe`), so a suffixed stem never equals
+    another meeting's stem with fewer parts.
+    """
+    shared = Counter(s.casefold() for s in stems)
+    return [
+        f"{stem}_{suffix}" if shared[stem.casefold()] > 1 else stem
+        for stem, suffix in zip(stems, suffixes, strict=True)
+    ]
+
+
 def document_name(kind: str, row: Row) -> str:
-    """``review_C01234_2014-03-12.docx``: IDs and dates only, never a child's name."""
+    """``review_C01234_2014-03-12.docx``: IDs and dates only, never a child's name.
+
+    The base name: :func:`document_names` extends it when meetings share it.
+    """
     if isinstance(row, ReviewMeeting):
         parts = ("review", row.child_id, row.review_date.isoformat())
     elif isinstance(row, Alert):
@@ -266,30 +302,25 @@ def meeting_papers(
         raise ValidationFailed(report)
     key = paper.parent.key
     assert key is not None
-    if only is not None:
-        ids = [getattr(m, key) for m in tables[paper.parent]]
-        if only.casefold() not in {i.casefold() for i in ids}:
-            raise UserError(
-                f"no {kind} with ID {only!r} in {workbook.name} (IDs: {', '.join(ids) or 'none'})."
-            )
+    meetings = list(tables[paper.parent])
+    ids = [getattr(m, key) for m in meetings]
+    if only is not None and only.casefold() not in {i.casefold() for i in ids}:
+        raise UserError(
+            f"no {kind} with ID {only!r} in {workbook.name} (IDs: {', '.join(ids) or 'none'})."
+        )
+    # Named over the whole workbook, so that --only writes a meeting under its batch name.
+    names = dict(zip((i.casefold() for i in ids), document_names(kind, meetings), strict=True))
     papers = paper_contexts(kind, tables, settings, only=only)
-    meetings = [meeting for meeting, _ctx in papers]
     contexts = [ctx for _meeting, ctx in papers]
-    names: list[str] = []
-    for meeting in meetings:
-        name = document_name(kind, meeting)
-        if name in names:
-            name = name.removesuffix(".docx") + f"_{_safe(getattr(meeting, key))}.docx"
-        names.append(name)
-    labels = [getattr(m, key) for m in meetings]
-    outputs = [output / name for name in names]
+    labels = [getattr(meeting, key) for meeting, _ctx in papers]
+    outputs = [output / names[label.casefold()] for label in labels]
     try:
         _render_all(paper.template, contexts, outputs, labels, settings, workers, progress)
     except BaseException:
         discard(outputs)
         raise
     if progress:
-        progress("saving", len(meetings), len(meetings))
+        progress("saving", len(outputs), len(outputs))
     publish(outputs)
     return Result(outputs=outputs, report=report)
 

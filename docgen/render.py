@@ -21,6 +21,7 @@ import copy
 import io
 import os
 import re
+import stat
 import struct
 import zipfile
 import zlib
@@ -359,14 +360,70 @@ def stage(path: Path, data: bytes) -> Path:
 
 
 def publish(paths: list[Path]) -> None:
-    """Flush the staged files of ``paths`` to disk, then rename each into place."""
-    try:
-        os.sync()
-        for path in paths:
+    """Flush the staged files of ``paths`` to disk, then rename each into place: all or none.
+
+    Every target is checked first, so a folder or link in the way stops the batch before
+    anything moves. A file being replaced is renamed aside until the end: if a rename
+    fails part-way, the documents already placed are removed and the old files put back,
+    so the folder is as it was. Errors name the file only (names hold IDs and dates).
+    """
+    for path in paths:
+        problem = _unfit_target(path)
+        if problem:
+            discard(paths)
+            raise OutputError(f"cannot write {path.name}: {problem}; nothing was written.")
+    os.sync()
+    placed: list[Path] = []
+    set_aside: list[Path] = []
+    for path in paths:
+        try:
+            if os.path.lexists(path):
+                os.replace(path, _aside(path))
+                set_aside.append(path)
             os.replace(_temporary(path), path)
+        except OSError as exc:
+            _undo(placed, set_aside)
+            discard(paths)
+            raise OutputError(
+                f"cannot write {path.name}: {exc.strerror}; nothing was written."
+            ) from exc
+        placed.append(path)
+    for path in set_aside:
+        _remove(_aside(path))
+
+
+def _aside(path: Path) -> Path:
+    return path.with_name(f".{path.name}.docgen.old")
+
+
+def _unfit_target(path: Path) -> str | None:
+    """Why ``path`` cannot be replaced by a document, or None when it is absent or a file.
+
+    A folder would stop the renames half-way through a batch; a link would itself be
+    replaced, not the file it points to.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
     except OSError as exc:
-        discard(paths)
-        raise OutputError(f"cannot write the documents: {exc.strerror}.") from exc
+        return exc.strerror
+    if stat.S_ISDIR(mode):
+        return "a folder of that name is in the way"
+    if not stat.S_ISREG(mode):
+        return "a link or other non-file of that name is in the way"
+    return None
+
+
+def _undo(placed: list[Path], set_aside: list[Path]) -> None:
+    """Remove the documents ``placed`` and put back the files ``set_aside``, as far as
+    the disk allows: the error that stopped the batch is the one reported."""
+    for path in placed:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    for path in set_aside:
+        with contextlib.suppress(OSError):
+            os.replace(_aside(path), path)
 
 
 def discard(paths: list[Path]) -> None:

@@ -6,6 +6,7 @@ raised not counted, weekends and bank holidays of England and Wales skipped.
 
 from __future__ import annotations
 
+import hashlib
 import stat
 from datetime import datetime
 from pathlib import Path
@@ -289,3 +290,46 @@ def test_history_of_an_unknown_alert_fails_naming_the_cell(tmp_path: Path) -> No
     assert "Alert History!A8" in result.output
     assert "'A0999'" in result.output
     assert no_files(out)
+
+
+# --------------------------------------------------------------------------- file names
+
+
+def _tag(alert_id: str) -> str:
+    """The hash docgen adds when IDs differ only in characters unsafe in a file name."""
+    return hashlib.sha256(alert_id.encode()).hexdigest()[:8]
+
+
+def _with_alerts(path: Path, ids: list[str]) -> Path:
+    """The sample plus a copy of A0101 under each of ``ids``, all raised on 6 January 2014."""
+
+    def add(wb: openpyxl.Workbook) -> None:
+        ws = wb["Alerts"]
+        header = [c.value for c in ws[1]]
+        for alert_id in ids:
+            row = dict(zip(header, (c.value for c in ws[2]), strict=True))
+            row.update({"Alert ID": alert_id, "Date Raised": datetime(2014, 1, 6)})
+            row["Response Due"] = None
+            ws.append([row[h] for h in header])
+
+    return edit_workbook(WORKBOOK, path, add)
+
+
+def test_ids_differing_only_in_unsafe_characters_get_a_file_each(tmp_path: Path) -> None:
+    ids = ["A/1", "A:1", "A 1"]
+    expected = {f"alert_A-1_2014-01-06_A-1_{_tag(i)}.docx": i for i in ids}
+    for order, book in (
+        ("sheet", _with_alerts(tmp_path / "alerts.xlsx", ids)),
+        ("reversed", _with_alerts(tmp_path / "reversed.xlsx", ids[::-1])),
+    ):
+        out = tmp_path / order
+        result = render(out, book)
+        assert "Wrote 7 document(s)" in result.output
+        assert sorted(p.name for p in out.iterdir()) == sorted([*NAMES.values(), *expected])
+        for name, alert_id in expected.items():
+            assert details(out / name)["Alert ID"] == alert_id, name
+    only = tmp_path / "only"
+    render(only, tmp_path / "alerts.xlsx", "--only", "A:1")
+    [written] = only.iterdir()
+    assert written.name == f"alert_A-1_2014-01-06_A-1_{_tag('A:1')}.docx"
+    assert written.read_bytes() == (tmp_path / "sheet" / written.name).read_bytes()

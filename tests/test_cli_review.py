@@ -6,6 +6,9 @@ Every expected due date below is worked out by hand from the policy in WORKBOOKS
 
 from __future__ import annotations
 
+import errno
+import hashlib
+import os
 import stat
 from datetime import datetime
 from pathlib import Path
@@ -467,3 +470,139 @@ def test_workers_from_the_environment(tmp_path: Path, docs: Path) -> None:
     assert result.exit_code == 1
     assert "DOCGEN_WORKERS='0'" in result.output
     assert no_files(tmp_path / "x")
+
+
+# --------------------------------------------------------------------------- file names
+
+
+def _tag(review_id: str) -> str:
+    """The hash docgen adds when IDs differ only in characters unsafe in a file name."""
+    return hashlib.sha256(review_id.encode()).hexdigest()[:8]
+
+
+def _with_reviews(path: Path, reviews: list[tuple[str, str]]) -> Path:
+    """The sample plus a copy of R0001 for each (Review ID, Child ID), all on 1 March 2014."""
+
+    def add(wb: openpyxl.Workbook) -> None:
+        ws = wb["Review Meetings"]
+        header = [c.value for c in ws[1]]
+        for review_id, child_id in reviews:
+            row = dict(zip(header, (c.value for c in ws[2]), strict=True))
+            row.update({"Review ID": review_id, "Child ID": child_id})
+            row["Review Date"] = datetime(2014, 3, 1)
+            ws.append([row[h] for h in header])
+
+    return edit_workbook(WORKBOOK, path, add)
+
+
+def _whose(path: Path) -> tuple[str, str]:
+    shown = details(path)
+    return shown["Review ID"], shown["Child ID"]
+
+
+def _snapshot(folder: Path) -> dict[str, object]:
+    """Every entry of a folder, hidden ones too: a file's bytes, else what it is."""
+    return {p.name: _entry(p) for p in folder.iterdir()}
+
+
+def _entry(path: Path) -> object:
+    if path.is_symlink():
+        return ("link", os.readlink(path))
+    return "folder" if path.is_dir() else path.read_bytes()
+
+
+def test_reviews_of_one_child_on_one_day_get_a_file_each(tmp_path: Path) -> None:
+    reviews = [("R5", "C5"), ("R/6", "C5"), ("R:6", "C5")]
+    expected = {
+        "review_C5_2014-03-01_R5.docx": ("R5", "C5"),
+        f"review_C5_2014-03-01_R-6_{_tag('R/6')}.docx": ("R/6", "C5"),
+        f"review_C5_2014-03-01_R-6_{_tag('R:6')}.docx": ("R:6", "C5"),
+    }
+    for order, book in (
+        ("sheet", _with_reviews(tmp_path / "reviews.xlsx", reviews)),
+        ("reversed", _with_reviews(tmp_path / "reversed.xlsx", reviews[::-1])),
+    ):
+        out = tmp_path / order
+        render(out, book)
+        assert sorted(p.name for p in out.iterdir()) == sorted([*NAMES.values(), *expected])
+        assert {name: _whose(out / name) for name in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("children", "stem"),
+    [(("C/5", "C:5"), "review_C-5_2014-03-01"), (("C5", "C5"), "review_C5_2014-03-01")],
+)
+def test_only_writes_a_record_under_its_name_in_the_batch(
+    tmp_path: Path, children: tuple[str, str], stem: str
+) -> None:
+    book = _with_reviews(tmp_path / "reviews.xlsx", list(zip(("R1", "R2"), children, strict=True)))
+    out = tmp_path / "out"
+    render(out, book)
+    first, second = out / f"{stem}_R1.docx", out / f"{stem}_R2.docx"
+    assert (_whose(first), _whose(second)) == (("R1", children[0]), ("R2", children[1]))
+    before = _snapshot(out)
+    render(out, book, "--only", "R2")
+    assert _snapshot(out) == before  # R2 rewritten with the same bytes; R1 untouched
+    alone = tmp_path / "alone"
+    render(alone, book, "--only", "R2")
+    assert [p.name for p in alone.iterdir()] == [second.name]
+
+
+@pytest.fixture
+def earlier(tmp_path: Path) -> tuple[Path, Path]:
+    """An output folder holding an earlier batch, and a workbook whose batch, run under the
+    2010 regulations, would replace the sample's records (R0002's with another next review
+    date) and add two for child C5, named apart from the earlier one as there are two now."""
+    out = tmp_path / "out"
+    render(out, _with_reviews(tmp_path / "before.xlsx", [("R5", "C5")]))
+    return out, _with_reviews(tmp_path / "after.xlsx", [("R5", "C5"), ("R6", "C5")])
+
+
+@pytest.mark.parametrize("obstacle", ["folder", "link"])
+def test_a_folder_or_link_in_the_way_stops_the_batch_before_anything_moves(
+    tmp_path: Path, earlier: tuple[Path, Path], obstacle: str
+) -> None:
+    out, book = earlier
+    in_the_way = out / "review_C5_2014-03-01_R6.docx"
+    if obstacle == "folder":
+        in_the_way.mkdir()
+    else:
+        elsewhere = tmp_path / "elsewhere.docx"
+        elsewhere.write_bytes(b"not docgen's")
+        in_the_way.symlink_to(elsewhere)
+    before = _snapshot(out)
+    result = run("review", str(book), "--output", str(out), env=POLICY_2010)
+    assert result.exit_code == 1
+    assert "Error: cannot write review_C5_2014-03-01_R6.docx: a " in result.output
+    assert "nothing was written" in result.output
+    assert _snapshot(out) == before
+    if obstacle == "link":
+        assert (tmp_path / "elsewhere.docx").read_bytes() == b"not docgen's"
+
+
+def test_a_failure_part_way_puts_the_folder_back_as_it_was(
+    earlier: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, book = earlier
+    before = _snapshot(out)
+    real = os.replace
+
+    def disk_full_on_the_last(src: Path, dst: Path) -> None:
+        if Path(dst).name == "review_C5_2014-03-01_R6.docx":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", disk_full_on_the_last)
+    result = run("review", str(book), "--output", str(out), env=POLICY_2010)
+    assert result.exit_code == 1
+    assert (
+        "Error: cannot write review_C5_2014-03-01_R6.docx: No space left on device; "
+        "nothing was written." in result.output
+    )
+    assert _snapshot(out) == before  # the five records replaced first are the old ones again
+    assert "Next review date: 7 September 2014" in paragraphs(out / NAMES["R0002"])
+    monkeypatch.undo()
+    render(out, book, env=POLICY_2010)
+    assert "Next review date: 11 September 2014" in paragraphs(out / NAMES["R0002"])
+    assert _whose(out / "review_C5_2014-03-01_R6.docx") == ("R6", "C5")
+    assert not list(out.glob(".*"))
