@@ -177,12 +177,17 @@ def annual(
     show_default=True,
     help="A table for people, or JSON for programs.",
 )
-def validate(workbook: Path, kind: str | None, fmt: str) -> None:
+@click.option(
+    "--year",
+    type=int,
+    help="For an annual workbook, the year it reports on [default: from its name].",
+)
+def validate(workbook: Path, kind: str | None, fmt: str, year: int | None) -> None:
     """Check WORKBOOK against the contract: every error and warning at once.
 
     Exits 0 when there are no errors (warnings allowed), 1 otherwise.
     """
-    report = pipeline.check_workbook(workbook, kind, _settings())
+    report = pipeline.check_workbook(workbook, kind, _settings(), year=year)
     if fmt == "json":
         click.echo(report.to_json())
     else:

@@ -70,8 +70,18 @@ def load(path: Path, spec: WorkbookSpec, settings: Settings) -> tuple[Tables, Re
     return validate_workbook(read_workbook(path, max_bytes=_max_bytes(settings)), spec)
 
 
-def check_workbook(path: Path, kind: str | None = None, settings: Settings | None = None) -> Report:
-    """Every problem of a workbook, without rendering anything."""
+def check_workbook(
+    path: Path,
+    kind: str | None = None,
+    settings: Settings | None = None,
+    *,
+    year: int | None = None,
+) -> Report:
+    """Every problem of a workbook, without rendering anything.
+
+    An annual workbook's figures are computed too (some problems only show there),
+    for ``year`` or the year in the file's name.
+    """
     settings = settings or Settings()
     try:
         spec = KINDS[kind] if kind else guess_kind(path, settings)
@@ -80,9 +90,20 @@ def check_workbook(path: Path, kind: str | None = None, settings: Settings | Non
         report = Report(file=str(path))
         report.add(Problem("unreadable-workbook", str(exc), file=path.name))
         return report
-    year = year_from_name(path)
-    if spec is ANNUAL and report.ok and year is not None:
-        annual_figures(tables, year, settings, report)
+    year = year or year_from_name(path)
+    if spec is ANNUAL and report.ok:
+        if year is None:
+            report.add(
+                Problem(
+                    "year-unknown",
+                    f"{path.name} names no year, so the year's figures were not checked",
+                    expected="--year, or a name such as annual_2014.xlsx",
+                    severity="warning",
+                    file=path.name,
+                )
+            )
+        else:
+            annual_figures(tables, year, settings, report)
     return report
 
 
@@ -102,10 +123,19 @@ def annual_figures(
     return figures
 
 
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s*[-_/]\s*(\d\d(?:\d\d)?))?(?!\d)")
+
+
 def year_from_name(path: Path) -> int | None:
-    """2014 for ``annual_2014.xlsx``: the year an annual workbook reports on."""
-    match = re.search(r"(?<!\d)(19|20)\d\d(?!\d)", path.stem)
-    return int(match.group(0)) if match else None
+    """2014 for ``annual_2014.xlsx``, ``IRO 2013-14.xlsx`` or ``2013-2014.xlsx``: the
+    year an annual workbook reports on (the year its period ends)."""
+    match = _YEAR.search(path.stem)
+    if not match:
+        return None
+    start, end = int(match.group(1)), match.group(2)
+    if end is not None and int(end) % 100 == (start + 1) % 100:
+        return start + 1
+    return start
 
 
 def guess_kind(path: Path, settings: Settings | None = None) -> WorkbookSpec:
@@ -116,11 +146,15 @@ def guess_kind(path: Path, settings: Settings | None = None) -> WorkbookSpec:
     settings = settings or Settings()
     sheet_names = list_sheets(path, max_bytes=_max_bytes(settings))
     present = {normalise(name) for name in sheet_names}
-    matches = [
-        spec
+    share = {
+        spec: sum(normalise(s.model.sheet) in present for s in required) / len(required)
         for spec in KINDS.values()
-        if all(normalise(s.model.sheet) in present for s in spec.sheets if s.required)
-    ]
+        if (required := [s for s in spec.sheets if s.required])
+    }
+    # Most of a kind's sheets is enough to know it: validation then names the missing
+    # or misspelt ones, which helps more than "give its kind".
+    best = max(share.values())
+    matches = [spec for spec, part in share.items() if part == best and part >= 0.5]
     if len(matches) == 1:
         return matches[0]
     kinds = ", ".join(KINDS)
@@ -135,14 +169,15 @@ def guess_kind(path: Path, settings: Settings | None = None) -> WorkbookSpec:
 
 
 def annual_path(year: int, data: Path | None, settings: Settings) -> Path:
-    folder = data or settings.data or bundled_samples()
-    path = Path(folder) / f"annual_{year}.xlsx"
-    if not path.is_file():
-        raise UserError(
-            f"no annual workbook for {year}: expected {path} "
-            "(set --data or DOCGEN_DATA to the folder that holds it)."
-        )
-    return path
+    folder = Path(data or settings.data or bundled_samples())
+    for suffix in (".xlsx", ".xlsm"):
+        path = folder / f"annual_{year}{suffix}"
+        if path.is_file():
+            return path
+    raise UserError(
+        f"no annual workbook for {year}: expected {folder / f'annual_{year}.xlsx'} "
+        "(set --data or DOCGEN_DATA to the folder that holds it)."
+    )
 
 
 def annual_report(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import stat
 from pathlib import Path
 
@@ -294,3 +295,29 @@ def test_the_three_charts_are_pictures_in_the_report(report: Path) -> None:
     assert len(shapes) == 3
     assert all(shape.width.mm > 140 for shape in shapes)  # 15 cm wide, readable on A4
     assert "Chart(" not in all_text(report)
+
+
+@pytest.mark.parametrize(
+    ("name", "year"),
+    [
+        ("annual_2014.xlsx", 2014),
+        ("IRO annual 2013-14.xlsx", 2014),
+        ("2013_2014 figures.xlsx", 2014),
+        ("annual 2014-03.xlsx", 2014),  # not a span of years: the year as written
+        ("annual.xlsx", None),
+    ],
+)
+def test_the_year_a_workbook_name_reports_on(name: str, year: int | None) -> None:
+    from docgen.pipeline import year_from_name
+
+    assert year_from_name(Path(name)) == year
+
+
+def test_a_macro_enabled_annual_workbook_is_found(tmp_path: Path, annual_sample: Path) -> None:
+    folder = tmp_path / "macro"
+    folder.mkdir()
+    shutil.copy(annual_sample, folder / "annual_2014.xlsm")
+    out = tmp_path / "r.docx"
+    result = run("annual", "--year", "2014", "--data", str(folder), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert row_of(find_table(out, "Legal status"), "Care Order")["2014"] == "78"

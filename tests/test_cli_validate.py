@@ -73,3 +73,43 @@ def test_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
     problem = json.loads(result.output)["problems"][0]
     assert problem["code"] == "unreadable-workbook"
     assert "CSV file" in problem["message"]
+
+
+def _annual_with_a_late_anchorless_review(tmp_path: Path, name: str) -> Path:
+    """The sample, plus a review whose due date can only be worked out for a given year."""
+
+    def edit(wb):
+        wb["Children"].append(["Z1", "01/01/2005", None, "WBRI", "C2", "01/01/2010"])
+        wb["Reviews"].append(["Z1", "10/06/2013"])
+
+    return edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / name, edit)
+
+
+def test_an_annual_workbook_is_checked_for_the_year_in_its_name(tmp_path: Path) -> None:
+    result = run(str(_annual_with_a_late_anchorless_review(tmp_path, "IRO annual 2013-14.xlsx")))
+    assert result.exit_code == 1
+    assert (
+        "due-date-unknown"
+        in run(str(tmp_path / "IRO annual 2013-14.xlsx"), "--format", "json").output
+    )
+
+
+def test_an_annual_workbook_with_no_year_says_its_figures_were_not_checked(
+    tmp_path: Path,
+) -> None:
+    path = _annual_with_a_late_anchorless_review(tmp_path, "annual.xlsx")
+    result = run(str(path), "--format", "json")
+    assert result.exit_code == 0
+    [warning] = json.loads(result.output)["problems"]
+    assert warning["code"] == "year-unknown"
+    assert run(str(path), "--year", "2014").exit_code == 1
+
+
+def test_a_missing_sheet_is_named_without_asking_for_the_kind(tmp_path: Path) -> None:
+    def misspell(wb):
+        wb["CP Plans"].title = "CP Plan"
+
+    path = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual_2014.xlsx", misspell)
+    result = run(str(path))
+    assert result.exit_code == 1
+    assert "the workbook has no sheet named 'CP Plans'" in result.output

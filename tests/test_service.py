@@ -270,13 +270,31 @@ def test_an_unknown_workbook_in_the_inbox_says_where_to_put_it(tmp_path: Path) -
     root = tmp_path / "root"
 
     def strip(wb: openpyxl.Workbook) -> None:
-        wb["Review Meetings"].title = "Sheet1"
+        for number, sheet in enumerate(wb.worksheets, start=1):
+            sheet.title = f"Sheet{number}"
 
     edit_workbook(REVIEW, tmp_path / "mystery.xlsx", strip)
     drop(root, tmp_path / "mystery.xlsx", "")
     [outcome] = service(root).run_once()
     assert outcome.state == "failed"
     assert "inbox/review/, inbox/alert/" in (root / "failed/mystery.errors.txt").read_text()
+    assert_consistent(root)
+
+
+def test_a_workbook_with_most_of_its_sheets_is_known_and_told_what_is_missing(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "root"
+
+    def misspell(wb: openpyxl.Workbook) -> None:
+        wb["Review Meetings"].title = "Review Meeting"
+
+    edit_workbook(REVIEW, tmp_path / "nearly.xlsx", misspell)
+    drop(root, tmp_path / "nearly.xlsx", "")
+    [outcome] = service(root).run_once()
+    assert (outcome.state, outcome.kind) == ("failed", "review")
+    errors = (root / "failed/nearly.errors.txt").read_text()
+    assert "the workbook has no sheet named 'Review Meetings'" in errors
     assert_consistent(root)
 
 
