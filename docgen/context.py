@@ -21,7 +21,9 @@ from docgen.annual import (
     YearTable,
     age_on,
     conference_due,
+    follows_an_unknown_conference,
 )
+from docgen.errors import Problem
 from docgen.models import (
     Alert,
     AlertStep,
@@ -34,6 +36,7 @@ from docgen.models import (
 )
 from docgen.render import Chart
 from docgen.timescales import ReviewPolicy
+from docgen.validate import Tables
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -458,6 +461,78 @@ def review_ordinal(meeting: ReviewMeeting, policy: ReviewPolicy) -> int:
         return 1
     first_due = timescales.first_review_due(meeting.became_looked_after, policy)
     return 2 if meeting.previous_review_date <= first_due else 3
+
+
+def _review_guess(meeting: ReviewMeeting, policy: ReviewPolicy) -> str | None:
+    """Why a review's 'held within timescale' rests on a guessed review number, or None.
+
+    Only a guess that decides the answer is worth a warning: a first review held
+    after its window may really be a later one, and a review after a previous one
+    may be the second (90 days / 3 months) or a later one (180 days / 6 months).
+    """
+    if meeting.review_number is not None or meeting.due_date is not None:
+        return None
+    held = meeting.review_date
+    if meeting.previous_review_date is None:
+        first_due = timescales.first_review_due(meeting.became_looked_after, policy)
+        if timescales.on_time(held, first_due):
+            return None
+        return (
+            f"Review Number and Previous Review Date are blank, so this is taken as the "
+            f"child's first review, due {first_due:%d/%m/%Y} and held late"
+        )
+    dues = {
+        n: timescales.review_due(
+            n,
+            became_looked_after=meeting.became_looked_after,
+            previous_review=meeting.previous_review_date,
+            policy=policy,
+        )
+        for n in (2, 3)
+    }
+    if timescales.on_time(held, dues[2]) == timescales.on_time(held, dues[3]):
+        return None
+    return (
+        f"Review Number is blank, so this is taken from the dates as review "
+        f"{review_ordinal(meeting, policy)}; as the second review it was due "
+        f"{dues[2]:%d/%m/%Y}, as a later one {dues[3]:%d/%m/%Y}"
+    )
+
+
+def timescale_guesses(tables: Tables, policy: ReviewPolicy) -> list[Problem]:
+    """Warnings for meetings whose 'held within timescale' rests on an assumption."""
+    found: list[Problem] = []
+    for model in (ReviewMeeting, Conference):
+        if model not in tables.sheets:
+            continue
+        rows = tables[model]
+        for number, row in rows.located():
+            if isinstance(row, ReviewMeeting):
+                why, field = _review_guess(row, policy), "review_number"
+                expected = "the Review Number (1 for the first review), or the Due Date"
+            elif follows_an_unknown_conference(row):
+                why, field = (
+                    "Previous Conference Type is blank, so the previous conference is taken "
+                    "to be a review (6 months); after the initial conference (3 months) this "
+                    "one would be out of time",
+                    "previous_conference_type",
+                )
+                expected = "Previous Conference Type (Initial or Review), or the Due Date"
+            else:
+                continue
+            if why:
+                found.append(
+                    Problem(
+                        "assumed-timescale",
+                        why,
+                        sheet=rows.sheet_name,
+                        cell=rows.cell(field, number),
+                        row=number,
+                        expected=expected,
+                        severity="warning",
+                    )
+                )
+    return found
 
 
 def review_context(

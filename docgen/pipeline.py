@@ -91,6 +91,8 @@ def check_workbook(
         report.add(Problem("unreadable-workbook", str(exc), file=path.name))
         return report
     year = year or year_from_name(path)
+    if spec is not ANNUAL and report.ok:
+        report.extend(context.timescale_guesses(tables, settings.review_policy))
     if spec is ANNUAL and report.ok:
         if year is None:
             report.add(
@@ -335,6 +337,7 @@ def meeting_papers(
     tables, report = load(workbook, paper.spec, settings)
     if not report.ok:
         raise ValidationFailed(report)
+    report.extend(context.timescale_guesses(tables, settings.review_policy))
     key = paper.parent.key
     assert key is not None
     meetings = list(tables[paper.parent])

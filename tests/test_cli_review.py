@@ -606,3 +606,24 @@ def test_a_failure_part_way_puts_the_folder_back_as_it_was(
     assert "Next review date: 11 September 2014" in paragraphs(out / NAMES["R0002"])
     assert _whose(out / "review_C5_2014-03-01_R6.docx") == ("R6", "C5")
     assert not list(out.glob(".*"))
+
+
+def test_a_guessed_review_number_that_decides_timeliness_is_a_warning(tmp_path: Path) -> None:
+    """R0002 follows its first review (10/01/2014): held on 1 May it is late as the second
+    review (due 10/04/2014) but on time as a later one (due 09/07/2014)."""
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        sheet = wb["Review Meetings"]
+        headers = [c.value for c in sheet[1]]
+        sheet.cell(3, headers.index("Review Date") + 1).value = datetime(2014, 5, 1)
+        sheet.cell(3, headers.index("Review Number") + 1).value = None
+
+    workbook = edit_workbook(WORKBOOK, tmp_path / "guess.xlsx", edit)
+    result = render(tmp_path / "out", workbook, "--only", "R0002")
+    assert "Review Meetings!" in result.output
+    assert "taken from the dates as review 2" in result.output
+    assert "as the second review it was due 10/04/2014, as a later one 09/07/2014" in result.output
+    [doc] = (tmp_path / "out").iterdir()
+    assert details(doc)["Held within timescale"].startswith("No (held 21 days")
+    validated = run("validate", str(workbook))
+    assert validated.exit_code == 0 and "taken from the dates as review 2" in validated.output
