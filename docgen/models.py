@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from types import NoneType, UnionType
 from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
@@ -158,6 +158,24 @@ class Coded:
         return found
 
 
+ID_EXPECTED = "an ID typed as text or a number"
+
+
+def to_id(value: Any) -> str:
+    """An ID as typed: text, or a whole number Excel stored as 1234.0.
+
+    TRUE/FALSE or a date in an ID column is a slip (an autofilled or reformatted
+    cell), never an ID: it is refused rather than read as 'Yes' or '01/01/2013'.
+    """
+    if isinstance(value, bool):
+        raise CellError("is a true/false value, not an ID", ID_EXPECTED, "invalid-id")
+    if isinstance(value, datetime | date):
+        raise CellError("is a date, not an ID", ID_EXPECTED, "invalid-id")
+    if isinstance(value, time | timedelta):
+        raise CellError("is a time, not an ID", ID_EXPECTED, "invalid-id")
+    return to_text(value)
+
+
 def to_stage(value: Any) -> int:
     """A dispute-resolution stage: 1-4, 'Stage 2', or its label ('Service Manager')."""
     stage = None if isinstance(value, bool) else codes.parse_stage(to_text(value))
@@ -266,7 +284,7 @@ class Row(BaseModel):
 
 # --------------------------------------------------------------------------- annual report workbook
 
-ID = Annotated[str, Field(min_length=1, max_length=50)]
+ID = Annotated[str, Field(min_length=1, max_length=50), Converted(to_id)]
 
 
 class ReportSetting(Row):

@@ -3,7 +3,8 @@
 Nothing here raises for bad data: a user fixing a workbook wants the whole list
 in one go, each problem naming its sheet, cell, the value found and what was
 expected. A sheet whose required columns are missing is not read row by row
-(every row would repeat the same complaint).
+(every row would repeat the same complaint), and a sheet missing its ID column
+is not used to call the rows of another sheet orphans (for the same reason).
 """
 
 from __future__ import annotations
@@ -88,6 +89,17 @@ def validate_workbook(workbook: Workbook, spec: WorkbookSpec) -> tuple[Tables, R
             continue
         rows.sheet_name = sheet.name
         rows.present = True
+        for other in workbook.duplicates_of(model.sheet):
+            report.add(
+                _problem(
+                    "duplicate-sheet",
+                    f"sheets {sheet.name!r} and {other!r} both match {model.sheet!r}; "
+                    f"only {sheet.name!r} was read",
+                    sheet=other,
+                    expected=f"one sheet named {model.sheet!r}: rename or delete the other",
+                    file=workbook.path.name,
+                )
+            )
         _validate_sheet(sheet, model, rows, report, workbook.path.name)
     tables = Tables(spec=spec, sheets=sheets)
     _check_parents(tables, report, workbook.path.name)
@@ -161,6 +173,12 @@ def _match_headers(
 def _validate_sheet(
     sheet: Sheet, model: type[Row], out: SheetRows[Any], report: Report, file: str
 ) -> None:
+    """Every problem of every row: each cell's, then the row's rules once its cells are valid.
+
+    A cell's problem never hides another cell's: a row with a bad code still has its
+    other cells checked against the model's constraints, and its ID checked for a
+    duplicate, so one run lists what a user must fix.
+    """
     specs = column_specs(model)
     columns = _match_headers(sheet, specs, report, file)
     out.columns = columns
@@ -169,127 +187,266 @@ def _validate_sheet(
     if any(s.required and s.name not in columns for s in specs):
         return
     by_name = {s.name: s for s in specs}
-    letters = {name: column_letter(index) for name, index in columns.items()}
     seen_keys: dict[str, int] = {}
     for number, values in sheet.rows:
-        data: dict[str, Any] = {}
-        ok = True
-        for name, index in columns.items():
-            spec = by_name[name]
-            raw = values[index] if index < len(values) else None
-            cell = f"{letters[name]}{number}"
-            if raw is None:
-                if cell in sheet.uncached:
-                    report.add(
-                        _problem(
-                            "formula-without-value",
-                            "holds a formula Excel has not calculated",
-                            sheet=sheet.name,
-                            cell=cell,
-                            column=spec.header,
-                            expected="a value: open the workbook in Excel and save it",
-                            file=file,
-                        )
-                    )
-                    ok = False
-                elif spec.required:
-                    report.add(
-                        _problem(
-                            "blank-cell",
-                            f"{spec.header} is blank",
-                            sheet=sheet.name,
-                            cell=cell,
-                            column=spec.header,
-                            expected=_expected(spec),
-                            file=file,
-                        )
-                    )
-                    ok = False
-                continue
-            try:
-                data[name] = spec.convert(raw)
-            except CellError as exc:
-                report.add(
-                    _problem(
-                        exc.code,
-                        f"{spec.header} {raw!r} {exc}"
-                        if isinstance(raw, str)
-                        else f"{spec.header} {_show(raw)} {exc}",
-                        sheet=sheet.name,
-                        cell=cell,
-                        column=spec.header,
-                        value=raw,
-                        expected=exc.expected,
-                        file=file,
-                    )
-                )
-                ok = False
-        if not ok:
+        cells = {name: f"{column_letter(index)}{number}" for name, index in columns.items()}
+        raws = {
+            name: values[index] if index < len(values) else None for name, index in columns.items()
+        }
+        if all(v is None for v in values) and not any(_flagged(sheet, c) for c in cells.values()):
+            continue  # only an error or a formula in a column the contract ignores
+        place = _Place(sheet.name, number, cells, file)
+        data, problems = _convert_row(sheet, by_name, raws, place)
+        row = _validate_model(model, data, by_name, place, problems)
+        if model.key:
+            _check_duplicate(model.key, data, seen_keys, by_name, place, problems)
+        for name in sorted(problems, key=lambda n: columns.get(n, len(columns))):
+            report.add(problems[name])
+        if problems or row is None:
+            continue
+        broken = [
+            _rule_problem(row, name, message, expected, by_name, place)
+            for name, message, expected in row.problems()
+        ]
+        report.extend(broken)
+        if not broken:
+            out.rows.append(row)
+            out.row_numbers.append(number)
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a row is: its sheet, number and each field's cell, so problems can name them."""
+
+    sheet: str
+    row: int
+    cells: dict[str, str]
+    file: str
+
+    def problem(self, code: str, message: str, field_name: str | None, **kwargs: Any) -> Problem:
+        return _problem(
+            code,
+            message,
+            sheet=self.sheet,
+            cell=self.cells.get(field_name) if field_name else None,
+            file=self.file,
+            **kwargs,
+        )
+
+
+def _flagged(sheet: Sheet, cell: str) -> bool:
+    """The cell reads as blank but holds an error value or an uncalculated formula."""
+    return cell in sheet.errors or cell in sheet.uncached
+
+
+def _convert_row(
+    sheet: Sheet, by_name: dict[str, ColumnSpec], raws: dict[str, Any], place: _Place
+) -> tuple[dict[str, Any], dict[str, Problem]]:
+    """Each cell through its column's converter: the values, and a problem per bad cell."""
+    data: dict[str, Any] = {}
+    problems: dict[str, Problem] = {}
+    for name, raw in raws.items():
+        spec = by_name[name]
+        cell = place.cells[name]
+        if raw is None:
+            problem = _empty_cell_problem(sheet, spec, cell, place)
+            if problem is not None:
+                problems[name] = problem
             continue
         try:
-            row = model.model_validate(data)
-        except ValidationError as exc:
-            for error in exc.errors(include_url=False):
-                name = str(error["loc"][0]) if error["loc"] else ""
-                spec = by_name.get(name)
-                report.add(
-                    _problem(
-                        "invalid-value",
-                        f"{spec.header if spec else name} {_show(data.get(name))} is not allowed: "
-                        f"{error['msg'].lower()}",
-                        sheet=sheet.name,
-                        row=number,
-                        file=file,
-                        cell=out.cell(name, number) if spec else None,
-                        column=spec.header if spec else None,
-                        value=data.get(name),
-                        expected=error["msg"].lower().removeprefix("input should be "),
-                    )
-                )
-            continue
-        rule_broken = False
-        for name, message, expected in row.problems():
-            spec = by_name[name]
-            report.add(
-                _problem(
-                    "inconsistent-row",
-                    f"{spec.header} {message}"
-                    if getattr(row, name) is None
-                    else f"{spec.header} {_show(getattr(row, name))} {message}",
-                    sheet=sheet.name,
-                    cell=out.cell(name, number),
-                    row=number,
-                    column=spec.header,
-                    value=getattr(row, name),
-                    expected=expected,
-                    file=file,
-                )
+            data[name] = spec.convert(raw)
+        except CellError as exc:
+            problems[name] = place.problem(
+                exc.code,
+                f"{spec.header} {_show(raw)} {exc}",
+                name,
+                column=spec.header,
+                value=raw,
+                expected=exc.expected,
             )
-            rule_broken = True
-        if rule_broken:
-            continue
-        if model.key:
-            key = getattr(row, model.key)
-            folded = key.casefold()
-            if folded in seen_keys:
-                report.add(
-                    _problem(
-                        "duplicate-id",
-                        f"{by_name[model.key].header} {key!r} is used again "
-                        f"(first in row {seen_keys[folded]})",
-                        sheet=sheet.name,
-                        cell=out.cell(model.key, number),
-                        row=number,
-                        column=by_name[model.key].header,
-                        value=key,
-                        expected="each ID once on this sheet",
-                        file=file,
-                    )
-                )
+    return data, problems
+
+
+def _empty_cell_problem(sheet: Sheet, spec: ColumnSpec, cell: str, place: _Place) -> Problem | None:
+    """What is wrong with a cell that reads as blank: an error value, a formula, or blankness."""
+    error = sheet.errors.get(cell)
+    if error is not None:
+        shown = f" {error!r}" if error else ""
+        return place.problem(
+            "excel-error",
+            f"{spec.header}{shown} is an Excel error value",
+            spec.name,
+            column=spec.header,
+            value=error or None,
+            expected=_expected(spec) + ("" if spec.required else ", or a blank cell"),
+        )
+    if cell in sheet.uncached:
+        return place.problem(
+            "formula-without-value",
+            "holds a formula Excel has not calculated",
+            spec.name,
+            column=spec.header,
+            expected="a value: open the workbook in Excel and save it",
+        )
+    if spec.required:
+        return place.problem(
+            "blank-cell",
+            f"{spec.header} is blank",
+            spec.name,
+            column=spec.header,
+            expected=_expected(spec),
+        )
+    return None
+
+
+def _validate_model(
+    model: type[R],
+    data: dict[str, Any],
+    by_name: dict[str, ColumnSpec],
+    place: _Place,
+    problems: dict[str, Problem],
+) -> R | None:
+    """The row as a model, or None; constraint breaches of converted cells join ``problems``.
+
+    Cells that failed conversion (or were blank) are missing from ``data``: Pydantic's
+    "field required" for them is not reported again.
+    """
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        aliases = {spec.header: name for name, spec in by_name.items()}
+        for error in exc.errors(include_url=False):
+            if error["type"] == "missing":
                 continue
-            seen_keys[folded] = number
-        out.rows.append(row)
-        out.row_numbers.append(number)
+            loc = str(error["loc"][0]) if error["loc"] else ""
+            name = aliases.get(loc, loc)
+            if name in problems:
+                continue
+            spec = by_name.get(name)
+            header = spec.header if spec else name
+            message, expected = _constraint_text(
+                header, error, model.model_fields.get(name), spec.type if spec else None
+            )
+            problems[name] = place.problem(
+                "invalid-value",
+                message,
+                name if spec else None,
+                row=place.row,
+                column=spec.header if spec else None,
+                value=data.get(name),
+                expected=expected,
+            )
+        return None
+
+
+def _check_duplicate(
+    key: str,
+    data: dict[str, Any],
+    seen_keys: dict[str, int],
+    by_name: dict[str, ColumnSpec],
+    place: _Place,
+    problems: dict[str, Problem],
+) -> None:
+    """An ID written twice on a sheet, whatever else is wrong with either row."""
+    value = data.get(key)
+    if not isinstance(value, str):
+        return
+    folded = value.casefold()
+    if folded not in seen_keys:
+        seen_keys[folded] = place.row
+        return
+    if key in problems:
+        return  # the ID cell is wrong already: one problem per cell
+    header = by_name[key].header
+    problems[key] = place.problem(
+        "duplicate-id",
+        f"{header} {value!r} is used again (first in row {seen_keys[folded]})",
+        key,
+        row=place.row,
+        column=header,
+        value=value,
+        expected="each ID once on this sheet",
+    )
+
+
+def _rule_problem(
+    row: Row,
+    name: str,
+    message: str,
+    expected: str,
+    by_name: dict[str, ColumnSpec],
+    place: _Place,
+) -> Problem:
+    """A rule across a valid row's cells (an end before its start), at the cell it blames."""
+    spec = by_name[name]
+    value = getattr(row, name)
+    return place.problem(
+        "inconsistent-row",
+        f"{spec.header} {message}" if value is None else f"{spec.header} {_show(value)} {message}",
+        name,
+        row=place.row,
+        column=spec.header,
+        value=value,
+        expected=expected,
+    )
+
+
+#: Pydantic's bound constraints, as the field metadata and an error's ``ctx`` name them.
+_BOUNDS = ("ge", "gt", "le", "lt")
+
+
+def _constraint_text(
+    header: str, error: Any, field_info: Any, kind: type | None
+) -> tuple[str, str]:
+    """A Pydantic constraint error as (message, expected) a user can act on.
+
+    Pydantic says "Input should be less than or equal to 4"; a co-ordinator reads
+    "Stage 5 is not allowed; expected a whole number from 1 to 4". Both bounds of a
+    range are named, from the field's metadata, though only one was broken.
+    """
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    if error["type"] in ("string_too_long", "string_too_short"):
+        length = len(value) if isinstance(value, str) else 0
+        if error["type"] == "string_too_long":
+            limit, side = ctx.get("max_length", 0), "most"
+        else:
+            limit, side = ctx.get("min_length", 0), "least"
+        return (
+            f"{header} is {_count(length, 'character')} long",
+            f"at {side} {_count(limit, 'character')}",
+        )
+    message = f"{header} {_show(value)} is not allowed"
+    if error["type"] in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        bounds = {k: v for k, v in ctx.items() if k in _BOUNDS}
+        for item in getattr(field_info, "metadata", ()):
+            for bound in _BOUNDS:
+                if getattr(item, bound, None) is not None:
+                    bounds.setdefault(bound, getattr(item, bound))
+        return message, _range_text(bounds, "a whole number" if kind is int else "a number")
+    msg = str(error.get("msg", "")).removeprefix("Value error, ").removeprefix("Input should be ")
+    return message, msg[:1].lower() + msg[1:]
+
+
+def _range_text(bounds: dict[str, Any], noun: str) -> str:
+    """``a whole number from 1 to 4``, ``a number that is more than 0 and at most 1``."""
+    shown = {k: show_value(v) for k, v in bounds.items()}
+    if "ge" in shown and "le" in shown:
+        return f"{noun} from {shown['ge']} to {shown['le']}"
+    parts = []
+    if "ge" in shown:
+        parts.append(f"at least {shown['ge']}")
+    elif "gt" in shown:
+        parts.append(f"more than {shown['gt']}")
+    if "le" in shown:
+        parts.append(f"at most {shown['le']}")
+    elif "lt" in shown:
+        parts.append(f"less than {shown['lt']}")
+    return f"{noun} that is " + " and ".join(parts) if parts else noun
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _written(sheet: Sheet, column: int | None) -> set[str]:
@@ -311,8 +468,9 @@ def _check_parents(tables: Tables, report: Report, file: str) -> None:
             continue
         field_name, parent_sheet = model.parent
         parent = by_sheet[parent_sheet]
-        if not parent.present or parent.model.key is None:
-            continue
+        key = parent.model.key
+        if not parent.present or key is None or key not in parent.columns:
+            continue  # a parent sheet without its ID column has been reported already
         keys = parent.keys_seen
         header = next(s.header for s in column_specs(model) if s.name == field_name)
         kept_rows, kept_numbers = [], []
@@ -348,6 +506,8 @@ def _check_required_children(
             child = by_sheet[child_sheet]
             if not rows.present or not child.present or model.key is None:
                 continue
+            if child.model.parent is None or child.model.parent[0] not in child.columns:
+                continue  # a child sheet without its parent-ID column has been reported already
             have = child.parents_seen
             header = next(s.header for s in column_specs(model) if s.name == model.key)
             for number, row in rows.located():
@@ -380,4 +540,7 @@ def _expected(spec: ColumnSpec) -> str:
 
 
 def _show(value: Any) -> str:
+    """A value as a message quotes it: text in quotes, TRUE/FALSE as Excel shows them."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     return repr(value) if isinstance(value, str) else show_value(value)

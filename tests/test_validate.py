@@ -17,6 +17,7 @@ from docgen.models import (
     AlertStep,
     Child,
     ConferenceChild,
+    CPPlan,
     Review,
     ReviewAttendee,
     ReviewDecision,
@@ -103,7 +104,7 @@ def ten_errors(tmp_path_factory: pytest.TempPathFactory) -> tuple[Tables, Report
             "formula",
             ["CPC9999", "Initial", "=TODAY()", D(2013, 3, 21), None, D(2013, 4, 15), None, "Tom"],
         )
-        append(wb["Disputes"], "stage", ["A9999", first_id, D(2013, 10, 7), 5, None, "N", "Care"])
+        append(wb["Figures"], "negative", ["Test Measure", -3])
         wb["Staff"].delete_cols(3)  # FTE
 
     folder = tmp_path_factory.mktemp("ten")
@@ -123,7 +124,7 @@ def test_ten_mistakes_give_exactly_ten_errors_at_their_cells(ten_errors) -> None
         ["unknown-parent", f"Reviews!A{rows['orphan']}"],
         ["inconsistent-row", f"CP Plans!D{rows['end']}"],
         ["formula-without-value", f"CP Conferences!C{rows['formula']}"],
-        ["invalid-value", f"Disputes!D{rows['stage']}"],
+        ["invalid-value", f"Figures!B{rows['negative']}"],
         ["missing-column", "Staff row 1"],
     ]
     assert sorted(report.flatten("code", "location")) == sorted(expected)
@@ -166,10 +167,10 @@ def test_each_error_says_what_was_found_and_what_was_expected(ten_errors) -> Non
     formula = by_code["formula-without-value"]
     assert formula.column == "Conference Date"
 
-    stage = by_code["invalid-value"]
-    assert stage.value == 5
-    assert stage.message.startswith("Highest Stage 5 is not allowed")
-    assert "4" in stage.message
+    negative = by_code["invalid-value"]
+    assert negative.value == -3
+    assert negative.message == "Value -3 is not allowed"
+    assert negative.expected == "a number that is at least 0"
 
     missing = by_code["missing-column"]
     assert missing.message == "required column 'FTE' is missing"
@@ -286,8 +287,8 @@ def test_stage_out_of_range(tmp_path: Path) -> None:
     )
     tables, report = validate(path, ALERT)
     assert report.flatten("code", "location") == [
-        ["invalid-value", "Alerts!F2"],
-        ["invalid-value", "Alerts!F3"],
+        ["invalid-code", "Alerts!F2"],
+        ["invalid-code", "Alerts!F3"],
     ]
     assert len(tables[Alert]) == 0
 
@@ -395,5 +396,229 @@ def test_all_errors_of_a_row_are_reported_together(tmp_path: Path) -> None:
     assert report.flatten("code", "location") == [
         ["blank-cell", "Alerts!C2"],
         ["invalid-date", "Alerts!E2"],
-        ["invalid-number", "Alerts!F2"],
+        ["invalid-code", "Alerts!F2"],
+    ]
+
+
+# --------------------------------------------------------------------------- excel error values
+
+
+def test_excel_error_in_an_optional_column_is_an_error_not_a_blank(tmp_path: Path) -> None:
+    """A Date Ceased of #N/A read as blank would count the child as still looked after."""
+
+    def edit(wb) -> None:
+        wb["Children"]["G4"] = "#N/A"  # openpyxl stores an error cell (t="e")
+
+    path = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual.xlsx", edit)
+    tables, report = validate(path, ANNUAL)
+    assert report.flatten("code", "location", "severity") == [
+        ["excel-error", "Children!G4", "error"]
+    ]
+    assert str(report.problems[0]) == (
+        "Children!G4: Date Ceased '#N/A' is an Excel error value; "
+        "expected a date such as 31/03/2014, or a blank cell"
+    )
+    assert report.problems[0].value == "#N/A"
+    assert 4 not in tables[Child].row_numbers
+
+
+def test_excel_error_in_a_required_column_is_not_called_blank(tmp_path: Path) -> None:
+    row = meeting("R1")
+    row[3] = "#REF!"
+    path = reviews_workbook(tmp_path, meetings=[row])
+    tables, report = validate(path, REVIEW)
+    assert report.flatten("code", "location", "severity") == [
+        ["excel-error", "Review Meetings!D2", "error"]
+    ]
+    problem = report.problems[0]
+    assert problem.message == "Date of Birth '#REF!' is an Excel error value"
+    assert problem.expected == "a date such as 31/03/2014"
+    assert len(tables[ReviewMeeting]) == 0
+
+
+@pytest.mark.parametrize(
+    "error", ["#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"]
+)
+def test_every_excel_error_value_is_reported(tmp_path: Path, error: str) -> None:
+    path = reviews_workbook(
+        tmp_path, meetings=[meeting("R1")], attendees=[["R1", error, "SW", "Attended"]]
+    )
+    _, report = validate(path, REVIEW)
+    assert report.flatten("code", "location", "value") == [["excel-error", "Attendees!B2", error]]
+
+
+def test_excel_error_in_an_ignored_column_of_a_blank_row_makes_no_row(tmp_path: Path) -> None:
+    """A helper column's VLOOKUP dragged below the data shows #N/A on empty rows."""
+    path = reviews_workbook(
+        tmp_path,
+        meetings=[meeting("R1")],
+        Attendees=[
+            [*ATTENDEE, "Lookup"],
+            ["R1", "Bo", "SW", "Attended", "x"],
+            [None, None, None, None, "#N/A"],
+        ],
+    )
+    tables, report = validate(path, REVIEW)
+    assert report.flatten("code", "location", "severity") == [
+        ["unknown-column", "Attendees!E1", "warning"]
+    ]
+    assert tables[ReviewAttendee].row_numbers == [2]
+
+
+# --------------------------------------------------------------------------- sheets and parents
+
+
+def test_two_sheets_matching_one_name_are_an_error(tmp_path: Path) -> None:
+    def edit(wb) -> None:
+        wb.copy_worksheet(wb["CP Plans"]).title = "CP_Plans"
+
+    path = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual.xlsx", edit)
+    tables, report = validate(path, ANNUAL)
+    assert report.flatten("code", "location", "severity") == [
+        ["duplicate-sheet", "CP_Plans", "error"]
+    ]
+    problem = report.problems[0]
+    assert problem.message == (
+        "sheets 'CP Plans' and 'CP_Plans' both match 'CP Plans'; only 'CP Plans' was read"
+    )
+    assert problem.expected == "one sheet named 'CP Plans': rename or delete the other"
+    assert tables[CPPlan].sheet_name == "CP Plans"
+
+
+def test_missing_id_column_on_a_parent_sheet_gives_only_that_error(tmp_path: Path) -> None:
+    """Without the Children's IDs, no Reviews or Disputes row can be called an orphan."""
+
+    def edit(wb) -> None:
+        wb["Children"]["A1"] = "Child Ref"
+
+    path = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual.xlsx", edit)
+    _, report = validate(path, ANNUAL)
+    assert report.flatten("code", "location", "severity") == [
+        ["unknown-column", "Children!A1", "warning"],
+        ["missing-column", "Children row 1", "error"],
+    ]
+
+
+def test_missing_parent_id_column_on_a_child_sheet_does_not_empty_its_parents(
+    tmp_path: Path,
+) -> None:
+    """Conference Children without Conference ID: no conference is said to have no children."""
+    path = build_workbook(
+        tmp_path / "conferences.xlsx",
+        {
+            "Conferences": [
+                ["Conference ID", "Conference Type", "Conference Date", "Due Date", "Chair"],
+                ["K1", "Initial", "01/04/2014", "01/04/2014", "Tom"],
+            ],
+            "Conference Children": [
+                ["Conf Ref", "Child ID", "Child Name", "Date of Birth"],
+                ["K1", "C1", "Sam", "01/01/2010"],
+            ],
+            "Conference Attendees": [["Conference ID", "Name", "Agency", "Attendance"]],
+        },
+    )
+    _, report = validate(path, CONFERENCE)
+    assert report.flatten("code", "location", "severity") == [
+        ["unknown-column", "Conference Children!A1", "warning"],
+        ["missing-column", "Conference Children row 1", "error"],
+    ]
+
+
+# --------------------------------------------------------------------------- every error of a row
+
+
+def test_every_field_error_and_duplicate_id_is_reported_in_one_run(tmp_path: Path) -> None:
+    """Row 2: Review Number 0 and PN9; row 3: PN8; row 4 repeats row 3's Review ID."""
+    headers = [*MEETING, "Review Number", "Participation"]
+    path = reviews_workbook(
+        tmp_path,
+        **{
+            "Review Meetings": [
+                headers,
+                [*meeting("R1"), 0, "PN9"],
+                [*meeting("R2"), 1, "PN8"],
+                [*meeting("r2"), 1, "PN1"],
+            ]
+        },
+    )
+    tables, report = validate(path, REVIEW)
+    assert report.flatten("code", "location", "severity") == [
+        ["invalid-value", "Review Meetings!H2", "error"],
+        ["invalid-code", "Review Meetings!I2", "error"],
+        ["invalid-code", "Review Meetings!I3", "error"],
+        ["duplicate-id", "Review Meetings!A4", "error"],
+    ]
+    assert str(report.problems[0]) == (
+        "Review Meetings!H2: Review Number 0 is not allowed; "
+        "expected a whole number that is at least 1"
+    )
+    assert report.problems[3].message == "Review ID 'r2' is used again (first in row 3)"
+    assert len(tables[ReviewMeeting]) == 0
+
+
+def test_constraint_of_a_converted_cell_is_reported_beside_a_conversion_error(
+    tmp_path: Path,
+) -> None:
+    long_id = "C" * 63
+    row = meeting("R1", child_id=long_id)
+    row[4] = "soon"
+    path = reviews_workbook(tmp_path, meetings=[row])
+    _, report = validate(path, REVIEW)
+    assert report.flatten("code", "location", "severity") == [
+        ["invalid-value", "Review Meetings!B2", "error"],
+        ["invalid-date", "Review Meetings!E2", "error"],
+    ]
+    assert str(report.problems[0]) == (
+        "Review Meetings!B2: Child ID is 63 characters long; expected at most 50 characters"
+    )
+
+
+def test_duplicate_id_is_reported_once_when_its_cell_is_wrong_already(tmp_path: Path) -> None:
+    long_id = "R" * 51
+    path = reviews_workbook(tmp_path, meetings=[meeting(long_id), meeting(long_id)])
+    _, report = validate(path, REVIEW)
+    assert report.flatten("code", "location") == [
+        ["invalid-value", "Review Meetings!A2"],
+        ["invalid-value", "Review Meetings!A3"],
+    ]
+
+
+def test_range_constraints_read_as_plain_english(tmp_path: Path) -> None:
+    def edit(wb) -> None:
+        wb["Staff"]["C2"] = 1.5
+        wb["History"]["C2"] = 1066
+
+    path = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual.xlsx", edit)
+    _, report = validate(path, ANNUAL)
+    assert [str(p) for p in report.problems] == [
+        "Staff!C2: FTE 1.5 is not allowed; expected a number that is more than 0 and at most 1",
+        "History!C2: Year 1066 is not allowed; expected a whole number from 1990 to 2100",
+    ]
+    assert all("should" not in p.message + p.expected for p in report.problems)
+
+
+def test_code_list_names_take_the_right_article(tmp_path: Path) -> None:
+    path = reviews_workbook(
+        tmp_path, meetings=[meeting("R1")], attendees=[["R1", "Bo", "SW", "Maybe"]]
+    )
+    _, report = validate(path, REVIEW)
+    assert report.flatten("code", "location") == [["invalid-code", "Attendees!D2"]]
+    assert report.problems[0].message == "Attendance 'Maybe' is not an attendance"
+    assert report.problems[0].expected.startswith("an attendance code or label: ")
+
+
+def test_true_false_or_date_in_an_id_column_is_an_error(tmp_path: Path) -> None:
+    path = reviews_workbook(
+        tmp_path, meetings=[meeting(D(2013, 1, 1)), meeting("R2", child_id=True)]
+    )
+    _, report = validate(path, REVIEW)
+    assert report.flatten("code", "location", "severity") == [
+        ["invalid-id", "Review Meetings!A2", "error"],
+        ["invalid-id", "Review Meetings!B3", "error"],
+    ]
+    assert [str(p) for p in report.problems] == [
+        "Review Meetings!A2: Review ID 01/01/2013 is a date, not an ID; "
+        "expected an ID typed as text or a number",
+        "Review Meetings!B3: Child ID TRUE is a true/false value, not an ID; "
+        "expected an ID typed as text or a number",
     ]

@@ -499,3 +499,82 @@ def test_telling_a_workbooks_kind_honours_the_size_limit(tmp_path: Path) -> None
     assert guess_kind(path).kind == "alert"
     with pytest.raises(WorkbookError, match="more than the 1 MB allowed"):
         guess_kind(path, Settings(max_workbook_mb=1))
+
+
+# --------------------------------------------------------------------------- excel error values
+
+
+def test_error_values_are_kept_by_cell_not_read_as_blank(tmp_path: Path) -> None:
+    """python-calamine reads an error cell (t="e") as ''; the sheet XML says which error."""
+    errors = ["#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"]
+    path = build_workbook(tmp_path / "book.xlsx", {"Data": [list("ABCDEFG"), errors]})
+    sheet = read_workbook(path).sheet("Data")
+    assert sheet is not None
+    assert sheet.errors == {f"{col}2": error for col, error in zip("ABCDEFG", errors, strict=True)}
+    assert sheet.rows == [(2, [None] * 7)]
+
+
+def test_formula_with_a_cached_error_is_kept_by_cell(tmp_path: Path) -> None:
+    path = with_sheet_xml(
+        tmp_path / "book.xlsx",
+        '<row r="1">' + text_cell("A1", "Child ID") + text_cell("G1", "Date Ceased") + "</row>"
+        '<row r="4">' + text_cell("A4", "C1") + "</row>"
+        '<row r="5"><c r="G5" t="e"><f>VLOOKUP(1,A:A,2,0)</f><v>#N/A</v></c></row>'
+        # the OpenXML SDK may leave out r=: this is row 6, its second cell B6
+        '<row><c t="inlineStr"><is><t>C3</t></is></c><c t="e"><v>#REF!</v></c></row>',
+    )
+    sheet = read_workbook(path).sheet("Data")
+    assert sheet is not None
+    assert sheet.errors == {"G5": "#N/A", "B6": "#REF!"}
+    assert sheet.uncached == frozenset()
+    assert [number for number, _ in sheet.rows] == [4, 5, 6]
+    assert sheet.rows[1][1][6] is None
+    assert sheet.rows[2][1][:2] == ["C3", None]
+
+
+def test_calculated_error_is_reported_at_its_cell(tmp_path: Path) -> None:
+    cells = [text_cell(f"{col}1", h) for col, h in zip("ABCDEFGHI", ALERT_HEADERS, strict=True)]
+    row = [
+        text_cell(f"{col}2", v) for col, v in zip("ABCD", ["A1", "C100", "Sam", "Jo"], strict=True)
+    ]
+    row += ['<c r="E2" t="e"><f>VLOOKUP(A2,Dates!A:B,2,FALSE)</f><v>#N/A</v></c>']
+    row += ['<c r="F2"><v>1</v></c>']
+    row += [text_cell(f"{col}2", v) for col, v in zip("GHI", ["Placement", "x", "y"], strict=True)]
+    path = with_sheet_xml(
+        tmp_path / "alerts.xlsx",
+        f'<row r="1">{"".join(cells)}</row><row r="2">{"".join(row)}</row>',
+        name="Alerts",
+    )
+    tables, report = validate_workbook(read_workbook(path), ALERT)
+    assert report.flatten("code", "location", "severity") == [["excel-error", "Alerts!E2", "error"]]
+    assert report.problems[0].message == "Date Raised '#N/A' is an Excel error value"
+    assert len(tables[Alert]) == 0
+
+
+def test_error_value_in_a_header_is_shown_as_the_header(tmp_path: Path) -> None:
+    path = build_workbook(
+        tmp_path / "alerts.xlsx", {"Alerts": [[*ALERT_HEADERS, "#REF!"], alert_row()]}
+    )
+    sheet = read_workbook(path).sheet("Alerts")
+    assert sheet is not None
+    assert sheet.headers[-1] == (9, "#REF!")
+    _, report = validate_workbook(read_workbook(path), ALERT)
+    assert report.flatten("code", "location", "severity") == [
+        ["unknown-column", "Alerts!J1", "warning"]
+    ]
+
+
+# --------------------------------------------------------------------------- duplicate sheets
+
+
+def test_sheets_whose_names_match_are_all_recorded(tmp_path: Path) -> None:
+    path = build_workbook(
+        tmp_path / "book.xlsx",
+        {"CP Plans": [["Child ID"], ["P1"]], "CP_Plans": [["Child ID"], ["P2"]], "cp-plans": []},
+    )
+    book = read_workbook(path)
+    sheet = book.sheet("cp plans")
+    assert sheet is not None
+    assert sheet.name == "CP Plans"
+    assert book.duplicates_of("CP Plans") == ["CP_Plans", "cp-plans"]
+    assert book.duplicates_of("Children") == []
