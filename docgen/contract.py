@@ -31,6 +31,7 @@ from pydantic import BaseModel
 
 from docgen import codes
 from docgen.codes import CodeList
+from docgen.errors import PROBLEM_CODES
 from docgen.models import KINDS, YES_NO_EXPECTED, Row, SheetSpec, WorkbookSpec, column_specs
 from docgen.settings import Settings
 from docgen.timescales import add_months
@@ -486,6 +487,19 @@ def _code_lists_markdown() -> list[str]:
     return lines
 
 
+def _problem_codes_markdown() -> list[str]:
+    return [
+        "## Problem codes",
+        "",
+        "Each problem `docgen validate` reports carries one of these codes (the `code` field "
+        "of `--format json`). They stay the same from release to release, so programs may "
+        "rely on them.",
+        "",
+        *_table(["Code", "Meaning"], ([_code(c), m] for c, m in PROBLEM_CODES.items())),
+        "",
+    ]
+
+
 def reference_markdown() -> str:
     """The full text of ``docs/workbooks.md``: the contract as users read it."""
     lines = [
@@ -507,6 +521,7 @@ def reference_markdown() -> str:
     lines += [
         f"- [Timescales](#{_slug('Timescales')})",
         f"- [Code lists](#{_slug('Code lists')})",
+        f"- [Problem codes](#{_slug('Problem codes')})",
         "",
         "## General rules",
         "",
@@ -517,6 +532,7 @@ def reference_markdown() -> str:
         lines += _kind_markdown(spec)
     lines += _timescales_markdown()
     lines += _code_lists_markdown()
+    lines += _problem_codes_markdown()
     while lines and lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"

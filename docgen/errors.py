@@ -43,6 +43,42 @@ class ValidationFailed(UserError):
         super().__init__(report.to_text())
 
 
+#: Every problem code docgen reports, with what it means. Codes are stable: programs
+#: reading ``docgen validate --format json`` may rely on them. docs/workbooks.md
+#: prints this table, and a test fails when the code uses a code not listed here.
+PROBLEM_CODES: dict[str, str] = {
+    "unreadable-workbook": "The file is not a workbook docgen can read, or not one of its kinds.",
+    "missing-sheet": "A required sheet is missing.",
+    "duplicate-sheet": "Two sheets have names that match the same contract sheet.",
+    "missing-column": "A required column is missing from a sheet's header row.",
+    "duplicate-column": "A column appears twice in a header row.",
+    "unknown-column": "A column the contract does not know; it is ignored (warning).",
+    "blank-cell": "A required cell is blank.",
+    "formula-without-value": "A formula Excel never calculated: open and save the workbook.",
+    "excel-error": "A cell holds an Excel error value such as #N/A.",
+    "invalid-date": "A cell is not a real date in an accepted form.",
+    "invalid-yes-no": "A yes/no cell holds something else.",
+    "invalid-number": "A number cell holds something else.",
+    "invalid-code": "A code cell holds a value off its code list.",
+    "invalid-id": "An ID cell holds a date or a true/false value.",
+    "invalid-value": "A value outside its allowed range or length.",
+    "inconsistent-row": "A row's cells contradict each other or another sheet's row.",
+    "duplicate-id": "An ID is used twice on its sheet.",
+    "unknown-parent": "A row's ID matches no row of its parent sheet.",
+    "no-child-rows": "A row that needs rows on another sheet (a conference's children) has none.",
+    "due-date-unknown": "A due date is blank and cannot be computed from the rows given.",
+    "unused-history": "A History row that no table prints (warning).",
+    "adult-looked-after": "A child over 18 still looked after on 31 March (warning).",
+    "unknown-setting": "A Report setting the report does not print (warning).",
+    "missing-setting": "No Council setting on the Report sheet (warning).",
+    "assumed-previous-review": "Review conferences judged on an assumed 6-month interval "
+    "(warning).",
+    "assumed-timescale": "A meeting's timeliness rests on a guessed review number or type "
+    "(warning).",
+    "year-unknown": "An annual workbook's year is unknown: its figures were not checked (warning).",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with (or worth knowing about) an input.

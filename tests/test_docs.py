@@ -122,3 +122,16 @@ def test_cli_reference_is_current_and_documents_every_command() -> None:
         assert f"## docgen {name}\n" in reference
         for sub in getattr(command, "commands", {}):
             assert f"## docgen {name} {sub}\n" in reference
+
+
+def test_every_problem_code_in_the_code_is_documented() -> None:
+    """A code written in docgen/ but missing from PROBLEM_CODES would reach users
+    undocumented; one listed but never used would document nothing."""
+    from docgen.errors import PROBLEM_CODES
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "docgen").glob("*.py"))
+    used = set(re.findall(r'Problem\(\s*"([a-z-]+)"', source))
+    used |= set(re.findall(r'(?:_problem|\.problem)\(\s*"([a-z-]+)"', source))
+    used |= set(re.findall(r'CellError\([^)]*?"([a-z]+-[a-z-]+)"\)', source, re.S))
+    assert used - set(PROBLEM_CODES) == set()
+    assert set(PROBLEM_CODES) - used == set()
