@@ -66,7 +66,7 @@ CONFERENCE_ROWS = (
     "Held in time",
 )
 CASELOAD_GUIDELINE = (50, 70)
-REPORT_SETTINGS = ("Council", "Service", "Author", "Author Role")
+REPORT_SETTINGS = ("Council", "Service", "Author", "Author Role", "Year", "Reporting Year")
 
 ColumnStyle = Literal["march", "year", "period"]
 
@@ -356,7 +356,9 @@ def compute(
         warnings=_unused_history(tables[HistoryEntry], out, year)
         + _adults_in_care(tables[Child], period)
         + _setting_warnings(tables[ReportSetting])
-        + _assumed_previous_reviews(tables[CPConference], period),
+        + _assumed_previous_reviews(tables[CPConference], period)
+        + _escalation_warnings(tables[Dispute], period)
+        + _reviews_outside_care(tables[Review], tables[Child], period),
     )
 
 
@@ -383,7 +385,6 @@ def review_due_dates(
         if child is None:
             continue  # reported by validation as an unknown parent
         chain.sort(key=lambda item: item[1].review_date)
-        problems += _reviews_outside_care(reviews, chain, child)
         first_due = timescales.first_review_due(child.became_looked_after, policy)
         first_in_chain = first_due >= period.start
         previous: date | None = None
@@ -429,13 +430,18 @@ def review_due_dates(
 
 
 def _reviews_outside_care(
-    reviews: SheetRows[Review], chain: list[tuple[int, Review]], child: Child
+    reviews: SheetRows[Review], children: SheetRows[Child], period: Period
 ) -> list[Problem]:
-    """A review before the child became looked after, after care ended, or listed twice
-    cannot be a review of this care: counting it would change the year's figures."""
+    """Warn on a year's review before the child became looked after, after care ended,
+    or listed twice. Not errors: a child who left care and came back has one row on
+    Children (the latest episode) but reviews from both; each is still counted."""
+    by_id = {c.child_id.casefold(): c for c in children}
     problems = []
-    seen: dict[date, int] = {}
-    for number, review in chain:
+    seen: dict[tuple[str, date], int] = {}
+    for number, review in reviews.located():
+        child = by_id.get(review.child_id.casefold())
+        if child is None or review.review_date not in period:
+            continue
         held = review.review_date
         if held < child.became_looked_after or (child.date_ceased and held > child.date_ceased):
             why, expected = (
@@ -450,21 +456,25 @@ def _reviews_outside_care(
                     f"a date on or before {child.date_ceased:%d/%m/%Y} (Children: Date Ceased)",
                 )
             )
-        elif held in seen:
-            why, expected = (f"repeats the review in row {seen[held]}", "each review listed once")
+        elif (review.child_id.casefold(), held) in seen:
+            why, expected = (
+                f"repeats the review in row {seen[(review.child_id.casefold(), held)]}",
+                "each review listed once",
+            )
         else:
-            seen[held] = number
+            seen[(review.child_id.casefold(), held)] = number
             continue
         problems.append(
             Problem(
                 "inconsistent-row",
-                f"Review Date {held:%d/%m/%Y} of child {review.child_id!r} {why}",
+                f"Review Date {held:%d/%m/%Y} of child {review.child_id!r} {why}; it is counted",
                 sheet=reviews.sheet_name,
                 cell=reviews.cell("review_date", number),
                 row=number,
                 column="Review Date",
                 value=held,
                 expected=expected,
+                severity="warning",
             )
         )
     return problems
@@ -603,6 +613,26 @@ def _adults_in_care(children: SheetRows[Child], period: Period) -> list[Problem]
         )
         for number, child in children.located()
         if looked_after_on(child, period.end) and age_on(child.dob, period.end) > 18
+    ]
+
+
+def _escalation_warnings(disputes: SheetRows[Dispute], period: Period) -> list[Problem]:
+    """A flag that contradicts the stage is counted by the stage (4 is CAFCASS): warn,
+    so the service can put the row right without the report being held up."""
+    return [
+        Problem(
+            "inconsistent-row",
+            f"Escalated To CAFCASS {'Y' if d.escalated_to_cafcass else 'N'} contradicts "
+            f"Highest Stage {d.highest_stage} (stage 4 is CAFCASS); counted as "
+            + ("escalated" if d.reached_cafcass else "not escalated"),
+            sheet=disputes.sheet_name,
+            cell=disputes.cell("escalated_to_cafcass", number),
+            row=number,
+            expected="Y with Highest Stage 4, N with stages 1-3",
+            severity="warning",
+        )
+        for number, d in disputes.located()
+        if d.date_raised in period and d.flag_contradicts_stage
     ]
 
 

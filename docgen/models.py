@@ -292,7 +292,11 @@ class ReportSetting(Row):
 
     sheet: ClassVar[str] = "Report"
     key: ClassVar[str | None] = "setting"
-    setting: str = column("Setting", description="Council, Service, Author or Author Role.")
+    setting: str = column(
+        "Setting",
+        description="Council, Service, Author, Author Role; Year (e.g. 2013-14) names the "
+        "reporting year when the file name does not.",
+    )
     value: str = column("Value")
 
 
@@ -484,20 +488,19 @@ class Dispute(Row):
         """Stage 4 is CAFCASS: reaching it is escalation, whether or not the flag is set."""
         return bool(self.escalated_to_cafcass) or self.highest_stage == 4
 
+    @property
+    def flag_contradicts_stage(self) -> bool:
+        """Escalated To CAFCASS says N at stage 4, or Y at stages 1-3."""
+        return self.escalated_to_cafcass is not None and self.escalated_to_cafcass != (
+            self.highest_stage == 4
+        )
+
     def problems(self) -> Iterator[tuple[str, str, str]]:
         if self.date_resolved and self.date_resolved < self.date_raised:
             yield (
                 "date_resolved",
                 "is before the date the alert was raised",
                 "a date on or after Date Raised",
-            )
-        if self.escalated_to_cafcass is not None and self.escalated_to_cafcass != (
-            self.highest_stage == 4
-        ):
-            yield (
-                "escalated_to_cafcass",
-                f"contradicts Highest Stage {self.highest_stage} (stage 4 is CAFCASS)",
-                "Y with Highest Stage 4, N with stages 1-3",
             )
 
 

@@ -136,29 +136,32 @@ def test_an_earlier_years_review_anchors_the_chain_without_a_due_date(tmp_path: 
     assert [(m.due, m.days_late) for m in f.late_reviews] == [(date(2014, 1, 6), 14)]
 
 
-def test_reviews_outside_the_childs_care_or_listed_twice_are_errors(tmp_path: Path) -> None:
-    with pytest.raises(FiguresError) as caught:
-        figures(
-            tmp_path,
-            children=[["A", "01/01/2005", "WBRI", "C2", "01/06/2013", "01/10/2013", None]],
-            reviews=[
-                ["A", "01/05/2013", "01/06/2013"],  # before care began
-                ["A", "20/06/2013", None],
-                ["A", "20/06/2013", None],  # the same review again
-                ["A", "01/01/2014", "01/01/2014"],  # after care ended
-            ],
-        )
-    assert [(p.location, p.message) for p in caught.value.problems] == [
-        (
-            "Reviews!B2",
-            "Review Date 01/05/2013 of child 'A' is before the child became looked after",
-        ),
-        ("Reviews!B4", "Review Date 20/06/2013 of child 'A' repeats the review in row 3"),
-        (
-            "Reviews!B5",
-            "Review Date 01/01/2014 of child 'A' is after the child ceased to be looked after",
-        ),
+def test_reviews_outside_the_childs_care_or_listed_twice_are_warned_and_counted(
+    tmp_path: Path,
+) -> None:
+    """One row per child holds the latest episode of care: a child who left and came
+    back has reviews outside it, so these are warnings, not errors."""
+    f = figures(
+        tmp_path,
+        children=[["A", "01/01/2005", "WBRI", "C2", "01/06/2013", "01/10/2013", None]],
+        reviews=[
+            ["A", "01/05/2013", "01/06/2013"],  # before care began
+            ["A", "20/06/2013", None],
+            ["A", "20/06/2013", None],  # the same review again
+            ["A", "01/01/2014", "01/01/2014"],  # after care ended
+        ],
+    )
+    assert [(w.location, w.severity) for w in f.warnings] == [
+        ("Reviews!B2", "warning"),
+        ("Reviews!B4", "warning"),
+        ("Reviews!B5", "warning"),
     ]
+    assert f.warnings[0].message == (
+        "Review Date 01/05/2013 of child 'A' is before the child became looked after; it is counted"
+    )
+    assert "repeats the review in row 3" in f.warnings[1].message
+    assert "after the child ceased to be looked after" in f.warnings[2].message
+    assert f.tables["reviews"].current("Reviews held") == 4
 
 
 def test_review_whose_previous_review_is_unknown_needs_a_due_date(tmp_path: Path) -> None:
@@ -327,3 +330,15 @@ def test_the_chne_group_setting_takes_any_case(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("DOCGEN_CHNE_GROUP", "Chinese")
     with pytest.raises(ValueError, match="chne_group"):
         Settings()
+
+
+def test_a_cafcass_flag_contradicting_the_stage_is_counted_by_the_stage(tmp_path: Path) -> None:
+    f = figures(
+        tmp_path,
+        children=[["A", "01/01/2010", "WBRI", "C2", "01/01/2013", None, None]],
+        disputes=[["D1", "A", "01/05/2013", 4, "10/05/2013", "N"]],
+    )
+    assert f.disputes["escalated_to_cafcass"] == 1 and f.disputes["resolved_internally"] == 0
+    (warning,) = f.warnings
+    assert (warning.location, warning.severity) == ("Disputes!F2", "warning")
+    assert warning.message.endswith("counted as escalated")

@@ -386,5 +386,5 @@ def test_stage_4_is_cafcass(stage: int, escalated, problem: bool, reached: bool)
         highest_stage=stage,
         escalated_to_cafcass=escalated,
     )
-    assert (_fields(dispute) == ["escalated_to_cafcass"]) is problem
+    assert dispute.flag_contradicts_stage is problem
     assert dispute.reached_cafcass is reached
