@@ -20,10 +20,13 @@ not like a script:
 * **Idempotent.** Content already rendered is recorded as a duplicate and archived,
   not rendered again (unless ``force``).
 * **Never stops.** A catch-all around each job records the failure and moves on;
-  one exclusive lock keeps a second watcher off the same ROOT.
+  one exclusive lock keeps a second watcher off the same ROOT. A move the file
+  system refuses is retried every sweep, and logged once, not every sweep.
+* **Private.** Workbooks and documents hold children's data, so everything the
+  service creates or files is owner-only, whatever the umask it was started with.
 
 Logs carry job ids, kinds, file names, outcomes, counts and durations; never the
-contents of a workbook.
+contents of a workbook (sheet names included: they may be children's names).
 """
 
 from __future__ import annotations
@@ -41,20 +44,23 @@ import stat
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType
-from typing import IO
+from typing import IO, TypeVar
 
 from docgen import pipeline
 from docgen.errors import OutputError, UserError, ValidationFailed, WorkbookError
 from docgen.journal import Job, Journal, now
 from docgen.marked import write_marked_copy
+from docgen.models import ReportSetting, SheetSpec, WorkbookSpec
 from docgen.render import write_atomic
 from docgen.report import Report
 from docgen.settings import Settings
+from docgen.validate import validate_workbook
+from docgen.workbook import normalise, read_workbook
 
 log = logging.getLogger("docgen.service")
 
@@ -78,10 +84,43 @@ IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload")
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini"})
 #: Excel saves through a temporary file named with eight hex digits and no suffix.
 _EXCEL_SAVE_TEMP = re.compile(r"[0-9A-F]{8}")
+#: The longest file name, in bytes, that Linux file systems (and SMB) accept. Every
+#: name the service makes is cut to fit, or its move would fail on every sweep.
+NAME_MAX = 255
+#: A name's suffix is kept whole up to this many bytes (``.xlsx``); a longer "suffix"
+#: (``x.final version of the year``) is not a file type, and is cut like the stem.
+SUFFIX_MAX = 16
+#: What a failed workbook's reasons beside it are called: ``<stem>.errors.txt``.
+SIDECARS = ("errors.txt", "errors.xlsx")
+#: Report sheet settings that give an annual workbook's year when its name does not.
+YEAR_SETTINGS = ("Year", "Reporting Year")
+_REPORT_SHEET = WorkbookSpec("annual", "The Report sheet", (SheetSpec(ReportSetting),))
+_YEAR_VALUE = re.compile(r"((?:19|20)\d\d)(?:\s*[-/]\s*(\d\d(?:\d\d)?))?")
+#: Files are created owner-only (0600) and folders 0700 while the service runs.
+PRIVATE_UMASK = 0o077
+
+T = TypeVar("T")
 
 
 class ServiceBusy(UserError):
     """Another watcher holds ROOT's lock."""
+
+
+class _YearUnknown(UserError):
+    """An annual workbook gives its year neither in its name nor on its Report sheet."""
+
+
+class _Unrecognised(UserError):
+    """A workbook in inbox/ matches no kind by its sheets.
+
+    The message lists the sheets, which helps the admin who reads it in failed/; but
+    sheet names are workbook content (a sheet per child, named after the child), so
+    the journal and the log get ``summary``, which names none.
+    """
+
+    def __init__(self, message: str, summary: str) -> None:
+        super().__init__(message)
+        self.summary = summary
 
 
 def ignored(name: str) -> bool:
@@ -115,16 +154,64 @@ def whole_zip(path: Path) -> bool:
         return False
 
 
-def annual_year(name: str) -> int:
-    """The reporting year of an annual workbook, from its name (``annual_2014.xlsx``)."""
+def annual_year(name: str, workbook: Path | None = None, settings: Settings | None = None) -> int:
+    """The reporting year of an annual workbook: from its name (``annual_2014.xlsx``,
+    ``IRO annual 2013-14.xlsx``), else from a ``Year`` row of its Report sheet.
+
+    The name is tried first because it costs nothing and admins already use it; the
+    Report sheet is for councils whose file names are fixed by another system.
+    """
     year = pipeline.year_from_name(Path(name))
+    if year is None and workbook is not None:
+        year = _report_year(workbook, settings or Settings())
     if year is None:
-        raise UserError(
-            f"{name}: the name of an annual workbook gives the year it reports on, and this "
-            "name has no year. Rename it annual_<year>.xlsx (for April 2013 to March 2014: "
-            "annual_2014.xlsx) and drop it into inbox/annual/ again."
+        raise _YearUnknown(
+            f"{name}: an annual workbook gives the year it reports on, in its name or on "
+            "its Report sheet, and this one does neither. Rename it annual_<year>.xlsx "
+            "(for April 2013 to March 2014: annual_2014.xlsx), or add a row with Setting "
+            "'Year' and Value 2014 to its Report sheet, and drop it into inbox/annual/ again."
         )
     return year
+
+
+def _report_year(path: Path, settings: Settings) -> int | None:
+    """The year a Report sheet row ``Year | 2014`` (or ``Reporting Year | 2013-14``) gives.
+
+    Only the Report sheet is validated here, through the same reader and header
+    matching as the rest (so ``setting``/``SETTING`` and a year typed as a number
+    both work); the whole workbook is validated when it is rendered.
+    """
+    book = read_workbook(path, max_bytes=settings.max_workbook_mb * 1024 * 1024)
+    rows = validate_workbook(book, _REPORT_SHEET)[0][ReportSetting]
+    wanted = {normalise(s) for s in YEAR_SETTINGS}
+    for number, row in rows.located():
+        if normalise(row.setting) not in wanted:
+            continue
+        year = _year_of(row.value)
+        if year is None:
+            raise _YearUnknown(
+                f"{path.name}: the {row.setting!r} row of the Report sheet "
+                f"({rows.sheet_name}!{rows.cell('value', number)}) does not hold a reporting "
+                "year such as 2014 or 2013-14 (the year the period ends in March). Correct "
+                "it and drop the workbook into inbox/annual/ again."
+            )
+        return year
+    return None
+
+
+def _year_of(text: str) -> int | None:
+    """2014 for ``2014``, ``2013-14``, ``2013/2014``; None for anything else.
+
+    Stricter than a name's year (``pipeline.year_from_name`` searches): the cell says
+    nothing but the year, so ``April 2013 to March 2014`` is refused, not misread.
+    """
+    match = _YEAR_VALUE.fullmatch(text.strip())
+    if match is None:
+        return None
+    start, end = int(match.group(1)), match.group(2)
+    if end is None:
+        return start
+    return start + 1 if int(end) % 100 == (start + 1) % 100 else None
 
 
 @dataclass(frozen=True)
@@ -218,6 +305,7 @@ class _Lock:
                 f"another docgen watch is already running on {self.path.parent} "
                 f"(pid, host: {holder}); only one may run per folder."
             ) from None
+        os.fchmod(fh.fileno(), 0o600)  # an older docgen may have left it world-readable
         fh.seek(0)
         fh.truncate()
         fh.write(f"{os.getpid()} {socket.gethostname()}\n")
@@ -262,6 +350,9 @@ class Service:
         self._warned: set[str] = set()
         self._recovered: list[Outcome] = []
         self._grace = INCOMPLETE_GRACE
+        #: What failed on the file system, and how many times in a row (see ``_attempt``).
+        self._stuck: dict[str, int] = {}
+        self._umask: int | None = None
 
     # -- lifetime ----------------------------------------------------------------------
 
@@ -273,15 +364,28 @@ class Service:
         self.close()
 
     def open(self) -> None:
-        """Take ROOT's lock, open the journal and finish what a crash left half-done."""
+        """Take ROOT's lock, open the journal and finish what a crash left half-done.
+
+        The umask is made owner-only first, so that every folder, document, journal
+        file (SQLite's ``-wal`` and ``-shm`` too) and lock the service creates is
+        private even when it is started by hand from a shell with umask 022. The
+        umask is the process's, so ``close`` gives the old one back: tests and
+        callers that run the service in-process get theirs again.
+        """
+        self._umask = os.umask(PRIVATE_UMASK)
         try:
-            self.layout.ensure()
-        except OSError as exc:
-            raise UserError(
-                f"cannot create the drop folders under {self.layout.root}: {exc.strerror}."
-            ) from exc
-        self._lock.acquire()
-        try:
+            try:
+                self.layout.ensure()
+            except OSError as exc:
+                raise UserError(
+                    f"cannot create the drop folders under {self.layout.root}: {exc.strerror}."
+                ) from exc
+            self._lock.acquire()
+            # Before opening: SQLite gives -wal and -shm the database's mode, umask or not,
+            # and an older docgen left the database 0644.
+            for suffix in ("", "-wal", "-shm"):
+                journal = self.layout.journal
+                _make_private(journal.with_name(journal.name + suffix))
             self._journal = Journal(self.layout.journal)
             log.info(
                 "watching root=%s poll=%gs settle=%gs force=%s pid=%d settings=%s",
@@ -302,6 +406,9 @@ class Service:
             self._journal.close()
             self._journal = None
         self._lock.release()
+        if self._umask is not None:
+            os.umask(self._umask)
+            self._umask = None
 
     @contextmanager
     def _session(self) -> Iterator[list[Outcome]]:
@@ -376,16 +483,44 @@ class Service:
         for drop in ready:
             if stop.is_set():
                 break
-            try:
-                outcome = self._take(drop)
-            except Exception as exc:  # claim or filing failed: left in work/, retried next sweep
-                log.error(
-                    "file=%r outcome=error %s; will retry", drop.path.name, type(exc).__name__
-                )
-                continue
+            # A claim the file system refuses leaves the file in the inbox for the next sweep.
+            outcome = self._attempt(
+                f"file={drop.path.name!r}", "taken", lambda d=drop: self._take(d)
+            )
             if outcome is not None:
                 outcomes.append(outcome)
         return outcomes, pending
+
+    def _attempt(self, what: str, done: str, action: Callable[[], T | None]) -> T | None:
+        """Run ``action``, a step the file system may refuse; None if it raises.
+
+        A folder that cannot be written (archive/ made read-only, a full disk) refuses
+        the same move on every sweep until someone puts it right, so the failure is
+        logged once, when it starts, and again when the step finally succeeds; the
+        retries in between are logged at DEBUG only. ``what`` (``work/<token>.review``)
+        is the key that counts the failures, ``done`` what the step achieves (``filed``).
+        """
+        try:
+            result = action()
+        except Exception as exc:
+            failures = self._stuck.get(what, 0) + 1
+            self._stuck[what] = failures
+            reason = type(exc).__name__ + (
+                f" ({exc.strerror})" if isinstance(exc, OSError) and exc.strerror else ""
+            )
+            if failures == 1:
+                log.error(
+                    "%s could not be %s: %s; retrying every sweep, logged again once it is",
+                    what,
+                    done,
+                    reason,
+                )
+            else:
+                log.debug("%s could not be %s: %s (failure %d)", what, done, reason, failures)
+            return None
+        if failures := self._stuck.pop(what, 0):
+            log.info("%s %s after %d failed attempt(s)", what, done, failures)
+        return result
 
     # -- the read lock -----------------------------------------------------------------
 
@@ -465,9 +600,10 @@ class Service:
         """Claim ``drop`` by renaming it into work/, record the claim, and process it."""
         token = secrets.token_hex(6)
         job_dir = self.layout.work / f"{token}.{drop.folder}"
+        name = _storable(drop.path.name)
         job_dir.mkdir()
         try:
-            os.rename(drop.path, job_dir / drop.path.name)
+            os.rename(drop.path, job_dir / name)
         except FileNotFoundError:  # taken back by its owner between the look and the claim
             job_dir.rmdir()
             self._seen.pop(drop.path, None)
@@ -476,11 +612,11 @@ class Service:
             job_dir.rmdir()
             raise
         self._seen.pop(drop.path, None)
-        job = self.journal.claim(
-            token, drop.path.name, drop.folder, _sha256(job_dir / drop.path.name)
-        )
+        job = self.journal.claim(token, name, drop.folder, _sha256(job_dir / name))
         log.debug("job=%d claimed file=%r folder=%s", job.id, job.name, job.folder)
-        return self._outcome(self._process(job))
+        # Once claimed, a step that fails is finished by _recover on a later sweep.
+        finished = self._attempt(f"work/{job_dir.name}", "filed", lambda: self._process(job))
+        return None if finished is None else self._outcome(finished)
 
     def _process(self, job: Job) -> Job:
         """Take a claimed job to its end and file it; never raises for a bad input."""
@@ -495,7 +631,7 @@ class Service:
                 )
             _refuse_special(source, job.name)
             kind = kind or self._kind(source, job)
-            year = annual_year(job.name) if kind == "annual" else None
+            year = annual_year(job.name, source, self.settings) if kind == "annual" else None
             earlier = (
                 None
                 if self.force or job.sha256 is None
@@ -507,9 +643,7 @@ class Service:
                     earlier,
                     kind=kind,
                     year=year,
-                    filed_as=self._free(
-                        self.layout.archive, job.name, f" (duplicate of job {earlier.id})"
-                    ),
+                    filed_as=self._free(self.layout.archive, job.name, _duplicate_tag(earlier.id)),
                     seconds=time.monotonic() - started,
                 )
             else:
@@ -517,11 +651,13 @@ class Service:
                 job = self._render(job, source, started)
         except ValidationFailed as exc:
             job = self._fail(job, started, kind, exc.report.to_text(), _summary(exc.report), exc)
+        except _Unrecognised as exc:
+            job = self._fail(job, started, kind, str(exc), exc.summary, exc)
         except UserError as exc:
-            job = self._fail(job, started, kind, str(exc), _first_line(str(exc)), exc)
+            job = self._fail(job, started, kind, str(exc), _first_line(str(exc), job.name), exc)
         except Exception as exc:  # the catch-all: one bad workbook never stops the service
             text = f"unexpected {type(exc).__name__}: {exc}"
-            job = self._fail(job, started, kind, text, _first_line(text), exc)
+            job = self._fail(job, started, kind, text, _first_line(text, job.name), exc)
         return self._file(job)
 
     def _kind(self, source: Path, job: Job) -> str:
@@ -531,10 +667,36 @@ class Service:
         except WorkbookError:
             raise
         except UserError as exc:
-            raise UserError(
-                f"{exc} In the drop folder, the sub-folder gives the kind: move it into "
+            where = (
+                "In the drop folder, the sub-folder gives the kind: move it into "
                 "inbox/review/, inbox/alert/, inbox/conference/ or inbox/annual/."
+            )
+            raise _Unrecognised(
+                f"{exc} {where}",
+                f"{_printable(job.name)} was not recognised as one kind of workbook by its "
+                f"sheets. {where}",
             ) from None
+
+    def _elsewhere(self, job: Job, kind: str | None, exc: Exception) -> str | None:
+        """The kind a workbook in the wrong kind folder really is, judged by its sheets.
+
+        Only asked when the failure says the sheets are wrong: missing sheets, or in
+        inbox/annual/ no year, which is how any other kind of workbook looks there.
+        Then "move it to inbox/alert/" is the whole fix, and correcting cells no use.
+        """
+        if job.folder not in KIND_FOLDERS or not (
+            isinstance(exc, _YearUnknown)
+            or (
+                isinstance(exc, ValidationFailed)
+                and any(p.code == "missing-sheet" for p in exc.report.errors)
+            )
+        ):
+            return None
+        try:
+            found = pipeline.guess_kind(self._work_dir(job) / job.name, self.settings).kind
+        except Exception:  # only a hint: it never changes how the job fails
+            return None
+        return found if found != kind else None
 
     def _render(self, job: Job, source: Path, started: float) -> Job:
         """Write the documents into a hidden folder, then record where they will appear."""
@@ -589,6 +751,13 @@ class Service:
         """Leave the reasons in work/<job>/report/ and record the failure; _file moves them."""
         if kind:
             _remove(self.layout.outbox / kind / f"{TEMP_PREFIX}{job.token}")
+        elsewhere = self._elsewhere(job, kind, exc)
+        if elsewhere:
+            hint = (
+                f"This looks like {_article(elsewhere)} {elsewhere} workbook: "
+                f"move it to inbox/{elsewhere}/."
+            )
+            message, summary = f"{hint}\n\n{message}", f"{hint} {summary}"
         filed_as = self._free(self.layout.failed, job.name, sidecars=True)
         stem = Path(filed_as).stem
         report_dir = self._work_dir(job) / REPORT_DIR
@@ -602,7 +771,7 @@ class Service:
                 marked = f"{stem}.errors.xlsx"
             except Exception as copy_exc:  # the reasons still go out as text
                 log.warning("job=%d no marked copy: %s", job.id, type(copy_exc).__name__)
-        advice = _advice(exc, marked, job.folder)
+        advice = _advice(exc, marked, job.folder, elsewhere)
         text = (
             f"{job.name} was not turned into documents (docgen job {job.id}, {now()}).\n\n"
             f"{message}\n\nWhat to do: {advice}\n"
@@ -625,18 +794,25 @@ class Service:
             job = self._publish(job)
         if job.filed_as:
             dest = self.layout.root / job.filed_as
-            for side in ("errors.txt", "errors.xlsx"):
-                src = work_dir / REPORT_DIR / side
-                if src.exists():
-                    os.replace(src, dest.with_name(f"{dest.stem}.{side}"))
             src = work_dir / job.name
+            sidecars = job.state == "failed"
+            # Taken since it was chosen, or too long (chosen by a docgen that did not cut
+            # names): choose again, before the reasons are moved beside it.
+            if os.path.lexists(src) and (
+                os.path.lexists(dest)
+                or not _fits([dest.name, *(_sidecars(dest.name) if sidecars else [])])
+            ):
+                tag = _duplicate_tag(job.duplicate_of) if job.duplicate_of else ""
+                job = self.journal.refile(
+                    job.id, self._free(dest.parent, job.name, tag, sidecars=sidecars)
+                )
+                dest = self.layout.root / str(job.filed_as)
+            for side, name in zip(SIDECARS, _sidecars(dest.name), strict=True):
+                report = work_dir / REPORT_DIR / side
+                if report.exists():
+                    os.replace(report, dest.with_name(name))
             if os.path.lexists(src):
-                if os.path.lexists(dest):  # taken since it was chosen: choose again
-                    job = self.journal.refile(
-                        job.id,
-                        self._free(dest.parent, job.name, sidecars=job.state == "failed"),
-                    )
-                    dest = self.layout.root / str(job.filed_as)
+                _make_private(src)
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(src, dest)
         _remove(work_dir)
@@ -684,11 +860,11 @@ class Service:
             if not entry.is_dir(follow_symlinks=False) or folder not in (*KIND_FOLDERS, ANY):
                 self._warn_once(f"work/{entry.name} is not docgen's; it is left alone")
                 continue
-            try:
-                job = self._recover_one(Path(entry.path), token, folder)
-            except Exception as exc:
-                log.error("work/%s could not be finished: %s", entry.name, type(exc).__name__)
-                continue
+            job = self._attempt(
+                f"work/{entry.name}",
+                "filed",
+                lambda path=Path(entry.path), t=token, f=folder: self._recover_one(path, t, f),
+            )
             if job is not None:
                 outcomes.append(self._outcome(job))
         if at_start:
@@ -712,6 +888,8 @@ class Service:
                 _remove(work_dir)
                 return None
             source = inputs[0]
+            if _storable(source.name) != source.name:  # claimed by a docgen before this one
+                source = source.rename(source.with_name(_storable(source.name)))
             job = self.journal.claim(token, source.name, folder, _sha256(source))
             log.warning("job=%d file=%r adopted from work/ after a crash", job.id, job.name)
             return self._process(job)
@@ -737,18 +915,20 @@ class Service:
         """A name in ``folder`` that nothing uses yet (``x.xlsx``, ``x (2).xlsx``, ...).
 
         Nothing in archive/, failed/ or outbox/ is ever overwritten. With ``sidecars``
-        the ``.errors.txt``/``.errors.xlsx`` beside it must be free too.
+        the ``.errors.txt``/``.errors.xlsx`` beside it must be free too. Every one of
+        these names fits in NAME_MAX bytes: the stem is cut (on a character boundary)
+        to make room for the number, the tag and the suffixes, which are kept whole.
         """
         path = Path(name)
-        stem, suffix = (name, "") if directory else (path.stem, path.suffix)
+        stem, suffix = (name, "") if directory else (path.stem, _cut(path.suffix, SUFFIX_MAX))
         number = 1
         while True:
-            base = f"{stem}{tag}" + (f" ({number})" if number > 1 else "")
-            names = [base + suffix]
-            if sidecars:
-                names += [f"{base}.errors.txt", f"{base}.errors.xlsx"]
+            ending = tag + (f" ({number})" if number > 1 else "")
+            longest = max([_size(suffix), *(_size(f".{s}") for s in SIDECARS if sidecars)])
+            first = _cut(stem, NAME_MAX - _size(ending) - longest) + ending + suffix
+            names = [first, *(_sidecars(first) if sidecars else [])]
             if not any(os.path.lexists(folder / n) for n in names):
-                return self.layout.rel(folder / names[0])
+                return self.layout.rel(folder / first)
             number += 1
 
     # -- reporting ---------------------------------------------------------------------
@@ -814,6 +994,74 @@ def _refuse_special(path: Path, name: str) -> None:
         raise UserError(f"{name} is not an ordinary file; copy the workbook itself into the inbox.")
 
 
+def _size(name: str) -> int:
+    """A name's length as the file system counts it: bytes."""
+    return len(os.fsencode(name))
+
+
+def _cut(text: str, size: int) -> str:
+    """``text`` cut to at most ``size`` bytes, never in the middle of a character."""
+    data = os.fsencode(text)
+    if len(data) <= size:
+        return text
+    end = max(size, 0)
+    while end and data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: back off
+        end -= 1
+    return os.fsdecode(data[:end])
+
+
+def _fits(names: list[str]) -> bool:
+    return all(_size(n) <= NAME_MAX for n in names)
+
+
+def _sidecars(name: str) -> list[str]:
+    """The names of a failed workbook's reasons: ``x.errors.txt`` beside ``x.xlsx``."""
+    return [f"{Path(name).stem}.{side}" for side in SIDECARS]
+
+
+def _storable(name: str) -> str:
+    """``name``, or a copy with ``_`` for each byte that is not UTF-8 (``caf_.xlsx``).
+
+    A share may hand over a name in a legacy encoding; the journal (UTF-8) cannot
+    hold it, so the claim renames the file rather than fail on every sweep.
+    """
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode(errors="replace").replace("\ufffd", "_")
+    return name
+
+
+def _printable(text: str) -> str:
+    """``text`` with control and other invisible characters escaped (``\\n``, ``\\x1b``).
+
+    File names are chosen by whoever drops a file: shown as they are, a newline
+    breaks ``docgen status``'s table and an escape sequence drives the terminal.
+    """
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _make_private(path: Path) -> None:
+    """Make a regular file owner-only (0600); a link or a missing file is left alone.
+
+    A moved file keeps the mode its dropper's umask gave it (often 0644: anyone on
+    the server could read a child's data in archive/), so each workbook filed is made
+    private. One the service does not own cannot be: it is still filed, with a warning.
+    """
+    try:
+        if stat.S_ISREG(os.lstat(path).st_mode):
+            os.chmod(path, 0o600)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        log.warning("cannot make %r owner-only: %s", path.name, exc.strerror)
+
+
+def _duplicate_tag(earlier: int) -> str:
+    """What a duplicate's name says: ``reviews (duplicate of job 3).xlsx``."""
+    return f" (duplicate of job {earlier})"
+
+
 def _outbox_stem(name: str) -> str:
     """``reviews`` for ``reviews.xlsx`` and for its corrected ``reviews.errors.xlsx``."""
     stem = Path(name).stem
@@ -829,13 +1077,26 @@ def _summary(report: Report) -> str:
     return f"{len(errors)} {noun} in the workbook: {shown}{more}"
 
 
-def _first_line(text: str, limit: int = 300) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else ""
+def _first_line(text: str, name: str, limit: int = 300) -> str:
+    """The journal's summary of a message: its first line, with the file's ``name``
+    made printable first (a newline in the name would end the line there)."""
+    text = text.replace(name, _printable(name)).strip()
+    line = text.splitlines()[0] if text else ""
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def _advice(exc: Exception, marked: str, folder: str) -> str:
+def _article(kind: str) -> str:
+    return "an" if kind[0] in "aeiou" else "a"
+
+
+def _advice(exc: Exception, marked: str, folder: str, elsewhere: str | None) -> str:
     inbox = "inbox/" if folder == ANY else f"inbox/{folder}/"
+    if elsewhere:
+        return (
+            f"if it is {_article(elsewhere)} {elsewhere} workbook, drop it into "
+            f"inbox/{elsewhere}/: nothing in it needs correcting for that. If it really is "
+            f"{_article(folder)} {folder} workbook, it needs the sheets listed above."
+        )
     if isinstance(exc, ValidationFailed):
         where = (
             f"open {marked}: each cell with a problem is red and has a comment saying what is "
@@ -864,12 +1125,22 @@ def _remove(path: Path) -> None:
 
 
 def recent_jobs(root: Path, limit: int = 20) -> tuple[list[Job], dict[str, int]]:
-    """The last ``limit`` jobs of ROOT's journal, newest first, and the count in each state."""
+    """The last ``limit`` jobs of ROOT's journal, newest first, and the count in each state.
+
+    For display (``docgen status``): names and errors come with control characters
+    escaped, so that a name holding a newline or an escape sequence shows as typed
+    and keeps to its row. The journal itself keeps the name as it was.
+    """
     journal = Journal(Layout(Path(root)).journal, readonly=True)
     try:
-        return journal.recent(limit), journal.counts()
+        jobs, counts = journal.recent(limit), journal.counts()
     finally:
         journal.close()
+    shown = [
+        replace(job, name=_printable(job.name), error=job.error and _printable(job.error))
+        for job in jobs
+    ]
+    return shown, counts
 
 
 @contextmanager

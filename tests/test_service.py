@@ -8,8 +8,11 @@ is left, and the journal (queried with plain SQL) agrees with the folders.
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import shutil
 import sqlite3
+import stat
 import threading
 import time
 import zipfile
@@ -18,8 +21,10 @@ from typing import Any
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
 from docgen import pipeline
+from docgen.cli import main
 from docgen.errors import Problem
 from docgen.marked import ERROR_FILL, PROBLEMS_SHEET, write_marked_copy
 from docgen.report import Report
@@ -308,6 +313,34 @@ def test_an_annual_workbook_needs_a_year_in_its_name(tmp_path: Path) -> None:
     assert_consistent(root)
 
 
+def test_an_annual_workbook_without_a_year_in_its_name_takes_it_from_its_report_sheet(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "root"
+    rows_added = {
+        "IRO annual report.xlsx": ("Year", 2014),  # typed as a number
+        "annual figures.xlsx": ("Reporting Year", "2013-14"),
+        "annual with a bad year.xlsx": ("Year", "this year"),
+    }
+    for name, row in rows_added.items():
+        source = edit_workbook(
+            SAMPLES / "annual_2014.xlsx", tmp_path / name, lambda wb, r=row: wb["Report"].append(r)
+        )
+        drop(root, source, "annual")
+    outcomes = {o.name: o for o in service(root).run_once()}
+    assert {name: o.state for name, o in outcomes.items()} == {
+        "IRO annual report.xlsx": "done",
+        "annual figures.xlsx": "done",
+        "annual with a bad year.xlsx": "failed",
+    }
+    assert docx_in(root / "outbox/annual/annual figures") == ["annual_report_2014.docx"]
+    assert "(Report!B6) does not hold a reporting year" in (
+        outcomes["annual with a bad year.xlsx"].error or ""
+    )
+    jobs = assert_consistent(root)
+    assert [j["year"] for j in jobs if j["state"] == "done"] == [2014, 2014]
+
+
 # -- idempotence ---------------------------------------------------------------------
 
 
@@ -429,6 +462,27 @@ def test_a_workbook_in_the_wrong_folder_lists_missing_sheets_first(tmp_path: Pat
     assert_consistent(root)
 
 
+def test_a_workbook_in_the_wrong_folder_is_told_which_folder_it_belongs_in(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "root"
+    drop(root, SAMPLES / "alerts.xlsx", "review")
+    drop(root, REVIEW, "annual", "reviews.xlsx")  # no year: what any other kind lacks
+    outcomes = {o.name: o for o in service(root).run_once()}
+    alert_hint = "This looks like an alert workbook: move it to inbox/alert/."
+    review_hint = "This looks like a review workbook: move it to inbox/review/."
+    assert (outcomes["alerts.xlsx"].error or "").startswith(alert_hint)
+    assert (outcomes["reviews.xlsx"].error or "").startswith(review_hint)
+    alerts = (root / "failed/alerts.errors.txt").read_text()
+    assert alerts.split("\n\n")[1] == alert_hint  # the first thing said after the heading
+    assert "Correct them there" not in alerts
+    assert "What to do: if it is an alert workbook, drop it into inbox/alert/" in alerts
+    reviews = (root / "failed/reviews.errors.txt").read_text()
+    assert reviews.split("\n\n")[1] == review_hint
+    assert "What to do: if it is a review workbook, drop it into inbox/review/" in reviews
+    assert_consistent(root)
+
+
 def _make_outbox_unwritable(root: Path, how: str) -> None:
     folder = root / "outbox/review"
     if how == "file in the way":
@@ -491,6 +545,205 @@ def test_an_unexpected_error_is_recorded_and_the_service_goes_on(
         "alerts.xlsx": ("done", None),
     }
     assert "tell IT" in (root / "failed/review_meetings.errors.txt").read_text()
+    assert_consistent(root)
+
+
+# -- names, permissions and privacy ----------------------------------------------------
+
+
+def test_long_names_are_cut_to_fit_and_every_workbook_is_filed(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    bad = edit_workbook(
+        REVIEW, tmp_path / "bad.xlsx", lambda wb: wb["Review Meetings"].cell(3, 5, "soon")
+    )
+    svc = service(root)
+    drop(root, REVIEW, name=f"{'d' * 235}.xlsx")
+    [first] = svc.run_once()
+    drop(root, REVIEW, name=f"{'d' * 235}.xlsx")  # + " (duplicate of job 1)": 261 bytes
+    drop(root, REVIEW, name=f"{'é' * 117}.xlsx")  # 234 bytes of stem, 2 per character
+    drop(root, bad, name=f"{'b' * 248}.xlsx")  # its .errors.xlsx would be 260 bytes
+    outcomes = {o.name[0]: o.state for o in svc.run_once()}
+    assert (first.state, outcomes) == ("done", {"d": "duplicate", "é": "duplicate", "b": "failed"})
+    longest = "f" * 250
+    taken = [root / f"archive/{longest}.xlsx", root / f"outbox/review/{longest}"]
+    taken[0].write_bytes(b"")
+    taken += [root / f"outbox/review/{longest} ({n})" for n in range(2, 100)]
+    for folder in taken[1:]:
+        folder.mkdir()
+    drop(root, REVIEW, name=f"{longest}.xlsx")
+    [forced] = service(root, force=True).run_once()
+    assert forced.state == "done"
+
+    made = [p.name for folder in ("archive", "failed") for p in (root / folder).iterdir()]
+    made += [p.name for p in (root / "outbox/review").iterdir()]
+    assert max(len(os.fsencode(name)) for name in made) == 255
+    assert {
+        f"{'d' * 229} (duplicate of job 1).xlsx",
+        f"{'é' * 114} (duplicate of job 1).xlsx",  # 228 bytes: no character is split
+        f"{'b' * 243}.xlsx",
+        f"{'b' * 243}.errors.txt",
+        f"{'b' * 243}.errors.xlsx",
+        f"{'f' * 246} (2).xlsx",
+        f"{'f' * 249} (100)",
+    } <= set(made)
+    assert forced.outputs[0].parent.name == f"{'f' * 249} (100)"
+    taken[0].unlink()
+    for folder in taken[1:]:
+        folder.rmdir()
+    assert_consistent(root)
+
+
+def test_a_job_left_with_a_name_too_long_by_an_older_docgen_is_filed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "root"
+    bad = edit_workbook(
+        REVIEW, tmp_path / "bad.xlsx", lambda wb: wb["Review Meetings"].cell(3, 5, "soon")
+    )
+
+    def uncut(self: Service, folder: Path, name: str, tag: str = "", **_: Any) -> str:
+        path = Path(name)  # what docgen chose before names were cut
+        return self.layout.rel(folder / f"{path.stem}{tag}{path.suffix}")
+
+    monkeypatch.setattr(Service, "_free", uncut)
+    drop(root, REVIEW, name=f"{'d' * 235}.xlsx")
+    assert [o.state for o in service(root).run_once()] == ["done"]
+    drop(root, REVIEW, name=f"{'d' * 235}.xlsx")
+    drop(root, bad, name=f"{'b' * 248}.xlsx")
+    assert service(root).run_once() == []  # neither can be moved where the journal says
+    assert [(j["state"], len(Path(j["filed_as"]).name)) for j in rows(root)] == [
+        ("done", 240),
+        ("duplicate", 261),
+        ("failed", 253),  # short enough, but its .errors.txt is not
+    ]
+    monkeypatch.undo()
+    outcomes = service(root).run_once()  # recovered in the order of their random tokens
+    assert {o.job: o.filed_as for o in outcomes} == {
+        2: root / f"archive/{'d' * 229} (duplicate of job 1).xlsx",
+        3: root / f"failed/{'b' * 243}.xlsx",
+    }
+    assert_consistent(root)
+
+
+def test_an_unwritable_archive_is_logged_once_and_retried_until_it_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """archive/ made read-only (chmod 555): the move into it fails on every sweep."""
+    root = tmp_path / "root"
+    real = os.rename
+    fixed = threading.Event()
+
+    def rename(src: Any, dst: Any) -> None:  # as chmod 555 would, even for root
+        if not fixed.is_set() and Path(dst).parent == root / "archive":
+            raise PermissionError(13, "Permission denied", str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "rename", rename)
+    caplog.set_level(logging.DEBUG, logger="docgen.service")
+    drop(root, REVIEW)
+    with service(root) as svc:
+        for _ in range(5):
+            assert svc.run_once() == []
+        errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+        assert len(errors) == 1 and "PermissionError (Permission denied)" in errors[0]
+        assert len(list((root / "work").iterdir())) == 1
+        fixed.set()
+        [outcome] = svc.run_once()
+    assert outcome.filed_as == root / "archive/review_meetings.xlsx"
+    assert "filed after 5 failed attempt(s)" in caplog.text
+    assert [r.levelno for r in caplog.records].count(logging.ERROR) == 1
+    assert_consistent(root)
+
+
+def test_everything_the_service_makes_is_owner_only_whatever_the_umask(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+
+    def mode(path: Path) -> int:
+        return stat.S_IMODE(os.lstat(path).st_mode)
+
+    previous = os.umask(0o022)
+    try:
+        drop(root, REVIEW)
+        (root / "inbox/notes.txt").write_text("not a workbook")
+        assert mode(root / "inbox/review/review_meetings.xlsx") == 0o644
+        with service(root) as svc:
+            svc.run_once()
+            journal_files = list(root.glob("journal.sqlite*"))
+            assert {p.name for p in journal_files} >= {"journal.sqlite", "journal.sqlite-wal"}
+            assert {p.name: mode(p) for p in journal_files} == {
+                p.name: 0o600 for p in journal_files
+            }
+        assert os.umask(0o022) == 0o022  # given back when the service stops
+        (root / "journal.sqlite").chmod(0o644)  # as an older docgen left it
+        service(root).run_once()
+    finally:
+        os.umask(previous)
+    files = ["journal.sqlite", ".docgen.lock", "archive/review_meetings.xlsx"]
+    files += ["failed/notes.txt", "failed/notes.errors.txt"]
+    files += [
+        f"outbox/review/review_meetings/{n}"
+        for n in docx_in(root / "outbox/review/review_meetings")
+    ]
+    folders = [
+        "archive",
+        "failed",
+        "work",
+        "outbox",
+        "outbox/review",
+        "outbox/review/review_meetings",
+    ]
+    assert {f: oct(mode(root / f)) for f in files + folders} == {
+        **{f: oct(0o600) for f in files},
+        **{f: oct(0o700) for f in folders},
+    }
+    assert_consistent(root)
+
+
+def test_sheet_names_stay_out_of_the_log_and_the_journal(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = tmp_path / "root"
+    names = ["Kayla Brennan", "Tyler Morgan", "Ava Price"]
+
+    def one_sheet_per_child(wb: openpyxl.Workbook) -> None:
+        for sheet, name in zip(wb.worksheets, names, strict=True):
+            sheet.title = name
+
+    edit_workbook(REVIEW, tmp_path / "mystery.xlsx", one_sheet_per_child)
+    drop(root, tmp_path / "mystery.xlsx", "")
+    caplog.set_level(logging.DEBUG, logger="docgen.service")
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed" and "inbox/review/" in (outcome.error or "")
+    result = CliRunner().invoke(main, ["status", str(root)])
+    for shown in (outcome.error or "", rows(root)[0]["error"], caplog.text, result.output):
+        assert not any(name in shown for name in names), shown
+    assert "Kayla Brennan" in (root / "failed/mystery.errors.txt").read_text()  # private
+    assert_consistent(root)
+
+
+def test_status_shows_control_characters_in_names_escaped(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    name = "two\nlines \x1b[31mred.txt"
+    (root / "inbox").mkdir(parents=True)
+    (root / "inbox" / name).write_text("not a workbook")
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed" and rows(root)[0]["name"] == name  # kept as it was
+    result = CliRunner().invoke(main, ["status", str(root)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 3 and "\x1b" not in result.output
+    assert r"two\nlines \x1b[31mred.txt" in lines[2]
+    assert r"two\nlines \x1b[31mred.txt is a .txt file" in lines[2]  # the error too
+    assert_consistent(root)
+
+
+def test_a_name_that_is_not_utf8_is_claimed_under_one_that_is(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "inbox/review").mkdir(parents=True)
+    shutil.copyfile(REVIEW, root / "inbox/review" / os.fsdecode(b"caf\xe9 reviews.xlsx"))
+    [outcome] = service(root).run_once()
+    assert (outcome.name, outcome.state) == ("caf_ reviews.xlsx", "done")
+    assert (root / "archive/caf_ reviews.xlsx").is_file()
     assert_consistent(root)
 
 
