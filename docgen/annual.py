@@ -700,15 +700,19 @@ def _year_table(
 
 
 def _total(table: YearTable, year: int, published: Value | None) -> Value:
-    """A column's total: as published when History gives one, else the sum of its rows."""
+    """A column's total: as published when History gives one, else the sum of its rows.
+
+    Brackets follow the published report: a row brackets its short-breaks children
+    ("89 (1)"), the total brackets the count *including* them ("265 (267)").
+    """
     if published is not None:
         return published
     cells = [table.value(r, year) for r in table.rows]
     numbers = [c.number for c in cells if c.number is not None]
-    brackets = [c.bracket for c in cells if c.bracket]
+    brackets = sum(c.bracket for c in cells if c.bracket)
     if not numbers:
         return Value(None)
-    return Value(sum(numbers), sum(brackets) or None)
+    return Value(sum(numbers), sum(numbers) + brackets if brackets else None)
 
 
 def _age_table(
@@ -733,11 +737,7 @@ def _age_table(
     for row in rows:
         if brackets[row]:
             table.values[(row, period.year)] = Value(counts[row], brackets[row])
-    # The published total brackets the count *including* short breaks ("265 (267)"),
-    # where a band brackets only its short-breaks children ("89 (1)").
-    table.totals[period.year] = Value(
-        len(at_end), len(at_end) + len(short_breaks) if short_breaks else None
-    )
+    table.totals[period.year] = _total(table, period.year, None)
     return table
 
 

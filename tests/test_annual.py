@@ -270,6 +270,15 @@ def test_history_totals_print_as_published_else_summed(tmp_path: Path) -> None:
     assert warning.code == "unused-history" and warning.location == "History!B6"
 
 
+def test_an_unpublished_age_total_is_summed_as_the_report_prints_one(tmp_path: Path) -> None:
+    """Bands "89 (1)" and "50 (1)" with no Total row give "139 (141)", not "139 (2)"."""
+    f = figures(
+        tmp_path, history=[["Age", "10-15", 2013, "89 (1)"], ["Age", "16-18", 2013, "50 (1)"]]
+    )
+    total = f.tables["looked_after_age"].totals[2013]
+    assert (total.number, total.bracket) == (139, 141)
+
+
 def test_adult_still_in_care_is_a_warning(tmp_path: Path) -> None:
     f = figures(
         tmp_path,
