@@ -66,7 +66,9 @@ CONFERENCE_ROWS = (
     "Held in time",
 )
 CASELOAD_GUIDELINE = (50, 70)
-REPORT_SETTINGS = ("Council", "Service", "Author", "Author Role", "Year", "Reporting Year")
+#: Report settings naming the reporting year, for a workbook whose file name does not.
+YEAR_SETTINGS = ("Year", "Reporting Year")
+REPORT_SETTINGS = ("Council", "Service", "Author", "Author Role", *YEAR_SETTINGS)
 
 ColumnStyle = Literal["march", "year", "period"]
 

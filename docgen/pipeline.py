@@ -30,6 +30,7 @@ from docgen.models import (
     Conference,
     ConferenceAttendee,
     ConferenceChild,
+    ReportSetting,
     ReviewAttendee,
     ReviewDecision,
     ReviewMeeting,
@@ -39,7 +40,7 @@ from docgen.models import (
 from docgen.render import Renderer, discard, publish, stage, write_atomic
 from docgen.report import Report
 from docgen.settings import Settings
-from docgen.validate import Tables, validate_workbook
+from docgen.validate import SheetRows, Tables, validate_workbook
 from docgen.workbook import list_sheets, normalise, read_workbook
 
 #: Called as work advances: (what is being done, how many done, how many in all).
@@ -90,22 +91,28 @@ def check_workbook(
         report = Report(file=str(path))
         report.add(Problem("unreadable-workbook", str(exc), file=path.name))
         return report
-    year = year or year_from_name(path)
-    if spec is not ANNUAL and report.ok:
+    if not report.ok:
+        return report
+    if spec is not ANNUAL:
         report.extend(context.timescale_guesses(tables, settings.review_policy))
-    if spec is ANNUAL and report.ok:
-        if year is None:
-            report.add(
-                Problem(
-                    "year-unknown",
-                    f"{path.name} names no year, so the year's figures were not checked",
-                    expected="--year, or a name such as annual_2014.xlsx",
-                    severity="warning",
-                    file=path.name,
-                )
+        return report
+    year = year or year_from_name(path)
+    if year is None:
+        year, problems = report_sheet_year(tables[ReportSetting])
+        report.extend(problems)
+    if year is not None:
+        annual_figures(tables, year, settings, report)
+    elif report.ok:
+        report.add(
+            Problem(
+                "year-unknown",
+                f"{path.name} names no year, so the year's figures were not checked",
+                expected="--year, a name such as annual_2014.xlsx, or a Year row on the "
+                "Report sheet",
+                severity="warning",
+                file=path.name,
             )
-        else:
-            annual_figures(tables, year, settings, report)
+        )
     return report
 
 
@@ -128,16 +135,53 @@ def annual_figures(
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s*[-_/]\s*(\d\d(?:\d\d)?))?(?!\d)")
 
 
-def year_from_name(path: Path) -> int | None:
-    """2014 for ``annual_2014.xlsx``, ``IRO 2013-14.xlsx`` or ``2013-2014.xlsx``: the
-    year an annual workbook reports on (the year its period ends)."""
-    match = _YEAR.search(path.stem)
+def reporting_year(text: str, *, whole: bool = False) -> int | None:
+    """The year a reporting period ends: 2014 for ``2014``, ``2013-14`` or ``2013/2014``.
+
+    A file name is searched (``IRO annual 2013-14 final``); with ``whole`` the text
+    must be the year and nothing else (a cell), so ``April 2013 to March 2014`` is
+    refused rather than misread. A span whose years do not follow on (``2014-03``)
+    is, in a name, the year written first; in a cell, no year.
+    """
+    match = _YEAR.fullmatch(text.strip()) if whole else _YEAR.search(text)
     if not match:
         return None
     start, end = int(match.group(1)), match.group(2)
-    if end is not None and int(end) % 100 == (start + 1) % 100:
+    if end is None:
+        return start
+    if int(end) % 100 == (start + 1) % 100:
         return start + 1
-    return start
+    return None if whole else start
+
+
+def year_from_name(path: Path) -> int | None:
+    """2014 for ``annual_2014.xlsx`` or ``IRO 2013-14.xlsx``: the year an annual
+    workbook reports on, from its name."""
+    return reporting_year(path.stem)
+
+
+def report_sheet_year(settings: SheetRows[ReportSetting]) -> tuple[int | None, list[Problem]]:
+    """The year a Report sheet row ``Year | 2014`` (or ``Reporting Year | 2013-14``)
+    gives, for councils whose file names are fixed by another system; or a problem
+    at the cell when the row holds no year."""
+    wanted = {normalise(s) for s in annual.YEAR_SETTINGS}
+    for number, row in settings.located():
+        if normalise(row.setting) not in wanted:
+            continue
+        year = reporting_year(row.value, whole=True)
+        if year is not None:
+            return year, []
+        problem = Problem(
+            "invalid-value",
+            f"{row.setting} {row.value!r} is not a reporting year",
+            sheet=settings.sheet_name,
+            cell=settings.cell("value", number),
+            row=number,
+            value=row.value,
+            expected="the year the period ends in March, such as 2014 or 2013-14",
+        )
+        return None, [problem]
+    return None, []
 
 
 def guess_kind(path: Path, settings: Settings | None = None) -> WorkbookSpec:

@@ -60,7 +60,7 @@ from docgen.render import write_atomic
 from docgen.report import Report
 from docgen.settings import Settings
 from docgen.validate import validate_workbook
-from docgen.workbook import normalise, read_workbook
+from docgen.workbook import read_workbook
 
 log = logging.getLogger("docgen.service")
 
@@ -92,10 +92,7 @@ NAME_MAX = 255
 SUFFIX_MAX = 16
 #: What a failed workbook's reasons beside it are called: ``<stem>.errors.txt``.
 SIDECARS = ("errors.txt", "errors.xlsx")
-#: Report sheet settings that give an annual workbook's year when its name does not.
-YEAR_SETTINGS = ("Year", "Reporting Year")
 _REPORT_SHEET = WorkbookSpec("annual", "The Report sheet", (SheetSpec(ReportSetting),))
-_YEAR_VALUE = re.compile(r"((?:19|20)\d\d)(?:\s*[-/]\s*(\d\d(?:\d\d)?))?")
 #: Files are created owner-only (0600) and folders 0700 while the service runs.
 PRIVATE_UMASK = 0o077
 
@@ -175,43 +172,21 @@ def annual_year(name: str, workbook: Path | None = None, settings: Settings | No
 
 
 def _report_year(path: Path, settings: Settings) -> int | None:
-    """The year a Report sheet row ``Year | 2014`` (or ``Reporting Year | 2013-14``) gives.
+    """The year the Report sheet gives (:func:`pipeline.report_sheet_year`).
 
-    Only the Report sheet is validated here, through the same reader and header
-    matching as the rest (so ``setting``/``SETTING`` and a year typed as a number
-    both work); the whole workbook is validated when it is rendered.
+    Only the Report sheet is validated here; the whole workbook is validated when
+    it is rendered.
     """
     book = read_workbook(path, max_bytes=settings.max_workbook_mb * 1024 * 1024)
-    rows = validate_workbook(book, _REPORT_SHEET)[0][ReportSetting]
-    wanted = {normalise(s) for s in YEAR_SETTINGS}
-    for number, row in rows.located():
-        if normalise(row.setting) not in wanted:
-            continue
-        year = _year_of(row.value)
-        if year is None:
-            raise _YearUnknown(
-                f"{path.name}: the {row.setting!r} row of the Report sheet "
-                f"({rows.sheet_name}!{rows.cell('value', number)}) does not hold a reporting "
-                "year such as 2014 or 2013-14 (the year the period ends in March). Correct "
-                "it and drop the workbook into inbox/annual/ again."
-            )
-        return year
-    return None
-
-
-def _year_of(text: str) -> int | None:
-    """2014 for ``2014``, ``2013-14``, ``2013/2014``; None for anything else.
-
-    Stricter than a name's year (``pipeline.year_from_name`` searches): the cell says
-    nothing but the year, so ``April 2013 to March 2014`` is refused, not misread.
-    """
-    match = _YEAR_VALUE.fullmatch(text.strip())
-    if match is None:
-        return None
-    start, end = int(match.group(1)), match.group(2)
-    if end is None:
-        return start
-    return start + 1 if int(end) % 100 == (start + 1) % 100 else None
+    year, problems = pipeline.report_sheet_year(
+        validate_workbook(book, _REPORT_SHEET)[0][ReportSetting]
+    )
+    if problems:
+        raise _YearUnknown(
+            f"{path.name}: {problems[0]}. Correct it and drop the workbook into "
+            "inbox/annual/ again."
+        )
+    return year
 
 
 @dataclass(frozen=True)

@@ -113,3 +113,22 @@ def test_a_missing_sheet_is_named_without_asking_for_the_kind(tmp_path: Path) ->
     result = run(str(path))
     assert result.exit_code == 1
     assert "the workbook has no sheet named 'CP Plans'" in result.output
+
+
+def test_an_annual_workbook_named_without_a_year_takes_it_from_its_report_sheet(
+    tmp_path: Path,
+) -> None:
+    def with_year(value):
+        def edit(wb):
+            wb["Children"].append(["Z1", "01/01/2005", None, "WBRI", "C2", "01/01/2010"])
+            wb["Reviews"].append(["Z1", "10/06/2013"])
+            wb["Report"].append(["Reporting Year", value])
+
+        return edit
+
+    checked = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "a.xlsx", with_year("2013-14"))
+    result = run(str(checked), "--format", "json")
+    assert [p["code"] for p in json.loads(result.output)["problems"]] == ["due-date-unknown"]
+    wrong = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "b.xlsx", with_year("soon"))
+    [problem] = json.loads(run(str(wrong), "--format", "json").output)["problems"]
+    assert (problem["code"], problem["sheet"], problem["cell"]) == ("invalid-value", "Report", "B6")

@@ -334,7 +334,7 @@ def test_an_annual_workbook_without_a_year_in_its_name_takes_it_from_its_report_
         "annual with a bad year.xlsx": "failed",
     }
     assert docx_in(root / "outbox/annual/annual figures") == ["annual_report_2014.docx"]
-    assert "(Report!B6) does not hold a reporting year" in (
+    assert "Report!B6: Year 'this year' is not a reporting year" in (
         outcomes["annual with a bad year.xlsx"].error or ""
     )
     jobs = assert_consistent(root)
