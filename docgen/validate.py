@@ -188,14 +188,16 @@ def _validate_sheet(
         return
     by_name = {s.name: s for s in specs}
     seen_keys: dict[str, int] = {}
+    letters = {name: column_letter(index) for name, index in columns.items()}
     for number, values in sheet.rows:
-        cells = {name: f"{column_letter(index)}{number}" for name, index in columns.items()}
         raws = {
             name: values[index] if index < len(values) else None for name, index in columns.items()
         }
-        if all(v is None for v in values) and not any(_flagged(sheet, c) for c in cells.values()):
+        place = _Place(sheet.name, number, letters, file)
+        if all(v is None for v in values) and not any(
+            _flagged(sheet, place.cell(name)) for name in columns
+        ):
             continue  # only an error or a formula in a column the contract ignores
-        place = _Place(sheet.name, number, cells, file)
         data, problems = _convert_row(sheet, by_name, raws, place)
         row = _validate_model(model, data, by_name, place, problems)
         if model.key:
@@ -216,19 +218,23 @@ def _validate_sheet(
 
 @dataclass(frozen=True)
 class _Place:
-    """Where a row is: its sheet, number and each field's cell, so problems can name them."""
+    """Where a row is, so problems can name its cells. The column letters are the
+    sheet's, worked out once; a cell's name is only made when a problem needs it."""
 
     sheet: str
     row: int
-    cells: dict[str, str]
+    letters: dict[str, str]
     file: str
+
+    def cell(self, field_name: str) -> str:
+        return f"{self.letters[field_name]}{self.row}"
 
     def problem(self, code: str, message: str, field_name: str | None, **kwargs: Any) -> Problem:
         return _problem(
             code,
             message,
             sheet=self.sheet,
-            cell=self.cells.get(field_name) if field_name else None,
+            cell=self.cell(field_name) if field_name in self.letters else None,
             file=self.file,
             **kwargs,
         )
@@ -247,9 +253,8 @@ def _convert_row(
     problems: dict[str, Problem] = {}
     for name, raw in raws.items():
         spec = by_name[name]
-        cell = place.cells[name]
         if raw is None:
-            problem = _empty_cell_problem(sheet, spec, cell, place)
+            problem = _empty_cell_problem(sheet, spec, place.cell(name), place)
             if problem is not None:
                 problems[name] = problem
             continue
