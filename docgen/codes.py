@@ -56,7 +56,7 @@ class CodeList:
     @property
     def a_name(self) -> str:
         """The list's name with its article: 'a legal status', 'an ethnicity'."""
-        return f"{'an' if self.name[0].lower() in 'aeiou' else 'a'} {self.name}"
+        return a_or_an(self.name)
 
     def describe(self, limit: int = 20) -> str:
         """How an error message lists the accepted values."""
@@ -244,15 +244,24 @@ STAGES_EXPECTED = "a stage from 1 to 4: " + ", ".join(
 )
 
 
+#: Every spelling of a stage, normalised: 2, stage 2, service manager, stage 2 service manager.
+_STAGE_SPELLINGS = {
+    spelling: number
+    for number, label in STAGES.items()
+    for bare in (str(number), normalise(label))
+    for spelling in (bare, f"stage {bare}", f"stage {number} {normalise(label)}")
+}
+
+
 def parse_stage(text: str) -> int | None:
     """A dispute-resolution stage typed as 2, 'Stage 2', 'Stage 2: Service Manager' or
     its label 'Service Manager'."""
-    folded = normalise(text.replace(":", " "))
-    for number, label in STAGES.items():
-        bare = {str(number), normalise(label)}
-        if folded in bare | {f"stage {s}" for s in bare} | {f"stage {number} {normalise(label)}"}:
-            return number
-    return None
+    return _STAGE_SPELLINGS.get(normalise(text.replace(":", " ")))
+
+
+def a_or_an(noun: str) -> str:
+    """``an ethnicity``, ``a legal status``: the noun with its article."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 HISTORY_TABLES = (

@@ -52,6 +52,7 @@ from types import FrameType
 from typing import IO, TypeVar
 
 from docgen import pipeline
+from docgen.codes import a_or_an
 from docgen.errors import OutputError, UserError, ValidationFailed, WorkbookError
 from docgen.journal import Job, Journal, now
 from docgen.marked import write_marked_copy
@@ -728,10 +729,7 @@ class Service:
             _remove(self.layout.outbox / kind / f"{TEMP_PREFIX}{job.token}")
         elsewhere = self._elsewhere(job, kind, exc)
         if elsewhere:
-            hint = (
-                f"This looks like {_article(elsewhere)} {elsewhere} workbook: "
-                f"move it to inbox/{elsewhere}/."
-            )
+            hint = f"This looks like {a_or_an(elsewhere)} workbook: move it to inbox/{elsewhere}/."
             message, summary = f"{hint}\n\n{message}", f"{hint} {summary}"
         filed_as = self._free(self.layout.failed, job.name, sidecars=True)
         stem = Path(filed_as).stem
@@ -1060,17 +1058,13 @@ def _first_line(text: str, name: str, limit: int = 300) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def _article(kind: str) -> str:
-    return "an" if kind[0] in "aeiou" else "a"
-
-
 def _advice(exc: Exception, marked: str, folder: str, elsewhere: str | None) -> str:
     inbox = "inbox/" if folder == ANY else f"inbox/{folder}/"
     if elsewhere:
         return (
-            f"if it is {_article(elsewhere)} {elsewhere} workbook, drop it into "
+            f"if it is {a_or_an(elsewhere)} workbook, drop it into "
             f"inbox/{elsewhere}/: nothing in it needs correcting for that. If it really is "
-            f"{_article(folder)} {folder} workbook, it needs the sheets listed above."
+            f"{a_or_an(folder)} workbook, it needs the sheets listed above."
         )
     if isinstance(exc, ValidationFailed):
         where = (

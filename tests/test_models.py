@@ -255,7 +255,15 @@ def test_column_specs_follow_the_contract_order() -> None:
 
 @pytest.mark.parametrize(
     ("value", "stage"),
-    [(1, 1), (2.0, 2), ("3", 3), ("Stage 2", 2), ("service manager", 2), ("CAFCASS", 4)],
+    [
+        (1, 1),
+        (2.0, 2),
+        ("3", 3),
+        ("Stage 2", 2),
+        ("service manager", 2),
+        ("Stage 4: CAFCASS", 4),
+        ("stage cafcass", 4),
+    ],
 )
 def test_stage_takes_its_number_or_its_label(value, stage: int) -> None:
     assert to_stage(value) == stage
