@@ -439,32 +439,21 @@ def _reviews_outside_care(
     Children (the latest episode) but reviews from both; each is still counted."""
     by_id = {c.child_id.casefold(): c for c in children}
     problems = []
-    seen: dict[tuple[str, date], int] = {}
+    first_row: dict[tuple[str, date], int] = {}
     for number, review in reviews.located():
         child = by_id.get(review.child_id.casefold())
-        if child is None or review.review_date not in period:
-            continue
         held = review.review_date
-        if held < child.became_looked_after or (child.date_ceased and held > child.date_ceased):
-            why, expected = (
-                (
-                    "is before the child became looked after",
-                    "a date on or after "
-                    f"{child.became_looked_after:%d/%m/%Y} (Children: Date Became Looked After)",
-                )
-                if held < child.became_looked_after
-                else (
-                    "is after the child ceased to be looked after",
-                    f"a date on or before {child.date_ceased:%d/%m/%Y} (Children: Date Ceased)",
-                )
-            )
-        elif (review.child_id.casefold(), held) in seen:
-            why, expected = (
-                f"repeats the review in row {seen[(review.child_id.casefold(), held)]}",
-                "each review listed once",
-            )
+        if child is None or held not in period:
+            continue
+        if held < child.became_looked_after:
+            why = "is before the child became looked after"
+            expected = f"a date on or after {child.became_looked_after:%d/%m/%Y} (Children)"
+        elif child.date_ceased and held > child.date_ceased:
+            why = "is after the child ceased to be looked after"
+            expected = f"a date on or before {child.date_ceased:%d/%m/%Y} (Children)"
+        elif (earlier := first_row.setdefault((child.child_id, held), number)) != number:
+            why, expected = f"repeats the review in row {earlier}", "each review listed once"
         else:
-            seen[(review.child_id.casefold(), held)] = number
             continue
         problems.append(
             Problem(

@@ -36,7 +36,7 @@ from docgen.models import (
 )
 from docgen.render import Chart
 from docgen.timescales import ReviewPolicy
-from docgen.validate import Tables
+from docgen.validate import SheetRows, Tables
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -499,40 +499,48 @@ def _review_guess(meeting: ReviewMeeting, policy: ReviewPolicy) -> str | None:
     )
 
 
+_CONFERENCE_GUESS = (
+    "Previous Conference Type is blank, so the previous conference is taken to be a review "
+    "(6 months); after the initial conference (3 months) this one would be out of time"
+)
+
+
 def timescale_guesses(tables: Tables, policy: ReviewPolicy) -> list[Problem]:
     """Warnings for meetings whose 'held within timescale' rests on an assumption."""
     found: list[Problem] = []
-    for model in (ReviewMeeting, Conference):
-        if model not in tables.sheets:
-            continue
-        rows = tables[model]
-        for number, row in rows.located():
-            if isinstance(row, ReviewMeeting):
-                why, field = _review_guess(row, policy), "review_number"
-                expected = "the Review Number (1 for the first review), or the Due Date"
-            elif follows_an_unknown_conference(row):
-                why, field = (
-                    "Previous Conference Type is blank, so the previous conference is taken "
-                    "to be a review (6 months); after the initial conference (3 months) this "
-                    "one would be out of time",
-                    "previous_conference_type",
-                )
-                expected = "Previous Conference Type (Initial or Review), or the Due Date"
-            else:
-                continue
-            if why:
-                found.append(
-                    Problem(
-                        "assumed-timescale",
-                        why,
-                        sheet=rows.sheet_name,
-                        cell=rows.cell(field, number),
-                        row=number,
-                        expected=expected,
-                        severity="warning",
-                    )
-                )
+    if ReviewMeeting in tables.sheets:
+        reviews = tables[ReviewMeeting]
+        found += [
+            _guess(reviews, number, why, "review_number", "the Review Number, or the Due Date")
+            for number, meeting in reviews.located()
+            if (why := _review_guess(meeting, policy))
+        ]
+    if Conference in tables.sheets:
+        conferences = tables[Conference]
+        found += [
+            _guess(
+                conferences,
+                number,
+                _CONFERENCE_GUESS,
+                "previous_conference_type",
+                "Previous Conference Type (Initial or Review), or the Due Date",
+            )
+            for number, conference in conferences.located()
+            if follows_an_unknown_conference(conference)
+        ]
     return found
+
+
+def _guess(rows: SheetRows[Any], number: int, why: str, field_name: str, expected: str) -> Problem:
+    return Problem(
+        "assumed-timescale",
+        why,
+        sheet=rows.sheet_name,
+        cell=rows.cell(field_name, number),
+        row=number,
+        expected=expected,
+        severity="warning",
+    )
 
 
 def review_context(

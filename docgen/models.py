@@ -228,7 +228,7 @@ def column_specs(model: type[BaseModel]) -> list[ColumnSpec]:
         if get_origin(annotation) in (Union, UnionType):
             annotation = next(a for a in get_args(annotation) if a is not NoneType)
         coded = next((m for m in info.metadata if isinstance(m, Coded)), None)
-        custom = next((m for m in info.metadata if isinstance(m, Converted)), None)
+        converter = next((m for m in info.metadata if isinstance(m, Converted | Coded)), None)
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         specs.append(
             ColumnSpec(
@@ -237,9 +237,7 @@ def column_specs(model: type[BaseModel]) -> list[ColumnSpec]:
                 aliases=tuple(extra.get("x-aliases", ())),  # type: ignore[arg-type]
                 required=info.is_required(),
                 type=annotation,  # type: ignore[arg-type]
-                convert=(custom or coded).convert  # type: ignore[union-attr]
-                if custom or coded
-                else _CONVERTERS[annotation],  # type: ignore[index]
+                convert=converter.convert if converter else _CONVERTERS[annotation],  # type: ignore[index]
                 description=info.description or "",
                 codes=coded.codes if coded else None,
             )

@@ -330,3 +330,21 @@ def test_a_conference_without_children_is_an_error(tmp_path: Path) -> None:
     assert "Conferences!A3" in result.output
     assert "has no rows on sheet 'Conference Children'" in result.output
     assert no_files(out)
+
+
+def test_a_review_judged_on_an_assumed_interval_is_a_warning(tmp_path: Path) -> None:
+    """CP0203 follows a conference of 26/03/2014. Held on 10/07/2014 with no Previous
+    Conference Type, it is on time only if that was a review (6 months, not 3)."""
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        sheet = wb["Conferences"]
+        headers = [c.value for c in sheet[1]]
+        sheet.cell(4, headers.index("Conference Date") + 1).value = datetime(2014, 7, 10)
+        sheet.cell(4, headers.index("Previous Conference Type") + 1).value = None
+
+    workbook = edit_workbook(WORKBOOK, tmp_path / "assumed.xlsx", edit)
+    result = render(tmp_path / "out", workbook, "--only", "CP0203")
+    assert "Conferences!F4: Previous Conference Type is blank" in result.output
+    [doc] = (tmp_path / "out").iterdir()
+    assert details(doc)["Held within timescale"] == "Yes"
+    assert details(doc)["Due date"] == "26 September 2014"
