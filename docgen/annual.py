@@ -411,14 +411,13 @@ def review_due_dates(
                 continue
             else:
                 problems.append(
-                    Problem(
+                    reviews.problem(
                         "due-date-unknown",
                         "Due Date is blank and cannot be computed: the child became looked after "
                         f"on {child.became_looked_after:%d/%m/%Y}, so their first review was due "
                         "before the year, and their previous review is not on the sheet",
-                        sheet=reviews.sheet_name,
-                        cell=reviews.cell("due_date", number),
-                        row=number,
+                        "due_date",
+                        number,
                         column="Due Date",
                         expected="the review's due date, or a row for the previous review",
                     )
@@ -456,12 +455,11 @@ def _reviews_outside_care(
         else:
             continue
         problems.append(
-            Problem(
+            reviews.problem(
                 "inconsistent-row",
                 f"Review Date {held:%d/%m/%Y} of child {review.child_id!r} {why}; it is counted",
-                sheet=reviews.sheet_name,
-                cell=reviews.cell("review_date", number),
-                row=number,
+                "review_date",
+                number,
                 column="Review Date",
                 value=held,
                 expected=expected,
@@ -500,15 +498,14 @@ def _assumed_previous_reviews(
     if not assumed:
         return []
     return [
-        Problem(
+        conferences.problem(
             "assumed-previous-review",
             f"{len(assumed)} review conference(s) held more than 3 months after the previous "
             "conference have no Previous Conference Type or Due Date; each was taken to follow "
             "a review (due within 6 months). If one followed the initial conference it was due "
             "within 3 months and is out of time",
-            sheet=conferences.sheet_name,
-            cell=conferences.cell("previous_conference_date", assumed[0]),
-            row=assumed[0],
+            "previous_conference_date",
+            assumed[0],
             expected="Previous Conference Type (Initial or Review), or the Due Date",
             severity="warning",
         )
@@ -577,12 +574,11 @@ def _unused_history(
                 else f"is for {entry.year}, not an earlier year"
             )
             problems.append(
-                Problem(
+                entries.problem(
                     "unused-history",
                     f"Row {entry.row!r} {why}; it is not printed",
-                    sheet=entries.sheet_name,
-                    cell=entries.cell("row", number),
-                    row=number,
+                    "row",
+                    number,
                     value=entry.row,
                     severity="warning",
                 )
@@ -593,13 +589,12 @@ def _unused_history(
 def _adults_in_care(children: SheetRows[Child], period: Period) -> list[Problem]:
     """A child over 18 still looked after on 31 March is most likely a missing Date Ceased."""
     return [
-        Problem(
+        children.problem(
             "adult-looked-after",
             f"Child {child.child_id!r} is {age_on(child.dob, period.end)} on "
             f"{period.end:%d/%m/%Y} but has no Date Ceased before it; counted in the 16-18 band",
-            sheet=children.sheet_name,
-            cell=children.cell("date_ceased", number),
-            row=number,
+            "date_ceased",
+            number,
             severity="warning",
         )
         for number, child in children.located()
@@ -611,14 +606,13 @@ def _escalation_warnings(disputes: SheetRows[Dispute], period: Period) -> list[P
     """A flag that contradicts the stage is counted by the stage (4 is CAFCASS): warn,
     so the service can put the row right without the report being held up."""
     return [
-        Problem(
+        disputes.problem(
             "inconsistent-row",
             f"Escalated To CAFCASS {'Y' if d.escalated_to_cafcass else 'N'} contradicts "
             f"Highest Stage {d.highest_stage} (stage 4 is CAFCASS); counted as "
             + ("escalated" if d.reached_cafcass else "not escalated"),
-            sheet=disputes.sheet_name,
-            cell=disputes.cell("escalated_to_cafcass", number),
-            row=number,
+            "escalated_to_cafcass",
+            number,
             expected="Y with Highest Stage 4, N with stages 1-3",
             severity="warning",
         )
@@ -631,12 +625,11 @@ def _setting_warnings(settings: SheetRows[ReportSetting]) -> list[Problem]:
     """A misspelt setting would leave the title page blank without a word: warn."""
     known = {normalise(name) for name in REPORT_SETTINGS}
     problems = [
-        Problem(
+        settings.problem(
             "unknown-setting",
             f"Setting {s.setting!r} is not one the report prints; it is ignored",
-            sheet=settings.sheet_name,
-            cell=settings.cell("setting", number),
-            row=number,
+            "setting",
+            number,
             value=s.setting,
             expected=f"one of {', '.join(REPORT_SETTINGS)}",
             severity="warning",

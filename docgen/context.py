@@ -532,14 +532,8 @@ def timescale_guesses(tables: Tables, policy: ReviewPolicy) -> list[Problem]:
 
 
 def _guess(rows: SheetRows[Any], number: int, why: str, field_name: str, expected: str) -> Problem:
-    return Problem(
-        "assumed-timescale",
-        why,
-        sheet=rows.sheet_name,
-        cell=rows.cell(field_name, number),
-        row=number,
-        expected=expected,
-        severity="warning",
+    return rows.problem(
+        "assumed-timescale", why, field_name, number, expected=expected, severity="warning"
     )
 
 

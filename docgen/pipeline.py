@@ -171,12 +171,11 @@ def report_sheet_year(settings: SheetRows[ReportSetting]) -> tuple[int | None, l
         year = reporting_year(row.value, whole=True)
         if year is not None:
             return year, []
-        problem = Problem(
+        problem = settings.problem(
             "invalid-value",
             f"{row.setting} {row.value!r} is not a reporting year",
-            sheet=settings.sheet_name,
-            cell=settings.cell("value", number),
-            row=number,
+            "value",
+            number,
             value=row.value,
             expected="the year the period ends in March, such as 2014 or 2013-14",
         )

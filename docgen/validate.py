@@ -54,6 +54,19 @@ class SheetRows(Generic[R]):
         column = self.columns.get(field_name)
         return None if column is None else f"{column_letter(column)}{row_number}"
 
+    def problem(
+        self, code: str, message: str, field_name: str, row_number: int, **kwargs: Any
+    ) -> Problem:
+        """A problem found at a field of a valid row, placed at its sheet, cell and row."""
+        return Problem(
+            code,
+            message,
+            sheet=self.sheet_name,
+            cell=self.cell(field_name, row_number),
+            row=row_number,
+            **kwargs,
+        )
+
 
 @dataclass
 class Tables:
@@ -486,12 +499,11 @@ def _check_parents(tables: Tables, report: Report, file: str) -> None:
                 kept_numbers.append(number)
                 continue
             report.add(
-                _problem(
+                rows.problem(
                     "unknown-parent",
                     f"{header} {value!r} matches no row of sheet {parent_sheet!r}",
-                    sheet=rows.sheet_name,
-                    cell=rows.cell(field_name, number),
-                    row=number,
+                    field_name,
+                    number,
                     column=header,
                     value=value,
                     expected=f"an ID listed on {parent_sheet!r}",
@@ -519,12 +531,11 @@ def _check_required_children(
                 key = getattr(row, model.key)
                 if key.casefold() not in have:
                     report.add(
-                        _problem(
+                        rows.problem(
                             "no-child-rows",
                             f"{header} {key!r} has no rows on sheet {child_sheet!r}",
-                            sheet=rows.sheet_name,
-                            cell=rows.cell(model.key, number),
-                            row=number,
+                            model.key,
+                            number,
                             column=header,
                             value=key,
                             expected=f"at least one row for it on {child_sheet!r}",
