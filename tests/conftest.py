@@ -72,6 +72,14 @@ def edit_workbook(src: Path, dest: Path, edit: Callable[[openpyxl.Workbook], Non
     return dest
 
 
+def set_cells(wb: openpyxl.Workbook, sheet: str, row: int, values: dict[str, Any]) -> None:
+    """Set cells of ``row`` on ``sheet`` by their column header (None clears a cell)."""
+    ws = wb[sheet]
+    headers = [c.value for c in ws[1]]
+    for header, value in values.items():
+        ws.cell(row, headers.index(header) + 1).value = value
+
+
 def docx_tables(path: Path) -> list[list[list[str]]]:
     """Every table of a document as rows of cell texts."""
     return [

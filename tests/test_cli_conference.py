@@ -25,6 +25,7 @@ from tests.conftest import (
     no_files,
     paragraphs,
     run_cli,
+    set_cells,
     workbook_rows,
 )
 
@@ -337,10 +338,8 @@ def test_a_review_judged_on_an_assumed_interval_is_a_warning(tmp_path: Path) -> 
     Conference Type, it is on time only if that was a review (6 months, not 3)."""
 
     def edit(wb: openpyxl.Workbook) -> None:
-        sheet = wb["Conferences"]
-        headers = [c.value for c in sheet[1]]
-        sheet.cell(4, headers.index("Conference Date") + 1).value = datetime(2014, 7, 10)
-        sheet.cell(4, headers.index("Previous Conference Type") + 1).value = None
+        values = {"Conference Date": datetime(2014, 7, 10), "Previous Conference Type": None}
+        set_cells(wb, "Conferences", 4, values)
 
     workbook = edit_workbook(WORKBOOK, tmp_path / "assumed.xlsx", edit)
     result = render(tmp_path / "out", workbook, "--only", "CP0203")

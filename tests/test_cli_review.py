@@ -27,6 +27,7 @@ from tests.conftest import (
     no_files,
     paragraphs,
     run_cli,
+    set_cells,
     workbook_rows,
 )
 
@@ -613,10 +614,8 @@ def test_a_guessed_review_number_that_decides_timeliness_is_a_warning(tmp_path: 
     review (due 10/04/2014) but on time as a later one (due 09/07/2014)."""
 
     def edit(wb: openpyxl.Workbook) -> None:
-        sheet = wb["Review Meetings"]
-        headers = [c.value for c in sheet[1]]
-        sheet.cell(3, headers.index("Review Date") + 1).value = datetime(2014, 5, 1)
-        sheet.cell(3, headers.index("Review Number") + 1).value = None
+        values = {"Review Date": datetime(2014, 5, 1), "Review Number": None}
+        set_cells(wb, "Review Meetings", 3, values)
 
     workbook = edit_workbook(WORKBOOK, tmp_path / "guess.xlsx", edit)
     result = render(tmp_path / "out", workbook, "--only", "R0002")
