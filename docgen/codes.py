@@ -35,13 +35,23 @@ class CodeList:
         for code, _label, _category in self.entries:
             lookup[normalise(code)] = code
         object.__setattr__(self, "_lookup", lookup)
+        object.__setattr__(self, "_seen", {})
         if not self.categories:
             cats = tuple(dict.fromkeys(c for _, _, c in self.entries))
             object.__setattr__(self, "categories", cats)
 
     def parse(self, value: str) -> str | None:
-        """The code for a code or label as typed, or None when it is not on the list."""
-        return self._lookup.get(normalise(value))  # type: ignore[attr-defined]
+        """The code for a code or label as typed, or None when it is not on the list.
+
+        Spellings already understood are remembered as typed (a few hundred at most),
+        so a column of 200,000 codes is normalised a handful of times, not per cell.
+        """
+        found = self._seen.get(value)  # type: ignore[attr-defined]
+        if found is None:
+            found = self._lookup.get(normalise(value))  # type: ignore[attr-defined]
+            if found is not None and len(self._seen) < 512:  # type: ignore[attr-defined]
+                self._seen[value] = found  # type: ignore[attr-defined]
+        return found
 
     @property
     def codes(self) -> tuple[str, ...]:

@@ -112,6 +112,8 @@ def to_text(value: Any) -> str:
     IDs are text: ``007`` stays ``007`` (it can only arrive as text), and a date
     typed into a text column is shown as the user sees it.
     """
+    if value.__class__ is str:  # most cells: answered before the four checks below
+        return value
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, float) and value.is_integer():
@@ -167,6 +169,8 @@ def to_id(value: Any) -> str:
     TRUE/FALSE or a date in an ID column is a slip (an autofilled or reformatted
     cell), never an ID: it is refused rather than read as 'Yes' or '01/01/2013'.
     """
+    if value.__class__ is str:
+        return value
     if isinstance(value, bool):
         raise CellError("is a true/false value, not an ID", ID_EXPECTED, "invalid-id")
     if isinstance(value, datetime | date):

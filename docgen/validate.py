@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from pydantic import ValidationError
 
@@ -202,16 +202,15 @@ def _validate_sheet(
     by_name = {s.name: s for s in specs}
     seen_keys: dict[str, int] = {}
     letters = {name: column_letter(index) for name, index in columns.items()}
+    cells = [(by_name[name], index) for name, index in columns.items()]
+    flags = bool(sheet.errors or sheet.uncached)
     for number, values in sheet.rows:
-        raws = {
-            name: values[index] if index < len(values) else None for name, index in columns.items()
-        }
         place = _Place(sheet.name, number, letters, file)
-        if all(v is None for v in values) and not any(
-            _flagged(sheet, place.cell(name)) for name in columns
+        if values.count(None) == len(values) and not (
+            flags and any(_flagged(sheet, place.cell(name)) for name in columns)
         ):
             continue  # only an error or a formula in a column the contract ignores
-        data, problems = _convert_row(sheet, by_name, raws, place)
+        data, problems = _convert_row(sheet, cells, values, place, flags)
         row = _validate_model(model, data, by_name, place, problems)
         if model.key:
             _check_duplicate(model.key, data, seen_keys, by_name, place, problems)
@@ -229,10 +228,10 @@ def _validate_sheet(
             out.row_numbers.append(number)
 
 
-@dataclass(frozen=True)
-class _Place:
+class _Place(NamedTuple):
     """Where a row is, so problems can name its cells. The column letters are the
-    sheet's, worked out once; a cell's name is only made when a problem needs it."""
+    sheet's, worked out once; a cell's name is only made when a problem needs it.
+    (A tuple: one is made per row, and a frozen dataclass costs three times as much.)"""
 
     sheet: str
     row: int
@@ -259,17 +258,28 @@ def _flagged(sheet: Sheet, cell: str) -> bool:
 
 
 def _convert_row(
-    sheet: Sheet, by_name: dict[str, ColumnSpec], raws: dict[str, Any], place: _Place
+    sheet: Sheet,
+    cells: list[tuple[ColumnSpec, int]],
+    values: list[Any],
+    place: _Place,
+    flags: bool,
 ) -> tuple[dict[str, Any], dict[str, Problem]]:
-    """Each cell through its column's converter: the values, and a problem per bad cell."""
+    """Each cell through its column's converter: the values, and a problem per bad cell.
+
+    ``flags`` says whether the sheet has any error value or uncalculated formula; when
+    not, a blank cell in an optional column needs no further look.
+    """
     data: dict[str, Any] = {}
     problems: dict[str, Problem] = {}
-    for name, raw in raws.items():
-        spec = by_name[name]
+    width = len(values)
+    for spec, index in cells:
+        name = spec.name
+        raw = values[index] if index < width else None
         if raw is None:
-            problem = _empty_cell_problem(sheet, spec, place.cell(name), place)
-            if problem is not None:
-                problems[name] = problem
+            if spec.required or flags:
+                problem = _empty_cell_problem(sheet, spec, place.cell(name), place)
+                if problem is not None:
+                    problems[name] = problem
             continue
         try:
             data[name] = spec.convert(raw)

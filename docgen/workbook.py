@@ -75,6 +75,13 @@ _ROW_OR_CELL = re.compile(
 _ROW_NUMBER = re.compile(rb'\sr="([0-9]+)"')
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]+)"')
 _ERROR_TYPE = re.compile(rb'\st="e"')
+# Literal-led patterns, which the regex engine finds by fast substring search: a sheet's
+# tens of megabytes are scanned for them first, and the exact patterns above (which try a
+# match at every '<') run only where these hit. Excel writes every cell as <c r="B7" ...>.
+_PLAIN_POSITION = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"')
+_FORMULA_HINTS = (re.compile(rb"<f[\s>/]"), re.compile(rb":f[\s>/]"))
+_ERROR_HINT = re.compile(rb't="e"')
+_CELL_TAGS = (b"<c ", b"<c>", b":c ", b":c>")
 _VALUE_TEXT = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?>([^<]*)</" + _P + rb"v>")
 _CACHED_VALUE = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?>[^<]+</" + _P + rb"v>|<" + _P + rb"is>")
 _EMPTY_VALUE = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?(?:/>|></" + _P + rb"v>)")
@@ -284,10 +291,12 @@ def _scan_sheets(zf: zipfile.ZipFile, parts: dict[str, str], label: str) -> dict
     found: dict[str, _Flagged] = {}
     for name, part in parts.items():
         data = zf.read(part)
-        refs = _CELL_POSITION.findall(data)
-        rows = max((int(row) for row in {r for _, r in refs}), default=0)
+        cells = sum(data.count(tag) for tag in _CELL_TAGS)
+        refs = _PLAIN_POSITION.findall(data)
+        if len(refs) != cells:  # a cell without r=, with a prefix, or r= not first
+            refs = _CELL_POSITION.findall(data)
+        rows = max(map(int, {row for _, row in refs}), default=0)
         width = max((_column_index(c) + 1 for c in {c for c, _ in refs}), default=0)
-        cells = sum(data.count(tag) for tag in (b"<c ", b"<c>", b":c ", b":c>"))
         extent = rows * width
         if extent > MAX_CELLS or extent > SPARSE_FACTOR * cells + SPARSE_ALLOWANCE:
             raise WorkbookError(
@@ -295,9 +304,16 @@ def _scan_sheets(zf: zipfile.ZipFile, parts: dict[str, str], label: str) -> dict
                 f"{rows} but holds only {cells:,} cells; delete the stray cells far from the "
                 "data (Ctrl+End in Excel shows where the sheet ends)."
             )
-        if _FORMULA.search(data) or _ERROR_TYPE.search(data):
+        if _may_flag(data):
             found[name] = _flagged_cells(data, all_placed=len(refs) == cells)
     return found
+
+
+def _may_flag(data: bytes) -> bool:
+    """The sheet holds a formula or an error value somewhere (most hold neither)."""
+    if any(hint.search(data) for hint in _FORMULA_HINTS) and _FORMULA.search(data):
+        return True
+    return bool(_ERROR_HINT.search(data) and _ERROR_TYPE.search(data))
 
 
 def _flagged_cells(data: bytes, *, all_placed: bool) -> _Flagged:
@@ -378,7 +394,9 @@ def _read_sheet(
     # errors.
     data += [[] for _ in range(max(flagged_rows, default=0) - len(data))]
     for index, raw in enumerate(data):
-        values = [_clean(v) for v in raw]
+        # Blank and whitespace-only strings are empty cells; text is stripped. Inline,
+        # because a function call per cell was a quarter of reading a large workbook.
+        values = [(v.strip() or None) if v.__class__ is str else v for v in raw]
         number = index + 1
         row_errors = errors_by_row.get(number, {})
         for column in row_errors:
@@ -405,10 +423,3 @@ def _split_ref(ref: str) -> tuple[str, int]:
     letters = ref.rstrip("0123456789")
     return letters, int(ref[len(letters) :])
 
-
-def _clean(value: Any) -> Any:
-    """Blank and whitespace-only strings are empty cells; text is stripped."""
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
