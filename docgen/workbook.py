@@ -81,7 +81,11 @@ _ERROR_TYPE = re.compile(rb'\st="e"')
 _PLAIN_POSITION = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"')
 _FORMULA_HINTS = (re.compile(rb"<f[\s>/]"), re.compile(rb":f[\s>/]"))
 _ERROR_HINT = re.compile(rb't="e"')
-_CELL_TAGS = (b"<c ", b"<c>", b":c ", b":c>")
+_OTHER_CELL_TAGS = {
+    b"<c>": re.compile(rb"<c>"),
+    b":c ": re.compile(rb":c "),
+    b":c>": re.compile(rb":c>"),
+}
 _VALUE_TEXT = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?>([^<]*)</" + _P + rb"v>")
 _CACHED_VALUE = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?>[^<]+</" + _P + rb"v>|<" + _P + rb"is>")
 _EMPTY_VALUE = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?(?:/>|></" + _P + rb"v>)")
@@ -291,7 +295,9 @@ def _scan_sheets(zf: zipfile.ZipFile, parts: dict[str, str], label: str) -> dict
     found: dict[str, _Flagged] = {}
     for name, part in parts.items():
         data = zf.read(part)
-        cells = sum(data.count(tag) for tag in _CELL_TAGS)
+        cells = data.count(b"<c ") + sum(
+            data.count(tag) for tag, hint in _OTHER_CELL_TAGS.items() if hint.search(data)
+        )
         refs = _PLAIN_POSITION.findall(data)
         if len(refs) != cells:  # a cell without r=, with a prefix, or r= not first
             refs = _CELL_POSITION.findall(data)
@@ -402,7 +408,7 @@ def _read_sheet(
         for column in row_errors:
             if column < len(values):
                 values[column] = None  # however the reader shows it ('', '#N/A', ...)
-        if all(v is None for v in values) and number not in flagged_rows:
+        if values.count(None) == len(values) and number not in flagged_rows:
             continue
         if not sheet.header_row:
             sheet.header_row = number
@@ -422,4 +428,3 @@ def _split_ref(ref: str) -> tuple[str, int]:
     """``AB12`` -> (``AB``, 12)."""
     letters = ref.rstrip("0123456789")
     return letters, int(ref[len(letters) :])
-
