@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import re
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -425,10 +425,11 @@ def _render_all(
     total = len(contexts)
     renderer = Renderer(settings.templates)
     if workers <= 1 or total < 2:
-        for done, (ctx, path, label) in enumerate(zip(contexts, outputs, labels, strict=True)):
-            if progress:
-                progress(label, done, total)
-            stage(path, renderer.render(template, ctx))
+        with _Writer() as writer:
+            for done, (ctx, path, label) in enumerate(zip(contexts, outputs, labels, strict=True)):
+                if progress:
+                    progress(label, done, total)
+                writer.stage(path, renderer.render(template, ctx))
         return
     stage(outputs[0], renderer.render(template, contexts[0]))  # compiles the template
     forked = "fork" in multiprocessing.get_all_start_methods()
@@ -452,6 +453,35 @@ def _render_all(
 
 
 _worker_renderer: Renderer | None = None
+
+
+class _Writer:
+    """Stages documents on a second thread while the caller renders the next one.
+
+    Creating and writing a file is system calls that release the GIL, so the
+    disk's time overlaps the rendering's instead of adding to it. At most
+    ``depth`` documents wait in memory; the first failure is raised.
+    """
+
+    def __init__(self, depth: int = 8) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._pending: deque[Future[Path]] = deque()
+        self._depth = depth
+
+    def stage(self, path: Path, data: bytes) -> None:
+        self._pending.append(self._pool.submit(stage, path, data))
+        while len(self._pending) > self._depth:
+            self._pending.popleft().result()
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True)
+        pending, self._pending = self._pending, deque()
+        if exc[0] is None:
+            for future in pending:
+                future.result()
 
 
 def _start_worker(templates: Path | None) -> None:

@@ -609,6 +609,31 @@ def test_a_failure_part_way_puts_the_folder_back_as_it_was(
     assert not list(out.glob(".*"))
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_disk_full_while_writing_leaves_the_folder_as_it_was(
+    earlier: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    """Documents are written on another thread (or process) while the next renders: a
+    failure on the third still stops the batch, and every staged file is removed."""
+    out, book = earlier
+    before = _snapshot(out)
+    real = os.open
+    opened: list[str] = []
+
+    def disk_full_on_the_third(path: str | Path, flags: int, mode: int = 0o777) -> int:
+        if Path(path).name.endswith(".docgen.tmp"):
+            opened.append(Path(path).name)
+            if len(opened) == 3:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(path, flags, mode)
+
+    monkeypatch.setattr(os, "open", disk_full_on_the_third)
+    result = run("review", str(book), "--output", str(out), "--workers", workers, env=POLICY_2010)
+    assert result.exit_code == 1
+    assert f"Error: cannot write to {out}: No space left on device." in result.output
+    assert _snapshot(out) == before
+
+
 def test_a_guessed_review_number_that_decides_timeliness_is_a_warning(tmp_path: Path) -> None:
     """R0002 follows its first review (10/01/2014): held on 1 May it is late as the second
     review (due 10/04/2014) but on time as a later one (due 09/07/2014)."""
