@@ -12,8 +12,7 @@ import re
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from itertools import repeat
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -391,12 +390,10 @@ def meeting_papers(
         )
     # Named over the whole workbook, so that --only writes a meeting under its batch name.
     names = dict(zip((i.casefold() for i in ids), document_names(kind, meetings), strict=True))
-    papers = paper_contexts(kind, tables, settings, only=only)
-    contexts = [ctx for _meeting, ctx in papers]
-    labels = [getattr(meeting, key) for meeting, _ctx in papers]
-    outputs = [output / names[label.casefold()] for label in labels]
+    papers = _papers(kind, tables, settings, only=only)
+    outputs = [output / names[label.casefold()] for label in papers.labels]
     try:
-        _render_all(paper.template, contexts, outputs, labels, settings, workers, progress)
+        _render_all(paper.template, papers, outputs, settings, workers, progress)
     except BaseException:
         discard(outputs)
         raise
@@ -406,53 +403,110 @@ def meeting_papers(
     return Result(outputs=outputs, report=report)
 
 
+@dataclass(frozen=True)
+class _Papers:
+    """A batch's meetings, each with its rows from the other sheets, ready to be made
+    into contexts one at a time: in this process, or in a worker that was handed
+    (or, forked, inherited) the batch and only ever receives indexes."""
+
+    kind: str
+    meetings: list[Row]
+    rows: list[list[list[Any]]]
+    settings: Settings
+    labels: list[str]
+
+    def context(self, index: int) -> dict[str, Any]:
+        return _paper_context(self.kind, self.meetings[index], self.rows[index], self.settings)
+
+
+def _papers(kind: str, tables: Tables, settings: Settings, *, only: str | None) -> _Papers:
+    """Each meeting of a validated workbook (or the one ``only`` names), in sheet order,
+    joined to its child rows (attendees, decisions, history, children)."""
+    paper = PAPERS[kind]
+    key = paper.parent.key
+    assert key is not None
+    related = [
+        _group(tables[model], model.parent[0] if model.parent else key) for model in paper.children
+    ]
+    meetings, rows, labels = [], [], []
+    for meeting in tables[paper.parent]:
+        label = getattr(meeting, key)
+        ident = label.casefold()
+        if only is not None and ident != only.casefold():
+            continue
+        meetings.append(meeting)
+        rows.append([group.get(ident, []) for group in related])
+        labels.append(label)
+    return _Papers(kind, meetings, rows, settings, labels)
+
+
 def _render_all(
     template: str,
-    contexts: list[dict[str, Any]],
+    papers: _Papers,
     outputs: list[Path],
-    labels: list[str],
     settings: Settings,
     workers: int,
     progress: Progress | None,
 ) -> None:
-    """Render each context and stage it beside its output; with ``workers`` > 1 in a
-    pool of processes that write their own documents, so no document crosses a pipe.
+    """Render each meeting and stage it beside its output; with ``workers`` > 1 in a
+    pool of processes that build their meetings' contexts and write their own
+    documents, so neither a context nor a document crosses a pipe.
 
     The template is compiled once, here; forked workers inherit it. The documents
     are identical whatever the number of workers, because rendering is deterministic.
     """
-    global _worker_renderer
-    total = len(contexts)
+    total = len(outputs)
     renderer = Renderer(settings.templates)
     if workers <= 1 or total < 2:
         with _Writer() as writer:
-            for done, (ctx, path, label) in enumerate(zip(contexts, outputs, labels, strict=True)):
+            for index, path in enumerate(outputs):
                 if progress:
-                    progress(label, done, total)
-                writer.stage(path, renderer.render(template, ctx))
+                    progress(papers.labels[index], index, total)
+                writer.stage(path, renderer.render(template, papers.context(index)))
         return
-    stage(outputs[0], renderer.render(template, contexts[0]))  # compiles the template
+    stage(outputs[0], renderer.render(template, papers.context(0)))  # compiles the template
     forked = "fork" in multiprocessing.get_all_start_methods()
-    _worker_renderer = renderer if forked else None
-    chunk = max(1, min(64, total // (workers * 4)))
-    try:
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("fork") if forked else None,
-            initializer=None if forked else _start_worker,
-            initargs=() if forked else (settings.templates,),
-        ) as pool:
-            staged = pool.map(
-                _render_in_worker, repeat(template), contexts[1:], outputs[1:], chunksize=chunk
-            )
-            for done, _path in enumerate(staged, start=1):
-                if progress:
-                    progress(labels[done], done, total)
-    finally:
-        _worker_renderer = None
+    job = _Job(renderer if forked else None, settings.templates, template, papers, outputs)
+    size = max(1, min(64, total // (workers * 4)))
+    chunks = [range(first, min(first + size, total)) for first in range(1, total, size)]
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork" if forked else "spawn"),
+        initializer=_start_worker,
+        initargs=(job,),
+    ) as pool:
+        for chunk in pool.map(_render_in_worker, chunks):
+            if progress:
+                progress(papers.labels[chunk[-1]], chunk[-1], total)
 
 
-_worker_renderer: Renderer | None = None
+@dataclass(frozen=True)
+class _Job:
+    """What a worker needs: the compiled renderer when forked (else it compiles its
+    own from ``templates``), the batch, and where each document goes."""
+
+    renderer: Renderer | None
+    templates: Path | None
+    template: str
+    papers: _Papers
+    outputs: list[Path]
+
+
+_job: _Job | None = None
+
+
+def _start_worker(job: _Job) -> None:
+    global _job
+    _job = job if job.renderer else replace(job, renderer=Renderer(job.templates))
+
+
+def _render_in_worker(chunk: range) -> range:
+    assert _job is not None and _job.renderer is not None
+    with _Writer() as writer:
+        for index in chunk:
+            data = _job.renderer.render(_job.template, _job.papers.context(index))
+            writer.stage(_job.outputs[index], data)
+    return chunk
 
 
 class _Writer:
@@ -484,39 +538,16 @@ class _Writer:
                 future.result()
 
 
-def _start_worker(templates: Path | None) -> None:
-    global _worker_renderer
-    _worker_renderer = Renderer(templates)
-
-
-def _render_in_worker(template: str, ctx: dict[str, Any], path: Path) -> Path:
-    assert _worker_renderer is not None
-    return stage(path, _worker_renderer.render(template, ctx))
-
-
 def paper_contexts(
     kind: str, tables: Tables, settings: Settings, *, only: str | None = None
 ) -> list[tuple[Row, dict[str, Any]]]:
     """Each meeting of a validated workbook with its template context, in sheet order.
 
-    The one place a meeting is joined to its child rows (attendees, decisions,
-    history, children): the renderer, the template check and the tests all use it.
+    The one place a meeting is joined to its child rows: the renderer, the template
+    check and the tests all use it.
     """
-    paper = PAPERS[kind]
-    key = paper.parent.key
-    assert key is not None
-    related = {
-        model: _group(tables[model], model.parent[0] if model.parent else key)
-        for model in paper.children
-    }
-    found = []
-    for meeting in tables[paper.parent]:
-        ident = getattr(meeting, key).casefold()
-        if only is not None and ident != only.casefold():
-            continue
-        rows = [related[m].get(ident, []) for m in paper.children]
-        found.append((meeting, _paper_context(kind, meeting, rows, settings)))
-    return found
+    papers = _papers(kind, tables, settings, only=only)
+    return [(meeting, papers.context(i)) for i, meeting in enumerate(papers.meetings)]
 
 
 def _group(rows: Iterable[Row], field_name: str) -> dict[str, list[Row]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import multiprocessing
 import os
 import stat
 from datetime import datetime
@@ -270,6 +271,17 @@ def test_rendering_twice_gives_identical_bytes(tmp_path: Path, docs: Path) -> No
 
 
 def test_parallel_workers_write_the_same_bytes(tmp_path: Path, docs: Path) -> None:
+    render(tmp_path, WORKBOOK, "--workers", "2")
+    for name in NAMES.values():
+        assert (tmp_path / name).read_bytes() == (docs / name).read_bytes(), name
+
+
+
+def test_workers_without_fork_write_the_same_bytes(
+    tmp_path: Path, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where processes cannot fork (Windows), workers are spawned and handed the batch."""
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     render(tmp_path, WORKBOOK, "--workers", "2")
     for name in NAMES.values():
         assert (tmp_path / name).read_bytes() == (docs / name).read_bytes(), name
