@@ -31,6 +31,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,24 +171,50 @@ def read_workbook(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Wo
     path = Path(path)
     label = path.name
     with _checked_zip(path, max_bytes) as (zf, parts):
-        facts = _scan_sheets(zf, parts, label)
-    try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-    except python_calamine.PasswordError as exc:
-        raise WorkbookError(f"{label} is password-protected; save an unprotected copy.") from exc
-    except Exception as exc:  # calamine raises its own error types for every parse failure
-        raise WorkbookError(f"{label} is damaged and cannot be read ({exc}).") from exc
-    sheets: dict[str, Sheet] = {}
+        facts = {name: _scan_sheet(zf.read(part), name, label) for name, part in parts.items()}
+    book = _open_book(path)
+    first: dict[str, str] = {}  # normalised name -> the sheet read under it
     duplicates: dict[str, list[str]] = {}
     for meta in book.sheets_metadata:
         if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
             continue
-        key = normalise(meta.name)
-        if key in sheets:
-            duplicates.setdefault(key, []).append(meta.name)
-            continue
-        sheets[key] = _read_sheet(book, meta.name, facts.get(meta.name, _Flagged()), label)
+        if normalise(meta.name) in first:
+            duplicates.setdefault(normalise(meta.name), []).append(meta.name)
+        else:
+            first[normalise(meta.name)] = meta.name
+    # Calamine parses a sheet without holding the GIL: the next sheet is parsed on a
+    # second thread while this one turns the last into Python values.
+    with ThreadPoolExecutor(max_workers=1) as parser:
+        parsed = {name: parser.submit(_parse_sheet, book, name, label) for name in first.values()}
+        try:
+            sheets = {
+                key: _read_sheet(parsed[name].result(), name, facts.get(name, _Flagged()))
+                for key, name in first.items()
+            }
+        finally:
+            for future in parsed.values():
+                future.cancel()
     return Workbook(path=path, sheets=sheets, duplicates=duplicates)
+
+
+def _open_book(path: Path) -> python_calamine.CalamineWorkbook:
+    try:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError as exc:
+        raise WorkbookError(
+            f"{path.name} is password-protected; save an unprotected copy."
+        ) from exc
+    except Exception as exc:  # calamine raises its own error types for every parse failure
+        raise WorkbookError(f"{path.name} is damaged and cannot be read ({exc}).") from exc
+
+
+def _parse_sheet(
+    book: python_calamine.CalamineWorkbook, name: str, label: str
+) -> python_calamine.CalamineSheet:
+    try:
+        return book.get_sheet_by_name(name)
+    except Exception as exc:  # calamine's own error types
+        raise WorkbookError(f"{label}: sheet {name!r} cannot be read ({exc}).") from exc
 
 
 def list_sheets(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]:
@@ -284,35 +311,32 @@ class _Flagged:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def _scan_sheets(zf: zipfile.ZipFile, parts: dict[str, str], label: str) -> dict[str, _Flagged]:
-    """Measure each sheet's true extent; find formulas without a cached value and errors.
+def _scan_sheet(data: bytes, name: str, label: str) -> _Flagged:
+    """Measure a sheet's true extent; find formulas without a cached value and errors.
 
     The extent is what a dense reader allocates: the last row times the widest
     column. It is refused when it is huge, or when it dwarfs the cells actually
     present (one cell typed at J1048576 below 300 rows of data), with a message
     saying how to mend the sheet.
     """
-    found: dict[str, _Flagged] = {}
-    for name, part in parts.items():
-        data = zf.read(part)
-        cells = data.count(b"<c ") + sum(
-            data.count(tag) for tag, hint in _OTHER_CELL_TAGS.items() if hint.search(data)
+    cells = data.count(b"<c ") + sum(
+        data.count(tag) for tag, hint in _OTHER_CELL_TAGS.items() if hint.search(data)
+    )
+    refs = _PLAIN_POSITION.findall(data)
+    if len(refs) != cells:  # a cell without r=, with a prefix, or r= not first
+        refs = _CELL_POSITION.findall(data)
+    rows = max(map(int, {row for _, row in refs}), default=0)
+    width = max((_column_index(c) + 1 for c in {c for c, _ in refs}), default=0)
+    extent = rows * width
+    if extent > MAX_CELLS or extent > SPARSE_FACTOR * cells + SPARSE_ALLOWANCE:
+        raise WorkbookError(
+            f"{label} is refused: sheet {name!r} reaches cell {column_letter(width - 1)}"
+            f"{rows} but holds only {cells:,} cells; delete the stray cells far from the "
+            "data (Ctrl+End in Excel shows where the sheet ends)."
         )
-        refs = _PLAIN_POSITION.findall(data)
-        if len(refs) != cells:  # a cell without r=, with a prefix, or r= not first
-            refs = _CELL_POSITION.findall(data)
-        rows = max(map(int, {row for _, row in refs}), default=0)
-        width = max((_column_index(c) + 1 for c in {c for c, _ in refs}), default=0)
-        extent = rows * width
-        if extent > MAX_CELLS or extent > SPARSE_FACTOR * cells + SPARSE_ALLOWANCE:
-            raise WorkbookError(
-                f"{label} is refused: sheet {name!r} reaches cell {column_letter(width - 1)}"
-                f"{rows} but holds only {cells:,} cells; delete the stray cells far from the "
-                "data (Ctrl+End in Excel shows where the sheet ends)."
-            )
-        if _may_flag(data):
-            found[name] = _flagged_cells(data, all_placed=len(refs) == cells)
-    return found
+    if _may_flag(data):
+        return _flagged_cells(data, all_placed=len(refs) == cells)
+    return _Flagged()
 
 
 def _may_flag(data: bytes) -> bool:
@@ -382,13 +406,8 @@ def _cells(data: bytes) -> Iterator[tuple[str, bytes, bytes]]:
         yield f"{column_letter(column)}{row}", attributes, body or b""
 
 
-def _read_sheet(
-    book: python_calamine.CalamineWorkbook, name: str, flagged: _Flagged, label: str
-) -> Sheet:
-    try:
-        data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine's own error types
-        raise WorkbookError(f"{label}: sheet {name!r} cannot be read ({exc}).") from exc
+def _read_sheet(parsed: python_calamine.CalamineSheet, name: str, flagged: _Flagged) -> Sheet:
+    data = parsed.to_python(skip_empty_area=False)
     sheet = Sheet(name=name, uncached=flagged.uncached, errors=flagged.errors)
     errors_by_row: dict[int, dict[int, str]] = {}
     for ref, text in flagged.errors.items():
