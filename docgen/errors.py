@@ -51,6 +51,8 @@ PROBLEM_CODES: dict[str, str] = {
     "missing-sheet": "A required sheet is missing.",
     "duplicate-sheet": "Two sheets have names that match the same contract sheet.",
     "missing-column": "A required column is missing from a sheet's header row.",
+    "headers-not-first": "A sheet's column headers are below its first non-empty row (a title "
+    "above the table?).",
     "duplicate-column": "A column appears twice in a header row.",
     "unknown-column": "A column the contract does not know; it is ignored (warning).",
     "blank-cell": "A required cell is blank.",

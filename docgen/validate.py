@@ -134,13 +134,14 @@ def _match_headers(
         for alias in spec.aliases:
             wanted[normalise(f"{spec.header} ({alias})")] = spec
     found: dict[str, int] = {}
+    notes: list[Problem] = []  # reported unless the real headers turn out to be lower down
     for index, header in sheet.headers:
         cell = f"{column_letter(index)}{sheet.header_row}"
         spec = wanted.get(normalise(header))
         if spec is None:
             close = difflib.get_close_matches(normalise(header), list(wanted), n=1, cutoff=0.75)
             hint = f"; did you mean {wanted[close[0]].header!r}?" if close else ""
-            report.add(
+            notes.append(
                 _problem(
                     "unknown-column",
                     f"column {header!r} is not part of the contract and is ignored{hint}",
@@ -154,7 +155,7 @@ def _match_headers(
             continue
         if spec.name in found:
             first = f"{column_letter(found[spec.name])}{sheet.header_row}"
-            report.add(
+            notes.append(
                 _problem(
                     "duplicate-column",
                     f"column {spec.header!r} appears twice (also at {first})",
@@ -167,20 +168,50 @@ def _match_headers(
             )
             continue
         found[spec.name] = index
-    for spec in specs:
-        if spec.required and spec.name not in found:
-            aka = f" (or {', '.join(spec.aliases)})" if spec.aliases else ""
-            report.add(
-                _problem(
-                    "missing-column",
-                    f"required column {spec.header!r}{aka} is missing",
-                    sheet=sheet.name,
-                    row=sheet.header_row or 1,
-                    expected=f"a header {spec.header!r} in the header row",
-                    file=file,
-                )
+    missing = [spec for spec in specs if spec.required and spec.name not in found]
+    lower = _headers_lower_down(sheet, wanted, len(found)) if missing else None
+    if lower is not None:
+        number, headers = lower
+        shown = ", ".join(repr(h) for h in headers[:3]) + (", ..." if len(headers) > 3 else "")
+        report.add(
+            _problem(
+                "headers-not-first",
+                f"the header row is the first non-empty row, row {sheet.header_row}, "
+                f"but the column headers ({shown}) are in row {number}",
+                sheet=sheet.name,
+                row=sheet.header_row,
+                expected=f"the headers in the first row: delete the rows above row {number}",
+                file=file,
             )
+        )
+        return {}
+    report.extend(notes)
+    for spec in missing:
+        aka = f" (or {', '.join(spec.aliases)})" if spec.aliases else ""
+        report.add(
+            _problem(
+                "missing-column",
+                f"required column {spec.header!r}{aka} is missing",
+                sheet=sheet.name,
+                row=sheet.header_row or 1,
+                expected=f"a header {spec.header!r} in the header row",
+                file=file,
+            )
+        )
     return found
+
+
+def _headers_lower_down(
+    sheet: Sheet, wanted: dict[str, ColumnSpec], matched: int, look: int = 10
+) -> tuple[int, list[str]] | None:
+    """A row near the top that holds more of the contract's headers than the header row
+    does (a title typed above the table, the commonest cause of missing columns)."""
+    best: tuple[int, list[str]] | None = None
+    for number, values in sheet.rows[:look]:
+        headers = [v for v in values if isinstance(v, str) and normalise(v) in wanted]
+        if len(headers) >= max(2, matched + 1) and (best is None or len(headers) > len(best[1])):
+            best = (number, headers)
+    return best
 
 
 def _validate_sheet(

@@ -281,6 +281,41 @@ def test_missing_column_on_a_parent_sheet_does_not_orphan_every_child_row(
     assert report.flatten("code", "location") == [["missing-column", "Review Meetings row 1"]]
 
 
+def test_a_title_above_the_headers_is_named_once_not_as_every_column_missing(
+    tmp_path: Path,
+) -> None:
+    """A title typed above the table makes row 1 the header row (the contract's rule): one
+    error says where the headers are, instead of seven missing columns and a warning."""
+    path = reviews_workbook(
+        tmp_path,
+        attendees=[["R1", "Bo", "Social Worker", "Attended"]],
+        **{
+            "Review Meetings": [
+                ["IRO review meetings, March 2014"],
+                [],
+                MEETING,
+                meeting("R1"),
+            ]
+        },
+    )
+    _, report = validate(path, REVIEW)
+    assert report.flatten("code", "location") == [["headers-not-first", "Review Meetings row 1"]]
+    (problem,) = report.problems
+    assert problem.message == (
+        "the header row is the first non-empty row, row 1, but the column headers "
+        "('Review ID', 'Child ID', 'Child Name', ...) are in row 3"
+    )
+    assert problem.expected == "the headers in the first row: delete the rows above row 3"
+
+
+def test_a_first_row_with_one_contract_header_is_still_the_header_row(tmp_path: Path) -> None:
+    """Headers with a missing column are not mistaken for a title: no row below holds
+    more of the contract's headers, so the missing column is reported as such."""
+    path = reviews_workbook(tmp_path, **{"Review Meetings": [MEETING[:-1], meeting("R1")[:-1]]})
+    _, report = validate(path, REVIEW)
+    assert report.flatten("code") == [["missing-column"]]
+
+
 def test_stage_out_of_range(tmp_path: Path) -> None:
     path = build_workbook(
         tmp_path / "alerts.xlsx", {"Alerts": [ALERTS, alert("A1", stage=5), alert("A2", stage=0)]}
