@@ -433,13 +433,24 @@ class Service:
     def run_forever(self, stop: threading.Event) -> None:
         """Sweep every ``poll`` seconds until ``stop`` is set; the job in hand is finished first."""
         self._grace = INCOMPLETE_GRACE_SERVING
+        failing = 0  # sweeps failed in a row: logged at the first, and when it mends
         with self._session():
             while not stop.is_set():
                 try:
                     _done, pending = self._sweep(stop)
                 except Exception as exc:  # a share gone away must not end the service
-                    log.error("sweep failed: %s; retrying in %gs", type(exc).__name__, self.poll)
+                    failing += 1
+                    log.log(
+                        logging.ERROR if failing == 1 else logging.DEBUG,
+                        "sweep failed: %s; retrying every %gs, logged again once it works",
+                        type(exc).__name__,
+                        self.poll,
+                    )
                     pending = 0
+                else:
+                    if failing:
+                        log.info("sweeping again after %d failed sweep(s)", failing)
+                    failing = 0
                 stop.wait(self._step if pending else self.poll)
             log.info("stopped root=%s", self.layout.root)
 
@@ -632,8 +643,11 @@ class Service:
         except UserError as exc:
             job = self._fail(job, started, kind, str(exc), _first_line(str(exc), job.name), exc)
         except Exception as exc:  # the catch-all: one bad workbook never stops the service
+            # The message may quote a cell (a child's name): it goes only into the
+            # .errors.txt beside the workbook, never the journal or the log.
             text = f"unexpected {type(exc).__name__}: {exc}"
-            job = self._fail(job, started, kind, text, _first_line(text, job.name), exc)
+            summary = f"unexpected {type(exc).__name__}; its message is in the .errors.txt"
+            job = self._fail(job, started, kind, text, summary, exc)
         return self._file(job)
 
     def _kind(self, source: Path, job: Job) -> str:

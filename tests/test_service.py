@@ -7,6 +7,7 @@ is left, and the journal (queried with plain SQL) agrees with the folders.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -526,8 +527,11 @@ def test_an_unwritable_outbox_fails_the_job_cleanly(tmp_path: Path, how: str) ->
 
 
 def test_an_unexpected_error_is_recorded_and_the_service_goes_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Its message may quote a cell, so only the .errors.txt holds it, not the log
+    (short of DEBUG, which logs the traceback)."""
+    caplog.set_level(logging.INFO, logger="docgen")
     root = tmp_path / "root"
     real = pipeline.meeting_papers
 
@@ -541,10 +545,17 @@ def test_an_unexpected_error_is_recorded_and_the_service_goes_on(
     drop(root, SAMPLES / "alerts.xlsx", "alert")
     outcomes = service(root).run_once()
     assert {o.name: (o.state, o.error) for o in outcomes} == {
-        "review_meetings.xlsx": ("failed", "unexpected RuntimeError: template engine fell over"),
+        "review_meetings.xlsx": (
+            "failed",
+            "unexpected RuntimeError; its message is in the .errors.txt",
+        ),
         "alerts.xlsx": ("done", None),
     }
-    assert "tell IT" in (root / "failed/review_meetings.errors.txt").read_text()
+    errors = (root / "failed/review_meetings.errors.txt").read_text()
+    assert "unexpected RuntimeError: template engine fell over" in errors
+    assert "tell IT" in errors
+    assert "unexpected RuntimeError" in caplog.text
+    assert "fell over" not in caplog.text
     assert_consistent(root)
 
 
@@ -861,6 +872,33 @@ def test_run_forever_takes_files_until_stopped(tmp_path: Path) -> None:
         thread.join(5)
     assert not thread.is_alive()
     assert_consistent(root)
+
+
+def test_a_failing_sweep_is_logged_once_then_when_it_mends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A share gone away fails every sweep: one ERROR, not one per poll, and a line when
+    sweeps work again."""
+    caplog.set_level(logging.INFO, logger="docgen")
+    stop = threading.Event()
+    svc = service(tmp_path / "root")
+    sweeps: list[int] = []
+
+    def sweep(_stop: threading.Event) -> tuple[list[Any], int]:
+        sweeps.append(1)
+        if len(sweeps) <= 4:
+            raise OSError(errno.EHOSTDOWN, os.strerror(errno.EHOSTDOWN))
+        if len(sweeps) == 6:
+            stop.set()
+        return [], 0
+
+    monkeypatch.setattr(svc, "_sweep", sweep)
+    svc.run_forever(stop)
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("sweep")]
+    assert lines == [
+        "sweep failed: OSError; retrying every 0.05s, logged again once it works",
+        "sweeping again after 4 failed sweep(s)",
+    ]
 
 
 def test_fifty_workbooks_at_once(tmp_path: Path) -> None:
