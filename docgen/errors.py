@@ -50,6 +50,7 @@ PROBLEM_CODES: dict[str, str] = {
     "unreadable-workbook": "The file is not a workbook docgen can read, or not one of its kinds.",
     "missing-sheet": "A required sheet is missing.",
     "duplicate-sheet": "Two sheets have names that match the same contract sheet.",
+    "hidden-sheet": "A contract sheet is hidden in Excel; it is read all the same (warning).",
     "missing-column": "A required column is missing from a sheet's header row.",
     "headers-not-first": "A sheet's column headers are below its first non-empty row (a title "
     "above the table?).",

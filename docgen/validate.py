@@ -102,6 +102,18 @@ def validate_workbook(workbook: Workbook, spec: WorkbookSpec) -> tuple[Tables, R
             continue
         rows.sheet_name = sheet.name
         rows.present = True
+        if sheet.hidden:
+            report.add(
+                _problem(
+                    "hidden-sheet",
+                    f"sheet {sheet.name!r} is hidden in Excel; its rows were read all the same",
+                    sheet=sheet.name,
+                    expected="a visible sheet: unhide it (right-click a sheet tab, Unhide) to "
+                    "check what it holds",
+                    severity="warning",
+                    file=workbook.path.name,
+                )
+            )
         for other in workbook.duplicates_of(model.sheet):
             report.add(
                 _problem(

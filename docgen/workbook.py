@@ -135,6 +135,8 @@ class Sheet:
     #: Cells holding an Excel error value, and its text: ``{"G4": "#N/A"}``. Their
     #: values in ``rows`` are None; the text is here so that no error passes as blank.
     errors: dict[str, str] = field(default_factory=dict)
+    #: Hidden in Excel (or "very hidden"): read all the same, but its user may not know it is there.
+    hidden: bool = False
 
     def cell(self, column: int, row: int) -> str:
         return f"{column_letter(column)}{row}"
@@ -175,6 +177,7 @@ def read_workbook(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Wo
     book = _open_book(path)
     first: dict[str, str] = {}  # normalised name -> the sheet read under it
     duplicates: dict[str, list[str]] = {}
+    hidden: set[str] = set()
     for meta in book.sheets_metadata:
         if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
             continue
@@ -182,13 +185,17 @@ def read_workbook(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Wo
             duplicates.setdefault(normalise(meta.name), []).append(meta.name)
         else:
             first[normalise(meta.name)] = meta.name
+            if meta.visible != python_calamine.SheetVisibleEnum.Visible:
+                hidden.add(meta.name)
     # Calamine parses a sheet without holding the GIL: the next sheet is parsed on a
     # second thread while this one turns the last into Python values.
     with ThreadPoolExecutor(max_workers=1) as parser:
         parsed = {name: parser.submit(_parse_sheet, book, name, label) for name in first.values()}
         try:
             sheets = {
-                key: _read_sheet(parsed[name].result(), name, facts.get(name, _Flagged()))
+                key: _read_sheet(
+                    parsed[name].result(), name, facts.get(name, _Flagged()), name in hidden
+                )
                 for key, name in first.items()
             }
         finally:
@@ -406,9 +413,11 @@ def _cells(data: bytes) -> Iterator[tuple[str, bytes, bytes]]:
         yield f"{column_letter(column)}{row}", attributes, body or b""
 
 
-def _read_sheet(parsed: python_calamine.CalamineSheet, name: str, flagged: _Flagged) -> Sheet:
+def _read_sheet(
+    parsed: python_calamine.CalamineSheet, name: str, flagged: _Flagged, hidden: bool
+) -> Sheet:
     data = parsed.to_python(skip_empty_area=False)
-    sheet = Sheet(name=name, uncached=flagged.uncached, errors=flagged.errors)
+    sheet = Sheet(name=name, uncached=flagged.uncached, errors=flagged.errors, hidden=hidden)
     errors_by_row: dict[int, dict[int, str]] = {}
     for ref, text in flagged.errors.items():
         letters, digits = _split_ref(ref)

@@ -276,7 +276,6 @@ def test_parallel_workers_write_the_same_bytes(tmp_path: Path, docs: Path) -> No
         assert (tmp_path / name).read_bytes() == (docs / name).read_bytes(), name
 
 
-
 def test_workers_without_fork_write_the_same_bytes(
     tmp_path: Path, docs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -316,6 +316,23 @@ def test_a_first_row_with_one_contract_header_is_still_the_header_row(tmp_path: 
     assert report.flatten("code") == [["missing-column"]]
 
 
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_sheet_is_read_with_a_warning(tmp_path: Path, state: str) -> None:
+    """A user who cannot see a sheet may not know its rows make the documents."""
+    path = reviews_workbook(
+        tmp_path,
+        meetings=[meeting("R1")],
+        attendees=[["R1", "Bo", "Social Worker", "Attended"]],
+    )
+    edit_workbook(path, path, lambda wb: setattr(wb["Attendees"], "sheet_state", state))
+    tables, report = validate(path, REVIEW)
+    assert report.ok
+    assert report.flatten("code", "location", "severity") == [
+        ["hidden-sheet", "Attendees", "warning"]
+    ]
+    assert [a.name for a in tables[ReviewAttendee]] == ["Bo"]
+
+
 def test_stage_out_of_range(tmp_path: Path) -> None:
     path = build_workbook(
         tmp_path / "alerts.xlsx", {"Alerts": [ALERTS, alert("A1", stage=5), alert("A2", stage=0)]}
