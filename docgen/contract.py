@@ -217,6 +217,8 @@ def column_facts(model: type[Row]) -> list[ColumnFacts]:
         if model.parent and model.parent[0] == spec.name:
             parent = model.parent[1]
             notes.append(f"Must match the {headers[spec.name]} of a row on sheet {parent}.")
+        if model.once_per and model.once_per[0] == spec.name:
+            notes.append(f"Each value once per {headers[model.once_per[1]]}.")
         facts.append(
             ColumnFacts(
                 header=spec.header,

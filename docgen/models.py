@@ -278,6 +278,8 @@ class Row(BaseModel):
     parent: ClassVar[tuple[str, str] | None] = None
     #: Child sheets on which each row of this sheet must have at least one row.
     requires: ClassVar[tuple[str, ...]] = ()
+    #: (field, within): a value of ``field`` at most once per value of ``within``.
+    once_per: ClassVar[tuple[str, str] | None] = None
 
     def problems(self) -> Iterator[tuple[str, str, str]]:
         """Rules across the row's own cells: (field, message, expected)."""
@@ -788,6 +790,7 @@ class ConferenceChild(Row):
 
     sheet: ClassVar[str] = "Conference Children"
     parent: ClassVar[tuple[str, str] | None] = ("conference_id", "Conferences")
+    once_per: ClassVar[tuple[str, str] | None] = ("child_id", "conference_id")
     conference_id: ID = column("Conference ID")
     child_id: ID = column("Child ID", "CHILD")
     child_name: str = column("Child Name")

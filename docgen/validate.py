@@ -564,7 +564,44 @@ def _check_parents(tables: Tables, report: Report, file: str) -> None:
                 )
             )
         rows.rows, rows.row_numbers = kept_rows, kept_numbers
+    _check_once_per(tables, report, file)
     _check_required_children(tables, by_sheet, report, file)
+
+
+def _check_once_per(tables: Tables, report: Report, file: str) -> None:
+    """A row repeating another's pair (the same child twice at one conference): an error
+    at the second, naming the first, since the two may say different things."""
+    for model, rows in tables.sheets.items():
+        if model.once_per is None or not rows.present:
+            continue
+        field_name, within = model.once_per
+        header, within_header = (
+            next(s.header for s in column_specs(model) if s.name == name)
+            for name in (field_name, within)
+        )
+        seen: dict[tuple[str, str], int] = {}
+        kept_rows, kept_numbers = [], []
+        for number, row in rows.located():
+            value, group = getattr(row, field_name), getattr(row, within)
+            first = seen.setdefault((value.casefold(), group.casefold()), number)
+            if first == number:
+                kept_rows.append(row)
+                kept_numbers.append(number)
+                continue
+            report.add(
+                rows.problem(
+                    "listed-twice",
+                    f"{header} {value!r} is listed twice for {within_header} {group!r} "
+                    f"(also row {first})",
+                    field_name,
+                    number,
+                    column=header,
+                    value=value,
+                    expected=f"each {header} once per {within_header}: delete one of the rows",
+                    file=file,
+                )
+            )
+        rows.rows, rows.row_numbers = kept_rows, kept_numbers
 
 
 def _check_required_children(

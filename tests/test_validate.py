@@ -366,6 +366,38 @@ def test_bad_yes_no_on_a_conference_child(tmp_path: Path) -> None:
     assert [(c.child_id, c.plan) for c in tables[ConferenceChild]] == [("C2", True)]
 
 
+def test_a_child_listed_twice_at_one_conference_is_an_error(tmp_path: Path) -> None:
+    """The two rows may disagree (a plan on one, none on the other): the second is named.
+    The same child at two conferences is fine."""
+    path = build_workbook(
+        tmp_path / "conferences.xlsx",
+        {
+            "Conferences": [
+                ["Conference ID", "Conference Type", "Conference Date", "Due Date", "Chair"],
+                ["K1", "Initial", "01/04/2014", "01/04/2014", "Tom"],
+                ["K2", "Review", "01/10/2014", "01/10/2014", "Tom"],
+            ],
+            "Conference Children": [
+                ["Conference ID", "Child ID", "Child Name", "Date of Birth", "Plan"],
+                ["K1", "C1", "Sam", "01/01/2010", "Y"],
+                ["K1", "C2", "Max", "01/01/2012", "Y"],
+                ["k1", "c1", "Sam", "01/01/2010", "N"],
+                ["K2", "C1", "Sam", "01/01/2010", "Y"],
+            ],
+            "Conference Attendees": [["Conference ID", "Name", "Agency", "Attendance"]],
+        },
+    )
+    tables, report = validate(path, CONFERENCE)
+    assert report.flatten("code", "location") == [["listed-twice", "Conference Children!B4"]]
+    (problem,) = report.problems
+    assert problem.message == "Child ID 'c1' is listed twice for Conference ID 'k1' (also row 2)"
+    assert [(c.conference_id, c.child_id) for c in tables[ConferenceChild]] == [
+        ("K1", "C1"),
+        ("K1", "C2"),
+        ("K2", "C1"),
+    ]
+
+
 # --------------------------------------------------------------------------- columns and sheets
 
 
