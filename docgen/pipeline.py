@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ from docgen.render import Renderer, discard, publish, stage, write_atomic
 from docgen.report import Report
 from docgen.settings import Settings
 from docgen.validate import SheetRows, Tables, validate_workbook
-from docgen.workbook import list_sheets, normalise, read_workbook
+from docgen.workbook import Workbook, list_sheets, normalise, read_workbook
 
 #: Called as work advances: (what is being done, how many done, how many in all).
 Progress = Callable[[str, int, int], None]
@@ -372,11 +372,79 @@ def meeting_papers(
     """One document per meeting of ``workbook``; all are written, or none.
 
     Every document is rendered before any is saved, so a failure part-way leaves
-    no partial batch behind.
+    no partial batch behind. With ``workers`` > 1, helper processes are started as
+    soon as the workbook is read: each validates it as this process does (the same
+    rows give the same batch) and renders its share, so validation too runs side
+    by side, and no row, context or document crosses a pipe.
     """
     settings = settings or Settings()
     paper = PAPERS[kind]
-    tables, report = load(workbook, paper.spec, settings)
+    book = read_workbook(workbook, max_bytes=_max_bytes(settings))
+    job = _Job(kind, book, output, only, settings, _processes(workers, book, paper, only))
+    with _Helpers(job) as helpers:
+        outputs: list[Path] = []
+        try:
+            batch = _batch(job)
+            outputs = batch.outputs
+            mine = iter(range(len(outputs)))
+
+            def rendering(index: int) -> None:
+                if progress:  # every process's documents count, as the helpers' tally says
+                    done = next(mine) + helpers.done()
+                    progress(batch.papers.labels[index], done, len(outputs))
+
+            _render_share(job, batch, 0, rendering)
+            helpers.wait()
+        except BaseException:
+            staged = helpers.wait(quietly=True)  # before removing: they may still be writing
+            discard(outputs or staged)
+            raise
+    if progress:
+        progress("saving", len(outputs), len(outputs))
+    publish(outputs)
+    return Result(outputs=outputs, report=batch.report)
+
+
+#: Documents a process must have to render before another is worth starting: forking,
+#: validating the workbook again and compiling the template cost about 30 of them.
+MIN_SHARE = 100
+
+
+def _processes(workers: int, book: Workbook, paper: Paper, only: str | None) -> int:
+    """How many processes render the batch: ``workers``, fewer for a small one."""
+    if only is not None or workers <= 1:
+        return 1
+    sheet = book.sheet(paper.parent.sheet)
+    meetings = len(sheet.rows) if sheet else 0
+    return max(1, min(workers, meetings // MIN_SHARE))
+
+
+@dataclass(frozen=True)
+class _Job:
+    """A batch as read, before validation: what each process works from."""
+
+    kind: str
+    book: Workbook
+    output: Path
+    only: str | None
+    settings: Settings
+    processes: int
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """A validated batch: its warnings, its meetings ready to render, and their files."""
+
+    report: Report
+    papers: _Papers
+    outputs: list[Path]
+
+
+def _batch(job: _Job) -> _Batch:
+    """Validate the workbook and plan its documents; the same in every process."""
+    kind, settings = job.kind, job.settings
+    paper = PAPERS[kind]
+    tables, report = validate_workbook(job.book, paper.spec)
     if not report.ok:
         raise ValidationFailed(report)
     report.extend(context.timescale_guesses(tables, settings.review_policy))
@@ -384,30 +452,124 @@ def meeting_papers(
     assert key is not None
     meetings = list(tables[paper.parent])
     ids = [getattr(m, key) for m in meetings]
+    only = job.only
     if only is not None and only.casefold() not in {i.casefold() for i in ids}:
         raise UserError(
-            f"no {kind} with ID {only!r} in {workbook.name} (IDs: {', '.join(ids) or 'none'})."
+            f"no {kind} with ID {only!r} in {job.book.path.name} (IDs: {', '.join(ids) or 'none'})."
         )
     # Named over the whole workbook, so that --only writes a meeting under its batch name.
     names = dict(zip((i.casefold() for i in ids), document_names(kind, meetings), strict=True))
     papers = _papers(kind, tables, settings, only=only)
-    outputs = [output / names[label.casefold()] for label in papers.labels]
+    outputs = [job.output / names[label.casefold()] for label in papers.labels]
+    return _Batch(report, papers, outputs)
+
+
+def _share(total: int, part: int, parts: int) -> range:
+    """The documents process ``part`` of ``parts`` renders: a contiguous run of them."""
+    return range(part * total // parts, (part + 1) * total // parts)
+
+
+def _render_share(job: _Job, batch: _Batch, part: int, rendering: Callable[[int], None]) -> None:
+    """Render this process's share and stage each document beside its output, calling
+    ``rendering`` with each index first.
+
+    A lone process writes on a second thread while the next document renders, so
+    the second core does the writing. Beside helpers, that thread only competes
+    for the cores (their shares took 10% longer with it).
+    """
+    renderer = Renderer(job.settings.templates)
+    template = PAPERS[job.kind].template
+    with _Writer(threaded=job.processes == 1) as writer:
+        for index in _share(len(batch.outputs), part, job.processes):
+            rendering(index)
+            context = batch.papers.context(index)
+            writer.stage(batch.outputs[index], renderer.render(template, context))
+
+
+class _Helpers:
+    """The helper processes of a batch, each rendering its share (parts 1 and up).
+
+    A helper whose validation fails stages nothing: this process fails the same way
+    and reports it. A helper that fails part-way removes what it staged.
+    """
+
+    def __init__(self, job: _Job) -> None:
+        self._job = job
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: list[Future[list[Path]]] = []
+        self._count: Any = None
+
+    def __enter__(self) -> _Helpers:
+        if self._job.processes > 1:
+            forked = "fork" in multiprocessing.get_all_start_methods()
+            mp = multiprocessing.get_context("fork" if forked else "spawn")
+            self._count = mp.Value("i", 0)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self._job.processes - 1,
+                mp_context=mp,
+                initializer=_start_helper,
+                initargs=(self._job, self._count),
+            )
+            self._futures = [
+                self._pool.submit(_helper_share, part) for part in range(1, self._job.processes)
+            ]
+        return self
+
+    def done(self) -> int:
+        """How many documents the helpers have rendered so far."""
+        return self._count.value if self._count is not None else 0
+
+    def wait(self, *, quietly: bool = False) -> list[Path]:
+        """Wait for every helper: the files they staged. Raise the first failure
+        unless ``quietly`` (a failed helper has removed its own files)."""
+        staged: list[Path] = []
+        for future in self._futures:
+            try:
+                staged += future.result()
+            except BaseException:
+                if not quietly:
+                    raise
+        return staged
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+_helper: tuple[_Job, Any] | None = None
+
+
+def _start_helper(job: _Job, count: Any) -> None:
+    global _helper
+    _helper = (job, count)
+
+
+def _helper_share(part: int) -> list[Path]:
+    """Validate, then render share ``part``: the outputs staged (none when invalid)."""
+    assert _helper is not None
+    job, count = _helper
     try:
-        _render_all(paper.template, papers, outputs, settings, workers, progress)
+        batch = _batch(job)
+    except UserError:
+        return []  # the parent process meets the same problem and reports it
+
+    def rendering(_index: int) -> None:
+        with count.get_lock():
+            count.value += 1
+
+    mine = [batch.outputs[index] for index in _share(len(batch.outputs), part, job.processes)]
+    try:
+        _render_share(job, batch, part, rendering)
     except BaseException:
-        discard(outputs)
+        discard(mine)
         raise
-    if progress:
-        progress("saving", len(outputs), len(outputs))
-    publish(outputs)
-    return Result(outputs=outputs, report=report)
+    return mine
 
 
 @dataclass(frozen=True)
 class _Papers:
     """A batch's meetings, each with its rows from the other sheets, ready to be made
-    into contexts one at a time: in this process, or in a worker that was handed
-    (or, forked, inherited) the batch and only ever receives indexes."""
+    into contexts one at a time, by whichever process renders them."""
 
     kind: str
     meetings: list[Row]
@@ -440,75 +602,6 @@ def _papers(kind: str, tables: Tables, settings: Settings, *, only: str | None) 
     return _Papers(kind, meetings, rows, settings, labels)
 
 
-def _render_all(
-    template: str,
-    papers: _Papers,
-    outputs: list[Path],
-    settings: Settings,
-    workers: int,
-    progress: Progress | None,
-) -> None:
-    """Render each meeting and stage it beside its output; with ``workers`` > 1 in a
-    pool of processes that build their meetings' contexts and write their own
-    documents, so neither a context nor a document crosses a pipe.
-
-    The template is compiled once, here; forked workers inherit it. The documents
-    are identical whatever the number of workers, because rendering is deterministic.
-    """
-    total = len(outputs)
-    renderer = Renderer(settings.templates)
-    if workers <= 1 or total < 2:
-        with _Writer() as writer:
-            for index, path in enumerate(outputs):
-                if progress:
-                    progress(papers.labels[index], index, total)
-                writer.stage(path, renderer.render(template, papers.context(index)))
-        return
-    stage(outputs[0], renderer.render(template, papers.context(0)))  # compiles the template
-    forked = "fork" in multiprocessing.get_all_start_methods()
-    job = _Job(renderer if forked else None, settings.templates, template, papers, outputs)
-    size = max(1, min(64, total // (workers * 4)))
-    chunks = [range(first, min(first + size, total)) for first in range(1, total, size)]
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("fork" if forked else "spawn"),
-        initializer=_start_worker,
-        initargs=(job,),
-    ) as pool:
-        for chunk in pool.map(_render_in_worker, chunks):
-            if progress:
-                progress(papers.labels[chunk[-1]], chunk[-1], total)
-
-
-@dataclass(frozen=True)
-class _Job:
-    """What a worker needs: the compiled renderer when forked (else it compiles its
-    own from ``templates``), the batch, and where each document goes."""
-
-    renderer: Renderer | None
-    templates: Path | None
-    template: str
-    papers: _Papers
-    outputs: list[Path]
-
-
-_job: _Job | None = None
-
-
-def _start_worker(job: _Job) -> None:
-    global _job
-    _job = job if job.renderer else replace(job, renderer=Renderer(job.templates))
-
-
-def _render_in_worker(chunk: range) -> range:
-    assert _job is not None and _job.renderer is not None
-    with _Writer() as writer:
-        for index in chunk:
-            data = _job.renderer.render(_job.template, _job.papers.context(index))
-            writer.stage(_job.outputs[index], data)
-    return chunk
-
-
 class _Writer:
     """Stages documents on a second thread while the caller renders the next one.
 
@@ -517,12 +610,15 @@ class _Writer:
     ``depth`` documents wait in memory; the first failure is raised.
     """
 
-    def __init__(self, depth: int = 8) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1)
+    def __init__(self, depth: int = 8, *, threaded: bool = True) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1) if threaded else None
         self._pending: deque[Future[Path]] = deque()
         self._depth = depth
 
     def stage(self, path: Path, data: bytes) -> None:
+        if self._pool is None:
+            stage(path, data)
+            return
         self._pending.append(self._pool.submit(stage, path, data))
         while len(self._pending) > self._depth:
             self._pending.popleft().result()
@@ -531,7 +627,8 @@ class _Writer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._pool.shutdown(wait=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
         pending, self._pending = self._pending, deque()
         if exc[0] is None:
             for future in pending:

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 from docx import Document
 
+from docgen import pipeline
 from docgen.cli import main
 from tests.conftest import (
     SAMPLES,
@@ -270,20 +271,64 @@ def test_rendering_twice_gives_identical_bytes(tmp_path: Path, docs: Path) -> No
         assert (tmp_path / name).read_bytes() == (docs / name).read_bytes(), name
 
 
-def test_parallel_workers_write_the_same_bytes(tmp_path: Path, docs: Path) -> None:
-    render(tmp_path, WORKBOOK, "--workers", "2")
+@pytest.fixture
+def helpers_for_any_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample's six meetings are too few to start a helper process for; these tests
+    want one started all the same."""
+    monkeypatch.setattr(pipeline, "MIN_SHARE", 1)
+
+
+@pytest.mark.usefixtures("helpers_for_any_batch")
+@pytest.mark.parametrize("workers", ["2", "3"])
+def test_parallel_workers_write_the_same_bytes(tmp_path: Path, docs: Path, workers: str) -> None:
+    render(tmp_path, WORKBOOK, "--workers", workers)
     for name in NAMES.values():
         assert (tmp_path / name).read_bytes() == (docs / name).read_bytes(), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(NAMES.values())
 
 
+@pytest.mark.usefixtures("helpers_for_any_batch")
 def test_workers_without_fork_write_the_same_bytes(
     tmp_path: Path, docs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Where processes cannot fork (Windows), workers are spawned and handed the batch."""
+    """Where processes cannot fork (Windows), helpers are spawned and handed the batch."""
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     render(tmp_path, WORKBOOK, "--workers", "2")
     for name in NAMES.values():
         assert (tmp_path / name).read_bytes() == (docs / name).read_bytes(), name
+
+
+def test_a_small_batch_is_rendered_by_one_process_whatever_the_workers(
+    tmp_path: Path, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Starting a helper costs about 30 documents' time: six meetings do not need one."""
+
+    def no_pool(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a helper process was started")
+
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", no_pool)
+    render(tmp_path, WORKBOOK, "--workers", "4")
+    for name in NAMES.values():
+        assert (tmp_path / name).read_bytes() == (docs / name).read_bytes(), name
+
+
+@pytest.mark.usefixtures("helpers_for_any_batch")
+def test_an_invalid_workbook_gives_the_same_report_with_helpers(tmp_path: Path) -> None:
+    """Every process validates the workbook; only this one reports, and nothing is left."""
+    book = edit_workbook(
+        WORKBOOK,
+        tmp_path / "bad.xlsx",
+        lambda wb: set_cells(wb, "Review Meetings", 3, {"Review Date": "soon"}),
+    )
+    results = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}"
+        out.mkdir()
+        results[workers] = run("review", str(book), "--output", str(out), "--workers", workers)
+        assert results[workers].exit_code == 1
+        assert list(out.iterdir()) == []
+    assert "Review Date 'soon'" in results["1"].output
+    assert results["1"].output == results["2"].output
 
 
 # --------------------------------------------------------------------------- --only
@@ -620,6 +665,7 @@ def test_a_failure_part_way_puts_the_folder_back_as_it_was(
     assert not list(out.glob(".*"))
 
 
+@pytest.mark.usefixtures("helpers_for_any_batch")
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_a_disk_full_while_writing_leaves_the_folder_as_it_was(
     earlier: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, workers: str
