@@ -96,8 +96,8 @@ def workers_option(func: F) -> F:
     return click.option(
         "--workers",
         type=click.IntRange(1, 64),
-        help="Processes rendering in parallel; the documents are the same whatever the number "
-        "[default: DOCGEN_WORKERS, else 1].",
+        help=f"Processes rendering in parallel, at most one per {pipeline.MIN_SHARE} documents; "
+        "the documents are the same whatever the number [default: DOCGEN_WORKERS, else 1].",
     )(func)
 
 
