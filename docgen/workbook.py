@@ -188,19 +188,18 @@ def read_workbook(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Wo
             if meta.visible != python_calamine.SheetVisibleEnum.Visible:
                 hidden.add(meta.name)
     # Calamine parses a sheet without holding the GIL: the next sheet is parsed on a
-    # second thread while this one turns the last into Python values.
+    # second thread while this one turns the last into Python values. One sheet ahead
+    # only, so that at most two sheets' parsed cells are held at once.
+    sheets: dict[str, Sheet] = {}
+    order = list(first.items())
     with ThreadPoolExecutor(max_workers=1) as parser:
-        parsed = {name: parser.submit(_parse_sheet, book, name, label) for name in first.values()}
-        try:
-            sheets = {
-                key: _read_sheet(
-                    parsed[name].result(), name, facts.get(name, _Flagged()), name in hidden
-                )
-                for key, name in first.items()
-            }
-        finally:
-            for future in parsed.values():
-                future.cancel()
+        ahead = parser.submit(_parse_sheet, book, order[0][1], label) if order else None
+        for position, (key, name) in enumerate(order):
+            assert ahead is not None
+            parsed = ahead.result()
+            following = order[position + 1][1] if position + 1 < len(order) else None
+            ahead = parser.submit(_parse_sheet, book, following, label) if following else None
+            sheets[key] = _read_sheet(parsed, name, facts.get(name, _Flagged()), name in hidden)
     return Workbook(path=path, sheets=sheets, duplicates=duplicates)
 
 
