@@ -49,6 +49,17 @@ class SheetRows(Generic[R]):
     def located(self) -> Iterator[tuple[int, R]]:
         return zip(self.row_numbers, self.rows, strict=True)
 
+    def values_of(self, field_name: str) -> Iterator[tuple[int, Any]]:
+        """(row number, value of ``field_name``) of each row kept."""
+        return ((number, getattr(row, field_name)) for number, row in self.located())
+
+    def drop(self, problems: dict[int, Problem], report: Report) -> None:
+        """Report ``problems`` (row number -> problem) and leave their rows out."""
+        report.extend(problems.values())
+        kept = [(number, row) for number, row in self.located() if number not in problems]
+        self.row_numbers = [number for number, _ in kept]
+        self.rows = [row for _, row in kept]
+
     def cell(self, field_name: str, row_number: int) -> str | None:
         """``D14`` for a field of a row, or None when the column is absent."""
         column = self.columns.get(field_name)
@@ -544,26 +555,21 @@ def _check_parents(tables: Tables, report: Report, file: str) -> None:
             continue  # a parent sheet without its ID column has been reported already
         keys = parent.keys_seen
         header = next(s.header for s in column_specs(model) if s.name == field_name)
-        kept_rows, kept_numbers = [], []
-        for number, row in rows.located():
-            value = getattr(row, field_name)
-            if value.casefold() in keys:
-                kept_rows.append(row)
-                kept_numbers.append(number)
-                continue
-            report.add(
-                rows.problem(
-                    "unknown-parent",
-                    f"{header} {value!r} matches no row of sheet {parent_sheet!r}",
-                    field_name,
-                    number,
-                    column=header,
-                    value=value,
-                    expected=f"an ID listed on {parent_sheet!r}",
-                    file=file,
-                )
+        orphans = {
+            number: rows.problem(
+                "unknown-parent",
+                f"{header} {value!r} matches no row of sheet {parent_sheet!r}",
+                field_name,
+                number,
+                column=header,
+                value=value,
+                expected=f"an ID listed on {parent_sheet!r}",
+                file=file,
             )
-        rows.rows, rows.row_numbers = kept_rows, kept_numbers
+            for number, value in rows.values_of(field_name)
+            if value.casefold() not in keys
+        }
+        rows.drop(orphans, report)
     _check_once_per(tables, report, file)
     _check_required_children(tables, by_sheet, report, file)
 
@@ -580,16 +586,12 @@ def _check_once_per(tables: Tables, report: Report, file: str) -> None:
             for name in (field_name, within)
         )
         seen: dict[tuple[str, str], int] = {}
-        kept_rows, kept_numbers = [], []
+        repeats: dict[int, Problem] = {}
         for number, row in rows.located():
             value, group = getattr(row, field_name), getattr(row, within)
             first = seen.setdefault((value.casefold(), group.casefold()), number)
-            if first == number:
-                kept_rows.append(row)
-                kept_numbers.append(number)
-                continue
-            report.add(
-                rows.problem(
+            if first != number:
+                repeats[number] = rows.problem(
                     "listed-twice",
                     f"{header} {value!r} is listed twice for {within_header} {group!r} "
                     f"(also row {first})",
@@ -600,8 +602,7 @@ def _check_once_per(tables: Tables, report: Report, file: str) -> None:
                     expected=f"each {header} once per {within_header}: delete one of the rows",
                     file=file,
                 )
-            )
-        rows.rows, rows.row_numbers = kept_rows, kept_numbers
+        rows.drop(repeats, report)
 
 
 def _check_required_children(

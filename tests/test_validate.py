@@ -345,31 +345,9 @@ def test_stage_out_of_range(tmp_path: Path) -> None:
     assert len(tables[Alert]) == 0
 
 
-def test_bad_yes_no_on_a_conference_child(tmp_path: Path) -> None:
-    path = build_workbook(
-        tmp_path / "conferences.xlsx",
-        {
-            "Conferences": [
-                ["Conference ID", "Conference Type", "Conference Date", "Due Date", "Chair"],
-                ["K1", "Initial", "01/04/2014", "01/04/2014", "Tom"],
-            ],
-            "Conference Children": [
-                ["Conference ID", "Child ID", "Child Name", "Date of Birth", "Plan"],
-                ["K1", "C1", "Sam", "01/01/2010", "perhaps"],
-                ["K1", "C2", "Max", "01/01/2012", "Y"],
-            ],
-            "Conference Attendees": [["Conference ID", "Name", "Agency", "Attendance"]],
-        },
-    )
-    tables, report = validate(path, CONFERENCE)
-    assert report.flatten("code", "location") == [["invalid-yes-no", "Conference Children!E2"]]
-    assert [(c.child_id, c.plan) for c in tables[ConferenceChild]] == [("C2", True)]
-
-
-def test_a_child_listed_twice_at_one_conference_is_an_error(tmp_path: Path) -> None:
-    """The two rows may disagree (a plan on one, none on the other): the second is named.
-    The same child at two conferences is fine."""
-    path = build_workbook(
+def conference_workbook(tmp_path: Path, children: list[list[str]]) -> Path:
+    """Conferences K1 (initial) and K2 (review), with ``children`` on Conference Children."""
+    return build_workbook(
         tmp_path / "conferences.xlsx",
         {
             "Conferences": [
@@ -379,13 +357,38 @@ def test_a_child_listed_twice_at_one_conference_is_an_error(tmp_path: Path) -> N
             ],
             "Conference Children": [
                 ["Conference ID", "Child ID", "Child Name", "Date of Birth", "Plan"],
-                ["K1", "C1", "Sam", "01/01/2010", "Y"],
-                ["K1", "C2", "Max", "01/01/2012", "Y"],
-                ["k1", "c1", "Sam", "01/01/2010", "N"],
-                ["K2", "C1", "Sam", "01/01/2010", "Y"],
+                *children,
             ],
             "Conference Attendees": [["Conference ID", "Name", "Agency", "Attendance"]],
         },
+    )
+
+
+def test_bad_yes_no_on_a_conference_child(tmp_path: Path) -> None:
+    path = conference_workbook(
+        tmp_path,
+        [
+            ["K1", "C1", "Sam", "01/01/2010", "perhaps"],
+            ["K1", "C2", "Max", "01/01/2012", "Y"],
+            ["K2", "C2", "Max", "01/01/2012", "Y"],
+        ],
+    )
+    tables, report = validate(path, CONFERENCE)
+    assert report.flatten("code", "location") == [["invalid-yes-no", "Conference Children!E2"]]
+    assert [(c.child_id, c.plan) for c in tables[ConferenceChild]] == [("C2", True)] * 2
+
+
+def test_a_child_listed_twice_at_one_conference_is_an_error(tmp_path: Path) -> None:
+    """The two rows may disagree (a plan on one, none on the other): the second is named.
+    The same child at two conferences is fine."""
+    path = conference_workbook(
+        tmp_path,
+        [
+            ["K1", "C1", "Sam", "01/01/2010", "Y"],
+            ["K1", "C2", "Max", "01/01/2012", "Y"],
+            ["k1", "c1", "Sam", "01/01/2010", "N"],
+            ["K2", "C1", "Sam", "01/01/2010", "Y"],
+        ],
     )
     tables, report = validate(path, CONFERENCE)
     assert report.flatten("code", "location") == [["listed-twice", "Conference Children!B4"]]
