@@ -82,6 +82,8 @@ _ERROR_TYPE = re.compile(rb'\st="e"')
 _PLAIN_POSITION = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"')
 _FORMULA_HINTS = (re.compile(rb"<f[\s>/]"), re.compile(rb":f[\s>/]"))
 _ERROR_HINT = re.compile(rb't="e"')
+# The rarer ways a cell starts, each with a pattern that finds it (a regex search for a
+# literal is several times faster than ``in`` here, as '<' is on every other byte).
 _OTHER_CELL_TAGS = {
     b"<c>": re.compile(rb"<c>"),
     b":c ": re.compile(rb":c "),
