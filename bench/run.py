@@ -5,7 +5,8 @@ input) and prints, side by side from one run:
 
 1. 300 review records, workbook to files on disk: docgen against the naive
    docxtpl loop (load template, render, save, per document) on the same template
-   and the same contexts;
+   and the same contexts, beside the "disk floor" (the same bytes written with plain
+   system calls), which shows how much of a run the file system alone takes;
 2. docgen with --workers 1 and --workers 2;
 3. the annual report from a national-scale workbook (100,000 children, 200,000
    reviews, 50,000 CP plans, 20,000 conferences): wall time and peak memory,
@@ -268,8 +269,9 @@ def bench_reviews(
     """Best of ``rounds`` runs of each contender, after one warm-up round.
 
     The contenders take turns within each round, so a slow spell of the machine
-    (its disk, mostly) falls on all of them; each run starts from an empty output
-    folder with the previous run's files synced away.
+    (its disk, mostly) falls on all of them. Each run writes into a new folder under
+    ``where``; nothing is deleted until the end. The last row, the disk floor, is the
+    same documents' bytes written with plain system calls.
     """
 
     def docgen(workers: int) -> Callable[[Path, Path], float]:
