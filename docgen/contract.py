@@ -76,6 +76,9 @@ GENERAL_RULES: tuple[str, ...] = (
     "Dates are real Excel dates, or text typed day first: `31/03/2014`, `31-03-2014`, "
     "`2014-03-31` or `31 March 2014`. A date that does not exist, such as `31/02/2014`, is "
     "an error, never a guess.",
+    "A number Excel formats as a percentage reads as Excel shows it: 0.995 formatted `0.0%` "
+    "is `99.5%` (in a number column, 0.995 again). Number columns also take text such as "
+    "`80%`.",
     "Yes/no columns take `Y` or `N`, and also `Yes`/`No`, `TRUE`/`FALSE` and `1`/`0`.",
     "Code columns take the DfE code or its label, in any case: legal status `C2` or "
     "`Care Order`. The [code lists](#code-lists) give every code, label and further accepted "

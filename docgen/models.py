@@ -142,8 +142,11 @@ def to_float(value: Any) -> float:
     if isinstance(value, int | float):
         return float(value)
     text = str(value).strip()
+    divisor = 1
+    if text.endswith("%"):  # typed as 80%, or a number Excel formats as a percentage
+        text, divisor = text[:-1].strip(), 100
     if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
-        return float(text)
+        return float(text) / divisor
     raise CellError("is not a number", "a number such as 0.5", "invalid-number")
 
 

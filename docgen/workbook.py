@@ -32,7 +32,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -89,6 +89,13 @@ _OTHER_CELL_TAGS = {
     b":c ": re.compile(rb":c "),
     b":c>": re.compile(rb":c>"),
 }
+# A cell's start tag (group 1: its attributes) and its style index.
+_CELL_START = re.compile(rb"<" + _P + rb"c(\s[^>]*)>")
+_STYLE = re.compile(rb'\ss="([0-9]+)"')
+# Quoted text, an escaped character or a [colour/condition] in a number format: a % in
+# them is shown as it is, not a percentage.
+_FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+_PERCENT_FORMATS = {9, 10}  # Excel's built-in 0% and 0.00%
 _VALUE_TEXT = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?>([^<]*)</" + _P + rb"v>")
 _CACHED_VALUE = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?>[^<]+</" + _P + rb"v>|<" + _P + rb"is>")
 _EMPTY_VALUE = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?(?:/>|></" + _P + rb"v>)")
@@ -175,7 +182,10 @@ def read_workbook(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Wo
     path = Path(path)
     label = path.name
     with _checked_zip(path, max_bytes) as (zf, parts):
-        facts = {name: _scan_sheet(zf.read(part), name, label) for name, part in parts.items()}
+        percent = _percent_styles(zf)
+        facts = {
+            name: _scan_sheet(zf.read(part), name, label, percent) for name, part in parts.items()
+        }
     book = _open_book(path)
     first: dict[str, str] = {}  # normalised name -> the sheet read under it
     duplicates: dict[str, list[str]] = {}
@@ -317,9 +327,11 @@ class _Flagged:
 
     uncached: frozenset[str] = frozenset()
     errors: dict[str, str] = field(default_factory=dict)
+    #: Number cells formatted as a percentage: 0.995 that Excel shows as 99.5%.
+    percent: frozenset[str] = frozenset()
 
 
-def _scan_sheet(data: bytes, name: str, label: str) -> _Flagged:
+def _scan_sheet(data: bytes, name: str, label: str, percent: frozenset[int]) -> _Flagged:
     """Measure a sheet's true extent; find formulas without a cached value and errors.
 
     The extent is what a dense reader allocates: the last row times the widest
@@ -342,9 +354,39 @@ def _scan_sheet(data: bytes, name: str, label: str) -> _Flagged:
             f"{rows} but holds only {cells:,} cells; delete the stray cells far from the "
             "data (Ctrl+End in Excel shows where the sheet ends)."
         )
-    if _may_flag(data):
-        return _flagged_cells(data, all_placed=len(refs) == cells)
-    return _Flagged()
+    flagged = _flagged_cells(data, all_placed=len(refs) == cells) if _may_flag(data) else _Flagged()
+    if percent:
+        flagged = replace(flagged, percent=_percent_cells(data, percent))
+    return flagged
+
+
+def _percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
+    """The workbook's cell styles whose number format is a percentage (none in most)."""
+    try:
+        styles = SafeET.fromstring(zf.read("xl/styles.xml"))
+    except (KeyError, ParseError, ValueError):
+        return frozenset()  # no styles, or unreadable ones: every number reads as stored
+    formats = set(_PERCENT_FORMATS)
+    for fmt in styles.iter(f"{_MAIN_NS}numFmt"):
+        if "%" in _FORMAT_LITERAL.sub("", fmt.get("formatCode", "")):
+            formats.add(int(fmt.get("numFmtId", "-1")))
+    cell_xfs = styles.find(f"{_MAIN_NS}cellXfs")
+    xfs = [] if cell_xfs is None else cell_xfs.findall(f"{_MAIN_NS}xf")
+    return frozenset(i for i, xf in enumerate(xfs) if int(xf.get("numFmtId", "0")) in formats)
+
+
+def _percent_cells(data: bytes, styles: frozenset[int]) -> frozenset[str]:
+    """Cells (``B7``) of a sheet that carry one of the percentage ``styles``."""
+    hint = re.compile(rb's="(?:' + b"|".join(str(i).encode() for i in sorted(styles)) + rb')"')
+    if not hint.search(data):
+        return frozenset()
+    found = set()
+    for match in _CELL_START.finditer(data):
+        attributes = match.group(1)
+        style, ref = _STYLE.search(attributes), _CELL_REF.search(attributes)
+        if style and ref and int(style.group(1)) in styles:
+            found.add((ref.group(1) + ref.group(2)).decode())
+    return frozenset(found)
 
 
 def _may_flag(data: bytes) -> bool:
@@ -423,6 +465,10 @@ def _read_sheet(
     for ref, text in flagged.errors.items():
         letters, digits = _split_ref(ref)
         errors_by_row.setdefault(digits, {})[_column_index(letters.encode())] = text
+    percent_by_row: dict[int, list[int]] = {}
+    for ref in flagged.percent:
+        letters, digits = _split_ref(ref)
+        percent_by_row.setdefault(digits, []).append(_column_index(letters.encode()))
     flagged_rows = {_split_ref(ref)[1] for ref in flagged.uncached} | set(errors_by_row)
     # calamine ends the sheet at its last value, so rows holding only uncalculated
     # formulas (or errors) may be missing altogether: pad them back, so each gets its
@@ -437,6 +483,10 @@ def _read_sheet(
         for column in row_errors:
             if column < len(values):
                 values[column] = None  # however the reader shows it ('', '#N/A', ...)
+        for column in percent_by_row.get(number, ()):
+            value = values[column] if column < len(values) else None
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                values[column] = f"{value * 100:.10g}%"  # as Excel shows it: 0.995 is 99.5%
         if values.count(None) == len(values) and number not in flagged_rows:
             continue
         if not sheet.header_row:

@@ -117,6 +117,30 @@ def test_performance_tables_match_the_seed(report: Path) -> None:
     assert "with Service Manager approval" in text
 
 
+def test_history_typed_as_excel_percentages_reads_as_shown(tmp_path: Path) -> None:
+    """A council types 99.5% into a cell Excel formats as a percentage: it stores 0.995,
+    and the report must print 99.5%, not 1.0%."""
+
+    def as_percentages(wb) -> None:
+        for row in wb["History"].iter_rows(min_row=2):
+            if row[1].value == "% On time":
+                row[3].value = row[3].value / 100
+                row[3].number_format = "0.0%"
+
+    data = tmp_path / "data"
+    data.mkdir()
+    edit_workbook(SAMPLES / "annual_2014.xlsx", data / "annual_2014.xlsx", as_percentages)
+    out = tmp_path / "report.docx"
+    result = run("annual", "--year", "2014", "--data", str(data), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    reviews = next(t for t in docx_tables(out) if any(r[0] == "Out of time" for r in t))
+    assert row_of(reviews, "% on time") == {
+        "2011/12": "100%",
+        "2012/13": "99.5%",
+        "2013/14": "99.5%",
+    }
+
+
 def test_snapshot_staffing_and_other_figures(report: Path) -> None:
     tables = docx_tables(report)
     snapshot = next(t for t in tables if any(r[0] == "Families" for r in t))

@@ -20,6 +20,7 @@ from docgen.models import (
     column_specs,
     to_bool,
     to_date,
+    to_float,
     to_stage,
     to_text,
 )
@@ -396,3 +397,9 @@ def test_stage_4_is_cafcass(stage: int, escalated, problem: bool, reached: bool)
     )
     assert dispute.flag_contradicts_stage is problem
     assert dispute.reached_cafcass is reached
+
+
+@pytest.mark.parametrize(("value", "expected"), [("80%", 0.8), ("12.5 %", 0.125), (" 0.5", 0.5)])
+def test_a_number_column_takes_a_percentage(value: str, expected: float) -> None:
+    """A percentage cell reads as Excel shows it (80%): in a number column, 0.8."""
+    assert to_float(value) == expected

@@ -578,3 +578,37 @@ def test_sheets_whose_names_match_are_all_recorded(tmp_path: Path) -> None:
     assert sheet.name == "CP Plans"
     assert book.duplicates_of("CP Plans") == ["CP_Plans", "cp-plans"]
     assert book.duplicates_of("Children") == []
+
+
+def test_numbers_formatted_as_percentages_read_as_excel_shows_them(tmp_path: Path) -> None:
+    """0.995 formatted 0.0% is shown, and read, as 99.5%; a % inside quotes in a format is
+    a literal sign, not a percentage; text and unformatted numbers are as stored."""
+    path = build_workbook(
+        tmp_path / "percent.xlsx",
+        {"Data": [["Value"], [0.995], [0.005], [1], [99.5], [0.25], ["95%"], [0.5]]},
+    )
+
+    def formats(wb) -> None:
+        ws = wb["Data"]
+        for row, number_format in (
+            (2, "0.0%"),
+            (3, "0.00%"),
+            (4, "0%"),
+            (5, '0.0"%"'),
+            (7, "0%"),
+            (8, "[Red]0.0\\%"),
+        ):
+            ws.cell(row, 1).number_format = number_format
+
+    edit_workbook(path, path, formats)
+    sheet = read_workbook(path).sheet("Data")
+    assert sheet is not None
+    assert [values[0] for _, values in sheet.rows] == [
+        "99.5%",
+        "0.5%",
+        "100%",
+        99.5,
+        0.25,
+        "95%",
+        0.5,
+    ]
