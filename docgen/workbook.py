@@ -61,6 +61,11 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+# Excel's "Strict Open XML" saves the same parts under other namespaces.
+_STRICT = {
+    _MAIN_NS: "{http://purl.oclc.org/ooxml/spreadsheetml/main}",
+    _REL_NS: "{http://purl.oclc.org/ooxml/officeDocument/relationships}",
+}
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # Sheet XML may prefix its elements (<x:c>, written by the OpenXML SDK), order a
 # cell's attributes freely and leave out the optional r= of rows and cells.
@@ -313,8 +318,10 @@ def _check_zip(zf: zipfile.ZipFile, label: str, max_bytes: int) -> dict[str, str
         ) from exc
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL_NS}Relationship")}
     parts: dict[str, str] = {}
-    for sheet in book.iter(f"{_MAIN_NS}sheet"):
-        target = targets.get(sheet.get(f"{_REL_NS}id"), "")
+    strict = book.tag == f"{_STRICT[_MAIN_NS]}workbook"
+    main, rel = (_STRICT[_MAIN_NS], _STRICT[_REL_NS]) if strict else (_MAIN_NS, _REL_NS)
+    for sheet in book.iter(f"{main}sheet"):
+        target = targets.get(sheet.get(f"{rel}id"), "")
         part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         if part in names:
             parts[sheet.get("name", "")] = part
@@ -366,12 +373,13 @@ def _percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
         styles = SafeET.fromstring(zf.read("xl/styles.xml"))
     except (KeyError, ParseError, ValueError):
         return frozenset()  # no styles, or unreadable ones: every number reads as stored
+    main = _STRICT[_MAIN_NS] if styles.tag.startswith(_STRICT[_MAIN_NS]) else _MAIN_NS
     formats = set(_PERCENT_FORMATS)
-    for fmt in styles.iter(f"{_MAIN_NS}numFmt"):
+    for fmt in styles.iter(f"{main}numFmt"):
         if "%" in _FORMAT_LITERAL.sub("", fmt.get("formatCode", "")):
             formats.add(int(fmt.get("numFmtId", "-1")))
-    cell_xfs = styles.find(f"{_MAIN_NS}cellXfs")
-    xfs = [] if cell_xfs is None else cell_xfs.findall(f"{_MAIN_NS}xf")
+    cell_xfs = styles.find(f"{main}cellXfs")
+    xfs = [] if cell_xfs is None else cell_xfs.findall(f"{main}xf")
     return frozenset(i for i, xf in enumerate(xfs) if int(xf.get("numFmtId", "0")) in formats)
 
 

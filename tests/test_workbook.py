@@ -612,3 +612,49 @@ def test_numbers_formatted_as_percentages_read_as_excel_shows_them(tmp_path: Pat
         "95%",
         0.5,
     ]
+
+
+def as_strict(src: Path, dest: Path) -> Path:
+    """``src`` as Excel's "Strict Open XML Spreadsheet" saves it: the same parts under the
+    purl.oclc.org namespaces."""
+    swaps = {
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main": (
+            b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+        ),
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships": (
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships"
+        ),
+    }
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if not info.filename.startswith("["):
+                for transitional, strict in swaps.items():
+                    data = data.replace(transitional, strict)
+            zout.writestr(info, data)
+    return dest
+
+
+def test_a_strict_open_xml_workbook_is_read_and_its_kind_recognised(tmp_path: Path) -> None:
+    path = as_strict(SAMPLES / "review_meetings.xlsx", tmp_path / "strict.xlsx")
+    assert list_sheets(path) == ["Review Meetings", "Attendees", "Decisions"]
+    assert guess_kind(path).kind == "review"
+    strict, transitional = (
+        read_workbook(p).sheet("Review Meetings") for p in (path, SAMPLES / "review_meetings.xlsx")
+    )
+    assert strict is not None and transitional is not None
+    assert strict.rows == transitional.rows
+
+
+def test_a_stray_cell_in_a_strict_workbook_is_refused_before_reading(
+    tmp_path: Path, no_cell_reader: list[str]
+) -> None:
+    """Strict namespaces must not let a sheet past the extent check."""
+    path = with_sheet_xml(
+        tmp_path / "alerts.xlsx",
+        '<row r="1">' + text_cell("A1", "Alert ID") + "</row>"
+        '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+    )
+    strict = as_strict(path, tmp_path / "strict.xlsx")
+    assert "reaches cell XFD1048576" in refusal(strict)
+    assert no_cell_reader == []
