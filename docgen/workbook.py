@@ -68,9 +68,12 @@ _STRICT = {
 }
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # Sheet XML may prefix its elements (<x:c>, written by the OpenXML SDK), order a
-# cell's attributes freely and leave out the optional r= of rows and cells.
+# cell's attributes freely, quote them either way (r='B7'), space the = and leave out
+# the optional r= of rows and cells.
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"
-_CELL_POSITION = re.compile(rb"<" + _P + rb"c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]+)\"")
+_EQ = rb"\s*=\s*[\"']"  # the = and opening quote of an attribute
+_Q = rb"[\"']"  # its closing quote
+_CELL_POSITION = re.compile(rb"<" + _P + rb"c\b[^>]*?\sr" + _EQ + rb"([A-Z]{1,3})([0-9]+)" + _Q)
 _FORMULA = re.compile(rb"<" + _P + rb"f[\s>/]")
 _CELL_WITH_BODY = re.compile(rb"<(" + _P + rb")c((?:\s[^>]*?)?)(?<!/)>(.*?)</\1c>", re.S)
 # A row's start tag (group 1: its attributes), or a cell, self-closing or not
@@ -78,25 +81,22 @@ _CELL_WITH_BODY = re.compile(rb"<(" + _P + rb")c((?:\s[^>]*?)?)(?<!/)>(.*?)</\1c
 _ROW_OR_CELL = re.compile(
     rb"<" + _P + rb"row\b([^>]*)>|<(" + _P + rb")c\b([^>]*?)(?:/>|>(.*?)</\2c>)", re.S
 )
-_ROW_NUMBER = re.compile(rb'\sr="([0-9]+)"')
-_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]+)"')
-_ERROR_TYPE = re.compile(rb'\st="e"')
+_ROW_NUMBER = re.compile(rb"\sr" + _EQ + rb"([0-9]+)" + _Q)
+_CELL_REF = re.compile(rb"\sr" + _EQ + rb"([A-Z]{1,3})([0-9]+)" + _Q)
+_ERROR_TYPE = re.compile(rb"\st" + _EQ + rb"e" + _Q)
 # Literal-led patterns, which the regex engine finds by fast substring search: a sheet's
 # tens of megabytes are scanned for them first, and the exact patterns above (which try a
 # match at every '<') run only where these hit. Excel writes every cell as <c r="B7" ...>.
 _PLAIN_POSITION = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"')
 _FORMULA_HINTS = (re.compile(rb"<f[\s>/]"), re.compile(rb":f[\s>/]"))
-_ERROR_HINT = re.compile(rb't="e"')
-# The rarer ways a cell starts, each with a pattern that finds it (a regex search for a
-# literal is several times faster than ``in`` here, as '<' is on every other byte).
-_OTHER_CELL_TAGS = {
-    b"<c>": re.compile(rb"<c>"),
-    b":c ": re.compile(rb":c "),
-    b":c>": re.compile(rb":c>"),
-}
+_ERROR_HINTS = (re.compile(rb'"e"'), re.compile(rb"'e'"))
+# The rarer ways a cell starts (<c>, <c/>, a tab or newline after <c, a prefix): a
+# regex led by a literal is several times faster than ``in`` here, '<' being on every
+# other byte, and finds none in most sheets.
+_OTHER_CELL_TAGS = (re.compile(rb"<c[>/\t\n\r]"), re.compile(rb":c[\s>/]"))
 # A cell's start tag (group 1: its attributes) and its style index.
 _CELL_START = re.compile(rb"<" + _P + rb"c(\s[^>]*)>")
-_STYLE = re.compile(rb'\ss="([0-9]+)"')
+_STYLE = re.compile(rb"\ss" + _EQ + rb"([0-9]+)" + _Q)
 # Quoted text, an escaped character or a [colour/condition] in a number format: a % in
 # them is shown as it is, not a percentage.
 _FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
@@ -104,7 +104,7 @@ _PERCENT_FORMATS = {9, 10}  # Excel's built-in 0% and 0.00%
 _VALUE_TEXT = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?>([^<]*)</" + _P + rb"v>")
 _CACHED_VALUE = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?>[^<]+</" + _P + rb"v>|<" + _P + rb"is>")
 _EMPTY_VALUE = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?(?:/>|></" + _P + rb"v>)")
-_STRING_RESULT = re.compile(rb'\st="str"')
+_STRING_RESULT = re.compile(rb"\st" + _EQ + rb"str" + _Q)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -318,13 +318,18 @@ def _check_zip(zf: zipfile.ZipFile, label: str, max_bytes: int) -> dict[str, str
         ) from exc
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL_NS}Relationship")}
     parts: dict[str, str] = {}
+    listed: set[str] = set()
     strict = book.tag == f"{_STRICT[_MAIN_NS]}workbook"
     main, rel = (_STRICT[_MAIN_NS], _STRICT[_REL_NS]) if strict else (_MAIN_NS, _REL_NS)
     for sheet in book.iter(f"{main}sheet"):
         target = targets.get(sheet.get(f"{rel}id"), "")
         part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        name = sheet.get("name", "")
+        if name in listed:  # Excel never writes this; a reader could read either sheet
+            raise WorkbookError(f"{label} is damaged: it lists two sheets named {name!r}.")
+        listed.add(name)
         if part in names:
-            parts[sheet.get("name", "")] = part
+            parts[name] = part
     return parts
 
 
@@ -347,13 +352,17 @@ def _scan_sheet(data: bytes, name: str, label: str, percent: frozenset[int]) -> 
     saying how to mend the sheet.
     """
     cells = data.count(b"<c ") + sum(
-        data.count(tag) for tag, hint in _OTHER_CELL_TAGS.items() if hint.search(data)
+        len(tag.findall(data)) for tag in _OTHER_CELL_TAGS if tag.search(data)
     )
     refs = _PLAIN_POSITION.findall(data)
-    if len(refs) != cells:  # a cell without r=, with a prefix, or r= not first
+    if len(refs) != cells:  # a cell written otherwise than Excel writes it
         refs = _CELL_POSITION.findall(data)
-    rows = max(map(int, {row for _, row in refs}), default=0)
-    width = max((_column_index(c) + 1 for c in {c for c, _ in refs}), default=0)
+    placed = len(refs) == cells  # every cell says where it is
+    if placed:
+        rows = max(map(int, {row for _, row in refs}), default=0)
+        width = max((_column_index(c) + 1 for c in {c for c, _ in refs}), default=0)
+    else:  # some cell is placed by its row and the cells before it, as calamine does
+        rows, width = _extent_in_order(data)
     extent = rows * width
     if extent > MAX_CELLS or extent > SPARSE_FACTOR * cells + SPARSE_ALLOWANCE:
         raise WorkbookError(
@@ -361,10 +370,19 @@ def _scan_sheet(data: bytes, name: str, label: str, percent: frozenset[int]) -> 
             f"{rows} but holds only {cells:,} cells; delete the stray cells far from the "
             "data (Ctrl+End in Excel shows where the sheet ends)."
         )
-    flagged = _flagged_cells(data, all_placed=len(refs) == cells) if _may_flag(data) else _Flagged()
+    flagged = _flagged_cells(data, all_placed=placed) if _may_flag(data) else _Flagged()
     if percent:
         flagged = replace(flagged, percent=_percent_cells(data, percent))
     return flagged
+
+
+def _extent_in_order(data: bytes) -> tuple[int, int]:
+    """The last row and the width of a sheet whose cells are not all placed by r=."""
+    rows = width = 0
+    for ref, _attributes, _body in _cells(data):
+        letters, number = _split_ref(ref)
+        rows, width = max(rows, number), max(width, _column_index(letters.encode()) + 1)
+    return rows, width
 
 
 def _percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
@@ -401,7 +419,7 @@ def _may_flag(data: bytes) -> bool:
     """The sheet holds a formula or an error value somewhere (most hold neither)."""
     if any(hint.search(data) for hint in _FORMULA_HINTS) and _FORMULA.search(data):
         return True
-    return bool(_ERROR_HINT.search(data) and _ERROR_TYPE.search(data))
+    return any(hint.search(data) for hint in _ERROR_HINTS) and bool(_ERROR_TYPE.search(data))
 
 
 def _flagged_cells(data: bytes, *, all_placed: bool) -> _Flagged:
@@ -435,7 +453,7 @@ def _placed_cells(data: bytes) -> Iterator[tuple[str, bytes, bytes]]:
     """
     for match in _CELL_WITH_BODY.finditer(data):
         attributes, body = match.group(2), match.group(3)
-        if b"f" not in body and b't="e"' not in attributes:
+        if b"f" not in body and b'"e"' not in attributes and b"'e'" not in attributes:
             continue  # cheap: no formula (<f>) and no error here
         ref = _CELL_REF.search(attributes)
         if ref:

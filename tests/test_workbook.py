@@ -262,6 +262,15 @@ STRAY_CELL_SPELLINGS = {
     + '<row spans="16384:16384" r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
     "row without r (optional)": HEADER_ROW + '<row><c r="XFD1048576"><v>1</v></c></row>',
     "rows out of order": '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>' + HEADER_ROW,
+    "newline after <c": HEADER_ROW + '<row r="1048576"><c\nr="XFD1048576"><v>1</v></c></row>',
+    "tab after <c": HEADER_ROW + '<row r="1048576"><c\tr="XFD1048576"><v>1</v></c></row>',
+    "single quotes": HEADER_ROW + "<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>",
+    "spaces round =": HEADER_ROW + '<row r="1048576"><c r = "XFD1048576"><v>1</v></c></row>',
+    # A cell without r= goes after the cell before it in its row: 16,384 of them reach XFD.
+    "cells placed by their row": HEADER_ROW
+    + '<row r="1048576">'
+    + "<c><v>1</v></c>" * 16384
+    + "</row>",
 }
 
 
@@ -658,3 +667,35 @@ def test_a_stray_cell_in_a_strict_workbook_is_refused_before_reading(
     strict = as_strict(path, tmp_path / "strict.xlsx")
     assert "reaches cell XFD1048576" in refusal(strict)
     assert no_cell_reader == []
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "<c r='B2' t='e'><v>#N/A</v></c>",
+        '<c\nr="B2"\nt="e"><v>#N/A</v></c>',
+        '<c r = "B2" t = "e"><v>#N/A</v></c>',
+    ],
+    ids=["single quotes", "newlines", "spaces round ="],
+)
+def test_an_error_value_is_found_however_the_xml_spells_it(tmp_path: Path, cell: str) -> None:
+    """Missed, #N/A would read as a blank cell."""
+    path = with_sheet_xml(
+        tmp_path / "alerts.xlsx",
+        '<row r="1">' + text_cell("A1", "Alert ID") + text_cell("B1", "Stage") + "</row>"
+        '<row r="2">' + text_cell("A2", "A1") + cell + "</row>",
+    )
+    sheet = read_workbook(path).sheet("Data")
+    assert sheet is not None and sheet.errors == {"B2": "#N/A"}
+
+
+def test_two_sheets_with_one_name_are_refused_as_damaged(tmp_path: Path) -> None:
+    """Excel never writes it; the scan and the cell reader could each read a different one."""
+    path = build_workbook(tmp_path / "alerts.xlsx", {"Data": [["x"]], "Other": [["y"]]})
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b'name="Other"', b'name="Data"')
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    assert refusal(path) == "alerts.xlsx is damaged: it lists two sheets named 'Data'."
