@@ -39,6 +39,9 @@ class SheetRows(Generic[R]):
     keys_seen: set[str] = field(default_factory=set)
     #: Every parent ID written on this (child) sheet, valid row or not.
     parents_seen: set[str] = field(default_factory=set)
+    #: (row number, value, within) of the model's ``once_per`` pair on every row whose
+    #: two cells are valid, whatever else is wrong with it.
+    pairs: list[tuple[int, str, str]] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[R]:
         return iter(self.rows)
@@ -114,13 +117,18 @@ def validate_workbook(workbook: Workbook, spec: WorkbookSpec) -> tuple[Tables, R
         rows.sheet_name = sheet.name
         rows.present = True
         if sheet.hidden:
+            how = (
+                "right-click a sheet tab, Unhide"
+                if sheet.hidden == "hidden"
+                else "only Excel's VBA editor can: Alt+F11, the sheet's Visible property"
+            )
             report.add(
                 _problem(
                     "hidden-sheet",
-                    f"sheet {sheet.name!r} is hidden in Excel; its rows were read all the same",
+                    f"sheet {sheet.name!r} is {sheet.hidden} in Excel; its rows were read "
+                    "all the same",
                     sheet=sheet.name,
-                    expected="a visible sheet: unhide it (right-click a sheet tab, Unhide) to "
-                    "check what it holds",
+                    expected=f"a visible sheet: unhide it ({how}) to check what it holds",
                     severity="warning",
                     file=workbook.path.name,
                 )
@@ -192,7 +200,9 @@ def _match_headers(
             continue
         found[spec.name] = index
     missing = [spec for spec in specs if spec.required and spec.name not in found]
-    lower = _headers_lower_down(sheet, wanted, len(found)) if missing else None
+    # A title names at most one column by chance; a header row with a misspelt
+    # header names many, and a copy of it lower down must not be taken for the real one.
+    lower = _headers_lower_down(sheet, wanted, len(found)) if missing and len(found) <= 1 else None
     if lower is not None:
         number, headers = lower
         shown = ", ".join(repr(h) for h in headers[:3]) + (", ..." if len(headers) > 3 else "")
@@ -265,6 +275,8 @@ def _validate_sheet(
         ):
             continue  # only an error or a formula in a column the contract ignores
         data, problems = _convert_row(sheet, cells, values, place, flags)
+        if model.once_per and all(name in data for name in model.once_per):
+            out.pairs.append((number, *(data[name] for name in model.once_per)))
         row = _validate_model(model, data, by_name, place, problems)
         if model.key:
             _check_duplicate(model.key, data, seen_keys, by_name, place, problems)
@@ -576,7 +588,8 @@ def _check_parents(tables: Tables, report: Report, file: str) -> None:
 
 def _check_once_per(tables: Tables, report: Report, file: str) -> None:
     """A row repeating another's pair (the same child twice at one conference): an error
-    at the second, naming the first, since the two may say different things."""
+    at each repeat, naming the first, since the rows may say different things. Rows
+    with other mistakes count too, so that one run reports both."""
     for model, rows in tables.sheets.items():
         if model.once_per is None or not rows.present:
             continue
@@ -587,14 +600,13 @@ def _check_once_per(tables: Tables, report: Report, file: str) -> None:
         )
         seen: dict[tuple[str, str], int] = {}
         repeats: dict[int, Problem] = {}
-        for number, row in rows.located():
-            value, group = getattr(row, field_name), getattr(row, within)
+        for number, value, group in rows.pairs:
             first = seen.setdefault((value.casefold(), group.casefold()), number)
             if first != number:
                 repeats[number] = rows.problem(
                     "listed-twice",
-                    f"{header} {value!r} is listed twice for {within_header} {group!r} "
-                    f"(also row {first})",
+                    f"{header} {value!r} is listed more than once for {within_header} "
+                    f"{group!r} (first in row {first})",
                     field_name,
                     number,
                     column=header,

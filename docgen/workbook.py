@@ -149,8 +149,9 @@ class Sheet:
     #: Cells holding an Excel error value, and its text: ``{"G4": "#N/A"}``. Their
     #: values in ``rows`` are None; the text is here so that no error passes as blank.
     errors: dict[str, str] = field(default_factory=dict)
-    #: Hidden in Excel (or "very hidden"): read all the same, but its user may not know it is there.
-    hidden: bool = False
+    #: "hidden" or "very hidden" in Excel (the latter only VBA can undo), else "": read
+    #: all the same, but its user may not know it is there.
+    hidden: str = ""
 
     def cell(self, column: int, row: int) -> str:
         return f"{column_letter(column)}{row}"
@@ -194,7 +195,7 @@ def read_workbook(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Wo
     book = _open_book(path)
     first: dict[str, str] = {}  # normalised name -> the sheet read under it
     duplicates: dict[str, list[str]] = {}
-    hidden: set[str] = set()
+    hidden: dict[str, str] = {}
     for meta in book.sheets_metadata:
         if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
             continue
@@ -202,8 +203,10 @@ def read_workbook(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Wo
             duplicates.setdefault(normalise(meta.name), []).append(meta.name)
         else:
             first[normalise(meta.name)] = meta.name
-            if meta.visible != python_calamine.SheetVisibleEnum.Visible:
-                hidden.add(meta.name)
+            if meta.visible == python_calamine.SheetVisibleEnum.Hidden:
+                hidden[meta.name] = "hidden"
+            elif meta.visible == python_calamine.SheetVisibleEnum.VeryHidden:
+                hidden[meta.name] = "very hidden"
     # Calamine parses a sheet without holding the GIL: the next sheet is parsed on a
     # second thread while this one turns the last into Python values. One sheet ahead
     # only, so that at most two sheets' parsed cells are held at once.
@@ -216,7 +219,9 @@ def read_workbook(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Wo
             parsed = ahead.result()
             following = order[position + 1][1] if position + 1 < len(order) else None
             ahead = parser.submit(_parse_sheet, book, following, label) if following else None
-            sheets[key] = _read_sheet(parsed, name, facts.get(name, _Flagged()), name in hidden)
+            sheets[key] = _read_sheet(
+                parsed, name, facts.get(name, _Flagged()), hidden.get(name, "")
+            )
     return Workbook(path=path, sheets=sheets, duplicates=duplicates)
 
 
@@ -483,7 +488,7 @@ def _cells(data: bytes) -> Iterator[tuple[str, bytes, bytes]]:
 
 
 def _read_sheet(
-    parsed: python_calamine.CalamineSheet, name: str, flagged: _Flagged, hidden: bool
+    parsed: python_calamine.CalamineSheet, name: str, flagged: _Flagged, hidden: str
 ) -> Sheet:
     data = parsed.to_python(skip_empty_area=False)
     sheet = Sheet(name=name, uncached=flagged.uncached, errors=flagged.errors, hidden=hidden)

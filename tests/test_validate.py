@@ -308,6 +308,26 @@ def test_a_title_above_the_headers_is_named_once_not_as_every_column_missing(
     assert problem.expected == "the headers in the first row: delete the rows above row 3"
 
 
+def test_a_copy_of_the_header_row_lower_down_is_not_taken_for_the_headers(
+    tmp_path: Path,
+) -> None:
+    """Row 1 is the real header row with one header misspelt; a copy of the headers
+    pasted lower must not make docgen advise deleting row 1 and the data under it."""
+    path = reviews_workbook(
+        tmp_path,
+        **{
+            "Review Meetings": [
+                ["Review ID", "Child ID", "Name", *MEETING[3:]],
+                meeting("R1"),
+                MEETING,
+            ]
+        },
+    )
+    _, report = validate(path, REVIEW)
+    assert ["missing-column", "Review Meetings row 1"] in report.flatten("code", "location")
+    assert "headers-not-first" not in {p.code for p in report.problems}
+
+
 def test_a_first_row_with_one_contract_header_is_still_the_header_row(tmp_path: Path) -> None:
     """Headers with a missing column are not mistaken for a title: no row below holds
     more of the contract's headers, so the missing column is reported as such."""
@@ -316,9 +336,18 @@ def test_a_first_row_with_one_contract_header_is_still_the_header_row(tmp_path: 
     assert report.flatten("code") == [["missing-column"]]
 
 
-@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
-def test_a_hidden_sheet_is_read_with_a_warning(tmp_path: Path, state: str) -> None:
-    """A user who cannot see a sheet may not know its rows make the documents."""
+@pytest.mark.parametrize(
+    ("state", "shown", "how"),
+    [
+        ("hidden", "hidden", "right-click a sheet tab, Unhide"),
+        ("veryHidden", "very hidden", "only Excel's VBA editor can"),
+    ],
+)
+def test_a_hidden_sheet_is_read_with_a_warning(
+    tmp_path: Path, state: str, shown: str, how: str
+) -> None:
+    """A user who cannot see a sheet may not know its rows make the documents. A very
+    hidden sheet is not in Excel's Unhide list, so the advice differs."""
     path = reviews_workbook(
         tmp_path,
         meetings=[meeting("R1")],
@@ -330,6 +359,11 @@ def test_a_hidden_sheet_is_read_with_a_warning(tmp_path: Path, state: str) -> No
     assert report.flatten("code", "location", "severity") == [
         ["hidden-sheet", "Attendees", "warning"]
     ]
+    (warning,) = report.problems
+    assert (
+        warning.message == f"sheet 'Attendees' is {shown} in Excel; its rows were read all the same"
+    )
+    assert how in warning.expected
     assert [a.name for a in tables[ReviewAttendee]] == ["Bo"]
 
 
@@ -379,25 +413,31 @@ def test_bad_yes_no_on_a_conference_child(tmp_path: Path) -> None:
 
 
 def test_a_child_listed_twice_at_one_conference_is_an_error(tmp_path: Path) -> None:
-    """The two rows may disagree (a plan on one, none on the other): the second is named.
-    The same child at two conferences is fine."""
+    """The rows may disagree (a plan on one, none on the other): each repeat is named,
+    in the same run as any other mistake on either row. The same child at two
+    conferences is fine."""
     path = conference_workbook(
         tmp_path,
         [
             ["K1", "C1", "Sam", "01/01/2010", "Y"],
             ["K1", "C2", "Max", "01/01/2012", "Y"],
             ["k1", "c1", "Sam", "01/01/2010", "N"],
+            ["K2", "C1", "Sam", "01/01/2010", "perhaps"],
             ["K2", "C1", "Sam", "01/01/2010", "Y"],
         ],
     )
     tables, report = validate(path, CONFERENCE)
-    assert report.flatten("code", "location") == [["listed-twice", "Conference Children!B4"]]
-    (problem,) = report.problems
-    assert problem.message == "Child ID 'c1' is listed twice for Conference ID 'k1' (also row 2)"
+    assert report.flatten("code", "location") == [
+        ["invalid-yes-no", "Conference Children!E5"],
+        ["listed-twice", "Conference Children!B4"],
+        ["listed-twice", "Conference Children!B6"],
+    ]
+    assert report.problems[1].message == (
+        "Child ID 'c1' is listed more than once for Conference ID 'k1' (first in row 2)"
+    )
     assert [(c.conference_id, c.child_id) for c in tables[ConferenceChild]] == [
         ("K1", "C1"),
         ("K1", "C2"),
-        ("K2", "C1"),
     ]
 
 
