@@ -7,9 +7,11 @@ validation prints its whole report.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -96,13 +98,17 @@ def workers_option(func: F) -> F:
     return click.option(
         "--workers",
         type=click.IntRange(1, 64),
-        help=f"Processes rendering in parallel, at most one per {pipeline.MIN_SHARE} documents; "
-        "the documents are the same whatever the number [default: DOCGEN_WORKERS, else 1].",
+        help=f"Processes rendering in parallel: at most one per {pipeline.MIN_SHARE} documents "
+        "and one per core. The documents are the same whatever the number "
+        "[default: DOCGEN_WORKERS, else 1].",
     )(func)
 
 
 class _Bar:
-    """A click progress bar fed by the pipeline's (label, done, total) callbacks."""
+    """A click progress bar fed by the pipeline's (label, done, total) callbacks.
+
+    Used as a context manager: it shows "done" only when the work finished.
+    """
 
     def __init__(self, label: str) -> None:
         self.label = label
@@ -116,10 +122,33 @@ class _Bar:
             self.bar.__enter__()
         self.bar.update(done - self.bar.pos, item)
 
-    def close(self) -> None:
+    def __enter__(self) -> _Bar:
+        return self
+
+    def __exit__(self, kind: object, *_exc: object) -> None:
         if self.bar is not None:
-            self.bar.update(self.bar.length - self.bar.pos, "done")
+            if kind is None:
+                self.bar.update(self.bar.length - self.bar.pos, "done")
             self.bar.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def _stopped_cleanly_by_sigterm() -> Iterator[None]:
+    """SIGTERM (a service manager, a timeout) ends a run as Ctrl-C does, so that what
+    was staged is removed and the folder is left as it was, not killed mid-way."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (a test runner's): nothing to change
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @main.command()
@@ -150,12 +179,10 @@ def annual(
     if pdf:
         find_soffice()  # fail before the work, not after it
     bar = _Bar(f"Annual report {year - 1}-{str(year)[-2:]}")
-    try:
+    with _stopped_cleanly_by_sigterm(), bar:
         result = pipeline.annual_report(
             year, data=data, output=output, settings=_settings(templates=templates), progress=bar
         )
-    finally:
-        bar.close()
     _warnings(result.report)
     for path in result.outputs:
         click.echo(f"Wrote {path}")
@@ -288,7 +315,7 @@ def _meeting_command(kind: str, what: str) -> None:
             find_soffice()
         settings = _settings(templates=templates, workers=workers)
         bar = _Bar(f"{kind.capitalize()} documents")
-        try:
+        with _stopped_cleanly_by_sigterm(), bar:
             result = pipeline.meeting_papers(
                 kind,
                 workbook,
@@ -298,8 +325,6 @@ def _meeting_command(kind: str, what: str) -> None:
                 progress=bar,
                 workers=settings.workers,
             )
-        finally:
-            bar.close()
         _warnings(result.report)
         click.echo(f"Wrote {len(result.outputs)} document(s) to {output}:")
         for path in result.outputs:

@@ -6,9 +6,15 @@ A job either writes all of its documents or raises, leaving nothing behind.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import multiprocessing
+import os
+import pickle
 import re
+import signal
+import sys
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -36,7 +42,7 @@ from docgen.models import (
     Row,
     WorkbookSpec,
 )
-from docgen.render import Renderer, discard, publish, stage, write_atomic
+from docgen.render import Renderer, discard, folder_lock, publish, stage, write_atomic
 from docgen.report import Report
 from docgen.settings import Settings
 from docgen.validate import SheetRows, Tables, validate_workbook
@@ -381,27 +387,28 @@ def meeting_papers(
     paper = PAPERS[kind]
     book = read_workbook(workbook, max_bytes=_max_bytes(settings))
     job = _Job(kind, book, output, only, settings, _processes(workers, book, paper, only))
-    with _Helpers(job) as helpers:
-        outputs: list[Path] = []
-        try:
-            batch = _batch(job)
-            outputs = batch.outputs
-            mine = iter(range(len(outputs)))
+    with folder_lock(output):
+        with _Helpers(job) as helpers:
+            outputs: list[Path] = []
+            try:
+                batch = _batch(job)
+                outputs = batch.outputs
+                mine = iter(range(len(outputs)))
 
-            def rendering(index: int) -> None:
-                if progress:  # every process's documents count, as the helpers' tally says
-                    done = next(mine) + helpers.done()
-                    progress(batch.papers.labels[index], done, len(outputs))
+                def rendering(index: int) -> None:
+                    if progress:  # every process's documents count, as the helpers' tally says
+                        done = next(mine) + helpers.done()
+                        progress(batch.papers.labels[index], done, len(outputs))
 
-            _render_share(job, batch, 0, rendering)
-            helpers.wait()
-        except BaseException:
-            staged = helpers.wait(quietly=True)  # before removing: they may still be writing
-            discard(outputs or staged)
-            raise
-    if progress:
-        progress("saving", len(outputs), len(outputs))
-    publish(outputs)
+                _render_share(job, batch, 0, rendering)
+                helpers.wait()
+            except BaseException:
+                staged = helpers.stop()  # before removing: they may still be writing
+                discard(outputs or staged)
+                raise
+        if progress:
+            progress("saving", len(outputs), len(outputs))
+        publish(outputs)
     return Result(outputs=outputs, report=batch.report)
 
 
@@ -411,12 +418,13 @@ MIN_SHARE = 100
 
 
 def _processes(workers: int, book: Workbook, paper: Paper, only: str | None) -> int:
-    """How many processes render the batch: ``workers``, fewer for a small one."""
+    """How many processes render the batch: ``workers``, fewer for a small batch, and
+    no more than the machine has cores (more only queue for them)."""
     if only is not None or workers <= 1:
         return 1
     sheet = book.sheet(paper.parent.sheet)
     meetings = len(sheet.rows) if sheet else 0
-    return max(1, min(workers, meetings // MIN_SHARE))
+    return max(1, min(workers, os.cpu_count() or 1, meetings // MIN_SHARE))
 
 
 @dataclass(frozen=True)
@@ -454,14 +462,18 @@ def _batch(job: _Job) -> _Batch:
     ids = [getattr(m, key) for m in meetings]
     only = job.only
     if only is not None and only.casefold() not in {i.casefold() for i in ids}:
-        raise UserError(
-            f"no {kind} with ID {only!r} in {job.book.path.name} (IDs: {', '.join(ids) or 'none'})."
-        )
+        raise UserError(f"no {kind} with ID {only!r} in {job.book.path.name} (IDs: {_some(ids)}).")
     # Named over the whole workbook, so that --only writes a meeting under its batch name.
     names = dict(zip((i.casefold() for i in ids), document_names(kind, meetings), strict=True))
     papers = _papers(kind, tables, settings, only=only)
     outputs = [job.output / names[label.casefold()] for label in papers.labels]
     return _Batch(report, papers, outputs)
+
+
+def _some(ids: list[str], shown: int = 10) -> str:
+    """The first few IDs of a list, for a message: 3,000 would bury it."""
+    more = f", ... ({len(ids)} in all)" if len(ids) > shown else ""
+    return (", ".join(ids[:shown]) or "none") + more
 
 
 def _share(total: int, part: int, parts: int) -> range:
@@ -490,7 +502,8 @@ class _Helpers:
     """The helper processes of a batch, each rendering its share (parts 1 and up).
 
     A helper whose validation fails stages nothing: this process fails the same way
-    and reports it. A helper that fails part-way removes what it staged.
+    and reports it. A helper that fails part-way, or is stopped, removes what it
+    staged. Helpers leave signals to this process, and die with it.
     """
 
     def __init__(self, job: _Job) -> None:
@@ -498,17 +511,19 @@ class _Helpers:
         self._pool: ProcessPoolExecutor | None = None
         self._futures: list[Future[list[Path]]] = []
         self._count: Any = None
+        self._stop: Any = None
 
     def __enter__(self) -> _Helpers:
         if self._job.processes > 1:
             forked = "fork" in multiprocessing.get_all_start_methods()
             mp = multiprocessing.get_context("fork" if forked else "spawn")
             self._count = mp.Value("i", 0)
+            self._stop = mp.Value("b", 0, lock=False)
             self._pool = ProcessPoolExecutor(
                 max_workers=self._job.processes - 1,
                 mp_context=mp,
                 initializer=_start_helper,
-                initargs=(self._job, self._count),
+                initargs=(self._job, self._count, self._stop, os.getpid()),
             )
             self._futures = [
                 self._pool.submit(_helper_share, part) for part in range(1, self._job.processes)
@@ -518,6 +533,12 @@ class _Helpers:
     def done(self) -> int:
         """How many documents the helpers have rendered so far."""
         return self._count.value if self._count is not None else 0
+
+    def stop(self) -> list[Path]:
+        """Tell the helpers to stop at their next document; the files they staged."""
+        if self._stop is not None:
+            self._stop.value = 1
+        return self.wait(quietly=True)
 
     def wait(self, *, quietly: bool = False) -> list[Path]:
         """Wait for every helper: the files they staged. Raise the first failure
@@ -536,34 +557,67 @@ class _Helpers:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-_helper: tuple[_Job, Any] | None = None
+_helper: tuple[_Job, Any, Any, int] | None = None
 
 
-def _start_helper(job: _Job, count: Any) -> None:
+class _Stopped(Exception):
+    """A helper was told to stop (its batch failed elsewhere), or its parent is gone."""
+
+
+def _start_helper(job: _Job, count: Any, stop: Any, parent: int) -> None:
     global _helper
-    _helper = (job, count)
+    _helper = (job, count, stop, parent)
+    # Ctrl-C and SIGTERM go to the whole process group; the main process decides, and
+    # stops its helpers through ``stop``. A helper's own handler would print a traceback
+    # (or, inherited from the watch service, log the signal twice).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _die_with_parent()
+    if os.getppid() != parent:
+        os._exit(1)  # the main process died before this helper got here
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel end this helper if the main process is killed (even with
+    kill -9): an orphan would hold the watch service's lock and the caller's terminal."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _helper_share(part: int) -> list[Path]:
     """Validate, then render share ``part``: the outputs staged (none when invalid)."""
     assert _helper is not None
-    job, count = _helper
+    job, count, stop, parent = _helper
     try:
         batch = _batch(job)
     except UserError:
         return []  # the parent process meets the same problem and reports it
 
     def rendering(_index: int) -> None:
+        if stop.value or os.getppid() != parent:
+            raise _Stopped
         with count.get_lock():
             count.value += 1
 
     mine = [batch.outputs[index] for index in _share(len(batch.outputs), part, job.processes)]
     try:
         _render_share(job, batch, part, rendering)
-    except BaseException:
+    except BaseException as exc:
         discard(mine)
-        raise
+        raise _portable(exc) from None
     return mine
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """``exc`` as it can cross back to the main process: some exceptions (lxml's, or any
+    whose constructor takes more than a message) cannot be rebuilt there."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        kind = UserError if isinstance(exc, UserError) else RuntimeError
+        return kind(str(exc) if kind is UserError else f"{type(exc).__name__}: {exc}")
+    return exc
 
 
 @dataclass(frozen=True)

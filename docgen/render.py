@@ -21,11 +21,12 @@ import copy
 import io
 import os
 import re
+import signal
 import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -382,24 +383,88 @@ def publish(paths: list[Path]) -> None:
         if problem:
             discard(paths)
             raise OutputError(f"cannot write {path.name}: {problem}; nothing was written.")
-    os.sync()
+    try:
+        os.sync()
+    except BaseException:  # Ctrl-C during a long sync: nothing has moved yet
+        discard(paths)
+        raise
     placed: list[Path] = []
     set_aside: list[Path] = []
-    for path in paths:
+    with _signals_held():
         try:
-            if os.path.lexists(path):
-                os.replace(path, _aside(path))
-                set_aside.append(path)
-            os.replace(_temporary(path), path)
-        except OSError as exc:
+            for path in paths:
+                if os.path.lexists(path):
+                    set_aside.append(path)
+                    os.replace(path, _aside(path))
+                os.replace(_temporary(path), path)
+                placed.append(path)
+        except BaseException as exc:  # an OSError; or, where signals cannot be held, Ctrl-C
             _undo(placed, set_aside)
             discard(paths)
+            if not isinstance(exc, OSError):
+                raise
             raise OutputError(
                 f"cannot write {path.name}: {exc.strerror}; nothing was written."
             ) from exc
-        placed.append(path)
-    for path in set_aside:
-        _remove(_aside(path))
+        for path in set_aside:
+            _remove(_aside(path))
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while the renames run, so a batch is never left half old,
+    half new: a signal that arrives is noted, and raised again once they are done (a
+    fraction of a second). Python runs signal handlers in the main thread only; from
+    another thread there is nothing to hold. (A signal mask would not do: libraries
+    start threads of their own, and the kernel hands the signal to one of those.)"""
+    noted: list[int] = []
+
+    def note(signum: int, _frame: object) -> None:
+        noted.append(signum)
+
+    held = [signal.SIGINT, *([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])]
+    try:
+        previous = {signum: signal.signal(signum, note) for signum in held}
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(noted):
+            signal.raise_signal(signum)
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """One docgen run at a time writes into ``folder``; a second is refused, not mixed in.
+
+    Two runs staging the same documents would overwrite each other's temporary files
+    and publish a mixture. The lock is on the folder itself (no file is left behind)
+    and goes with the process, however it ends.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as exc:
+        raise OutputError(f"cannot write to {folder}: {exc.strerror}.") from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(
+                f"another docgen run is writing to {folder}; run again when it has finished."
+            ) from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def _aside(path: Path) -> Path:
@@ -443,7 +508,8 @@ def discard(paths: list[Path]) -> None:
 
 
 def _remove(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+    """Remove a file docgen made; anything else of its name (a folder) is left alone."""
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError, IsADirectoryError):
         path.unlink()
 
 
@@ -453,6 +519,7 @@ __all__ = [
     "TemplatePart",
     "bundled_templates",
     "discard",
+    "folder_lock",
     "make_environment",
     "publish",
     "stage",

@@ -6,11 +6,16 @@ Every expected due date below is worked out by hand from the policy in WORKBOOKS
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import multiprocessing
 import os
+import signal
 import stat
+import subprocess
+import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -18,9 +23,13 @@ import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 from docx import Document
+from lxml import etree
 
 from docgen import pipeline
 from docgen.cli import main
+from docgen.errors import OutputError, Problem, UserError, ValidationFailed
+from docgen.render import folder_lock
+from docgen.report import Report
 from tests.conftest import (
     SAMPLES,
     all_text,
@@ -708,3 +717,153 @@ def test_a_guessed_review_number_that_decides_timeliness_is_a_warning(tmp_path: 
     assert details(doc)["Held within timescale"].startswith("No (held 21 days")
     validated = run("validate", str(workbook))
     assert validated.exit_code == 0 and "taken from the dates as review 2" in validated.output
+
+
+# ---------------------------------------------------------------- interrupted, killed, two at once
+
+
+@pytest.fixture(scope="module")
+def big_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample with 1,500 more meetings: long enough to interrupt, and enough for a helper."""
+
+    def more_meetings(wb: openpyxl.Workbook) -> None:
+        sheet = wb["Review Meetings"]
+        headers = [c.value for c in sheet[1]]
+        first = [c.value for c in sheet[2]]
+        for n in range(1500):
+            row = dict(zip(headers, first, strict=True))
+            row["Review ID"], row["Child ID"] = f"B{n:05d}", f"K{n:05d}"
+            sheet.append([row[h] for h in headers])
+
+    folder = tmp_path_factory.mktemp("big")
+    return edit_workbook(WORKBOOK, folder / "big.xlsx", more_meetings)
+
+
+def _hidden(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def test_ctrl_c_while_saving_finishes_the_batch_first(
+    tmp_path: Path, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C arriving among the renames waits for them: the folder holds the whole new
+    batch, never half old and half new, and no hidden files."""
+    out = tmp_path / "out"
+    render(out, WORKBOOK, env=POLICY_2010)  # an earlier batch, to be replaced
+    real = os.replace
+    renames: list[str] = []
+
+    def interrupted_on_the_third(src: Path, dst: Path) -> None:
+        renames.append(Path(dst).name)
+        if len(renames) == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", interrupted_on_the_third)
+    result = run("review", str(WORKBOOK), "--output", str(out))
+    assert result.exit_code == 1 and "Aborted!" in result.output
+    assert len(renames) > 3  # the renames went on after the signal
+    for name in NAMES.values():
+        assert (out / name).read_bytes() == (docs / name).read_bytes(), name
+    assert _hidden(out) == []
+
+
+def test_sigterm_while_rendering_removes_what_was_staged(tmp_path: Path, big_book: Path) -> None:
+    """A service manager's SIGTERM ends a run as Ctrl-C does: nothing half-written stays."""
+    out = tmp_path / "out"
+    out.mkdir()
+    docgen = Path(sys.executable).with_name("docgen")
+    process = subprocess.Popen(
+        [str(docgen), "review", str(big_book), "--output", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while not _hidden(out) and process.poll() is None:
+        assert time.monotonic() < deadline, "no document staged within 30 s"
+        time.sleep(0.005)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=30)
+    if process.returncode == 0:
+        pytest.skip("the batch finished before the signal")
+    assert b"Aborted!" in stderr
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="helpers die with their parent on Linux"
+)
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: no helper is started")
+def test_a_helper_dies_with_a_killed_main_process(tmp_path: Path, big_book: Path) -> None:
+    """kill -9 of docgen must not leave a helper running (holding the terminal, or the
+    watch service's lock)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    docgen = Path(sys.executable).with_name("docgen")
+    process = subprocess.Popen(
+        [str(docgen), "review", str(big_book), "--output", str(out), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    deadline = time.monotonic() + 30
+    helpers: list[int] = []
+    while not helpers and process.poll() is None:
+        assert time.monotonic() < deadline, "no helper started within 30 s"
+        with contextlib.suppress(OSError):
+            helpers = [int(pid) for pid in children.read_text().split()]
+        time.sleep(0.005)
+    process.kill()
+    process.wait(timeout=10)
+    if not helpers:
+        pytest.skip("the batch finished before a helper was seen")
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() and not _zombie(pid) for pid in helpers):
+        assert time.monotonic() < deadline, f"helpers {helpers} outlived the main process"
+        time.sleep(0.02)
+
+
+def _zombie(pid: int) -> bool:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
+    return True
+
+
+def test_a_second_run_into_the_same_folder_is_refused(tmp_path: Path) -> None:
+    """Two runs staging the same documents would mix their batches."""
+    out = tmp_path / "out"
+    with folder_lock(out):
+        result = run("review", str(WORKBOOK), "--output", str(out))
+    assert result.exit_code == 1
+    assert f"Error: another docgen run is writing to {out}; run again when it has finished." in (
+        result.output
+    )
+    assert list(out.iterdir()) == []
+    render(out)  # and once the first is done, it goes ahead
+
+
+def test_a_folder_named_like_a_staged_document_stops_the_batch_cleanly(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / f".{NAMES['R0003']}.docgen.tmp").mkdir(parents=True)
+    result = run("review", str(WORKBOOK), "--output", str(out))
+    assert result.exit_code == 1
+    assert f"Error: cannot write to {out}: Is a directory." in result.output
+    assert _hidden(out) == [f".{NAMES['R0003']}.docgen.tmp"]  # the folder, untouched
+    assert [p for p in out.iterdir() if not p.name.startswith(".")] == []
+
+
+def test_a_helper_error_that_cannot_cross_processes_keeps_its_message() -> None:
+    """lxml's errors, or ValidationFailed (built from a report), cannot be rebuilt in the
+    main process: they arrive as an error with the same message, not a pickling one."""
+    report = Report()
+    report.add(Problem("blank-cell", "Review Date is blank", sheet="Review Meetings"))
+    failed = pipeline._portable(ValidationFailed(report))
+    assert type(failed) is UserError and str(failed) == str(ValidationFailed(report))
+    try:
+        etree.fromstring(b"<a>")
+    except etree.XMLSyntaxError as exc:
+        crossed = pipeline._portable(exc)
+    assert isinstance(crossed, RuntimeError)
+    assert str(crossed).startswith("XMLSyntaxError: ")
+    kept = OutputError("cannot write to out: No space left on device.")
+    assert pipeline._portable(kept) is kept
