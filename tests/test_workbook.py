@@ -241,11 +241,7 @@ def test_total_uncompressed_size_is_capped(tmp_path: Path, no_cell_reader: list[
 def test_stray_cell_at_xfd1048576_is_refused_before_reading(
     tmp_path: Path, no_cell_reader: list[str]
 ) -> None:
-    path = with_sheet_xml(
-        tmp_path / "alerts.xlsx",
-        '<row r="1">' + text_cell("A1", "Alert ID") + "</row>"
-        '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
-    )
+    path = with_sheet_xml(tmp_path / "alerts.xlsx", STRAY_AT_XFD)
     message = refusal(path)
     assert message == (
         "alerts.xlsx is refused: sheet 'Data' reaches cell XFD1048576 but holds only 2 cells; "
@@ -255,6 +251,8 @@ def test_stray_cell_at_xfd1048576_is_refused_before_reading(
 
 
 HEADER_ROW = '<row r="1">' + text_cell("A1", "Alert ID") + "</row>"
+#: A header, then one value typed at the sheet's last cell.
+STRAY_AT_XFD = HEADER_ROW + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
 STRAY_CELL_SPELLINGS = {
     # Valid SpreadsheetML that other writers produce: each must be measured as well.
     "cell r not first": HEADER_ROW + '<row r="1048576"><c s="0" r="XFD1048576"><v>1</v></c></row>',
@@ -659,11 +657,7 @@ def test_a_stray_cell_in_a_strict_workbook_is_refused_before_reading(
     tmp_path: Path, no_cell_reader: list[str]
 ) -> None:
     """Strict namespaces must not let a sheet past the extent check."""
-    path = with_sheet_xml(
-        tmp_path / "alerts.xlsx",
-        '<row r="1">' + text_cell("A1", "Alert ID") + "</row>"
-        '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
-    )
+    path = with_sheet_xml(tmp_path / "alerts.xlsx", STRAY_AT_XFD)
     strict = as_strict(path, tmp_path / "strict.xlsx")
     assert "reaches cell XFD1048576" in refusal(strict)
     assert no_cell_reader == []
