@@ -450,6 +450,7 @@ def folder_lock(folder: Path) -> Iterator[None]:
     except ImportError:  # Windows
         yield
         return
+    created = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -463,6 +464,11 @@ def folder_lock(folder: Path) -> Iterator[None]:
                 f"another docgen run is writing to {folder}; run again when it has finished."
             ) from None
         yield
+    except BaseException:
+        if created:  # a run that wrote nothing leaves no empty folder behind
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
     finally:
         os.close(fd)
 

@@ -338,6 +338,9 @@ def test_an_invalid_workbook_gives_the_same_report_with_helpers(tmp_path: Path) 
         assert list(out.iterdir()) == []
     assert "Review Date 'soon'" in results["1"].output
     assert results["1"].output == results["2"].output
+    result = run("review", str(book), "--output", str(tmp_path / "new"), "--workers", "2")
+    assert result.exit_code == 1
+    assert not (tmp_path / "new").exists()  # no empty folder made for nothing
 
 
 # --------------------------------------------------------------------------- --only
