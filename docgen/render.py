@@ -104,8 +104,14 @@ class Renderer:
                 return _render_with_docxtpl(path, context, self.env)
             compiled = self._compiled.get(path)
             if compiled is None:
-                compiled = self._compiled[path] = _Compiled(path, self.env)
+                compiled = self._compiled[path] = _compile(path, self.env)
             return compiled.render(context)
+        except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
+            # An expression of a council's own template failed ({{ 1 // 0 }}, a bad filter
+            # argument): its author needs the template named, not a traceback.
+            raise TemplateError(
+                f"template {path.name} failed to render: {type(exc).__name__}: {exc}."
+            ) from exc
         except jinja2.UndefinedError as exc:
             raise TemplateError(f"template {path.name} uses data it is not given: {exc}.") from exc
         except jinja2.TemplateSyntaxError as exc:
@@ -115,6 +121,19 @@ class Renderer:
             ) from exc
         except jinja2.TemplateError as exc:
             raise TemplateError(f"template {path.name} failed to render: {exc}.") from exc
+
+
+def _compile(path: Path, env: SandboxedEnvironment) -> _Compiled:
+    """The template at ``path``, compiled; a file that is not a Word document is refused."""
+    try:
+        return _Compiled(path, env)
+    except jinja2.TemplateError:
+        raise  # a tag error: Renderer.render names it
+    except Exception as exc:  # python-docx, zipfile and lxml each raise their own
+        raise TemplateError(
+            f"template {path.name} is not a Word document docgen can read "
+            f"({type(exc).__name__}); save it from Word as .docx."
+        ) from exc
 
 
 class _Compiled:

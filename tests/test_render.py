@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -97,15 +98,44 @@ def test_write_atomic_leaves_nothing_on_failure(tmp_path: Path) -> None:
 
 def test_docxtpl_escapes_in_a_template_still_print_a_literal_tag(tmp_path: Path) -> None:
     """A template may write {_{ to print {{; a user's text is never rewritten (test_cli_review)."""
-    source = Renderer().template_path("alert.docx")
+    _custom_alert(
+        tmp_path, lambda xml: xml.replace(b"Concern</w:t>", b"Concern {_% x %_} {_{ y }_}</w:t>", 1)
+    )
     custom = tmp_path / "alert.docx"
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(custom, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "word/document.xml":
-                data = data.replace(b"Concern</w:t>", b"Concern {_% x %_} {_{ y }_}</w:t>", 1)
-            dst.writestr(item, data)
     context = _contexts("alert")[0]
     fast = Renderer(tmp_path).render("alert.docx", context)
     assert b"Concern {% x %} {{ y }}" in zipfile.ZipFile(io.BytesIO(fast)).read("word/document.xml")
     assert _c14n(fast, "word/document.xml") == _c14n(_docxtpl(custom, context), "word/document.xml")
+
+
+def _custom_alert(folder: Path, document_xml: Callable[[bytes], bytes]) -> Path:
+    """The bundled alert template with its document XML changed, in ``folder``."""
+    source = Renderer().template_path("alert.docx")
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(folder / "alert.docx", "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            dst.writestr(item, document_xml(data) if item.filename == "word/document.xml" else data)
+    return folder
+
+
+def test_an_expression_that_fails_in_a_council_template_names_the_template(
+    tmp_path: Path,
+) -> None:
+    folder = _custom_alert(
+        tmp_path, lambda xml: xml.replace(b"Concern</w:t>", b"{{ 1 // 0 }}</w:t>", 1)
+    )
+    with pytest.raises(TemplateError) as caught:
+        Renderer(folder).render("alert.docx", _contexts("alert")[0])
+    assert str(caught.value) == (
+        "template alert.docx failed to render: ZeroDivisionError: integer division or modulo "
+        "by zero."
+    )
+
+
+def test_a_template_that_is_not_a_word_document_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "alert.docx").write_text("not a document")
+    with pytest.raises(TemplateError) as caught:
+        Renderer(tmp_path).render("alert.docx", _contexts("alert")[0])
+    assert str(caught.value).startswith(
+        "template alert.docx is not a Word document docgen can read"
+    )
