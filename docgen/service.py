@@ -178,7 +178,9 @@ def _report_year(path: Path, settings: Settings) -> int | None:
     Only the Report sheet is validated here; the whole workbook is validated when
     it is rendered.
     """
-    book = read_workbook(path, max_bytes=settings.max_workbook_mb * 1024 * 1024)
+    book = read_workbook(
+        path, max_bytes=settings.max_workbook_mb * 1024 * 1024, sheets=[ReportSetting.sheet]
+    )
     year, problems = pipeline.report_sheet_year(
         validate_workbook(book, _REPORT_SHEET)[0][ReportSetting]
     )

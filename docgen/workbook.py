@@ -30,7 +30,7 @@ import functools
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -179,15 +179,21 @@ class Workbook:
         return [s.name for s in self.sheets.values()]
 
 
-def read_workbook(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Workbook:
-    """Check ``path`` is a safe, readable .xlsx and return its sheets.
+def read_workbook(
+    path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, sheets: Collection[str] | None = None
+) -> Workbook:
+    """Check ``path`` is a safe, readable .xlsx and return its sheets (or only those
+    named in ``sheets``, which spares reading a whole workbook for one setting).
 
     Raises :class:`WorkbookError` with a sentence for the user when it is not.
     The file is opened read-only and never modified.
     """
     path = Path(path)
     label = path.name
+    wanted = None if sheets is None else {normalise(name) for name in sheets}
     with _checked_zip(path, max_bytes) as (zf, parts):
+        if wanted is not None:
+            parts = {name: part for name, part in parts.items() if normalise(name) in wanted}
         percent = _percent_styles(zf)
         facts = {
             name: _scan_sheet(zf.read(part), name, label, percent) for name, part in parts.items()
@@ -198,6 +204,8 @@ def read_workbook(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Wo
     hidden: dict[str, str] = {}
     for meta in book.sheets_metadata:
         if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
+            continue
+        if wanted is not None and normalise(meta.name) not in wanted:
             continue
         if normalise(meta.name) in first:
             duplicates.setdefault(normalise(meta.name), []).append(meta.name)
@@ -210,7 +218,7 @@ def read_workbook(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Wo
     # Calamine parses a sheet without holding the GIL: the next sheet is parsed on a
     # second thread while this one turns the last into Python values. One sheet ahead
     # only, so that at most two sheets' parsed cells are held at once.
-    sheets: dict[str, Sheet] = {}
+    read: dict[str, Sheet] = {}
     order = list(first.items())
     with ThreadPoolExecutor(max_workers=1) as parser:
         ahead = parser.submit(_parse_sheet, book, order[0][1], label) if order else None
@@ -219,10 +227,8 @@ def read_workbook(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Wo
             parsed = ahead.result()
             following = order[position + 1][1] if position + 1 < len(order) else None
             ahead = parser.submit(_parse_sheet, book, following, label) if following else None
-            sheets[key] = _read_sheet(
-                parsed, name, facts.get(name, _Flagged()), hidden.get(name, "")
-            )
-    return Workbook(path=path, sheets=sheets, duplicates=duplicates)
+            read[key] = _read_sheet(parsed, name, facts.get(name, _Flagged()), hidden.get(name, ""))
+    return Workbook(path=path, sheets=read, duplicates=duplicates)
 
 
 def _open_book(path: Path) -> python_calamine.CalamineWorkbook:

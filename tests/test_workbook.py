@@ -693,3 +693,13 @@ def test_two_sheets_with_one_name_are_refused_as_damaged(tmp_path: Path) -> None
         for name, data in parts.items():
             zf.writestr(name, data)
     assert refusal(path) == "alerts.xlsx is damaged: it lists two sheets named 'Data'."
+
+
+def test_reading_one_sheet_reads_no_other(tmp_path: Path) -> None:
+    """The watch service looks up an annual workbook's year on its Report sheet without
+    reading the 300,000 rows beside it (they are read, and checked, when it renders)."""
+    path = with_sheet_xml(tmp_path / "annual.xlsx", STRAY_AT_XFD)
+    edit_workbook(path, path, lambda wb: wb.create_sheet("Report").append(["Setting", "Value"]))
+    book = read_workbook(path, sheets=["report"])
+    assert list(book.sheets) == ["report"]
+    assert "reaches cell XFD1048576" in refusal(path)
