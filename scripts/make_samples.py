@@ -462,10 +462,11 @@ def build_children(rng: random.Random) -> list[Child]:
             )
         new(dob, status, decom, ceased=ceased, reason=reason)
 
-    # Short-breaks children: two still having short breaks at 31 March, two whose breaks ended.
+    # Short-breaks children, all four with breaks ended by 31 March 2014: the seed's 2014
+    # age column has no respite brackets (its 2013 column's come from the History sheet).
     for status, age, ceased in (
-        ("V3", 11, None),
-        ("V4", 16, None),
+        ("V3", 11, date(2014, 3, 24)),
+        ("V4", 16, date(2014, 3, 26)),
         ("V4", 9, date(2013, 10, 18)),
         ("V3", 14, date(2013, 12, 6)),
     ):
