@@ -80,7 +80,7 @@ def show(value: Value) -> str:
     if value.number is None:
         return "-"
     shown = number(value.number)
-    return f"{shown} ({value.bracket})" if value.bracket else shown
+    return f"{shown} ({number(value.bracket)})" if value.bracket else shown
 
 
 def period_label(year: int) -> str:

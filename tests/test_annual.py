@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from docgen.annual import AnnualFigures, FiguresError, age_on, compute
+from docgen.context import show
 from docgen.models import ANNUAL
 from docgen.validate import validate_workbook
 from docgen.workbook import read_workbook
@@ -277,6 +278,7 @@ def test_an_unpublished_age_total_is_summed_as_the_report_prints_one(tmp_path: P
     )
     total = f.tables["looked_after_age"].totals[2013]
     assert (total.number, total.bracket) == (139, 141)
+    assert show(total) == "139 (141)"  # not "139 (141.0)": History numbers are floats
 
 
 def test_adult_still_in_care_is_a_warning(tmp_path: Path) -> None:
