@@ -35,7 +35,9 @@ from docgen.models import (
     Conference,
     ConferenceAttendee,
     ConferenceChild,
+    CPConference,
     ReportSetting,
+    Review,
     ReviewAttendee,
     ReviewDecision,
     ReviewMeeting,
@@ -126,6 +128,10 @@ def annual_figures(
 ) -> annual.AnnualFigures | None:
     """The year's figures under this council's settings, or None when rows that are
     each valid cannot give them; either way the problems and warnings go into ``report``."""
+    empty = _empty_year(tables, year)
+    if empty is not None:
+        report.add(empty)
+        return None
     try:
         figures = annual.compute(
             tables, year, policy=settings.review_policy, chne_group=settings.chne_group
@@ -135,6 +141,35 @@ def annual_figures(
         return None
     report.extend(figures.warnings)
     return figures
+
+
+def _empty_year(tables: Tables, year: int) -> Problem | None:
+    """An error when no review and no conference falls in the year: a report of zeros
+    for the wrong year would otherwise look believable (reviews are statutory, so a
+    service with children in care holds some every year)."""
+    period = annual.Period(year)
+    reviews = [r.review_date for r in tables[Review]]
+    conferences = [c.conference_date for c in tables[CPConference]]
+    if any(day in period for day in reviews + conferences):
+        return None
+    held = sorted(reviews + conferences)
+    found = (
+        f"; its reviews and conferences run from {held[0]:%d/%m/%Y} to {held[-1]:%d/%m/%Y}"
+        if held
+        else "; it holds none at all"
+    )
+    return Problem(
+        "year-empty",
+        f"no review or conference was held from {period.start:%d/%m/%Y} to "
+        f"{period.end:%d/%m/%Y}{found}",
+        expected=f"the workbook for {period_name(year)}, or --year for the year it holds",
+        sheet=Review.sheet,
+    )
+
+
+def period_name(year: int) -> str:
+    """``2013-14`` for the year ending 31 March 2014."""
+    return f"{year - 1}-{str(year)[-2:]}"
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s*[-_/]\s*(\d\d(?:\d\d)?))?(?!\d)")

@@ -345,3 +345,18 @@ def test_a_macro_enabled_annual_workbook_is_found(tmp_path: Path, annual_sample:
     result = run("annual", "--year", "2014", "--data", str(folder), "-o", str(out))
     assert result.exit_code == 0, result.output
     assert row_of(find_table(out, "Legal status"), "Care Order")["2014"] == "78"
+
+
+def test_the_wrong_years_workbook_is_an_error_not_a_report_of_zeros(tmp_path: Path) -> None:
+    """2013-14's rows saved as annual_2015.xlsx would give a believable report of zeros."""
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(SAMPLES / "annual_2014.xlsx", data / "annual_2015.xlsx")
+    out = tmp_path / "report.docx"
+    result = run("annual", "--year", "2015", "--data", str(data), "--output", str(out))
+    assert result.exit_code == 1
+    assert "no review or conference was held from 01/04/2014 to 31/03/2015; its reviews and " in (
+        result.output
+    )
+    assert "expected the workbook for 2014-15, or --year for the year it holds" in result.output
+    assert not out.exists()
