@@ -178,14 +178,30 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s*[-_/]\s*(\d\d(?:\d\d)?))?(?!\d)
 def reporting_year(text: str, *, whole: bool = False) -> int | None:
     """The year a reporting period ends: 2014 for ``2014``, ``2013-14`` or ``2013/2014``.
 
-    A file name is searched (``IRO annual 2013-14 final``); with ``whole`` the text
+    A file name is searched (``IRO annual 2013-14 final``, ``April2013-March2014``;
+    two years that are not one period give none); with ``whole`` the text
     must be the year and nothing else (a cell), so ``April 2013 to March 2014`` is
     refused rather than misread. A span whose years do not follow on (``2014-03``)
     is, in a name, the year written first; in a cell, no year.
     """
-    match = _YEAR.fullmatch(text.strip()) if whole else _YEAR.search(text)
-    if not match:
-        return None
+    if whole:
+        match = _YEAR.fullmatch(text.strip())
+        return _span_year(match, whole=True) if match else None
+    # A name may give the period's two ends apart ("April2013-March2014", "2013 to
+    # 2014"): the period ends in the later. Years that are not one period: no year.
+    years: set[int] = set()
+    for match in _YEAR.finditer(text):
+        year = _span_year(match, whole=False)
+        if year is not None:
+            years.add(year)
+    if len(years) == 2 and max(years) - min(years) == 1:
+        return max(years)
+    return years.pop() if len(years) == 1 else None
+
+
+def _span_year(match: re.Match[str], *, whole: bool) -> int | None:
+    """2014 for ``2013-14``; for ``2014-03``, whose second part does not follow on, the
+    first year in a name and no year in a cell."""
     start, end = int(match.group(1)), match.group(2)
     if end is None:
         return start

@@ -328,6 +328,9 @@ def test_the_three_charts_are_pictures_in_the_report(report: Path) -> None:
         ("IRO annual 2013-14.xlsx", 2014),
         ("2013_2014 figures.xlsx", 2014),
         ("annual 2014-03.xlsx", 2014),  # not a span of years: the year as written
+        ("IRO annual April2013-March2014.xlsx", 2014),  # the period ends in the later year
+        ("report 2013 to 2014.xlsx", 2014),
+        ("figures 2012 and 2014.xlsx", None),  # not one period: no guess
         ("annual.xlsx", None),
     ],
 )
