@@ -79,6 +79,7 @@ PROBLEM_CODES: dict[str, str] = {
     "(warning).",
     "assumed-timescale": "A meeting's timeliness rests on a guessed review number or type "
     "(warning).",
+    "year-mismatch": "The Report sheet's Year is not the year asked for (--year or file name).",
     "year-empty": "No review or conference falls in the reporting year: the wrong year's workbook?",
     "year-unknown": "An annual workbook's year is unknown: its figures were not checked (warning).",
 }

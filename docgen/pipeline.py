@@ -128,9 +128,9 @@ def annual_figures(
 ) -> annual.AnnualFigures | None:
     """The year's figures under this council's settings, or None when rows that are
     each valid cannot give them; either way the problems and warnings go into ``report``."""
-    empty = _empty_year(tables, year)
-    if empty is not None:
-        report.add(empty)
+    wrong = _year_mismatch(tables[ReportSetting], year) or _empty_year(tables, year)
+    if wrong is not None:
+        report.add(wrong)
         return None
     try:
         figures = annual.compute(
@@ -141,6 +141,25 @@ def annual_figures(
         return None
     report.extend(figures.warnings)
     return figures
+
+
+def _year_mismatch(settings: SheetRows[ReportSetting], year: int) -> Problem | None:
+    """An error when the Report sheet's Year names another year than the one asked for
+    (by --year or the file's name): one of the two is wrong, and only the user knows which."""
+    wanted = {normalise(s) for s in annual.YEAR_SETTINGS}
+    for number, row in settings.located():
+        given = reporting_year(row.value, whole=True)
+        if normalise(row.setting) in wanted and given is not None and given != year:
+            return settings.problem(
+                "year-mismatch",
+                f"{row.setting} {row.value!r} is {period_name(given)}, but the report asked "
+                f"for is {period_name(year)} (from --year or the file's name)",
+                "value",
+                number,
+                value=row.value,
+                expected=f"{period_name(year)}, or --year {given} with its workbook",
+            )
+    return None
 
 
 def _empty_year(tables: Tables, year: int) -> Problem | None:

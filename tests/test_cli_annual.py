@@ -363,3 +363,23 @@ def test_the_wrong_years_workbook_is_an_error_not_a_report_of_zeros(tmp_path: Pa
     )
     assert "expected the workbook for 2014-15, or --year for the year it holds" in result.output
     assert not out.exists()
+
+
+def test_a_report_sheet_year_that_disagrees_with_the_name_is_an_error(tmp_path: Path) -> None:
+    """annual_2014.xlsx whose Report sheet says 2014-15: one of them is wrong."""
+    data = tmp_path / "data"
+    data.mkdir()
+    edit_workbook(
+        SAMPLES / "annual_2014.xlsx",
+        data / "annual_2014.xlsx",
+        lambda wb: wb["Report"].append(["Year", "2014-15"]),
+    )
+    result = run("annual", "--year", "2014", "--data", str(data), "--output", str(tmp_path / "r"))
+    assert result.exit_code == 1
+    assert (
+        "Report!B6" in result.output
+        and "Year '2014-15' is 2014-15, but the report asked for is 2013-14" in result.output
+    )
+    validate = run("validate", str(data / "annual_2014.xlsx"))
+    assert validate.exit_code == 1
+    assert "but the report asked for is 2013-14" in validate.output
