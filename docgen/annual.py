@@ -527,7 +527,7 @@ def conference_due(conf: CPConference | Conference) -> date:
 
 # --------------------------------------------------------------------------- helpers
 
-_PUBLISHED = re.compile(r"^(\d+(?:\.\d+)?)%?(?: ?\((\d+)\))?$")
+_PUBLISHED = re.compile(r"^([\d,]+(?:\.\d+)?)%?(?: ?\(([\d,]+)\))?$")
 _HISTORY_KEYS = {normalise(t): t.lower() for t in codes.HISTORY_TABLES}
 
 
@@ -540,8 +540,8 @@ def _history(
         if entry.year >= year:
             continue
         match = _PUBLISHED.match(entry.value)
-        number = float(match.group(1)) if match else None
-        bracket = int(match.group(2)) if match and match.group(2) else None
+        number = float(match.group(1).replace(",", "")) if match else None
+        bracket = int(match.group(2).replace(",", "")) if match and match.group(2) else None
         found[entry.table.lower()][(normalise(entry.row), entry.year)] = Value(
             number, bracket, entry.value, percent=entry.value.endswith("%")
         )

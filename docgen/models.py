@@ -534,7 +534,8 @@ class Figure(Row):
     value: float = column("Value", ge=0)
 
 
-HISTORY_VALUE = re.compile(r"^(-|\d+(\.\d+)?%?|\d+ ?\(\d+\))$")
+_COUNT = r"(?:\d{1,3}(?:,\d{3})+|\d+)"  # 1,850 as the report prints it, or 1850
+HISTORY_VALUE = re.compile(rf"^(-|{_COUNT}(\.\d+)?%?|{_COUNT} ?\({_COUNT}\))$")
 
 
 class HistoryEntry(Row):
@@ -555,6 +556,10 @@ class HistoryEntry(Row):
     def problems(self) -> Iterator[tuple[str, str, str]]:
         if not HISTORY_VALUE.match(self.value):
             yield ("value", "is not a published figure", "a number, -, or a form like 89 (1)")
+        elif (self.value.endswith("%") or "%" in self.row) and self.value != "-":
+            share = float(self.value.rstrip("%").replace(",", ""))
+            if share > 100:  # 99.5 typed into a cell formatted as a percentage: 9,950%
+                yield ("value", "is more than 100%", "a percentage from 0% to 100%, such as 99.5%")
 
 
 class NarrativeSection(Row):

@@ -353,3 +353,34 @@ def test_a_cafcass_flag_contradicting_the_stage_is_counted_by_the_stage(tmp_path
     (warning,) = f.warnings
     assert (warning.location, warning.severity) == ("Disputes!F2", "warning")
     assert warning.message.endswith("counted as escalated")
+
+
+def test_history_takes_thousands_as_the_report_prints_them(tmp_path: Path) -> None:
+    """A published table pasted back in says 1,850: it is 1850, printed as published."""
+    f = figures(tmp_path, history=[["Legal status", "Care Order", 2013, "1,850"]])
+    value = f.tables["legal_status"].value("Care Order", 2013)
+    assert (value.number, show(value)) == (1850, "1,850")
+
+
+def test_a_history_percentage_over_100_is_an_error(tmp_path: Path) -> None:
+    """99.5 typed into a cell formatted as a percentage reads 9950%: the report printed it."""
+    path = build_workbook(
+        tmp_path / "annual_2014.xlsx",
+        {
+            "Report": [["Setting", "Value"]],
+            "Children": [CHILD],
+            "Reviews": [REVIEW],
+            "CP Plans": [PLAN],
+            "CP Conferences": [CONF],
+            "Staff": [["Name", "Role", "FTE"], ["Ann", "IRO", 1]],
+            "History": [
+                ["Table", "Row", "Year", "Value"],
+                ["Reviews", "% On time", 2013, "9950%"],
+                ["Reviews", "% On time", 2012, "100"],
+            ],
+        },
+    )
+    _, report = validate_workbook(read_workbook(path), ANNUAL)
+    history = [p for p in report.problems if p.sheet == "History"]
+    assert [(p.code, p.location) for p in history] == [("inconsistent-row", "History!D2")]
+    assert history[0].message.endswith("is more than 100%")
