@@ -63,8 +63,13 @@ def percent(x: float | None) -> str:
     return "-" if x is None else f"{number(x)}%"
 
 
-def plural(n: float, one: str, many: str | None = None) -> str:
-    return f"{number(n)} {one if n == 1 else (many or one + 's')}"
+def fte(x: float) -> str:
+    """Staff in full-time equivalents, to the quarter post: 0.25, 2.75, 3.5, 4."""
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def plural(n: float, one: str, many: str | None = None, *, shown: str | None = None) -> str:
+    return f"{shown or number(n)} {one if n == 1 else (many or one + 's')}"
 
 
 def was(n: float) -> str:
@@ -153,7 +158,7 @@ def _previous_total(table: YearTable) -> float | None:
 
 def _late_phrase(late: LateMeeting) -> str:
     days = plural(late.days_late, "day")
-    approval = f", with {late.approved_by} approval" if late.approved_by else ""
+    approval = f", with {late.approved_by} approval" if late.approved_by else ""  # the seed's words
     return f"held {days} after its due date of {long_date(late.due)}{approval}"
 
 
@@ -292,11 +297,11 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
         else f"No alerts of concern were raised in {period_label(year)}."
     )
 
-    fte = figures.staff_fte
+    ftes = figures.staff_fte
     low, high = CASELOAD_GUIDELINE
     caseload = figures.caseload_per_iro
     staff_rows = [
-        (role_label, [number(fte[role])])
+        (role_label, [fte(ftes[role])])
         for role, role_label in (
             ("IRO", "Independent Reviewing Officers (FTE)"),
             ("Manager", "Managers (FTE)"),
@@ -313,10 +318,12 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
         staff_line = "No IRO posts are recorded, so no caseload can be given."
     else:
         where = "below" if caseload < low else "above" if caseload > high else "within"
+        iros = plural(ftes["IRO"], "full-time equivalent IRO", shown=fte(ftes["IRO"]))
+        children = plural(figures.looked_after, "child", "children")
         staff_line = (
-            f"The service had {number(fte['IRO'])} full-time equivalent IROs for "
-            f"{number(figures.looked_after)} children looked after: {number(caseload)} children "
-            f"per IRO, {where} the national guideline of {low} to {high}."
+            f"The service had {iros} for {children} looked after: "
+            f"{plural(caseload, 'child', 'children')} per IRO, {where} the national guideline "
+            f"of {low} to {high}."
         )
 
     other_rows = [(measure, [number(value)]) for measure, value in figures.figures.items()]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from docgen.annual import AnnualFigures, FiguresError, age_on, compute
-from docgen.context import show
+from docgen.context import annual_context, show
 from docgen.models import ANNUAL
 from docgen.validate import validate_workbook
 from docgen.workbook import read_workbook
@@ -384,3 +384,20 @@ def test_a_history_percentage_over_100_is_an_error(tmp_path: Path) -> None:
     history = [p for p in report.problems if p.sheet == "History"]
     assert [(p.code, p.location) for p in history] == [("inconsistent-row", "History!D2")]
     assert history[0].message.endswith("is more than 100%")
+
+
+def test_staffing_is_told_to_the_quarter_post_and_in_the_singular(tmp_path: Path) -> None:
+    """0.25 FTE printed 0.2; one child read "1 children"."""
+    f = figures(
+        tmp_path,
+        children=[["A", "01/01/2010", "WBRI", "C2", "01/01/2013", None, None]],
+        staff=[("Ann", "IRO", 1), ("Bo", "IRO", 1), ("Cy", "IRO", 0.75), ("Di", "Manager", 0.25)],
+    )
+    staffing = annual_context(f)["sections"]["staffing"]
+    assert staffing["commentary"] == [
+        "The service had 2.75 full-time equivalent IROs for 1 child looked after: 0.4 children "
+        "per IRO, below the national guideline of 50 to 70."
+    ]
+    cells = {row["label"]: row["cells"] for row in staffing["rows"]}
+    assert cells["Independent Reviewing Officers (FTE)"] == ["2.75"]
+    assert cells["Managers (FTE)"] == ["0.25"]
