@@ -492,8 +492,9 @@ class Dispute(Row):
 
     @property
     def reached_cafcass(self) -> bool:
-        """Stage 4 is CAFCASS: reaching it is escalation, whether or not the flag is set."""
-        return bool(self.escalated_to_cafcass) or self.highest_stage == 4
+        """Stage 4 is CAFCASS: the stage decides, so the escalation count always agrees
+        with the stage table beside it. A flag that disagrees is a warning."""
+        return self.highest_stage == 4
 
     @property
     def flag_contradicts_stage(self) -> bool:

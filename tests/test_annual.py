@@ -344,15 +344,22 @@ def test_the_chne_group_setting_takes_any_case(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_a_cafcass_flag_contradicting_the_stage_is_counted_by_the_stage(tmp_path: Path) -> None:
+    """Either way round: the escalation count must agree with the stage table beside it."""
     f = figures(
         tmp_path,
         children=[["A", "01/01/2010", "WBRI", "C2", "01/01/2013", None, None]],
-        disputes=[["D1", "A", "01/05/2013", 4, "10/05/2013", "N"]],
+        disputes=[
+            ["D1", "A", "01/05/2013", 4, "10/05/2013", "N"],
+            ["D2", "A", "01/06/2013", 1, "10/06/2013", "Y"],
+        ],
     )
-    assert f.disputes["escalated_to_cafcass"] == 1 and f.disputes["resolved_internally"] == 0
-    (warning,) = f.warnings
-    assert (warning.location, warning.severity) == ("Disputes!F2", "warning")
-    assert warning.message.endswith("counted as escalated")
+    assert f.disputes["escalated_to_cafcass"] == 1 and f.disputes["resolved_internally"] == 1
+    assert [(w.location, w.severity) for w in f.warnings] == [
+        ("Disputes!F2", "warning"),
+        ("Disputes!F3", "warning"),
+    ]
+    assert f.warnings[0].message.endswith("counted as escalated")
+    assert f.warnings[1].message.endswith("counted as not escalated")
 
 
 def test_history_takes_thousands_as_the_report_prints_them(tmp_path: Path) -> None:
