@@ -282,9 +282,14 @@ def _check_type(path: Path) -> None:
         raise WorkbookError(
             f"{label} is an old-style .xls workbook; open it in Excel and save it as .xlsx."
         )
-    if magic == _OLE_MAGIC:
+    if magic == _OLE_MAGIC and _ole_holds(path, "EncryptedPackage"):
         raise WorkbookError(
             f"{label} is password-protected (encrypted); save an unprotected copy as .xlsx."
+        )
+    if magic == _OLE_MAGIC:  # an .xls renamed .xlsx: its stream is Workbook (or Book)
+        raise WorkbookError(
+            f"{label} is an old-style .xls workbook renamed to {suffix}; open it in Excel and "
+            "save it as .xlsx."
         )
     if suffix not in ACCEPTED_SUFFIXES:
         kind = {".csv": "a CSV file", ".ods": "an OpenDocument spreadsheet"}.get(
@@ -296,6 +301,13 @@ def _check_type(path: Path) -> None:
             f"{label} is not a valid .xlsx workbook (it is not a zip archive); "
             "was it renamed from another format?"
         )
+
+
+def _ole_holds(path: Path, stream: str, limit: int = 64 * 2**20) -> bool:
+    """An OLE (compound) file names ``stream`` in its directory, which stores names in
+    UTF-16: enough to tell Excel's encrypted .xlsx from an old .xls without parsing it."""
+    with path.open("rb") as fh:
+        return stream.encode("utf-16-le") in fh.read(limit)
 
 
 def _check_zip(zf: zipfile.ZipFile, label: str, max_bytes: int) -> dict[str, str]:

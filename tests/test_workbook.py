@@ -120,11 +120,22 @@ def test_old_xls_is_refused(tmp_path: Path) -> None:
 def test_encrypted_xlsx_is_refused_as_password_protected(tmp_path: Path) -> None:
     """Excel saves a password-protected .xlsx as an OLE container, not a zip."""
     path = tmp_path / "children.xlsx"
-    path.write_bytes(OLE_MAGIC + b"\0" * 4096)
+    path.write_bytes(OLE_MAGIC + b"\0" * 4096 + "EncryptedPackage".encode("utf-16-le"))
     message = refusal(path)
     assert message.startswith("children.xlsx is password-protected")
     assert "unprotected copy" in message
     assert one_sentence(message)
+
+
+def test_an_old_xls_renamed_xlsx_is_not_called_password_protected(tmp_path: Path) -> None:
+    """Its OLE container holds a Workbook stream, not an encrypted package: a user told
+    it has a password would look for one that does not exist."""
+    path = tmp_path / "children.xlsx"
+    path.write_bytes(OLE_MAGIC + b"\0" * 4096 + "Workbook".encode("utf-16-le"))
+    assert refusal(path) == (
+        "children.xlsx is an old-style .xls workbook renamed to .xlsx; open it in Excel and "
+        "save it as .xlsx."
+    )
 
 
 def test_csv_is_refused(tmp_path: Path) -> None:
