@@ -321,6 +321,7 @@ def annual_report(
 
     if not 1990 <= year <= 2100:
         raise UserError(f"--year {year} is not a reporting year (the year the period ends).")
+    target = _target(output, f"annual_report_{year}.docx")  # a bad --output fails first
     step("read")
     path = workbook or annual_path(year, data, settings)
     book = read_workbook(path, max_bytes=_max_bytes(settings))
@@ -337,17 +338,28 @@ def annual_report(
         "annual_report.docx", context.annual_context(figures), charts=True
     )
     step("save")
-    target = _target(output, f"annual_report_{year}.docx")
     write_atomic(target, document)
     return Result(outputs=[target], report=report)
 
 
+#: Names that are files of another kind, never a folder to write into.
+_NOT_DOCX = frozenset({".pdf", ".doc", ".odt", ".rtf", ".txt", ".xlsx", ".xls", ".csv"})
+
+
 def _target(output: Path | None, default_name: str) -> Path:
+    """Where a document goes: ``output`` itself when it names a .docx, else a file in the
+    folder ``output`` names. A name such as report.pdf is refused: made a folder, it
+    would hide the .docx inside it."""
     if output is None:
         return Path.cwd() / default_name
-    if output.is_dir() or output.suffix.lower() != ".docx":
+    if output.is_dir():
         return output / default_name
-    return output
+    if output.suffix.lower() in _NOT_DOCX:
+        raise UserError(
+            f"--output {output.name}: the report is a Word .docx; give a name ending .docx "
+            "or a folder (--pdf writes a PDF beside it)."
+        )
+    return output if output.suffix.lower() == ".docx" else output / default_name
 
 
 MEETING_KINDS = ("review", "alert", "conference")

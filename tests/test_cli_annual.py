@@ -383,3 +383,13 @@ def test_a_report_sheet_year_that_disagrees_with_the_name_is_an_error(tmp_path: 
     validate = run("validate", str(data / "annual_2014.xlsx"))
     assert validate.exit_code == 1
     assert "but the report asked for is 2013-14" in validate.output
+
+
+def test_an_output_named_like_another_kind_of_file_is_refused_first(tmp_path: Path) -> None:
+    """-o report.pdf made a folder report.pdf holding the .docx."""
+    result = run("annual", "--year", "2014", "--output", str(tmp_path / "report.pdf"))
+    assert result.exit_code == 1
+    assert "Error: --output report.pdf: the report is a Word .docx; give a name ending .docx" in (
+        result.output
+    )
+    assert list(tmp_path.iterdir()) == []
