@@ -13,6 +13,8 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+from matplotlib.axis import Axis
+from matplotlib.ticker import MaxNLocator
 
 from docgen.annual import YearTable
 
@@ -48,6 +50,8 @@ def totals_by_year(table: YearTable, title: str, labels: list[str]) -> bytes:
         ax.set_title(title, loc="left", fontsize=10)
         ax.set_ylabel("Children")
         ax.margins(y=0.15)
+        _whole_children(ax.yaxis)
+        ax.set_ylim(bottom=0)
         fig.tight_layout()
         return _png(fig)
 
@@ -72,6 +76,8 @@ def rows_by_year(table: YearTable, title: str, labels: list[str]) -> bytes:
         ax.set_yticks(range(len(rows)), [_wrap(r) for r in rows])
         ax.invert_yaxis()
         ax.set_xlabel("Children")
+        _whole_children(ax.xaxis)
+        ax.set_xlim(left=0)
         ax.set_title(title, loc="left", fontsize=10)
         handles, names = ax.get_legend_handles_labels()
         ax.legend(
@@ -85,6 +91,11 @@ def rows_by_year(table: YearTable, title: str, labels: list[str]) -> bytes:
         )
         fig.tight_layout()
         return _png(fig)
+
+
+def _whole_children(axis: Axis) -> None:
+    """Ticks at whole children (no 0.5 of a child on a small council's chart)."""
+    axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _wrap(text: str, width: int = 28) -> str:

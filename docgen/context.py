@@ -37,6 +37,7 @@ from docgen.models import (
 from docgen.render import Chart
 from docgen.timescales import ReviewPolicy
 from docgen.validate import SheetRows, Tables
+from docgen.workbook import normalise
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -226,7 +227,14 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
             else "."
         )
     ]
-    adm = figures.figures.get("ADM Adoption Decisions")
+    adm = next(  # a measure's name matches as headers do: any case, any spacing
+        (
+            v
+            for k, v in figures.figures.items()
+            if normalise(k) == normalise("ADM Adoption Decisions")
+        ),
+        None,
+    )
     if adm is not None:
         adoption_lines.append(
             f"The agency decision maker made {plural(adm, 'decision')} that adoption was in "

@@ -393,3 +393,20 @@ def test_an_output_named_like_another_kind_of_file_is_refused_first(tmp_path: Pa
         result.output
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_figures_measure_matches_in_any_case(tmp_path: Path) -> None:
+    """'ADM adoption decisions' typed in another case still gives the ADM sentence."""
+
+    def lower_case(wb) -> None:
+        for row in wb["Figures"].iter_rows(min_row=2):
+            if row[0].value == "ADM Adoption Decisions":
+                row[0].value = "adm  adoption decisions"
+
+    data = tmp_path / "data"
+    data.mkdir()
+    edit_workbook(SAMPLES / "annual_2014.xlsx", data / "annual_2014.xlsx", lower_case)
+    out = tmp_path / "report.docx"
+    result = run("annual", "--year", "2014", "--data", str(data), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert "The agency decision maker made 30 decisions that adoption was in" in all_text(out)
