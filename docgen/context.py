@@ -152,7 +152,9 @@ def _change(now: float, before: float | None, noun: str = "") -> str:
 
 
 def _previous_total(table: YearTable) -> float | None:
-    if len(table.years) < 2:
+    """The total of the year before the report's, to compare with; None when History
+    skips that year (the column before it is older, and "a year earlier" would be false)."""
+    if len(table.years) < 2 or table.years[-2] != table.years[-1] - 1:
         return None
     return table.totals[table.years[-2]].number
 

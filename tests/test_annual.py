@@ -408,3 +408,19 @@ def test_staffing_is_told_to_the_quarter_post_and_in_the_singular(tmp_path: Path
     cells = {row["label"]: row["cells"] for row in staffing["rows"]}
     assert cells["Independent Reviewing Officers (FTE)"] == ["2.75"]
     assert cells["Managers (FTE)"] == ["0.25"]
+
+
+def test_no_comparison_with_a_year_history_skips(tmp_path: Path) -> None:
+    """History with 2012 but not 2013: "a year earlier" would compare 2014 with 2012."""
+    f = figures(
+        tmp_path,
+        children=[["A", "01/01/2010", "WBRI", "C2", "01/01/2013", None, None]],
+        history=[["Legal status", "Care Order", 2012, 9], ["Legal status", "Total", 2012, 9]],
+    )
+    assert "a year earlier" not in " ".join(annual_context(f)["summary"])
+    f = figures(
+        tmp_path,
+        children=[["A", "01/01/2010", "WBRI", "C2", "01/01/2013", None, None]],
+        history=[["Legal status", "Care Order", 2013, 9], ["Legal status", "Total", 2013, 9]],
+    )
+    assert "8 fewer (88.9%) than a year earlier" in " ".join(annual_context(f)["summary"])
