@@ -221,7 +221,8 @@ def column_facts(model: type[Row]) -> list[ColumnFacts]:
             parent = model.parent[1]
             notes.append(f"Must match the {headers[spec.name]} of a row on sheet {parent}.")
         if model.once_per and model.once_per[0] == spec.name:
-            notes.append(f"Each value once per {headers[model.once_per[1]]}.")
+            within = " and ".join(headers[name] for name in model.once_per[1:])
+            notes.append(f"Each value once per {within}.")
         facts.append(
             ColumnFacts(
                 header=spec.header,

@@ -67,7 +67,8 @@ PROBLEM_CODES: dict[str, str] = {
     "invalid-value": "A value outside its allowed range or length.",
     "inconsistent-row": "A row's cells contradict each other or another sheet's row.",
     "duplicate-id": "An ID is used twice on its sheet.",
-    "listed-twice": "The same child is listed twice for one conference.",
+    "listed-twice": "A row repeats another: a child twice at one conference, a History "
+    "figure twice for one table, row and year.",
     "unknown-parent": "A row's ID matches no row of its parent sheet.",
     "no-child-rows": "A row that needs rows on another sheet (a conference's children) has none.",
     "due-date-unknown": "A due date is blank and cannot be computed from the rows given.",

@@ -281,8 +281,8 @@ class Row(BaseModel):
     parent: ClassVar[tuple[str, str] | None] = None
     #: Child sheets on which each row of this sheet must have at least one row.
     requires: ClassVar[tuple[str, ...]] = ()
-    #: (field, within): a value of ``field`` at most once per value of ``within``.
-    once_per: ClassVar[tuple[str, str] | None] = None
+    #: (field, *within): a value of ``field`` at most once per values of ``within``.
+    once_per: ClassVar[tuple[str, ...] | None] = None
 
     def problems(self) -> Iterator[tuple[str, str, str]]:
         """Rules across the row's own cells: (field, message, expected)."""
@@ -543,6 +543,8 @@ class HistoryEntry(Row):
     """A figure published for an earlier year, printed as it was published."""
 
     sheet: ClassVar[str] = "History"
+    #: Two figures for one cell of a published table: which is right is the user's call.
+    once_per: ClassVar[tuple[str, ...] | None] = ("row", "table", "year")
     table: Annotated[str, coded(codes.HISTORY_TABLE)] = column(
         "Table", description="One of: " + ", ".join(codes.HISTORY_TABLES) + "."
     )
@@ -799,7 +801,7 @@ class ConferenceChild(Row):
 
     sheet: ClassVar[str] = "Conference Children"
     parent: ClassVar[tuple[str, str] | None] = ("conference_id", "Conferences")
-    once_per: ClassVar[tuple[str, str] | None] = ("child_id", "conference_id")
+    once_per: ClassVar[tuple[str, ...] | None] = ("child_id", "conference_id")
     conference_id: ID = column("Conference ID")
     child_id: ID = column("Child ID", "CHILD")
     child_name: str = column("Child Name")

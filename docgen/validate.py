@@ -39,9 +39,9 @@ class SheetRows(Generic[R]):
     keys_seen: set[str] = field(default_factory=set)
     #: Every parent ID written on this (child) sheet, valid row or not.
     parents_seen: set[str] = field(default_factory=set)
-    #: (row number, value, within) of the model's ``once_per`` pair on every row whose
-    #: two cells are valid, whatever else is wrong with it.
-    pairs: list[tuple[int, str, str]] = field(default_factory=list)
+    #: (row number, values) of the model's ``once_per`` fields on every row whose cells
+    #: for them are valid, whatever else is wrong with it.
+    pairs: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[R]:
         return iter(self.rows)
@@ -276,7 +276,7 @@ def _validate_sheet(
             continue  # only an error or a formula in a column the contract ignores
         data, problems = _convert_row(sheet, cells, values, place, flags)
         if model.once_per and all(name in data for name in model.once_per):
-            out.pairs.append((number, *(data[name] for name in model.once_per)))
+            out.pairs.append((number, tuple(data[name] for name in model.once_per)))
         row = _validate_model(model, data, by_name, place, problems)
         if model.key:
             _check_duplicate(model.key, data, seen_keys, by_name, place, problems)
@@ -593,25 +593,29 @@ def _check_once_per(tables: Tables, report: Report, file: str) -> None:
     for model, rows in tables.sheets.items():
         if model.once_per is None or not rows.present:
             continue
-        field_name, within = model.once_per
-        header, within_header = (
-            next(s.header for s in column_specs(model) if s.name == name)
-            for name in (field_name, within)
-        )
-        seen: dict[tuple[str, str], int] = {}
+        field_name = model.once_per[0]
+        headers = {s.name: s.header for s in column_specs(model)}
+        header = headers[field_name]
+        within = " and ".join(headers[name] for name in model.once_per[1:])
+        seen: dict[tuple[str, ...], int] = {}
         repeats: dict[int, Problem] = {}
-        for number, value, group in rows.pairs:
-            first = seen.setdefault((value.casefold(), group.casefold()), number)
+        for number, values in rows.pairs:
+            first = seen.setdefault(tuple(normalise(str(v)) for v in values), number)
             if first != number:
+                value, *group = values
+                where = ", ".join(
+                    f"{headers[name]} {v!r}"
+                    for name, v in zip(model.once_per[1:], group, strict=True)
+                )
                 repeats[number] = rows.problem(
                     "listed-twice",
-                    f"{header} {value!r} is listed more than once for {within_header} "
-                    f"{group!r} (first in row {first})",
+                    f"{header} {value!r} is listed more than once for {where} "
+                    f"(first in row {first})",
                     field_name,
                     number,
                     column=header,
                     value=value,
-                    expected=f"each {header} once per {within_header}: delete one of the rows",
+                    expected=f"each {header} once per {within}: delete one of the rows",
                     file=file,
                 )
         rows.drop(repeats, report)

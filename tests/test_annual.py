@@ -424,3 +424,25 @@ def test_no_comparison_with_a_year_history_skips(tmp_path: Path) -> None:
         history=[["Legal status", "Care Order", 2013, 9], ["Legal status", "Total", 2013, 9]],
     )
     assert "8 fewer (88.9%) than a year earlier" in " ".join(annual_context(f)["summary"])
+
+
+def test_a_history_figure_given_twice_is_an_error(tmp_path: Path) -> None:
+    """Care Order 2013 given as 10 and as 7: the report printed whichever came last."""
+    path = build_workbook(
+        tmp_path / "annual_2014.xlsx",
+        {
+            "History": [
+                ["Table", "Row", "Year", "Value"],
+                ["Legal status", "Care Order", 2013, 10],
+                ["Legal status", "Care Order", 2012, 8],
+                ["legal status", "care  order", 2013, 7],
+            ],
+        },
+    )
+    _, report = validate_workbook(read_workbook(path), ANNUAL)
+    (repeat,) = [p for p in report.problems if p.sheet == "History"]
+    assert (repeat.code, repeat.location) == ("listed-twice", "History!B4")
+    assert repeat.message == (
+        "Row 'care  order' is listed more than once for Table 'Legal Status', Year 2013 "
+        "(first in row 2)"
+    )
