@@ -161,7 +161,13 @@ def _stopped_cleanly_by_sigterm() -> Iterator[None]:
 @click.option(
     "--data",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder holding annual_<year>.xlsx [default: DOCGEN_DATA, else the samples].",
+    help="Folder holding the year's workbook: annual_<year>.xlsx, or the one workbook whose "
+    "name or Report sheet gives the year [default: DOCGEN_DATA, else the samples].",
+)
+@click.option(
+    "--workbook",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The annual workbook itself, whatever its name (instead of --data).",
 )
 @click.option(
     "--output",
@@ -173,7 +179,12 @@ def _stopped_cleanly_by_sigterm() -> Iterator[None]:
 @pdf_option
 @reports_errors
 def annual(
-    year: int, data: Path | None, output: Path | None, templates: Path | None, pdf: bool
+    year: int,
+    data: Path | None,
+    workbook: Path | None,
+    output: Path | None,
+    templates: Path | None,
+    pdf: bool,
 ) -> None:
     """Write the IRO annual report for one reporting year."""
     if pdf:
@@ -181,7 +192,12 @@ def annual(
     bar = _Bar(f"Annual report {year - 1}-{str(year)[-2:]}")
     with _stopped_cleanly_by_sigterm(), bar:
         result = pipeline.annual_report(
-            year, data=data, output=output, settings=_settings(templates=templates), progress=bar
+            year,
+            data=data,
+            workbook=workbook,
+            output=output,
+            settings=_settings(templates=templates),
+            progress=bar,
         )
     _warnings(result.report)
     for path in result.outputs:

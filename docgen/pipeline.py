@@ -42,6 +42,7 @@ from docgen.models import (
     ReviewDecision,
     ReviewMeeting,
     Row,
+    SheetSpec,
     WorkbookSpec,
 )
 from docgen.render import Renderer, discard, folder_lock, publish, stage, write_atomic
@@ -289,15 +290,55 @@ def guess_kind(path: Path, settings: Settings | None = None) -> WorkbookSpec:
 
 
 def annual_path(year: int, data: Path | None, settings: Settings) -> Path:
+    """The annual workbook for ``year`` in the data folder: ``annual_<year>.xlsx``, else
+    the one workbook whose name gives the year (``IRO annual 2013-14.xlsx``), else the
+    one whose Report sheet does (for names fixed by another system)."""
     folder = Path(data or settings.data or bundled_samples())
     for suffix in (".xlsx", ".xlsm"):
         path = folder / f"annual_{year}{suffix}"
         if path.is_file():
             return path
+    books = _workbooks_in(folder)
+    for found in (
+        [p for p in books if year_from_name(p) == year],
+        [p for p in books if year_from_name(p) is None and report_year_of(p, settings) == year],
+    ):
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise UserError(
+                f"{len(found)} workbooks in {folder} are for {period_name(year)}: "
+                f"{', '.join(p.name for p in found)}; keep one there, or name it with --workbook."
+            )
+    held = f" (it holds {', '.join(p.name for p in books[:5])}{', ...' if len(books) > 5 else ''})"
     raise UserError(
-        f"no annual workbook for {year}: expected {folder / f'annual_{year}.xlsx'} "
-        "(set --data or DOCGEN_DATA to the folder that holds it)."
+        f"no annual workbook for {period_name(year)} in {folder}{held if books else ''}: name it "
+        f"annual_{year}.xlsx or give it with --workbook (--data or DOCGEN_DATA sets the folder)."
     )
+
+
+def _workbooks_in(folder: Path) -> list[Path]:
+    """The workbooks of a folder, without Excel's lock files (~$name.xlsx)."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in (".xlsx", ".xlsm") and p.is_file() and not p.name.startswith("~$")
+    )
+
+
+REPORT_SHEET = WorkbookSpec("annual", "The Report sheet", (SheetSpec(ReportSetting),))
+
+
+def report_year_of(path: Path, settings: Settings) -> int | None:
+    """The year the Report sheet of the workbook at ``path`` gives, reading that sheet
+    alone; None when it gives none, or the file is no workbook docgen can read."""
+    try:
+        book = read_workbook(path, max_bytes=_max_bytes(settings), sheets=[ReportSetting.sheet])
+    except UserError:
+        return None
+    return report_sheet_year(validate_workbook(book, REPORT_SHEET)[0][ReportSetting])[0]
 
 
 def annual_report(

@@ -56,7 +56,7 @@ from docgen.codes import a_or_an
 from docgen.errors import OutputError, UserError, ValidationFailed, WorkbookError
 from docgen.journal import Job, Journal, now
 from docgen.marked import write_marked_copy
-from docgen.models import ReportSetting, SheetSpec, WorkbookSpec
+from docgen.models import ReportSetting
 from docgen.render import write_atomic
 from docgen.report import Report
 from docgen.settings import Settings
@@ -93,7 +93,6 @@ NAME_MAX = 255
 SUFFIX_MAX = 16
 #: What a failed workbook's reasons beside it are called: ``<stem>.errors.txt``.
 SIDECARS = ("errors.txt", "errors.xlsx")
-_REPORT_SHEET = WorkbookSpec("annual", "The Report sheet", (SheetSpec(ReportSetting),))
 #: Files are created owner-only (0600) and folders 0700 while the service runs.
 PRIVATE_UMASK = 0o077
 
@@ -182,7 +181,7 @@ def _report_year(path: Path, settings: Settings) -> int | None:
         path, max_bytes=settings.max_workbook_mb * 1024 * 1024, sheets=[ReportSetting.sheet]
     )
     year, problems = pipeline.report_sheet_year(
-        validate_workbook(book, _REPORT_SHEET)[0][ReportSetting]
+        validate_workbook(book, pipeline.REPORT_SHEET)[0][ReportSetting]
     )
     if problems:
         raise _YearUnknown(

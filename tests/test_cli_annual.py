@@ -268,7 +268,36 @@ def test_not_an_xlsx(tmp_path: Path) -> None:
 
 
 def test_missing_workbook(tmp_path: Path) -> None:
-    _fails(tmp_path, tmp_path, "no annual workbook for 2014")
+    _fails(tmp_path, tmp_path, f"no annual workbook for 2013-14 in {tmp_path}: name it")
+
+
+def test_the_years_workbook_is_found_by_its_name_or_its_report_sheet(tmp_path: Path) -> None:
+    """Names fixed by another system: the workbook naming 2013-14, or whose Report sheet
+    says Year 2014, is the one; --workbook names it outright."""
+    by_name, by_sheet, other = (tmp_path / d for d in ("name", "sheet", "other"))
+    for folder in (by_name, by_sheet, other):
+        folder.mkdir()
+    shutil.copy(SAMPLES / "annual_2014.xlsx", by_name / "IRO annual 2013-14 final.xlsx")
+    edit_workbook(
+        SAMPLES / "annual_2014.xlsx",
+        by_sheet / "Eastmere IRO data.xlsx",
+        lambda wb: wb["Report"].append(["Year", "2013-14"]),
+    )
+    shutil.copy(SAMPLES / "annual_2014.xlsx", other / "Eastmere IRO data.xlsx")
+    for folder in (by_name, by_sheet):
+        out = tmp_path / f"{folder.name}.docx"
+        result = run("annual", "--year", "2014", "--data", str(folder), "--output", str(out))
+        assert result.exit_code == 0, result.output
+    result = run("annual", "--year", "2014", "--data", str(other), "--output", str(tmp_path))
+    assert result.exit_code == 1
+    assert f"no annual workbook for 2013-14 in {other} (it holds Eastmere IRO data.xlsx)" in (
+        result.output
+    )
+    out = tmp_path / "given.docx"
+    workbook = other / "Eastmere IRO data.xlsx"
+    result = run("annual", "--year", "2014", "--workbook", str(workbook), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == (tmp_path / "name.docx").read_bytes()
 
 
 def test_input_is_never_modified(tmp_path: Path, annual_sample: Path) -> None:
