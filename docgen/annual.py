@@ -229,7 +229,7 @@ def compute(
         "year",
     )
     placed = [a for a in tables[Adoption] if a.date_placed in period]
-    adoption_rows = _used_bands(ADOPTION_BANDS, placed)
+    adoption_rows = _used_bands(ADOPTION_BANDS, placed, history.get("adoptions", {}))
     out["adoptions"] = _year_table(
         "adoptions",
         "Children placed for adoption by age at placement",
@@ -760,10 +760,16 @@ def _round_percent(x: float | None) -> float | None:
 
 
 def _used_bands(
-    bands: Sequence[tuple[str, int, int]], placed: Iterable[Adoption]
+    bands: Sequence[tuple[str, int, int]],
+    placed: Iterable[Adoption],
+    published: Iterable[tuple[str, int]] = (),
 ) -> tuple[str, ...]:
-    """The contract's four bands, plus '11 and over' only when a child that old was placed."""
-    older = any(age_on(a.dob, a.date_placed) >= 11 for a in placed)
+    """The contract's four bands, plus '11 and over' when a child that old was placed,
+    this year or in a year History gives (its published row must not vanish)."""
+    oldest = next(label for label, low, _ in bands if low >= 11)
+    older = any(age_on(a.dob, a.date_placed) >= 11 for a in placed) or any(
+        row == normalise(oldest) for row, _year in published
+    )
     return tuple(label for label, low, _ in bands if low < 11 or older)
 
 

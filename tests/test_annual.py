@@ -446,3 +446,18 @@ def test_a_history_figure_given_twice_is_an_error(tmp_path: Path) -> None:
         "Row 'care  order' is listed more than once for Table 'Legal Status', Year 2013 "
         "(first in row 2)"
     )
+
+
+def test_a_published_adoption_band_is_kept_when_nobody_that_old_was_placed(
+    tmp_path: Path,
+) -> None:
+    """'11 and over' in History's 2012/13 must print, though no child of 11 was placed in
+    2013/14: dropped, that year's rows added up to less than its total."""
+    f = figures(
+        tmp_path,
+        history=[["Adoptions", "5-10", 2013, 3], ["Adoptions", "11 and over", 2013, 1]],
+    )
+    table = f.tables["adoptions"]
+    assert "11 and over" in table.rows
+    assert table.value("11 and over", 2013).number == 1
+    assert [w.code for w in f.warnings] == []
