@@ -587,7 +587,8 @@ def _unused_history(
 
 
 def _adults_in_care(children: SheetRows[Child], period: Period) -> list[Problem]:
-    """A child over 18 still looked after on 31 March is most likely a missing Date Ceased."""
+    """A child of 18 or over still looked after on 31 March is most likely a missing Date
+    Ceased: care ends on the 18th birthday."""
     return [
         children.problem(
             "adult-looked-after",
@@ -598,7 +599,7 @@ def _adults_in_care(children: SheetRows[Child], period: Period) -> list[Problem]
             severity="warning",
         )
         for number, child in children.located()
-        if looked_after_on(child, period.end) and age_on(child.dob, period.end) > 18
+        if looked_after_on(child, period.end) and age_on(child.dob, period.end) >= 18
     ]
 
 

@@ -73,7 +73,7 @@ PROBLEM_CODES: dict[str, str] = {
     "no-child-rows": "A row that needs rows on another sheet (a conference's children) has none.",
     "due-date-unknown": "A due date is blank and cannot be computed from the rows given.",
     "unused-history": "A History row that no table prints (warning).",
-    "adult-looked-after": "A child over 18 still looked after on 31 March (warning).",
+    "adult-looked-after": "A child of 18 or over still looked after on 31 March (warning).",
     "unknown-setting": "A Report setting the report does not print (warning).",
     "missing-setting": "No Council setting on the Report sheet (warning).",
     "assumed-previous-review": "Review conferences judged on an assumed 6-month interval "

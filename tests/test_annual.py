@@ -282,14 +282,20 @@ def test_an_unpublished_age_total_is_summed_as_the_report_prints_one(tmp_path: P
 
 
 def test_adult_still_in_care_is_a_warning(tmp_path: Path) -> None:
+    """Care ends on the 18th birthday: 18 on 31 March (B) is an adult too; 17 (C) is not."""
     f = figures(
         tmp_path,
         children=[
             ["A", "01/01/1994", "WBRI", "C2", "01/01/2010", None, None],
+            ["B", "31/03/1996", "WBRI", "C2", "01/01/2010", None, None],
+            ["C", "01/04/1996", "WBRI", "C2", "01/01/2010", None, None],
         ],
     )
-    assert [w.code for w in f.warnings] == ["adult-looked-after"]
-    assert f.tables["looked_after_age"].current("16-18") == 1
+    assert [(w.code, w.location) for w in f.warnings] == [
+        ("adult-looked-after", "Children!F2"),
+        ("adult-looked-after", "Children!F3"),
+    ]
+    assert f.tables["looked_after_age"].current("16-18") == 3
 
 
 def test_caseload_per_fte_iro(tmp_path: Path) -> None:
