@@ -654,12 +654,14 @@ def new_document(
     footer.add_run(" of ")
     _add_field(footer, "NUMPAGES")
 
+    # Every document made from the template carries these: its title, and nothing that
+    # speaks of the template (Word's File > Info would show "docgen template" to a reader).
     props = doc.core_properties
     props.title = title
-    props.subject = "docgen template"
-    props.author = "docgen"
-    props.last_modified_by = "docgen"
-    props.comments = "docxtpl template built by scripts/make_templates.py"
+    props.subject = ""
+    props.author = ""
+    props.last_modified_by = ""
+    props.comments = ""
     props.keywords = ""
     props.language = "en-GB"
     props.revision = 1

@@ -870,3 +870,10 @@ def test_a_helper_error_that_cannot_cross_processes_keeps_its_message() -> None:
     assert str(crossed).startswith("XMLSyntaxError: ")
     kept = OutputError("cannot write to out: No space left on device.")
     assert pipeline._portable(kept) is kept
+
+
+def test_a_record_carries_its_title_and_nothing_of_the_template(docs: Path) -> None:
+    """Word's File > Info showed 'docgen template' and 'built by scripts/make_templates.py'."""
+    props = Document(str(record(docs, "R0002"))).core_properties
+    assert props.title == "Looked After Child Review Record"
+    assert (props.subject, props.author, props.comments, props.last_modified_by) == ("",) * 4
