@@ -711,8 +711,10 @@ def build_annual_report() -> DocxDocument:
     table_block(doc, "disputes")
     doc.add_heading("Staffing and caseload", 1)
     table_block(doc, "staffing")
+    control(doc, "{%p if sections.other_work.rows %}")  # no Figures rows: no empty table
     doc.add_heading("Other work of the service", 1)
     table_block(doc, "other_work")
+    control(doc, "{%p endif %}")
 
     control(
         doc, '{%p for section in narrative if section.title|trim|lower != "executive summary" %}'

@@ -306,7 +306,7 @@ def test_input_is_never_modified(tmp_path: Path, annual_sample: Path) -> None:
     assert annual_sample.read_bytes() == before
 
 
-def test_a_small_council_with_no_history_or_prose(tmp_path: Path) -> None:
+def test_a_small_council_with_no_history_or_prose(tmp_path: Path, report: Path) -> None:
     """Only the required sheets, one child: every table prints one year and reads sensibly."""
     from tests.conftest import build_workbook
 
@@ -339,6 +339,8 @@ def test_a_small_council_with_no_history_or_prose(tmp_path: Path) -> None:
     assert "most common category (0)" not in text
     assert "No IRO posts are recorded, so no caseload can be given." in text
     assert "No alerts of concern were raised in 2015/16." in text
+    assert "Other work of the service" not in text  # no Figures rows: no empty table
+    assert "Other work of the service" in all_text(report)  # the sample has Figures rows
 
 
 def test_the_three_charts_are_pictures_in_the_report(report: Path) -> None:
