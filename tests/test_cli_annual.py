@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import shutil
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -117,6 +119,17 @@ def test_performance_tables_match_the_seed(report: Path) -> None:
     assert "with Service Manager approval" in text
 
 
+def edited_report(tmp_path: Path, edit: Callable[[openpyxl.Workbook], None]) -> Path:
+    """The annual report of the sample, with ``edit`` made to a copy of its workbook."""
+    data = tmp_path / "data"
+    data.mkdir()
+    edit_workbook(SAMPLES / "annual_2014.xlsx", data / "annual_2014.xlsx", edit)
+    out = tmp_path / "report.docx"
+    result = run("annual", "--year", "2014", "--data", str(data), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
 def test_history_typed_as_excel_percentages_reads_as_shown(tmp_path: Path) -> None:
     """A council types 99.5% into a cell Excel formats as a percentage: it stores 0.995,
     and the report must print 99.5%, not 1.0%."""
@@ -127,12 +140,7 @@ def test_history_typed_as_excel_percentages_reads_as_shown(tmp_path: Path) -> No
                 row[3].value = row[3].value / 100
                 row[3].number_format = "0.0%"
 
-    data = tmp_path / "data"
-    data.mkdir()
-    edit_workbook(SAMPLES / "annual_2014.xlsx", data / "annual_2014.xlsx", as_percentages)
-    out = tmp_path / "report.docx"
-    result = run("annual", "--year", "2014", "--data", str(data), "--output", str(out))
-    assert result.exit_code == 0, result.output
+    out = edited_report(tmp_path, as_percentages)
     reviews = next(t for t in docx_tables(out) if any(r[0] == "Out of time" for r in t))
     assert row_of(reviews, "% on time") == {
         "2011/12": "100%",
@@ -434,10 +442,5 @@ def test_a_figures_measure_matches_in_any_case(tmp_path: Path) -> None:
             if row[0].value == "ADM Adoption Decisions":
                 row[0].value = "adm  adoption decisions"
 
-    data = tmp_path / "data"
-    data.mkdir()
-    edit_workbook(SAMPLES / "annual_2014.xlsx", data / "annual_2014.xlsx", lower_case)
-    out = tmp_path / "report.docx"
-    result = run("annual", "--year", "2014", "--data", str(data), "--output", str(out))
-    assert result.exit_code == 0, result.output
+    out = edited_report(tmp_path, lower_case)
     assert "The agency decision maker made 30 decisions that adoption was in" in all_text(out)
