@@ -45,7 +45,15 @@ from docgen.models import (
     SheetSpec,
     WorkbookSpec,
 )
-from docgen.render import Renderer, discard, folder_lock, publish, stage, write_atomic
+from docgen.render import (
+    Renderer,
+    discard,
+    folder_lock,
+    publish,
+    signals_held,
+    stage,
+    write_atomic,
+)
 from docgen.report import Report
 from docgen.settings import Settings
 from docgen.validate import SheetRows, Tables, validate_workbook
@@ -526,8 +534,9 @@ def meeting_papers(
                 _render_share(job, batch, 0, rendering)
                 helpers.wait()
             except BaseException:
-                staged = helpers.stop()  # before removing: they may still be writing
-                discard(outputs or staged)
+                with signals_held():  # a second Ctrl-C must not cut the clean-up short
+                    staged = helpers.stop()  # before removing: they may still be writing
+                    discard(outputs or staged)
                 raise
         if progress:
             progress("saving", len(outputs), len(outputs))

@@ -409,7 +409,7 @@ def publish(paths: list[Path]) -> None:
         raise
     placed: list[Path] = []
     set_aside: list[Path] = []
-    with _signals_held():
+    with signals_held():
         try:
             for path in paths:
                 if os.path.lexists(path):
@@ -430,7 +430,7 @@ def publish(paths: list[Path]) -> None:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM while the renames run, so a batch is never left half old,
     half new: a signal that arrives is noted, and raised again once they are done (a
     fraction of a second). Python runs signal handlers in the main thread only; from
@@ -469,7 +469,11 @@ def folder_lock(folder: Path) -> Iterator[None]:
     except ImportError:  # Windows
         yield
         return
-    created = not folder.exists()
+    created = []  # the folders this run makes, the deepest first
+    for ancestor in (folder, *folder.parents):
+        if ancestor.exists():
+            break
+        created.append(ancestor)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -482,11 +486,13 @@ def folder_lock(folder: Path) -> Iterator[None]:
             raise OutputError(
                 f"another docgen run is writing to {folder}; run again when it has finished."
             ) from None
+        except OSError:
+            pass  # a file system without locks (NFS without lockd, some FUSE): run unlocked
         yield
     except BaseException:
-        if created:  # a run that wrote nothing leaves no empty folder behind
+        for made in created:  # a run that wrote nothing leaves no empty folders behind
             with contextlib.suppress(OSError):
-                folder.rmdir()
+                made.rmdir()
         raise
     finally:
         os.close(fd)
@@ -527,9 +533,11 @@ def _undo(placed: list[Path], set_aside: list[Path]) -> None:
 
 
 def discard(paths: list[Path]) -> None:
-    """Remove whatever was staged for ``paths``."""
-    for path in paths:
-        _remove(_temporary(path))
+    """Remove whatever was staged for ``paths``; a second Ctrl-C waits until it is done,
+    so an interrupted run never leaves half of its hidden files behind."""
+    with signals_held():
+        for path in paths:
+            _remove(_temporary(path))
 
 
 def _remove(path: Path) -> None:
@@ -547,6 +555,7 @@ __all__ = [
     "folder_lock",
     "make_environment",
     "publish",
+    "signals_held",
     "stage",
     "template_parts",
     "write_all",

@@ -26,6 +26,7 @@ from docx import Document
 from lxml import etree
 
 from docgen import pipeline
+from docgen import render as render_module
 from docgen.cli import main
 from docgen.errors import OutputError, Problem, UserError, ValidationFailed
 from docgen.render import folder_lock
@@ -877,3 +878,59 @@ def test_a_record_carries_its_title_and_nothing_of_the_template(docs: Path) -> N
     props = Document(str(record(docs, "R0002"))).core_properties
     assert props.title == "Looked After Child Review Record"
     assert (props.subject, props.author, props.comments, props.last_modified_by) == ("",) * 4
+
+
+def test_a_second_ctrl_c_during_the_clean_up_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C once while rendering, and again as the staged files are being removed."""
+    out = tmp_path / "out"
+    out.mkdir()
+    real_stage, real_remove = pipeline.stage, render_module._remove
+    staged: list[Path] = []
+    removed: list[Path] = []
+
+    def stage(path: Path, data: bytes) -> Path:
+        staged.append(path)
+        if len(staged) == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+        return real_stage(path, data)
+
+    def remove(path: Path) -> None:
+        removed.append(path)
+        if len(removed) == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+        real_remove(path)
+
+    monkeypatch.setattr(pipeline, "stage", stage)
+    monkeypatch.setattr(render_module, "_remove", remove)
+    result = run("review", str(WORKBOOK), "--output", str(out))
+    assert result.exit_code == 1 and "Aborted!" in result.output
+    assert len(removed) > 1  # the clean-up went on after the second signal
+    assert list(out.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_locked_is_written_unlocked(
+    tmp_path: Path, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NFS without a lock daemon, some FUSE file systems: flock fails, the run goes on."""
+    import fcntl
+
+    def no_locks(_fd: int, _operation: int) -> None:
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    render(tmp_path)
+    for name in NAMES.values():
+        assert (tmp_path / name).read_bytes() == (docs / name).read_bytes(), name
+
+
+def test_a_failed_run_leaves_none_of_the_folders_it_made(tmp_path: Path) -> None:
+    book = edit_workbook(
+        WORKBOOK,
+        tmp_path / "bad.xlsx",
+        lambda wb: set_cells(wb, "Review Meetings", 3, {"Review Date": "soon"}),
+    )
+    result = run("review", str(book), "--output", str(tmp_path / "a" / "b" / "c"))
+    assert result.exit_code == 1
+    assert not (tmp_path / "a").exists()
