@@ -134,21 +134,24 @@ class _Bar:
 
 @contextlib.contextmanager
 def _stopped_cleanly_by_sigterm() -> Iterator[None]:
-    """SIGTERM (a service manager, a timeout) ends a run as Ctrl-C does, so that what
-    was staged is removed and the folder is left as it was, not killed mid-way."""
+    """SIGTERM (a service manager, a timeout) and SIGHUP (a closed terminal or SSH
+    session) end a run as Ctrl-C does, so that what was staged is removed and the
+    folder is left as it was, not killed mid-way."""
 
     def interrupt(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
+    ending = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
     try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
+        previous = {signum: signal.signal(signum, interrupt) for signum in ending}
     except ValueError:  # not the main thread (a test runner's): nothing to change
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @main.command()

@@ -18,6 +18,7 @@ import sys
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -387,7 +388,8 @@ def annual_report(
         "annual_report.docx", context.annual_context(figures), charts=True
     )
     step("save")
-    write_atomic(target, document)
+    with folder_lock(target.parent):
+        write_atomic(target, document)
     return Result(outputs=[target], report=report)
 
 
@@ -518,29 +520,34 @@ def meeting_papers(
     paper = PAPERS[kind]
     book = read_workbook(workbook, max_bytes=_max_bytes(settings))
     job = _Job(kind, book, output, only, settings, _processes(workers, book, paper, only))
+    outputs: list[Path] = []
     with folder_lock(output):
-        with _Helpers(job) as helpers:
-            outputs: list[Path] = []
-            try:
-                batch = _batch(job)
-                outputs = batch.outputs
-                mine = iter(range(len(outputs)))
+        try:
+            with _Helpers(job) as helpers:
+                try:
+                    batch = _batch(job)
+                    outputs = batch.outputs
+                    mine = iter(range(len(outputs)))
 
-                def rendering(index: int) -> None:
-                    if progress:  # every process's documents count, as the helpers' tally says
-                        done = next(mine) + helpers.done()
-                        progress(batch.papers.labels[index], done, len(outputs))
+                    def rendering(index: int) -> None:
+                        if progress:  # every process's documents count, as their tally says
+                            done = next(mine) + helpers.done()
+                            progress(batch.papers.labels[index], done, len(outputs))
 
-                _render_share(job, batch, 0, rendering)
-                helpers.wait()
-            except BaseException:
-                with signals_held():  # a second Ctrl-C must not cut the clean-up short
-                    staged = helpers.stop()  # before removing: they may still be writing
-                    discard(outputs or staged)
-                raise
-        if progress:
-            progress("saving", len(outputs), len(outputs))
-        publish(outputs)
+                    _render_share(job, batch, 0, rendering)
+                    helpers.wait()
+                except BaseException:
+                    with signals_held():  # a second Ctrl-C must not cut the clean-up short
+                        staged = helpers.stop()  # before removing: they may still be writing
+                        discard(outputs or staged)
+                    raise
+            if progress:
+                progress("saving", len(outputs), len(outputs))
+            publish(outputs)
+        except BaseException:  # also a signal between the rendering and the renames
+            with signals_held():
+                discard(outputs)
+            raise
     return Result(outputs=outputs, report=batch.report)
 
 
@@ -556,7 +563,14 @@ def _processes(workers: int, book: Workbook, paper: Paper, only: str | None) -> 
         return 1
     sheet = book.sheet(paper.parent.sheet)
     meetings = len(sheet.rows) if sheet else 0
-    return max(1, min(workers, os.cpu_count() or 1, meetings // MIN_SHARE))
+    return max(1, min(workers, _cores(), meetings // MIN_SHARE))
+
+
+def _cores() -> int:
+    """The cores this process may run on (taskset, a container's quota), not the machine's."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -679,6 +693,12 @@ class _Helpers:
         for future in self._futures:
             try:
                 staged += future.result()
+            except BrokenProcessPool:
+                if not quietly:  # killed from outside: the OOM killer, a crash
+                    raise UserError(
+                        "a helper process died before it finished (out of memory?); nothing "
+                        "was written: run again, with fewer --workers if it happens again."
+                    ) from None
             except BaseException:
                 if not quietly:
                     raise
@@ -702,8 +722,9 @@ def _start_helper(job: _Job, count: Any, stop: Any, parent: int) -> None:
     # Ctrl-C and SIGTERM go to the whole process group; the main process decides, and
     # stops its helpers through ``stop``. A helper's own handler would print a traceback
     # (or, inherited from the watch service, log the signal twice).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
     _die_with_parent()
     if os.getppid() != parent:
         os._exit(1)  # the main process died before this helper got here

@@ -429,6 +429,10 @@ def publish(paths: list[Path]) -> None:
             _remove(_aside(path))
 
 
+#: Signals that end a run besides Ctrl-C: a service manager's, a closed terminal's.
+_ENDING = ("SIGTERM", "SIGHUP")
+
+
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM while the renames run, so a batch is never left half old,
@@ -441,7 +445,7 @@ def signals_held() -> Iterator[None]:
     def note(signum: int, _frame: object) -> None:
         noted.append(signum)
 
-    held = [signal.SIGINT, *([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])]
+    held = [signal.SIGINT, *(getattr(signal, name) for name in _ENDING if hasattr(signal, name))]
     try:
         previous = {signum: signal.signal(signum, note) for signum in held}
     except ValueError:  # not the main thread
@@ -469,13 +473,17 @@ def folder_lock(folder: Path) -> Iterator[None]:
     except ImportError:  # Windows
         yield
         return
-    created = []  # the folders this run makes, the deepest first
+    missing = []  # the folders to make, the deepest first
     for ancestor in (folder, *folder.parents):
         if ancestor.exists():
             break
-        created.append(ancestor)
+        missing.append(ancestor)
+    created = []  # those this run made itself (another run may make one at the same time)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        for ancestor in reversed(missing):
+            with contextlib.suppress(FileExistsError):
+                ancestor.mkdir()
+                created.insert(0, ancestor)
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError as exc:
         raise OutputError(f"cannot write to {folder}: {exc.strerror}.") from exc
@@ -483,6 +491,7 @@ def folder_lock(folder: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            created = []  # the folder is the other run's now: never remove it
             raise OutputError(
                 f"another docgen run is writing to {folder}; run again when it has finished."
             ) from None

@@ -934,3 +934,44 @@ def test_a_failed_run_leaves_none_of_the_folders_it_made(tmp_path: Path) -> None
     result = run("review", str(book), "--output", str(tmp_path / "a" / "b" / "c"))
     assert result.exit_code == 1
     assert not (tmp_path / "a").exists()
+
+
+def test_ctrl_c_between_rendering_and_saving_removes_what_was_staged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every document staged, the renames not begun: the earlier batch stays, no hidden files."""
+    out = tmp_path / "out"
+    render(out, WORKBOOK, env=POLICY_2010)
+    before = _snapshot(out)
+    real = pipeline.publish
+
+    def interrupted(paths: list[Path]) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        real(paths)
+
+    monkeypatch.setattr(pipeline, "publish", interrupted)
+    result = run("review", str(WORKBOOK), "--output", str(out))
+    assert result.exit_code == 1 and "Aborted!" in result.output
+    assert _snapshot(out) == before
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on this platform")
+def test_a_closed_terminal_ends_a_run_cleanly(tmp_path: Path, big_book: Path) -> None:
+    """SIGHUP (the terminal or SSH session closed) is a Ctrl-C, not a kill mid-way."""
+    out = tmp_path / "out"
+    out.mkdir()
+    docgen = Path(sys.executable).with_name("docgen")
+    process = subprocess.Popen(
+        [str(docgen), "review", str(big_book), "--output", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while not _hidden(out) and process.poll() is None:
+        assert time.monotonic() < deadline, "no document staged within 30 s"
+        time.sleep(0.005)
+    process.send_signal(signal.SIGHUP)
+    process.communicate(timeout=30)
+    if process.returncode == 0:
+        pytest.skip("the batch finished before the signal")
+    assert list(out.iterdir()) == []
