@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from docgen.checks import check_templates, report_lines
 from docgen.errors import UserError, ValidationFailed
 from docgen.models import KINDS
 from docgen.pdf import convert_to_pdf, find_soffice
+from docgen.render import ENDING_SIGNALS, signals_handled
 from docgen.report import Report
 from docgen.settings import Settings
 
@@ -141,17 +141,8 @@ def _stopped_cleanly_by_sigterm() -> Iterator[None]:
     def interrupt(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
-    ending = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    try:
-        previous = {signum: signal.signal(signum, interrupt) for signum in ending}
-    except ValueError:  # not the main thread (a test runner's): nothing to change
+    with signals_handled(ENDING_SIGNALS, interrupt):
         yield
-        return
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 @main.command()

@@ -26,7 +26,7 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -430,7 +430,23 @@ def publish(paths: list[Path]) -> None:
 
 
 #: Signals that end a run besides Ctrl-C: a service manager's, a closed terminal's.
-_ENDING = ("SIGTERM", "SIGHUP")
+ENDING_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+
+@contextlib.contextmanager
+def signals_handled(signums: Iterable[int], handler: Callable[[int, Any], None]) -> Iterator[None]:
+    """``handler`` for ``signums`` for the block, the earlier handlers after it. Python
+    runs handlers in the main thread only: from another thread this changes nothing."""
+    try:
+        previous = {signum: signal.signal(signum, handler) for signum in signums}
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, earlier in previous.items():
+            signal.signal(signum, earlier)
 
 
 @contextlib.contextmanager
@@ -441,21 +457,10 @@ def signals_held() -> Iterator[None]:
     another thread there is nothing to hold. (A signal mask would not do: libraries
     start threads of their own, and the kernel hands the signal to one of those.)"""
     noted: list[int] = []
-
-    def note(signum: int, _frame: object) -> None:
-        noted.append(signum)
-
-    held = [signal.SIGINT, *(getattr(signal, name) for name in _ENDING if hasattr(signal, name))]
     try:
-        previous = {signum: signal.signal(signum, note) for signum in held}
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
+        with signals_handled((signal.SIGINT, *ENDING_SIGNALS), lambda n, _f: noted.append(n)):
+            yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
         for signum in dict.fromkeys(noted):
             signal.raise_signal(signum)
 
@@ -556,6 +561,7 @@ def _remove(path: Path) -> None:
 
 
 __all__ = [
+    "ENDING_SIGNALS",
     "Chart",
     "Renderer",
     "TemplatePart",
@@ -564,6 +570,7 @@ __all__ = [
     "folder_lock",
     "make_environment",
     "publish",
+    "signals_handled",
     "signals_held",
     "stage",
     "template_parts",
