@@ -671,9 +671,18 @@ class _Helpers:
                 initializer=_start_helper,
                 initargs=(self._job, self._count, self._stop, os.getpid()),
             )
-            self._futures = [
-                self._pool.submit(_helper_share, part) for part in range(1, self._job.processes)
-            ]
+            try:
+                # A Ctrl-C at the instant of the fork would be raised inside Python's own
+                # at-fork handlers, which swallow it: note it, and raise it once forked.
+                with signals_held():
+                    self._futures = [
+                        self._pool.submit(_helper_share, part)
+                        for part in range(1, self._job.processes)
+                    ]
+            except BaseException:
+                discard(self.stop())  # no with-block runs to clean up after them
+                self.__exit__(None, None, None)
+                raise
         return self
 
     def done(self) -> int:
