@@ -264,24 +264,31 @@ class _Drop:
 
 
 class _Lock:
-    """``flock`` on ROOT/.docgen.lock: one watcher per ROOT; the kernel frees it when we die."""
+    """``flock`` on ROOT itself and on ROOT/.docgen.lock: one watcher per ROOT; the kernel
+    frees both when we die. The folder's lock holds even if someone deletes the file
+    (which would let a second watcher lock a new one); the file names the holder."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fh: IO[str] | None = None
+        self._root: int | None = None
 
     def acquire(self) -> None:
+        root = os.open(self.path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         fh = self.path.open("a+", encoding="utf-8")
         try:
+            fcntl.flock(root, fcntl.LOCK_EX | fcntl.LOCK_NB)
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             fh.seek(0)
             holder = fh.read().strip() or "unknown"
             fh.close()
+            os.close(root)
             raise ServiceBusy(
                 f"another docgen watch is already running on {self.path.parent} "
                 f"(pid, host: {holder}); only one may run per folder."
             ) from None
+        self._root = root
         os.fchmod(fh.fileno(), 0o600)  # an older docgen may have left it world-readable
         fh.seek(0)
         fh.truncate()
@@ -294,6 +301,9 @@ class _Lock:
             fcntl.flock(self._fh, fcntl.LOCK_UN)
             self._fh.close()
             self._fh = None
+        if self._root is not None:
+            os.close(self._root)  # closing the folder's descriptor frees its lock
+            self._root = None
 
 
 class Service:

@@ -853,6 +853,16 @@ def test_a_second_watcher_on_the_same_root_is_refused(tmp_path: Path) -> None:
     assert service(root).run_once() == []  # free again once the first has stopped
 
 
+def test_deleting_the_lock_file_does_not_let_a_second_watcher_in(tmp_path: Path) -> None:
+    """Someone tidying ROOT deletes .docgen.lock: the running watcher still holds ROOT."""
+    root = tmp_path / "root"
+    with service(root):
+        (root / ".docgen.lock").unlink()
+        with pytest.raises(ServiceBusy, match="already running"):
+            service(root).run_once()
+    assert service(root).run_once() == []
+
+
 def test_run_forever_takes_files_until_stopped(tmp_path: Path) -> None:
     root = tmp_path / "root"
     stop = threading.Event()
