@@ -156,20 +156,20 @@ def annual_figures(
 def _year_mismatch(settings: SheetRows[ReportSetting], year: int) -> Problem | None:
     """An error when the Report sheet's Year names another year than the one asked for
     (by --year or the file's name): one of the two is wrong, and only the user knows which."""
-    wanted = {normalise(s) for s in annual.YEAR_SETTINGS}
-    for number, row in settings.located():
-        given = reporting_year(row.value, whole=True)
-        if normalise(row.setting) in wanted and given is not None and given != year:
-            return settings.problem(
-                "year-mismatch",
-                f"{row.setting} {row.value!r} is {period_name(given)}, but the report asked "
-                f"for is {period_name(year)} (from --year or the file's name)",
-                "value",
-                number,
-                value=row.value,
-                expected=f"{period_name(year)}, or --year {given} with its workbook",
-            )
-    return None
+    found = _year_row(settings)
+    given = reporting_year(found[1].value, whole=True) if found else None
+    if found is None or given is None or given == year:
+        return None
+    number, row = found
+    return settings.problem(
+        "year-mismatch",
+        f"{row.setting} {row.value!r} is {period_name(given)}, but the report asked "
+        f"for is {period_name(year)} (from --year or the file's name)",
+        "value",
+        number,
+        value=row.value,
+        expected=f"{period_name(year)}, or --year {given} with its workbook",
+    )
 
 
 def _empty_year(tables: Tables, year: int) -> Problem | None:
@@ -249,23 +249,37 @@ def report_sheet_year(settings: SheetRows[ReportSetting]) -> tuple[int | None, l
     """The year a Report sheet row ``Year | 2014`` (or ``Reporting Year | 2013-14``)
     gives, for councils whose file names are fixed by another system; or a problem
     at the cell when the row holds no year."""
+    found = _year_row(settings)
+    if found is None:
+        return None, []
+    number, row = found
+    year = reporting_year(row.value, whole=True)
+    if year is not None:
+        return year, []
+    problem = settings.problem(
+        "invalid-value",
+        f"{row.setting} {row.value!r} is not a reporting year",
+        "value",
+        number,
+        value=row.value,
+        expected="the year the period ends in March, such as 2014 or 2013-14",
+    )
+    return None, [problem]
+
+
+def _year_row(settings: SheetRows[ReportSetting]) -> tuple[int, ReportSetting] | None:
+    """(row number, row) of the Report sheet's Year (or Reporting Year) setting."""
     wanted = {normalise(s) for s in annual.YEAR_SETTINGS}
-    for number, row in settings.located():
-        if normalise(row.setting) not in wanted:
-            continue
-        year = reporting_year(row.value, whole=True)
-        if year is not None:
-            return year, []
-        problem = settings.problem(
-            "invalid-value",
-            f"{row.setting} {row.value!r} is not a reporting year",
-            "value",
-            number,
-            value=row.value,
-            expected="the year the period ends in March, such as 2014 or 2013-14",
-        )
-        return None, [problem]
-    return None, []
+    return next(
+        ((n, row) for n, row in settings.located() if normalise(row.setting) in wanted), None
+    )
+
+
+def report_year_of(path: Path, settings: Settings) -> tuple[int | None, list[Problem]]:
+    """:func:`report_sheet_year` of the workbook at ``path``, reading its Report sheet
+    alone (a national workbook's other 300,000 rows are read when it renders)."""
+    book = read_workbook(path, max_bytes=_max_bytes(settings), sheets=[ReportSetting.sheet])
+    return report_sheet_year(validate_workbook(book, REPORT_SHEET)[0][ReportSetting])
 
 
 def guess_kind(path: Path, settings: Settings | None = None) -> WorkbookSpec:
@@ -310,7 +324,7 @@ def annual_path(year: int, data: Path | None, settings: Settings) -> Path:
     books = _workbooks_in(folder)
     for found in (
         [p for p in books if year_from_name(p) == year],
-        [p for p in books if year_from_name(p) is None and report_year_of(p, settings) == year],
+        [p for p in books if year_from_name(p) is None and _sheet_year(p, settings) == year],
     ):
         if len(found) == 1:
             return found[0]
@@ -340,14 +354,13 @@ def _workbooks_in(folder: Path) -> list[Path]:
 REPORT_SHEET = WorkbookSpec("annual", "The Report sheet", (SheetSpec(ReportSetting),))
 
 
-def report_year_of(path: Path, settings: Settings) -> int | None:
-    """The year the Report sheet of the workbook at ``path`` gives, reading that sheet
-    alone; None when it gives none, or the file is no workbook docgen can read."""
+def _sheet_year(path: Path, settings: Settings) -> int | None:
+    """The Report sheet's year of a workbook in the data folder; None when it gives none,
+    or the file is no workbook docgen can read (the folder may hold anything)."""
     try:
-        book = read_workbook(path, max_bytes=_max_bytes(settings), sheets=[ReportSetting.sheet])
+        return report_year_of(path, settings)[0]
     except UserError:
         return None
-    return report_sheet_year(validate_workbook(book, REPORT_SHEET)[0][ReportSetting])[0]
 
 
 def annual_report(

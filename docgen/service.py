@@ -56,12 +56,9 @@ from docgen.codes import a_or_an
 from docgen.errors import OutputError, UserError, ValidationFailed, WorkbookError
 from docgen.journal import Job, Journal, now
 from docgen.marked import write_marked_copy
-from docgen.models import ReportSetting
 from docgen.render import write_atomic
 from docgen.report import Report
 from docgen.settings import Settings
-from docgen.validate import validate_workbook
-from docgen.workbook import read_workbook
 
 log = logging.getLogger("docgen.service")
 
@@ -177,12 +174,7 @@ def _report_year(path: Path, settings: Settings) -> int | None:
     Only the Report sheet is validated here; the whole workbook is validated when
     it is rendered.
     """
-    book = read_workbook(
-        path, max_bytes=settings.max_workbook_mb * 1024 * 1024, sheets=[ReportSetting.sheet]
-    )
-    year, problems = pipeline.report_sheet_year(
-        validate_workbook(book, pipeline.REPORT_SHEET)[0][ReportSetting]
-    )
+    year, problems = pipeline.report_year_of(path, settings)
     if problems:
         raise _YearUnknown(
             f"{path.name}: {problems[0]}. Correct it and drop the workbook into "
