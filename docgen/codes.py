@@ -25,6 +25,8 @@ class CodeList:
     entries: tuple[tuple[str, str, str], ...]  # (code, label, category)
     synonyms: dict[str, str] = field(default_factory=dict)
     categories: tuple[str, ...] = ()
+    #: Spellings already understood, as typed: a few hundred at most.
+    _seen: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         lookup: dict[str, str] = {}
@@ -35,7 +37,6 @@ class CodeList:
         for code, _label, _category in self.entries:
             lookup[normalise(code)] = code
         object.__setattr__(self, "_lookup", lookup)
-        object.__setattr__(self, "_seen", {})
         if not self.categories:
             cats = tuple(dict.fromkeys(c for _, _, c in self.entries))
             object.__setattr__(self, "categories", cats)
@@ -46,11 +47,11 @@ class CodeList:
         Spellings already understood are remembered as typed (a few hundred at most),
         so a column of 200,000 codes is normalised a handful of times, not per cell.
         """
-        found = self._seen.get(value)  # type: ignore[attr-defined]
+        found = self._seen.get(value)
         if found is None:
             found = self._lookup.get(normalise(value))  # type: ignore[attr-defined]
-            if found is not None and len(self._seen) < 512:  # type: ignore[attr-defined]
-                self._seen[value] = found  # type: ignore[attr-defined]
+            if found is not None and len(self._seen) < 512:
+                self._seen[value] = found
         return found
 
     @property
