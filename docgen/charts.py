@@ -1,22 +1,23 @@
 """Charts of the annual report, drawn from the computed figures as PNG bytes.
 
 matplotlib's Agg backend with its bundled DejaVu font and no PNG metadata, so the
-same figures give the same bytes on every machine.
+same figures give the same bytes on every machine. matplotlib is imported when the
+first chart is drawn: it is most of a second of start-up that every other command
+(a review record, ``validate``, ``--help``) would otherwise pay.
 """
 
 from __future__ import annotations
 
+import functools
 import io
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
-from matplotlib.axis import Axis
-from matplotlib.ticker import MaxNLocator
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from docgen.annual import YearTable
+
+if TYPE_CHECKING:
+    from matplotlib.axis import Axis
+    from matplotlib.figure import Figure
 
 _STYLE = {
     "font.family": "DejaVu Sans",
@@ -28,10 +29,21 @@ _STYLE = {
 _COLOURS = ["#1f4e79", "#5b9bd5", "#a5a5a5", "#ed7d31", "#70ad47", "#ffc000", "#7030a0"]
 
 
-def _png(fig: plt.Figure) -> bytes:
+@functools.cache
+def _pyplot() -> ModuleType:
+    """matplotlib's pyplot on the Agg backend (no screen, the same pixels everywhere)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot
+
+    return matplotlib.pyplot
+
+
+def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=200, metadata={"Software": None}, bbox_inches="tight")
-    plt.close(fig)
+    _pyplot().close(fig)
     return buffer.getvalue()
 
 
@@ -43,6 +55,7 @@ def totals_by_year(table: YearTable, title: str, labels: list[str]) -> bytes:
         if total is not None and total.number is not None:
             years.append(label)
             values.append(total.number)
+    plt = _pyplot()
     with plt.rc_context(_STYLE):
         fig, ax = plt.subplots(figsize=(6.0, 2.8))
         bars = ax.bar(years, values, color=_COLOURS[0], width=0.6)
@@ -61,6 +74,7 @@ def rows_by_year(table: YearTable, title: str, labels: list[str]) -> bytes:
     rows = list(table.rows)
     count = len(table.years)
     height = 0.8 / count
+    plt = _pyplot()
     with plt.rc_context(_STYLE):
         fig, ax = plt.subplots(figsize=(6.0, 0.45 * len(rows) + 1.2))
         for i, (year, label) in enumerate(zip(table.years, labels, strict=True)):
@@ -95,6 +109,8 @@ def rows_by_year(table: YearTable, title: str, labels: list[str]) -> bytes:
 
 def _whole_children(axis: Axis) -> None:
     """Ticks at whole children (no 0.5 of a child on a small council's chart)."""
+    from matplotlib.ticker import MaxNLocator
+
     axis.set_major_locator(MaxNLocator(integer=True))
 
 

@@ -18,7 +18,6 @@ import click
 import pydantic
 
 from docgen import pipeline
-from docgen.blank import write_blank_workbook
 from docgen.checks import check_templates, report_lines
 from docgen.errors import UserError, ValidationFailed
 from docgen.models import KINDS
@@ -251,6 +250,8 @@ def new_workbook(kind: str, output: Path, force: bool) -> None:
     dropdowns for every code column, date checks and a "How to fill" sheet."""
     if output.exists() and not force:
         raise UserError(f"{output} exists; choose another name or add --force to replace it.")
+    from docgen.blank import write_blank_workbook  # openpyxl: a fifth of a second to import
+
     write_blank_workbook(kind, output)
     click.echo(f"Wrote {output}")
 
