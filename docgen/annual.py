@@ -373,7 +373,8 @@ def review_due_dates(
     may be listed to anchor the chain; only the year's are counted). A review with
     no earlier one on the sheet is the child's first review when its window (28
     days, or 20 working days, from becoming looked after) closes inside or after
-    the year; otherwise the first review fell before the year and the previous
+    the year, or when it was held within that window; the review after it is then
+    the second. Otherwise the first review fell before the year and the previous
     review is unknown, so the row needs a Due Date.
     """
     by_id = {c.child_id.casefold(): c for c in children}
@@ -388,7 +389,9 @@ def review_due_dates(
             continue  # reported by validation as an unknown parent
         chain.sort(key=lambda item: item[1].review_date)
         first_due = timescales.first_review_due(child.became_looked_after, policy)
-        first_in_chain = first_due >= period.start
+        # The earliest row is the first review when its window closes in or after the
+        # year, or when it was held within that window (only the first review can be).
+        first_in_chain = first_due >= period.start or chain[0][1].review_date <= first_due
         previous: date | None = None
         for position, (number, review) in enumerate(chain):
             is_first = position == 0 and first_in_chain

@@ -360,8 +360,9 @@ class Review(Row):
         description="Computed when blank, from the review policy: a child's first review "
         "(no earlier row for the child, and the first-review window closing on or after 1 "
         "April) from Date Became Looked After; a later review from the child's previous row "
-        "on this sheet. A child whose first review fell before the year needs a Due Date or "
-        "a row for the previous review.",
+        "on this sheet (the second when that row was held within the first-review window). "
+        "A child whose first review fell before the year needs a Due Date or a row for the "
+        "previous review.",
     )
     participation: Annotated[str | None, coded(codes.PARTICIPATION)] = column(
         "Participation", default=None

@@ -10,6 +10,7 @@ import pytest
 from docgen.annual import AnnualFigures, FiguresError, age_on, compute
 from docgen.context import annual_context, show
 from docgen.models import ANNUAL
+from docgen.timescales import ReviewPolicy
 from docgen.validate import validate_workbook
 from docgen.workbook import read_workbook
 from tests.conftest import build_workbook
@@ -48,6 +49,7 @@ def figures(
     disputes=(),
     staff=(("Ann", "IRO", 1),),
     settings=(("Council", "Testshire"),),
+    policy: ReviewPolicy = "seed",
 ) -> AnnualFigures:
     sheets = {
         "Report": [["Setting", "Value"], *settings],
@@ -73,7 +75,7 @@ def figures(
     path = build_workbook(tmp_path / "annual_2014.xlsx", sheets)
     tables, report = validate_workbook(read_workbook(path), ANNUAL)
     assert report.ok, report.to_text()
-    return compute(tables, 2014)
+    return compute(tables, 2014, policy=policy)
 
 
 def test_age_on_birthdays() -> None:
@@ -135,6 +137,25 @@ def test_an_earlier_years_review_anchors_the_chain_without_a_due_date(tmp_path: 
     )
     assert f.tables["reviews"].current("Reviews held") == 2
     assert [(m.due, m.days_late) for m in f.late_reviews] == [(date(2014, 1, 6), 14)]
+
+
+@pytest.mark.parametrize(
+    ("policy", "due"),
+    [("seed", date(2013, 6, 8)), ("2010-regulations", date(2013, 6, 10))],
+)
+def test_a_first_review_held_before_the_year_makes_the_next_the_second(
+    tmp_path: Path, policy: ReviewPolicy, due: date
+) -> None:
+    """Looked after on 15 February 2013: the first review (due 15 March, in 28 days or in
+    20 working days) was held on 10 March, before the year, so 20 June is the second
+    review, due 90 days (or 3 months) later, not a later one due in 180 days (6 months)."""
+    f = figures(
+        tmp_path,
+        children=[["A", "01/01/2009", "WBRI", "C1", "15/02/2013", None, None]],
+        reviews=[["A", "10/03/2013", None], ["A", "20/06/2013", None]],
+        policy=policy,
+    )
+    assert [(m.held, m.due) for m in f.late_reviews] == [(date(2013, 6, 20), due)]
 
 
 def test_reviews_outside_the_childs_care_or_listed_twice_are_warned_and_counted(
