@@ -376,6 +376,10 @@ def review_due_dates(
     the year, or when it was held within that window; the review after it is then
     the second. Otherwise the first review fell before the year and the previous
     review is unknown, so the row needs a Due Date.
+
+    The Children row holds the child's latest period of care, so the chain starts
+    at its Date Became Looked After. A year's review before that date belongs to an
+    earlier period whose start the workbook does not give: it needs a Due Date.
     """
     by_id = {c.child_id.casefold(): c for c in children}
     chains: dict[str, list[tuple[int, Review]]] = defaultdict(list)
@@ -383,12 +387,27 @@ def review_due_dates(
         chains[review.child_id.casefold()].append((number, review))
     result: list[tuple[Review, date]] = []
     problems: list[Problem] = []
-    for child_key, chain in chains.items():
+    for child_key, rows in chains.items():
         child = by_id.get(child_key)
         if child is None:
             continue  # reported by validation as an unknown parent
-        chain.sort(key=lambda item: item[1].review_date)
-        first_due = timescales.first_review_due(child.became_looked_after, policy)
+        rows.sort(key=lambda item: item[1].review_date)
+        began = child.became_looked_after
+        for number, review in rows:
+            if review.review_date >= began:
+                continue
+            if review.due_date is not None:
+                result.append((review, review.due_date))
+            elif review.review_date in period:
+                why = (
+                    f"the review is before the child became looked after on {began:%d/%m/%Y} "
+                    "(Children), in an earlier period of care whose start is not on the workbook"
+                )
+                problems.append(_unknown_due(reviews, number, why, "the review's due date"))
+        chain = [(number, review) for number, review in rows if review.review_date >= began]
+        if not chain:
+            continue
+        first_due = timescales.first_review_due(began, policy)
         # The earliest row is the first review when its window closes in or after the
         # year, or when it was held within that window (only the first review can be).
         first_in_chain = first_due >= period.start or chain[0][1].review_date <= first_due
@@ -402,10 +421,7 @@ def review_due_dates(
             elif previous is not None:
                 ordinal = 2 if (position == 1 and first_in_chain) else 3
                 due = timescales.review_due(
-                    ordinal,
-                    became_looked_after=child.became_looked_after,
-                    previous_review=previous,
-                    policy=policy,
+                    ordinal, became_looked_after=began, previous_review=previous, policy=policy
                 )
             elif review.review_date < period.start:
                 # An earlier year's review listed only to anchor the chain: not counted,
@@ -413,24 +429,30 @@ def review_due_dates(
                 previous = review.review_date
                 continue
             else:
-                problems.append(
-                    reviews.problem(
-                        "due-date-unknown",
-                        "Due Date is blank and cannot be computed: the child became looked after "
-                        f"on {child.became_looked_after:%d/%m/%Y}, so their first review was due "
-                        "before the year, and their previous review is not on the sheet",
-                        "due_date",
-                        number,
-                        column="Due Date",
-                        expected="the review's due date, or a row for the previous review",
-                    )
+                why = (
+                    f"the child became looked after on {began:%d/%m/%Y}, so their first "
+                    "review was due before the year, and their previous review is not on the "
+                    "sheet"
                 )
+                expected = "the review's due date, or a row for the previous review"
+                problems.append(_unknown_due(reviews, number, why, expected))
                 previous = review.review_date
                 continue
             result.append((review, due))
             previous = review.review_date
     result.sort(key=lambda item: (item[0].review_date, item[0].child_id))
     return result, problems
+
+
+def _unknown_due(reviews: SheetRows[Review], number: int, why: str, expected: str) -> Problem:
+    return reviews.problem(
+        "due-date-unknown",
+        f"Due Date is blank and cannot be computed: {why}",
+        "due_date",
+        number,
+        column="Due Date",
+        expected=expected,
+    )
 
 
 def _reviews_outside_care(

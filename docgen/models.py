@@ -362,7 +362,8 @@ class Review(Row):
         "April) from Date Became Looked After; a later review from the child's previous row "
         "on this sheet (the second when that row was held within the first-review window). "
         "A child whose first review fell before the year needs a Due Date or a row for the "
-        "previous review.",
+        "previous review; so does a review before Date Became Looked After (an earlier "
+        "period of care).",
     )
     participation: Annotated[str | None, coded(codes.PARTICIPATION)] = column(
         "Participation", default=None

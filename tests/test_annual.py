@@ -158,6 +158,34 @@ def test_a_first_review_held_before_the_year_makes_the_next_the_second(
     assert [(m.held, m.due) for m in f.late_reviews] == [(date(2013, 6, 20), due)]
 
 
+def test_a_child_back_in_care_has_reviews_timed_from_the_new_period(tmp_path: Path) -> None:
+    """The Children row holds the latest period of care (from 2 November 2013): its first
+    review is due 28 days after it, not 90 days after the earlier period's review."""
+    f = figures(
+        tmp_path,
+        children=[["A", "05/05/2008", "WBRI", "V2", "02/11/2013", None, None]],
+        reviews=[
+            ["A", "27/05/2013", "29/05/2013"],  # the earlier period: its due date given
+            ["A", "25/11/2013", None],  # first of the new period: due 30 November
+            ["A", "20/02/2014", None],  # second: due 90 days after 25 November = 23 February
+        ],
+    )
+    assert f.tables["reviews"].current("Reviews held") == 3
+    assert f.late_reviews == []
+
+
+def test_a_review_of_an_earlier_period_of_care_needs_its_due_date(tmp_path: Path) -> None:
+    with pytest.raises(FiguresError) as caught:
+        figures(
+            tmp_path,
+            children=[["A", "05/05/2008", "WBRI", "V2", "02/11/2013", None, None]],
+            reviews=[["A", "27/05/2013", None], ["A", "25/11/2013", None]],
+        )
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.location) == ("due-date-unknown", "Reviews!C2")
+    assert "before the child became looked after on 02/11/2013" in problem.message
+
+
 def test_reviews_outside_the_childs_care_or_listed_twice_are_warned_and_counted(
     tmp_path: Path,
 ) -> None:
