@@ -70,7 +70,14 @@ def fte(x: float) -> str:
 
 
 def plural(n: float, one: str, many: str | None = None, *, shown: str | None = None) -> str:
-    return f"{shown or number(n)} {one if n == 1 else (many or one + 's')}"
+    """``1 child``, ``3 children``; none is ``no children``, as a report puts it."""
+    count = shown or ("no" if n == 0 else number(n))
+    return f"{count} {one if n == 1 else (many or one + 's')}"
+
+
+def sentence(text_: str) -> str:
+    """``text_`` with a capital first letter: a count may open it (``No children ...``)."""
+    return text_[:1].upper() + text_[1:]
 
 
 def was(n: float) -> str:
@@ -187,7 +194,7 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
 
     legal = t["legal_status"]
     before = _previous_total(legal)
-    looked_after = (
+    looked_after = sentence(
         f"{plural(figures.looked_after, 'child', 'children')} "
         f"{'was' if figures.looked_after == 1 else 'were'} looked after on {end}"
     )
@@ -221,7 +228,8 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
     adoptions = t["adoptions"]
     placed = adoptions.totals[year].number or 0
     adoption_lines = [
-        f"{plural(placed, 'child', 'children')} {'was' if placed == 1 else 'were'} placed for "
+        sentence(f"{plural(placed, 'child', 'children')} ")
+        + f"{'was' if placed == 1 else 'were'} placed for "
         f"adoption in {period_label(year)}"
         + (
             f", {_change(placed, _previous_total(adoptions))} in {period_label(year - 1)}."
@@ -247,7 +255,8 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
     new_cp = cp.totals[year].number or 0
     top = max(cp.rows, key=cp.current)
     cp_lines = [
-        f"{plural(new_cp, 'child', 'children')} became subject of a child protection plan in "
+        sentence(f"{plural(new_cp, 'child', 'children')} ")
+        + "became subject of a child protection plan in "
         f"{period_label(year)}"
         + (
             f", {_change(new_cp, _previous_total(cp))} in {period_label(year - 1)}"
@@ -260,6 +269,8 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
         f"On {end}, {plural(figures.cp_children, 'child', 'children')} in "
         f"{plural(figures.cp_families, 'family', 'families')} "
         f"{'was' if figures.cp_children == 1 else 'were'} subject of a child protection plan."
+        if figures.cp_children
+        else f"On {end}, no children were subject of a child protection plan."
     )
 
     reviews = t["reviews"]

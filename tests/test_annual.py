@@ -516,3 +516,26 @@ def test_a_published_adoption_band_is_kept_when_nobody_that_old_was_placed(
     assert "11 and over" in table.rows
     assert table.value("11 and over", 2013).number == 1
     assert [w.code for w in f.warnings] == []
+
+
+def test_a_year_with_none_says_no_children_not_0_children(tmp_path: Path) -> None:
+    """No adoptions and no new plans in the year, some the year before: the sentences
+    read as a report would put them."""
+    f = figures(
+        tmp_path,
+        history=[["Adoptions", "1-2", 2013, 3], ["Category of Abuse", "Neglect", 2013, 4]],
+    )
+    sections = annual_context(f)["sections"]
+    assert sections["looked_after_age"]["commentary"][0] == (
+        "No children were looked after on 31 March 2014."
+    )
+    assert sections["adoptions"]["commentary"] == [
+        "No children were placed for adoption in 2013/14, 3 fewer (100.0%) than in 2012/13."
+    ]
+    assert sections["cp_category"]["commentary"] == [
+        "No children became subject of a child protection plan in 2013/14, 4 fewer (100.0%) "
+        "than in 2012/13."
+    ]
+    assert sections["cp_snapshot"]["commentary"] == [
+        "On 31 March 2014, no children were subject of a child protection plan."
+    ]
