@@ -298,6 +298,7 @@ def compute(
                     conf.out_of_time_approved_by,
                 )
             )
+    late_conferences.sort(key=lambda m: (m.held, m.due))  # told in the order held, as reviews
     by_type = Counter(c.conference_type for c in conferences)
     out["conferences"] = _year_table(
         "conferences",

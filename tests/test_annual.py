@@ -539,3 +539,20 @@ def test_a_year_with_none_says_no_children_not_0_children(tmp_path: Path) -> Non
     assert sections["cp_snapshot"]["commentary"] == [
         "On 31 March 2014, no children were subject of a child protection plan."
     ]
+
+
+def test_late_conferences_are_told_in_date_order_like_late_reviews(tmp_path: Path) -> None:
+    """The sheet lists conferences as they were typed; the report tells the late ones
+    in the order they were held, so the five described are the earliest."""
+    f = figures(
+        tmp_path,
+        conferences=[
+            ["K1", "Initial", "20/12/2013", "20/11/2013", None, None, None],  # due 11 December
+            ["K2", "Initial", "15/05/2013", "10/04/2013", None, None, "Service Manager"],
+        ],
+    )
+    assert [m.held for m in f.late_conferences] == [date(2013, 5, 15), date(2013, 12, 20)]
+    lines = annual_context(f)["sections"]["conferences"]["commentary"]
+    assert lines[1].startswith(
+        "One initial conference was held 14 days after its due date of 1 May 2013"
+    )
