@@ -191,6 +191,18 @@ def to_stage(value: Any) -> int:
     return stage
 
 
+PERIOD_YEAR_EXPECTED = "the year the period ends, as a whole number: 2014 for 2013/14"
+
+
+def to_period_year(value: Any) -> int:
+    """A year a reporting period ends. Published tables head their columns ``2013/14``,
+    so a refusal says which year that is rather than only "a whole number"."""
+    try:
+        return to_int(value)
+    except CellError as exc:
+        raise CellError(str(exc), PERIOD_YEAR_EXPECTED, exc.code) from None
+
+
 STAGE_DESCRIPTION = (
     "1 Team Manager, 2 Service Manager, 3 Service Director, 4 CAFCASS: the number, "
     "'Stage 2' or the label."
@@ -551,7 +563,9 @@ class HistoryEntry(Row):
         "Table", description="One of: " + ", ".join(codes.HISTORY_TABLES) + "."
     )
     row: str = column("Row", description="The row label the report prints, e.g. Care Order.")
-    year: int = column("Year", ge=1990, le=2100, description="The year the period ends.")
+    year: Annotated[int, Converted(to_period_year)] = column(
+        "Year", ge=1990, le=2100, description="The year the period ends: 2014 for 2013/14."
+    )
     value: str = column(
         "Value",
         description="A number; - where none was published; 89 (1) for an age band "

@@ -556,3 +556,24 @@ def test_late_conferences_are_told_in_date_order_like_late_reviews(tmp_path: Pat
     assert lines[1].startswith(
         "One initial conference was held 14 days after its due date of 1 May 2013"
     )
+
+
+def test_a_history_year_typed_as_a_period_says_which_year_it_is(tmp_path: Path) -> None:
+    """Published tables head their columns 2012/13: is that 2012 or 2013? The error says."""
+    path = build_workbook(
+        tmp_path / "annual_2014.xlsx",
+        {
+            "History": [
+                ["Table", "Row", "Year", "Value"],
+                ["Age", "Total", "31/03/2013", 265],
+                ["Adoptions", "Total", "2012/13", 25],
+            ]
+        },
+    )
+    _, report = validate_workbook(read_workbook(path), ANNUAL)
+    history = [p for p in report.problems if p.sheet == "History"]
+    expected = "the year the period ends, as a whole number: 2014 for 2013/14"
+    assert [(p.location, p.expected) for p in history] == [
+        ("History!C2", expected),
+        ("History!C3", expected),
+    ]
