@@ -202,11 +202,13 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
         looked_after += f", {_change(figures.looked_after, before)} a year earlier"
     looked_after += "."
     age = t["looked_after_age"]
-    biggest = max(age.rows, key=age.current)
+    bands, most = _largest_rows(age)
     age_lines = [looked_after]
     if figures.looked_after:
         age_lines.append(
-            f"Children aged {biggest} were the largest group ({number(age.current(biggest))})."
+            f"Children aged {bands[0]} were the largest group ({number(most)})."
+            if len(bands) == 1
+            else f"Children aged {_and(bands)} were the largest groups ({number(most)} each)."
         )
     age_note = (
         "Short-breaks (respite) children are not counted; a band shows its short-breaks "
@@ -253,7 +255,12 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
 
     cp = t["cp_category"]
     new_cp = cp.totals[year].number or 0
-    top = max(cp.rows, key=cp.current)
+    top, commonest = _largest_rows(cp)
+    most_common = (
+        f"; {top[0]} was the most common category ({number(commonest)})."
+        if len(top) == 1
+        else f"; {_and(top)} were the most common categories ({number(commonest)} each)."
+    )
     cp_lines = [
         sentence(f"{plural(new_cp, 'child', 'children')} ")
         + "became subject of a child protection plan in "
@@ -263,7 +270,7 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
             if _previous_total(cp) is not None
             else ""
         )
-        + (f"; {top} was the most common category ({number(cp.current(top))})." if new_cp else ".")
+        + (most_common if new_cp else ".")
     ]
     snapshot_line = (
         f"On {end}, {plural(figures.cp_children, 'child', 'children')} in "
@@ -439,6 +446,18 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
         "priorities": [text(x) for x in figures.priorities],
         "recommendations": [text(x) for x in figures.recommendations],
     }
+
+
+def _largest_rows(table: YearTable) -> tuple[list[str], float]:
+    """The rows holding the year's largest figure (all of them, when tied) and that figure:
+    naming one of two equal rows "the largest" would contradict the table."""
+    most = max(table.current(row) for row in table.rows)
+    return [row for row in table.rows if table.current(row) == most], most
+
+
+def _and(words: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _largest_changes(table: YearTable) -> list[str]:

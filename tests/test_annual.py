@@ -577,3 +577,24 @@ def test_a_history_year_typed_as_a_period_says_which_year_it_is(tmp_path: Path) 
         ("History!C2", expected),
         ("History!C3", expected),
     ]
+
+
+def test_a_tie_for_the_largest_group_names_every_row_that_shares_it(tmp_path: Path) -> None:
+    f = figures(
+        tmp_path,
+        children=[
+            ["A", "01/01/2011", "WBRI", "C2", "01/01/2013", None, None],  # 3: 1-4
+            ["B", "01/01/2007", "WBRI", "C2", "01/01/2013", None, None],  # 7: 5-9
+        ],
+        plans=[
+            ["P1", "F1", "01/05/2013", None, "NEG"],
+            ["P2", "F2", "01/06/2013", None, "EMO"],
+        ],
+    )
+    sections = annual_context(f)["sections"]
+    assert sections["looked_after_age"]["commentary"][1] == (
+        "Children aged 1-4 and 5-9 were the largest groups (1 each)."
+    )
+    assert sections["cp_category"]["commentary"][0].endswith(
+        "; Neglect and Emotional Abuse were the most common categories (1 each)."
+    )
