@@ -263,12 +263,7 @@ def compute(
     review_dues, problems = review_due_dates(tables[Review], tables[Child], period, policy)
     if problems:
         raise FiguresError(problems)
-    short_breaks_ids = {c.child_id.casefold() for c in children if c.is_short_breaks}
-    held = [
-        (r, due)
-        for r, due in review_dues
-        if r.review_date in period and r.child_id.casefold() not in short_breaks_ids
-    ]
+    held = [(r, due) for r, due in review_dues if r.review_date in period]
     late_reviews = [
         LateMeeting("review", r.review_date, due, timescales.days_late(r.review_date, due), None)
         for r, due in held
@@ -378,6 +373,8 @@ def review_due_dates(
     the second. Otherwise the first review fell before the year and the previous
     review is unknown, so the row needs a Due Date.
 
+    Short-breaks children's reviews are left out, as the children are from every count.
+
     The Children row holds the child's latest period of care, so the chain starts
     at its Date Became Looked After. A year's review before that date belongs to an
     earlier period whose start the workbook does not give: it needs a Due Date.
@@ -390,8 +387,8 @@ def review_due_dates(
     problems: list[Problem] = []
     for child_key, rows in chains.items():
         child = by_id.get(child_key)
-        if child is None:
-            continue  # reported by validation as an unknown parent
+        if child is None or child.is_short_breaks:
+            continue  # an unknown parent is reported by validation; short breaks are not counted
         rows.sort(key=lambda item: item[1].review_date)
         began = child.became_looked_after
         for number, review in rows:

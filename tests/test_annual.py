@@ -214,6 +214,22 @@ def test_reviews_outside_the_childs_care_or_listed_twice_are_warned_and_counted(
     assert f.tables["reviews"].current("Reviews held") == 4
 
 
+def test_a_short_breaks_childs_review_is_not_counted_so_needs_no_due_date(
+    tmp_path: Path,
+) -> None:
+    """In care since 2010 for short breaks: the review cannot be timed, but it is left out
+    of the count like the child, so it cannot hold the report up."""
+    f = figures(
+        tmp_path,
+        children=[
+            ["S", "01/01/2005", "WBRI", "V3", "01/01/2010", None, None],
+            ["A", "01/01/2005", "WBRI", "C2", "01/01/2010", None, None],
+        ],
+        reviews=[["S", "10/06/2013", None], ["A", "10/06/2013", "01/07/2013"]],
+    )
+    assert f.tables["reviews"].current("Reviews held") == 1
+
+
 def test_review_whose_previous_review_is_unknown_needs_a_due_date(tmp_path: Path) -> None:
     with pytest.raises(FiguresError) as caught:
         figures(
