@@ -421,9 +421,9 @@ def review_due_dates(
                 due = timescales.review_due(
                     ordinal, became_looked_after=began, previous_review=previous, policy=policy
                 )
-            elif review.review_date < period.start:
-                # An earlier year's review listed only to anchor the chain: not counted,
-                # so its own due date is not needed.
+            elif review.review_date not in period:
+                # An earlier year's review listed only to anchor the chain, or one after the
+                # year: not counted, so its own due date is not needed.
                 previous = review.review_date
                 continue
             else:

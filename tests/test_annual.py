@@ -230,6 +230,16 @@ def test_a_short_breaks_childs_review_is_not_counted_so_needs_no_due_date(
     assert f.tables["reviews"].current("Reviews held") == 1
 
 
+def test_a_review_after_the_year_is_not_counted_so_needs_no_due_date(tmp_path: Path) -> None:
+    """An export taken in May lists April's reviews: they are next year's."""
+    f = figures(
+        tmp_path,
+        children=[["A", "01/01/2005", "WBRI", "C2", "01/01/2010", None, None]],
+        reviews=[["A", "10/04/2014", None]],
+    )
+    assert f.tables["reviews"].current("Reviews held") == 0
+
+
 def test_review_whose_previous_review_is_unknown_needs_a_due_date(tmp_path: Path) -> None:
     with pytest.raises(FiguresError) as caught:
         figures(
