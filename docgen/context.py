@@ -210,10 +210,12 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
             if len(bands) == 1
             else f"Children aged {_and(bands)} were the largest groups ({number(most)} each)."
         )
+    short_breaks = figures.looked_after_short_breaks
     age_note = (
-        "Short-breaks (respite) children are not counted; a band shows its short-breaks "
-        "children in brackets, the total the count including them "
-        f"({figures.looked_after_short_breaks} on {end})."
+        "Short-breaks (respite) children are not counted: a band shows its short-breaks "
+        "children in brackets, and the total the count including them. "
+        + sentence(plural(short_breaks, "short-breaks child", "short-breaks children"))
+        + f" {was(short_breaks)} looked after on {end}."
     )
 
     legal_lines = _largest_changes(legal)

@@ -104,6 +104,13 @@ def test_looked_after_on_31_march_and_short_breaks(tmp_path: Path) -> None:
     total = age.totals[2014]  # printed "2 (4)": counted, then including short breaks
     assert (total.number, total.bracket) == (2, 4)
     assert f.tables["legal_status"].current("S20 Accommodated by agreement of parents") == 1
+    assert annual_context(f)["sections"]["looked_after_age"]["note"].endswith(
+        "in brackets, and the total the count including them. 2 short-breaks children were "
+        "looked after on 31 March 2014."
+    )
+    assert annual_context(figures(tmp_path))["sections"]["looked_after_age"]["note"].endswith(
+        " No short-breaks children were looked after on 31 March 2014."
+    )
 
 
 def test_review_due_dates_chain_from_becoming_looked_after(tmp_path: Path) -> None:
