@@ -401,7 +401,12 @@ def review_due_dates(
                     f"the review is before the child became looked after on {began:%d/%m/%Y} "
                     "(Children), in an earlier period of care whose start is not on the workbook"
                 )
-                problems.append(_unknown_due(reviews, number, why, "the review's due date"))
+                expected = (
+                    "the review's due date; or, if the child has been looked after since "
+                    "before it, the date this period of care began as Date Became Looked After "
+                    "on Children (not the start of a later placement or legal status)"
+                )
+                problems.append(_unknown_due(reviews, number, why, expected))
         chain = [(number, review) for number, review in rows if review.review_date >= began]
         if not chain:
             continue

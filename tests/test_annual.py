@@ -191,6 +191,7 @@ def test_a_review_of_an_earlier_period_of_care_needs_its_due_date(tmp_path: Path
     (problem,) = caught.value.problems
     assert (problem.code, problem.location) == ("due-date-unknown", "Reviews!C2")
     assert "before the child became looked after on 02/11/2013" in problem.message
+    assert "the date this period of care began as Date Became Looked After" in problem.expected
 
 
 def test_reviews_outside_the_childs_care_or_listed_twice_are_warned_and_counted(
