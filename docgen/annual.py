@@ -463,7 +463,8 @@ def _reviews_outside_care(
 ) -> list[Problem]:
     """Warn on a year's review before the child became looked after, after care ended,
     or listed twice. Not errors: a child who left care and came back has one row on
-    Children (the latest episode) but reviews from both; each is still counted."""
+    Children (the latest period of care) but reviews from both; each is still counted
+    (one from the earlier period with its Due Date, see :func:`review_due_dates`)."""
     by_id = {c.child_id.casefold(): c for c in children}
     problems = []
     first_row: dict[tuple[str, date], int] = {}

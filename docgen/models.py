@@ -331,7 +331,12 @@ class Child(Row):
     legal_status: Annotated[str, coded(codes.LEGAL_STATUS)] = column(
         "Legal Status", "LS", description="Status at 31 March, or when care ended."
     )
-    became_looked_after: date = column("Date Became Looked After", "DECOM")
+    became_looked_after: date = column(
+        "Date Became Looked After",
+        "DECOM",
+        description="The start of the child's latest period of care (the DECOM of its first "
+        "episode), not of a later placement or legal status: reviews are timed from it.",
+    )
     date_ceased: date | None = column("Date Ceased", "DEC", default=None)
     reason_ceased: str | None = column("Reason Ceased", "REC", default=None)
     short_breaks: bool | None = column(
