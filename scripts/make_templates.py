@@ -381,10 +381,19 @@ def labelled(doc: DocxDocument, label: str, value: str) -> Paragraph:
     return paragraph
 
 
-def text_section(doc: DocxDocument, title: str, value: str, level: int = 2) -> None:
-    """A heading followed by one free-text value."""
+#: What a free-text section says when its cell was left blank: a heading over blank
+#: space reads as if the text was lost on the way.
+NOT_RECORDED = "Not recorded."
+
+
+def text_section(doc: DocxDocument, title: str, var: str, level: int = 2) -> None:
+    """A heading followed by the free-text value ``var``, or "Not recorded." when blank."""
     doc.add_heading(title, level)
-    para(doc, value)
+    control(doc, f"{{%p if {var} %}}")
+    para(doc, f"{{{{ {var} }}}}")
+    control(doc, "{%p else %}")
+    para(doc, NOT_RECORDED, italic=True)
+    control(doc, "{%p endif %}")
 
 
 def bullet_loop(doc: DocxDocument, items: str, var: str = "item") -> None:
@@ -781,14 +790,14 @@ def build_review_record() -> DocxDocument:
         ],
         empty="No attendees recorded.",
     )
-    text_section(doc, "Child's views", "{{ childs_views }}")
-    text_section(doc, "Parents' views", "{{ parents_views }}")
-    text_section(doc, "Care plan", "{{ care_plan }}")
-    text_section(doc, "Health", "{{ health }}")
-    text_section(doc, "Education (PEP)", "{{ education }}")
-    text_section(doc, "Contact", "{{ contact }}")
-    text_section(doc, "Participation", "{{ participation }}")
-    text_section(doc, "IRO comments", "{{ iro_comments }}")
+    text_section(doc, "Child's views", "childs_views")
+    text_section(doc, "Parents' views", "parents_views")
+    text_section(doc, "Care plan", "care_plan")
+    text_section(doc, "Health", "health")
+    text_section(doc, "Education (PEP)", "education")
+    text_section(doc, "Contact", "contact")
+    text_section(doc, "Participation", "participation")
+    text_section(doc, "IRO comments", "iro_comments")
     doc.add_heading("Decisions", 2)
     list_table(
         doc,
@@ -845,8 +854,8 @@ def build_alert() -> DocxDocument:
             ("Status", "{{ alert.status }}"),
         ],
     )
-    text_section(doc, "Concern", "{{ alert.concern }}")
-    text_section(doc, "Action required", "{{ alert.action_required }}")
+    text_section(doc, "Concern", "alert.concern")
+    text_section(doc, "Action required", "alert.action_required")
     doc.add_heading("Escalation history", 2)
     list_table(
         doc,
@@ -930,10 +939,10 @@ def build_conference_report() -> DocxDocument:
         empty="No attendees recorded.",
     )
     doc.add_heading("Signs of Safety", 1)
-    text_section(doc, "What are we worried about?", "{{ worried }}")
-    text_section(doc, "What is working well?", "{{ working_well }}")
-    text_section(doc, "What needs to happen?", "{{ needs_to_happen }}")
-    text_section(doc, "Decision", "{{ decision }}", level=1)
+    text_section(doc, "What are we worried about?", "worried")
+    text_section(doc, "What is working well?", "working_well")
+    text_section(doc, "What needs to happen?", "needs_to_happen")
+    text_section(doc, "Decision", "decision", level=1)
     doc.add_heading("Next steps", 2)
     labelled(doc, "Next review conference", "{{ conference.next_review_date }}")
     control(doc, "{%p if conference.first_core_group_date %}")

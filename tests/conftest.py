@@ -41,6 +41,22 @@ def paragraphs(path: Path) -> list[str]:
     return [p.text for p in Document(str(path)).paragraphs]
 
 
+def section(path: Path, heading: str) -> list[str]:
+    """The paragraphs under ``heading`` of a document, up to the next heading."""
+    found: list[str] | None = None
+    for paragraph in Document(str(path)).paragraphs:
+        is_heading = paragraph.style.name.startswith("Heading")
+        if found is not None and is_heading:
+            return found
+        if found is not None:
+            found.append(paragraph.text)
+        elif is_heading and paragraph.text == heading:
+            found = []
+    if found is None:
+        raise AssertionError(f"no heading {heading!r} in {path.name}")
+    return found
+
+
 def workbook_rows(sheet: str, workbook: Path) -> list[dict[str, object]]:
     """A sheet's rows as {header: value}, blank rows left out."""
     ws = openpyxl.load_workbook(workbook)[sheet]

@@ -139,11 +139,14 @@ def test_block_never_closed_names_the_paragraph_that_opens_it(tmp_path: Path) ->
     council_template(
         custom,
         "conference_report.docx",
-        ("<w:t>{{ decision }}</w:t>", "<w:t>{% if decision %}{{ decision }}</w:t>"),
+        (
+            "<w:t>{{ conference.title }}</w:t>",
+            "<w:t>{% if conference.title %}{{ conference.title }}</w:t>",
+        ),
     )
     [problem] = check_templates(custom)
     assert problem.template == "conference_report.docx"
-    assert problem.paragraph == "{% if decision %}{{ decision }}"
+    assert problem.paragraph == "{% if conference.title %}{{ conference.title }}"
     assert problem.problem.startswith("tag error: Unexpected end of template")
     assert problem.name is None
 

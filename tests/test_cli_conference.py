@@ -25,6 +25,7 @@ from tests.conftest import (
     no_files,
     paragraphs,
     run_cli,
+    section,
     set_cells,
     workbook_rows,
 )
@@ -347,3 +348,16 @@ def test_a_review_judged_on_an_assumed_interval_is_a_warning(tmp_path: Path) -> 
     [doc] = (tmp_path / "out").iterdir()
     assert details(doc)["Held within timescale"] == "Yes"
     assert details(doc)["Due date"] == "26 September 2014"
+
+
+def test_signs_of_safety_left_blank_say_so_rather_than_leaving_a_gap(tmp_path: Path) -> None:
+    blank = {"What Is Working Well": None, "Decision": None}
+    book = edit_workbook(
+        WORKBOOK, tmp_path / "c.xlsx", lambda wb: set_cells(wb, "Conferences", 2, blank)
+    )
+    render(tmp_path / "out", book, "--only", "CP0201")
+    path = tmp_path / "out" / NAMES["CP0201"]
+    assert section(path, "What is working well?") == ["Not recorded."]
+    assert section(path, "Decision") == ["Not recorded."]
+    first = workbook_rows("Conferences", WORKBOOK)[0]
+    assert section(path, "What are we worried about?") == [first["What Are We Worried About"]]

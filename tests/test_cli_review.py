@@ -39,6 +39,7 @@ from tests.conftest import (
     no_files,
     paragraphs,
     run_cli,
+    section,
     set_cells,
     workbook_rows,
 )
@@ -261,6 +262,22 @@ def test_free_text_appears_literally_with_its_line_break(docs: Path) -> None:
     assert len(paragraph._p.xpath(".//w:br")) == 1
     texts = [t.text for t in paragraph._p.xpath(".//w:t")]
     assert texts == [LITERAL, "and asked for photos each term."]
+
+
+def test_a_section_left_blank_says_so_rather_than_leaving_a_gap(tmp_path: Path) -> None:
+    """A heading over blank space reads as if the text was lost on the way."""
+    book = edit_workbook(
+        WORKBOOK,
+        tmp_path / "reviews.xlsx",
+        lambda wb: set_cells(wb, "Review Meetings", 2, {"Health": None, "Parents' Views": None}),
+    )
+    render(tmp_path / "out", book, "--only", "R0001")
+    path = tmp_path / "out" / NAMES["R0001"]
+    assert section(path, "Health") == ["Not recorded."]
+    assert section(path, "Parents' views") == ["Not recorded."]
+    kayla = workbook_rows("Review Meetings", WORKBOOK)[0]
+    assert section(path, "Child's views") == [kayla["Child's Views"]]
+    assert section(path, "Education (PEP)") == [kayla["Education"]]
 
 
 def test_no_template_tags_left_in_any_record(docs: Path) -> None:
