@@ -705,11 +705,21 @@ def alert_context(alert: Alert, steps: list[AlertStep], response_days: int) -> d
 def conference_context(
     conf: Conference, children: list[ConferenceChild], attendees: list[ConferenceAttendee]
 ) -> dict[str, Any]:
-    """The CP conference report template's context."""
+    """The CP conference report template's context.
+
+    A review conference reviews a child protection plan (Working Together 2013), so
+    when every child's Plan is N (none made, or every plan ended) no next review is
+    dated; a blank Plan is not taken for a no.
+    """
     due = conference_due(conf)
-    next_review = conf.next_review_date or timescales.next_conference_due(
-        conf.conference_type,
-        conf.conference_date,  # type: ignore[arg-type]
+    no_plan = bool(children) and all(c.plan is False for c in children)
+    next_review = conf.next_review_date or (
+        None
+        if no_plan
+        else timescales.next_conference_due(
+            conf.conference_type,  # type: ignore[arg-type]
+            conf.conference_date,
+        )
     )
     initial = conf.conference_type == "Initial"
     return {

@@ -804,7 +804,10 @@ class Conference(Row):
     needs_to_happen: str | None = column("What Needs To Happen", default=None)
     decision: str | None = column("Decision", default=None)
     next_review_date: date | None = column(
-        "Next Review Date", default=None, description="Computed (Working Together 2013) when blank."
+        "Next Review Date",
+        default=None,
+        description="Computed (Working Together 2013) when blank; none when every child's "
+        "Plan is N.",
     )
 
     def problems(self) -> Iterator[tuple[str, str, str]]:

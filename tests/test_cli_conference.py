@@ -149,9 +149,17 @@ def test_title_says_initial_or_review(docs: Path) -> None:
 
 def test_next_review_date_given_or_three_months_after_an_initial(docs: Path) -> None:
     assert "Next review conference: 13 August 2014" in paragraphs(report(docs, "CP0201"))
-    # CP0202: blank, so 3 months after the initial conference of 3 June 2014.
-    assert "Next review conference: 3 September 2014" in paragraphs(report(docs, "CP0202"))
     assert "Next review conference: 24 December 2014" in paragraphs(report(docs, "CP0203"))
+
+
+def test_no_review_conference_is_dated_when_no_child_is_made_subject_of_a_plan(
+    docs: Path,
+) -> None:
+    """Working Together 2013 reviews a child protection plan: CP0202 made none (Plan N),
+    so a date 3 months on (3 September 2014) would announce a meeting never held."""
+    lines = paragraphs(report(docs, "CP0202"))
+    assert "No review conference: no child is subject of a child protection plan." in lines
+    assert not any(line.startswith("Next review conference") for line in lines)
 
 
 def test_first_core_group_only_for_an_initial_conference_with_a_plan(docs: Path) -> None:

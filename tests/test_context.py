@@ -266,6 +266,20 @@ def test_conference_context_next_review_and_ages() -> None:
     assert review["conference"]["next_review_date"] == "14 November 2014"  # + 6 months
 
 
+def test_no_next_review_conference_when_every_child_is_without_a_plan() -> None:
+    for kind in ("Initial", "Review"):  # none made, or every plan ended
+        none = conference_context(_conference(kind), [_child(False), _child(False)], [])
+        assert none["conference"]["next_review_date"] == "", kind
+    # A blank Plan is not a no: the review is still dated (initial + 3 months).
+    unknown = conference_context(_conference(), [_child(False), _child(None)], [])
+    assert unknown["conference"]["next_review_date"] == "14 August 2014"
+    # A date the user typed is theirs to give.
+    given = _conference().model_copy(update={"next_review_date": date(2014, 7, 1)})
+    assert conference_context(given, [_child(False)], [])["conference"]["next_review_date"] == (
+        "1 July 2014"
+    )
+
+
 def test_an_unborn_child_at_a_pre_birth_conference_has_no_age() -> None:
     unborn = _child(True).model_copy(update={"dob": date(2014, 8, 1)})  # due after the conference
     ctx = conference_context(_conference(), [unborn], [])
