@@ -804,9 +804,9 @@ def build_review_record() -> DocxDocument:
         "decision in decisions",
         [
             ("No.", "{{ decision.number }}", 1.2),
-            ("Decision", "{{ decision.decision }}", 9.3),
+            ("Decision", "{{ decision.decision }}", 8.8),
             ("Responsible", "{{ decision.responsible }}", 3.5),
-            ("Timescale", "{{ decision.timescale }}", 0),
+            ("Timescale", "{{ decision.timescale }}", 0),  # 3.5 cm: a date on one line
         ],
         empty="No decisions recorded.",
     )
@@ -862,7 +862,7 @@ def build_alert() -> DocxDocument:
         "step in history",
         [
             ("Stage", "{{ step.stage_label }}", 4.5),
-            ("Date", "{{ step.date }}", 3.3),
+            ("Date", "{{ step.date }}", 3.5),  # 30 September 2014 on one line
             ("Note", "{{ step.note }}", 0),
         ],
         empty="No earlier stages.",
@@ -919,9 +919,9 @@ def build_conference_report() -> DocxDocument:
         "child in children",
         [
             ("Child ID", "{{ child.id }}", 2.0),
-            ("Name", "{{ child.name }}", 3.9),
-            ("Date of birth", "{{ child.dob }}", 2.7),
-            ("Age", "{{ child.age }}", 1.2),
+            ("Name", "{{ child.name }}", 3.5),
+            ("Date of birth", "{{ child.dob }}", 3.5),  # 30 September 2014 on one line
+            ("Age", "{{ child.age }}", 1.6),  # Unborn on one line
             ("Category of abuse", "{{ child.category }}", 3.4),
             ("Child protection plan", "{{ child.plan }}", 0),
         ],

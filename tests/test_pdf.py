@@ -11,6 +11,7 @@ import re
 import shutil
 import stat
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from pypdf import PdfReader
 from docgen import pdf, pipeline
 from docgen.errors import UserError
 from docgen.pdf import MISSING_LIBREOFFICE, convert_to_pdf
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, edit_workbook, set_cells
 
 needs_libreoffice = pytest.mark.skipif(
     shutil.which("soffice") is None and shutil.which("libreoffice") is None,
@@ -82,6 +83,36 @@ def test_pdf_of_each_sample_holds_its_text(
 def test_review_pdf_names_the_child(converted: dict[str, tuple[Path, Path]]) -> None:
     docx, out = converted["review"]
     assert re.search(rf"Child ID\s*{re.escape(_ident(docx))}", _text(out))
+
+
+@needs_libreoffice
+def test_dates_and_ages_in_list_tables_stay_on_one_line(tmp_path: Path) -> None:
+    """Columns of 2.7-3.3 cm broke "30 September 2004" after the month, and the 1.2 cm
+    Age column broke a pre-birth child's "Unborn" into "Unbo" / "rn"."""
+    late_in_month = datetime(2014, 9, 30)
+    papers = [  # kind, workbook, meeting, (sheet, row, cells) edits
+        ("conference", "conferences.xlsx", "CP0201", [
+            ("Conference Children", 2, {"Date of Birth": datetime(2004, 9, 30)}),
+            ("Conference Children", 4, {"Date of Birth": datetime(2014, 8, 1)}),  # unborn
+        ]),
+        ("review", "review_meetings.xlsx", "R0001", [
+            ("Decisions", 2, {"Timescale": late_in_month}),
+        ]),
+        ("alert", "alerts.xlsx", "A0102", [("Alert History", 2, {"Date": late_in_month})]),
+    ]  # fmt: skip
+    documents = []
+    for kind, workbook, only, edits in papers:
+        book = edit_workbook(
+            SAMPLES / workbook,
+            tmp_path / workbook,
+            lambda wb, edits=edits: [set_cells(wb, *edit) for edit in edits],
+        )
+        documents += pipeline.meeting_papers(kind, book, output=tmp_path, only=only).outputs
+    conference, review, alert = (_text(out) for out in convert_to_pdf(documents))
+    assert "P30011 Ellie Dawson 30 September 2004 9 " in conference
+    assert "P30013 Rosie Dawson 1 August 2014 Unborn " in conference
+    assert "Social Worker 30 September 2014\n" in review
+    assert "Stage 1: Team Manager 30 September 2014 " in alert
 
 
 @needs_libreoffice
