@@ -554,6 +554,7 @@ def meeting_papers(
     rows give the same batch) and renders its share, so validation too runs side
     by side, and no row, context or document crosses a pipe.
     """
+    _check_papers_folder(kind, output)
     settings = settings or Settings()
     paper = PAPERS[kind]
     book = read_workbook(workbook, max_bytes=_max_bytes(settings))
@@ -587,6 +588,16 @@ def meeting_papers(
                 discard(outputs)
             raise
     return Result(outputs=outputs, report=batch.report)
+
+
+def _check_papers_folder(kind: str, output: Path) -> None:
+    """Refuse an ``output`` named like a document, before any work: meeting papers go
+    into a folder, and ``-o record.docx`` made a folder of that name holding them."""
+    if output.suffix.lower() in _NOT_DOCX | {".docx"} and not output.is_dir():
+        raise UserError(
+            f"--output {output.name}: each {kind} gets a .docx of its own; "
+            "give the folder to write them in."
+        )
 
 
 #: Documents a process must have to render before another is worth starting: forking,

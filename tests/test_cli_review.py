@@ -380,6 +380,25 @@ def test_only_an_unknown_id_fails_listing_the_ids_and_writes_nothing(tmp_path: P
     assert no_files(out)
 
 
+@pytest.mark.parametrize("name", ["record.docx", "Records.PDF"])
+def test_output_named_like_a_document_is_refused_not_made_a_folder(
+    tmp_path: Path, name: str
+) -> None:
+    """-o record.docx made a folder record.docx holding review_<child>_<date>.docx."""
+    result = run("review", str(WORKBOOK), "--output", str(tmp_path / name), "--only", "R0001")
+    assert result.exit_code == 1
+    assert f"Error: --output {name}: each review gets a .docx of its own" in result.output
+    assert "give the folder to write them in" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_folder_named_like_a_document_is_written_into(tmp_path: Path) -> None:
+    folder = tmp_path / "week.docx"
+    folder.mkdir()
+    render(folder, WORKBOOK, "--only", "R0001")
+    assert [p.name for p in folder.iterdir()] == [NAMES["R0001"]]
+
+
 # --------------------------------------------------------------------------- edited workbooks
 
 
