@@ -654,6 +654,11 @@ def _batch(job: _Job) -> _Batch:
     key = paper.parent.key
     assert key is not None
     meetings = list(tables[paper.parent])
+    if not meetings:  # valid, as a blank workbook is, but a run that writes nothing has failed
+        raise UserError(
+            f"{job.book.path.name} holds no {kind}s: sheet {tables[paper.parent].sheet_name!r} "
+            "has no rows below its headers, so there is nothing to write."
+        )
     ids = [getattr(m, key) for m in meetings]
     only = job.only
     if only is not None and only.casefold() not in {i.casefold() for i in ids}:

@@ -380,6 +380,25 @@ def test_only_an_unknown_id_fails_listing_the_ids_and_writes_nothing(tmp_path: P
     assert no_files(out)
 
 
+def test_a_workbook_without_reviews_fails_rather_than_writing_nothing(tmp_path: Path) -> None:
+    """Headers only (the data pasted into another sheet): 'Wrote 0 document(s)', exit 0."""
+
+    def empty(wb: openpyxl.Workbook) -> None:
+        wb["Review Meetings"].delete_rows(2, wb["Review Meetings"].max_row)
+        for sheet in ("Attendees", "Decisions"):
+            wb[sheet].delete_rows(2, wb[sheet].max_row)
+
+    book = edit_workbook(WORKBOOK, tmp_path / "week.xlsx", empty)
+    out = tmp_path / "out"
+    result = run("review", str(book), "--output", str(out))
+    assert result.exit_code == 1
+    assert (
+        "Error: week.xlsx holds no reviews: sheet 'Review Meetings' has no rows below its "
+        "headers, so there is nothing to write."
+    ) in result.output
+    assert no_files(out)
+
+
 @pytest.mark.parametrize("name", ["record.docx", "Records.PDF"])
 def test_output_named_like_a_document_is_refused_not_made_a_folder(
     tmp_path: Path, name: str
