@@ -555,6 +555,8 @@ def meeting_papers(
     by side, and no row, context or document crosses a pipe.
     """
     _check_papers_folder(kind, output)
+    if only is not None:
+        only = only.strip()  # as every cell is read, so an ID copied from one still matches
     settings = settings or Settings()
     paper = PAPERS[kind]
     book = read_workbook(workbook, max_bytes=_max_bytes(settings))

@@ -371,6 +371,12 @@ def test_only_writes_exactly_one_record(tmp_path: Path, docs: Path) -> None:
     assert (tmp_path / NAMES["R0002"]).read_bytes() == record(docs, "R0002").read_bytes()
 
 
+def test_only_an_id_pasted_with_spaces_matches_as_the_cells_do(tmp_path: Path) -> None:
+    """Cells are read without their surrounding spaces; an ID copied from one kept them."""
+    render(tmp_path, WORKBOOK, "--only", "\u00a0R0002 ")
+    assert [p.name for p in tmp_path.iterdir()] == [NAMES["R0002"]]
+
+
 def test_only_an_unknown_id_fails_listing_the_ids_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("review", str(WORKBOOK), "--output", str(out), "--only", "NOPE")
