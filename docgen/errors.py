@@ -51,6 +51,8 @@ PROBLEM_CODES: dict[str, str] = {
     "missing-sheet": "A required sheet is missing.",
     "duplicate-sheet": "Two sheets have names that match the same contract sheet.",
     "hidden-sheet": "A contract sheet is hidden in Excel; it is read all the same (warning).",
+    "hidden-rows": "Rows of a contract sheet are hidden in Excel (a filter?); they are read "
+    "all the same (warning).",
     "missing-column": "A required column is missing from a sheet's header row.",
     "headers-not-first": "A sheet's column headers are below its first non-empty row (a title "
     "above the table?).",

@@ -133,6 +133,22 @@ def validate_workbook(workbook: Workbook, spec: WorkbookSpec) -> tuple[Tables, R
                     file=workbook.path.name,
                 )
             )
+        hidden_rows = sorted(sheet.hidden_rows & {number for number, _ in sheet.rows})
+        if hidden_rows:
+            report.add(
+                _problem(
+                    "hidden-rows",
+                    f"{_count(len(hidden_rows), 'row')} of sheet {sheet.name!r} "
+                    f"{'is' if len(hidden_rows) == 1 else 'are'} hidden in Excel "
+                    f"({_runs(hidden_rows)}); they were read all the same",
+                    sheet=sheet.name,
+                    row=hidden_rows[0],
+                    expected="rows you can see: clear the filter or unhide them to check what "
+                    "they hold, and delete those that should not be read",
+                    severity="warning",
+                    file=workbook.path.name,
+                )
+            )
         for other in workbook.duplicates_of(model.sheet):
             report.add(
                 _problem(
@@ -537,6 +553,19 @@ def _range_text(bounds: dict[str, Any], noun: str) -> str:
     elif "lt" in shown:
         parts.append(f"less than {shown['lt']}")
     return f"{noun} that is " + " and ".join(parts) if parts else noun
+
+
+def _runs(numbers: list[int]) -> str:
+    """``rows 3, 5-9`` for sorted row numbers: a filter hides hundreds in a few runs."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    shown = [f"{a}-{b}" if b > a else str(a) for a, b in runs]
+    more = f", ... ({len(runs)} runs in all)" if len(shown) > 10 else ""
+    return ("row " if len(numbers) == 1 else "rows ") + ", ".join(shown[:10]) + more
 
 
 def _count(n: int, noun: str) -> str:

@@ -105,6 +105,11 @@ _VALUE_TEXT = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?>([^<]*)</" + _P + rb"v>")
 _CACHED_VALUE = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?>[^<]+</" + _P + rb"v>|<" + _P + rb"is>")
 _EMPTY_VALUE = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?(?:/>|></" + _P + rb"v>)")
 _STRING_RESULT = re.compile(rb"\st" + _EQ + rb"str" + _Q)
+# A row's start tag (group 1: its attributes), and its hidden flag: most sheets hide no
+# row, and the literal hint tells so with one fast search.
+_HIDDEN_HINT = re.compile(rb"hidden\s*=")
+_ROW_START = re.compile(rb"<" + _P + rb"row\b([^>]*)>")
+_HIDDEN_ROW = re.compile(rb"\shidden" + _EQ + rb"(?:1|true)" + _Q)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -152,6 +157,8 @@ class Sheet:
     #: "hidden" or "very hidden" in Excel (the latter only VBA can undo), else "": read
     #: all the same, but its user may not know it is there.
     hidden: str = ""
+    #: Rows Excel hides (a filter, or Hide): read all the same, as a hidden sheet is.
+    hidden_rows: frozenset[int] = frozenset()
 
     def cell(self, column: int, row: int) -> str:
         return f"{column_letter(column)}{row}"
@@ -364,6 +371,8 @@ class _Flagged:
     errors: dict[str, str] = field(default_factory=dict)
     #: Number cells formatted as a percentage: 0.995 that Excel shows as 99.5%.
     percent: frozenset[str] = frozenset()
+    #: Rows hidden in Excel (by a filter, or Hide).
+    hidden_rows: frozenset[int] = frozenset()
 
 
 def _scan_sheet(data: bytes, name: str, label: str, percent: frozenset[int]) -> _Flagged:
@@ -396,7 +405,20 @@ def _scan_sheet(data: bytes, name: str, label: str, percent: frozenset[int]) -> 
     flagged = _flagged_cells(data, all_placed=placed) if _may_flag(data) else _Flagged()
     if percent:
         flagged = replace(flagged, percent=_percent_cells(data, percent))
+    if _HIDDEN_HINT.search(data):
+        flagged = replace(flagged, hidden_rows=_hidden_rows(data))
     return flagged
+
+
+def _hidden_rows(data: bytes) -> frozenset[int]:
+    """The numbers of the rows a sheet's XML marks hidden (``<row r="5" hidden="1">``)."""
+    found = set()
+    for match in _ROW_START.finditer(data):
+        attributes = match.group(1)
+        number = _ROW_NUMBER.search(attributes)
+        if number and _HIDDEN_ROW.search(attributes):
+            found.add(int(number.group(1)))
+    return frozenset(found)
 
 
 def _extent_in_order(data: bytes) -> tuple[int, int]:
@@ -509,7 +531,13 @@ def _read_sheet(
     parsed: python_calamine.CalamineSheet, name: str, flagged: _Flagged, hidden: str
 ) -> Sheet:
     data = parsed.to_python(skip_empty_area=False)
-    sheet = Sheet(name=name, uncached=flagged.uncached, errors=flagged.errors, hidden=hidden)
+    sheet = Sheet(
+        name=name,
+        uncached=flagged.uncached,
+        errors=flagged.errors,
+        hidden=hidden,
+        hidden_rows=flagged.hidden_rows,
+    )
     errors_by_row: dict[int, dict[int, str]] = {}
     for ref, text in flagged.errors.items():
         letters, digits = _split_ref(ref)

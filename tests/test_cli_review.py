@@ -405,6 +405,26 @@ def test_a_workbook_without_reviews_fails_rather_than_writing_nothing(tmp_path: 
     assert no_files(out)
 
 
+def test_rows_hidden_by_a_filter_are_written_and_warned_about(tmp_path: Path) -> None:
+    """A co-ordinator filters the export to next week's reviews: every row is still read
+    (nothing is dropped unseen), and the warning says which ones they could not see."""
+
+    def filtered(wb: openpyxl.Workbook) -> None:
+        ws = wb["Review Meetings"]
+        ws.auto_filter.ref = ws.dimensions
+        for row in (3, 5, 6):
+            ws.row_dimensions[row].hidden = True
+        ws.row_dimensions[9].hidden = True  # blank: nothing to warn about
+
+    book = edit_workbook(WORKBOOK, tmp_path / "week.xlsx", filtered)
+    result = render(tmp_path / "out", book)
+    assert "Wrote 5 document(s)" in result.output
+    assert (
+        "warning: Review Meetings row 3: 3 rows of sheet 'Review Meetings' are hidden in Excel "
+        "(rows 3, 5-6); they were read all the same"
+    ) in result.output
+
+
 @pytest.mark.parametrize("name", ["record.docx", "Records.PDF"])
 def test_output_named_like_a_document_is_refused_not_made_a_folder(
     tmp_path: Path, name: str
