@@ -663,6 +663,12 @@ class ReviewMeeting(Row):
                 "is before the child became looked after",
                 "a date on or after Date Became Looked After",
             )
+        if self.review_number == 1 and self.previous_review_date is not None:
+            yield (
+                "review_number",
+                "is the first review, but a Previous Review Date is given",
+                "the number of this review (2 or more), or no Previous Review Date",
+            )
         if self.previous_review_date is not None:
             if self.previous_review_date >= self.review_date:
                 yield (

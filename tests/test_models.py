@@ -328,6 +328,17 @@ def test_review_dates_that_cannot_be_true(changes: dict, field: str) -> None:
     assert _fields(_review(**changes)) == [field]
 
 
+def test_a_first_review_with_a_review_before_it_is_an_error() -> None:
+    """Review Number 1 is due 28 days after care began; with a Previous Review Date in the
+    same episode the record would call a review held years on 'late by 400 days'."""
+    first = _review(review_number=1, previous_review_date=D(2013, 9, 1))
+    assert [(f, m) for f, m, _e in first.problems()] == [
+        ("review_number", "is the first review, but a Previous Review Date is given")
+    ]
+    assert _fields(_review(review_number=2, previous_review_date=D(2013, 9, 1))) == []
+    assert _fields(_review(review_number=1)) == []
+
+
 def _conference(kind: str, **changes) -> Conference:
     base = {
         "conference_id": "CP1",
