@@ -6,8 +6,8 @@ import gc
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLES, edit_workbook, set_cells
+
 from docgen import pipeline
 from docgen.errors import ValidationFailed
 
