@@ -7,6 +7,10 @@ that copy and drops it into the inbox again. Warnings get an amber fill. Problem
 that have no cell (a missing sheet, a sheet-wide rule) are listed on a new first
 sheet, "Problems". The original workbook is only ever read.
 
+A marked copy is often dropped again with only some cells corrected, and fails
+again; the marks of its last failure are taken off first, so that the new copy
+shows what is wrong now, not what the admin already put right.
+
 openpyxl parses the XML here; with defusedxml installed it refuses entity expansion,
 and the workbook has already passed :func:`docgen.workbook.read_workbook`'s zip checks.
 """
@@ -34,7 +38,10 @@ ERROR_FILL = PatternFill(fill_type="solid", fgColor="FFFFC7CE", bgColor="FFFFC7C
 WARNING_FILL = PatternFill(fill_type="solid", fgColor="FFFFEB9C", bgColor="FFFFEB9C")
 ERROR_TAB = "FFC00000"
 PROBLEMS_SHEET = "Problems"
+PROBLEMS_HEADER = ["Where", "Level", "Problem", "Expected"]
 AUTHOR = "docgen"
+#: How a comment the cell had before docgen marked it is kept in docgen's comment.
+EARLIER = "(earlier comment) "
 
 
 def write_marked_copy(source: Path, report: Report, dest: Path) -> None:
@@ -45,6 +52,7 @@ def write_marked_copy(source: Path, report: Report, dest: Path) -> None:
     with warnings.catch_warnings():  # "Data Validation extension is not supported" etc.
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(source)
+    _unmark(wb)
     sheets = {normalise(ws.title): ws for ws in wb.worksheets}
     by_cell: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     unplaced: list[Problem] = []
@@ -73,6 +81,39 @@ def write_marked_copy(source: Path, report: Report, dest: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def _unmark(wb: openpyxl.Workbook) -> None:
+    """Take off the marks an earlier failure left on this workbook (a marked copy).
+
+    Only docgen's own marks go: its comments (an admin's comment kept inside one is
+    given back), the fills under them, its Problems sheet and, once any of these is
+    found, the red tabs, since the new marks colour the tabs of the sheets still wrong.
+    """
+    earlier = False
+    for ws in list(wb.worksheets):
+        if ws.title == PROBLEMS_SHEET and [c.value for c in ws[1]] == PROBLEMS_HEADER:
+            wb.remove(ws)
+            earlier = True
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.comment is None or cell.comment.author != AUTHOR:
+                    continue
+                earlier = True
+                if cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb in (
+                    ERROR_FILL.fgColor.rgb,
+                    WARNING_FILL.fgColor.rgb,
+                ):
+                    cell.fill = PatternFill()
+                _, _, kept = cell.comment.text.partition(f"\n{EARLIER}")
+                cell.comment = Comment(kept, "") if kept else None
+    if earlier:
+        for ws in wb.worksheets:
+            if ws.sheet_properties.tabColor is not None and (
+                ws.sheet_properties.tabColor.rgb == ERROR_TAB
+            ):
+                ws.sheet_properties.tabColor = None
+
+
 def _coordinate(ws: Worksheet, problem: Problem) -> str | None:
     """``B14`` for a cell problem, the row's first cell for a row problem, else None."""
     if problem.cell:
@@ -92,7 +133,7 @@ def _mark(ws: Worksheet, where: str, problems: list[Problem]) -> None:
     cell.fill = ERROR_FILL if errors else WARNING_FILL
     lines = [_describe(p) for p in problems]
     if cell.comment is not None and cell.comment.author != AUTHOR:
-        lines.append(f"(earlier comment) {cell.comment.text}")
+        lines.append(f"{EARLIER}{cell.comment.text}")
     text = "\n".join(lines)
     comment = Comment(text, AUTHOR)
     comment.width = 320
@@ -112,7 +153,7 @@ def _problems_sheet(wb: openpyxl.Workbook, problems: list[Problem]) -> Worksheet
     """A first sheet listing what could not be marked on a cell."""
     ws = wb.create_sheet(PROBLEMS_SHEET, 0)  # openpyxl adds a number if the name is taken
     ws.sheet_properties.tabColor = ERROR_TAB
-    ws.append(["Where", "Level", "Problem", "Expected"])
+    ws.append(PROBLEMS_HEADER)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for problem in problems:

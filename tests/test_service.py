@@ -451,6 +451,71 @@ def test_a_corrected_copy_dropped_again_is_rendered(tmp_path: Path) -> None:
     assert_consistent(root)
 
 
+def test_a_corrected_copy_that_fails_again_is_marked_only_where_it_is_still_wrong(
+    tmp_path: Path,
+) -> None:
+    """The admin corrects some cells of the marked copy and drops it again: the new
+    marked copy must not still show the old marks on the cells that were put right."""
+    root = tmp_path / "root"
+
+    def spoil(wb: openpyxl.Workbook) -> None:
+        wb["Review Meetings"]["E3"] = "soon"  # Review Date
+        wb["Review Meetings"]["D4"] = "31/02/2009"  # Date of Birth
+        wb["Decisions"]["D2"] = "next month"  # Timescale
+        wb["Review Meetings"]["J5"].comment = openpyxl.comments.Comment("ask Sam", "Ann")
+        wb["Review Meetings"]["J5"] = None  # IRO
+
+    drop(root, edit_workbook(REVIEW, tmp_path / "reviews.xlsx", spoil))
+    svc = service(root)
+    assert [o.state for o in svc.run_once()] == ["failed"]
+    first = openpyxl.load_workbook(root / "failed/reviews.errors.xlsx")
+    assert {"E3", "D4", "J5"} <= {
+        c.coordinate for row in first["Review Meetings"].iter_rows() for c in row if c.comment
+    }
+    original = openpyxl.load_workbook(REVIEW)
+    for where in ("E3", "J5"):  # put right; D4 and Decisions!D2 are not
+        first["Review Meetings"][where] = original["Review Meetings"][where].value
+    first["Decisions"]["D2"] = original["Decisions"]["D2"].value
+    first.save(root / "inbox/review/reviews.errors.xlsx")
+    [outcome] = svc.run_once()
+    assert outcome.error == "1 error in the workbook: Review Meetings!D4 invalid-date"
+
+    again = openpyxl.load_workbook(Path(str(outcome.filed_as)).with_suffix(".errors.xlsx"))
+    meetings = again["Review Meetings"]
+    marked = {
+        (ws.title, c.coordinate)
+        for ws in again.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.fill.fill_type is not None or (c.comment and c.comment.author == "docgen")
+    }
+    assert marked == {("Review Meetings", "D4")}
+    assert "'31/02/2009' is not a real calendar date" in meetings["D4"].comment.text
+    assert meetings["J5"].comment.text == "ask Sam"  # the admin's own note is theirs again
+    assert again["Decisions"].sheet_properties.tabColor is None  # nothing wrong there now
+    assert meetings.sheet_properties.tabColor.rgb == "FFC00000"
+    assert_consistent(root)
+
+
+def test_a_copy_marked_for_a_missing_sheet_is_not_marked_twice(tmp_path: Path) -> None:
+    """The first sheet, Problems, of a marked copy dropped again lists only what is
+    wrong now; it is replaced, not kept beside a second one."""
+    root = tmp_path / "root"
+    drop(root, SAMPLES / "alerts.xlsx", "review")
+    svc = service(root)
+    svc.run_once()
+    wb = openpyxl.load_workbook(root / "failed/alerts.errors.xlsx")
+    del wb["Alerts"]  # still not a review workbook, and now not an alert one either
+    wb.save(root / "inbox/review/alerts.errors.xlsx")
+    [outcome] = svc.run_once()
+    again = openpyxl.load_workbook(Path(str(outcome.filed_as)).with_suffix(".errors.xlsx"))
+    assert [n for n in again.sheetnames if n.startswith(PROBLEMS_SHEET)] == [PROBLEMS_SHEET]
+    assert again.sheetnames[0] == PROBLEMS_SHEET
+    listed = [row[2] for row in again[PROBLEMS_SHEET].iter_rows(min_row=2, values_only=True)]
+    assert len(listed) == 3 and all("has no sheet named" in p for p in listed)
+    assert_consistent(root)
+
+
 def test_a_workbook_in_the_wrong_folder_lists_missing_sheets_first(tmp_path: Path) -> None:
     root = tmp_path / "root"
     drop(root, SAMPLES / "alerts.xlsx", "review")
