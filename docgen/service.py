@@ -82,6 +82,8 @@ IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload")
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini"})
 #: Excel saves through a temporary file named with eight hex digits and no suffix.
 _EXCEL_SAVE_TEMP = re.compile(r"[0-9A-F]{8}")
+#: What failed/ adds to a workbook's name on its marked copy, once per failed round.
+_MARKED_ENDING = re.compile(r"(?:\.errors(?: \(\d+\))?)+$")
 #: The longest file name, in bytes, that Linux file systems (and SMB) accept. Every
 #: name the service makes is cut to fit, or its move would fail on every sweep.
 NAME_MAX = 255
@@ -1053,9 +1055,15 @@ def _duplicate_tag(earlier: int) -> str:
 
 
 def _outbox_stem(name: str) -> str:
-    """``reviews`` for ``reviews.xlsx`` and for its corrected ``reviews.errors.xlsx``."""
+    """``reviews`` for ``reviews.xlsx`` and for its corrected ``reviews.errors.xlsx``.
+
+    A corrected copy that fails again is filed as ``reviews.errors (2).xlsx`` (the
+    first marked copy has the name), so the next marked copy is
+    ``reviews.errors (2).errors.xlsx``: every ``.errors`` (with the number failed/
+    gave it) is taken off, and its documents are still ``reviews``.
+    """
     stem = Path(name).stem
-    return stem.removesuffix(".errors") or stem
+    return _MARKED_ENDING.sub("", stem) or stem
 
 
 def _summary(report: Report) -> str:

@@ -516,6 +516,37 @@ def test_a_copy_marked_for_a_missing_sheet_is_not_marked_twice(tmp_path: Path) -
     assert_consistent(root)
 
 
+def test_a_copy_corrected_in_two_rounds_gives_documents_named_after_the_workbook(
+    tmp_path: Path,
+) -> None:
+    """The second marked copy is ``reviews.errors (2).errors.xlsx`` (the first marked
+    copy holds ``reviews.errors.xlsx`` in failed/); its documents are still
+    outbox/review/reviews/."""
+    root = tmp_path / "root"
+
+    def spoil(wb: openpyxl.Workbook) -> None:
+        wb["Review Meetings"]["E3"] = "soon"
+        wb["Review Meetings"]["D4"] = "31/02/2009"
+
+    drop(root, edit_workbook(REVIEW, tmp_path / "reviews.xlsx", spoil))
+    svc = service(root)
+    svc.run_once()
+    original = openpyxl.load_workbook(REVIEW)["Review Meetings"]
+    wb = openpyxl.load_workbook(root / "failed/reviews.errors.xlsx")
+    wb["Review Meetings"]["E3"] = original["E3"].value
+    wb.save(root / "inbox/review/reviews.errors.xlsx")
+    [second] = svc.run_once()
+    marked = Path(str(second.filed_as)).with_suffix(".errors.xlsx")
+    assert marked.name == "reviews.errors (2).errors.xlsx"
+    wb = openpyxl.load_workbook(marked)
+    wb["Review Meetings"]["D4"] = original["D4"].value
+    wb.save(root / "inbox/review" / marked.name)
+    [third] = svc.run_once()
+    assert third.state == "done"
+    assert {p.parent.name for p in third.outputs} == {"reviews"}
+    assert_consistent(root)
+
+
 def test_a_workbook_in_the_wrong_folder_lists_missing_sheets_first(tmp_path: Path) -> None:
     root = tmp_path / "root"
     drop(root, SAMPLES / "alerts.xlsx", "review")
