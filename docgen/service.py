@@ -53,7 +53,13 @@ from typing import IO, TypeVar
 
 from docgen import pipeline
 from docgen.codes import a_or_an
-from docgen.errors import OutputError, UserError, ValidationFailed, WorkbookError
+from docgen.errors import (
+    OutputError,
+    TemplateError,
+    UserError,
+    ValidationFailed,
+    WorkbookError,
+)
 from docgen.journal import Job, Journal, now
 from docgen.marked import write_marked_copy
 from docgen.render import write_atomic
@@ -722,6 +728,10 @@ class Service:
             if result.report.warnings:
                 write_atomic(tmp / "warnings.txt", (result.report.to_text() + "\n").encode())
             final = self._free(folder, _outbox_stem(job.name), directory=True)
+        except OutputError as exc:
+            _remove(tmp)
+            # The hidden folder means nothing to whoever reads failed/ or the journal.
+            raise OutputError(str(exc).replace(str(tmp), self.layout.rel(folder))) from exc
         except BaseException:
             _remove(tmp)
             raise
@@ -1101,6 +1111,12 @@ def _advice(exc: Exception, marked: str, folder: str, elsewhere: str | None) -> 
         return f"{where}, save, and drop the workbook into {inbox} again."
     if isinstance(exc, WorkbookError):
         return f"save it from Excel as an Excel Workbook (.xlsx) and drop it into {inbox} again."
+    if isinstance(exc, OutputError | TemplateError):
+        return (
+            "this is a problem on the server (its folders or its Word templates), not in "
+            "your workbook: tell IT, quoting the docgen job number. Once it is put right, "
+            f"drop the workbook into {inbox} again."
+        )
     if isinstance(exc, UserError):
         return f"put right what is described above, then drop the workbook into {inbox} again."
     return (

@@ -26,7 +26,7 @@ from click.testing import CliRunner
 
 from docgen import pipeline
 from docgen.cli import main
-from docgen.errors import Problem
+from docgen.errors import OutputError, Problem
 from docgen.marked import ERROR_FILL, PROBLEMS_SHEET, write_marked_copy
 from docgen.report import Report
 from docgen.service import (
@@ -38,6 +38,7 @@ from docgen.service import (
     ignored,
     whole_zip,
 )
+from docgen.settings import Settings
 from tests.conftest import SAMPLES, edit_workbook
 
 SETTLE = 0.05
@@ -619,6 +620,53 @@ def test_an_unwritable_outbox_fails_the_job_cleanly(tmp_path: Path, how: str) ->
         assert (root / "outbox/review").read_text() == "not a folder"
     else:
         assert list((root / "outbox/review").iterdir()) == []
+    assert_consistent(root)
+
+
+def test_a_full_disk_is_told_to_it_not_to_the_admin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The admin cannot free a disk: the reasons say it is the server's fault, tell IT,
+    and name outbox/review, not the hidden folder the documents were being written into."""
+    root = tmp_path / "root"
+    real = pipeline.meeting_papers
+
+    def disk_full(kind: str, source: Path, *, output: Path, **kwargs: Any) -> pipeline.Result:
+        if kind != "review":
+            return real(kind, source, output=output, **kwargs)
+        try:  # as docgen.render.stage fails when a write is refused
+            raise OSError(errno.ENOSPC, "No space left on device")
+        except OSError as exc:
+            raise OutputError(f"cannot write to {output}: {exc.strerror}.") from exc
+
+    monkeypatch.setattr(pipeline, "meeting_papers", disk_full)
+    drop(root, REVIEW)
+    drop(root, SAMPLES / "alerts.xlsx", "alert")
+    outcomes = {o.name: o for o in service(root).run_once()}
+    assert outcomes["alerts.xlsx"].state == "done"
+    failed = outcomes["review_meetings.xlsx"]
+    assert failed.error == "cannot write to outbox/review: No space left on device."
+    text = (root / "failed/review_meetings.errors.txt").read_text()
+    assert "cannot write to outbox/review: No space left on device." in text
+    assert TEMP_PREFIX not in text and str(root) not in text
+    assert "not in your workbook: tell IT" in text
+    assert "put right what is described above" not in text
+    assert "drop the workbook into inbox/review/ again" in text
+    assert_consistent(root)
+
+
+def test_a_broken_council_template_is_told_to_it_not_to_the_admin(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "review_record.docx").write_bytes(b"not a Word document")
+    drop(root, REVIEW)
+    [outcome] = service(root, settings=Settings(templates=templates)).run_once()
+    assert outcome.state == "failed"
+    text = (root / "failed/review_meetings.errors.txt").read_text()
+    assert "template review_record.docx is not a Word document" in text
+    assert "not in your workbook: tell IT" in text
+    assert "put right what is described above" not in text
     assert_consistent(root)
 
 
