@@ -47,6 +47,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import IO, TypeVar
@@ -1139,7 +1140,8 @@ def recent_jobs(root: Path, limit: int = 20) -> tuple[list[Job], dict[str, int]]
 
     For display (``docgen status``): names and errors come with control characters
     escaped, so that a name holding a newline or an escape sequence shows as typed
-    and keeps to its row. The journal itself keeps the name as it was.
+    and keeps to its row, and times in the reader's local time. The journal itself
+    keeps them as they were written.
     """
     journal = Journal(Layout(Path(root)).journal, readonly=True)
     try:
@@ -1147,10 +1149,28 @@ def recent_jobs(root: Path, limit: int = 20) -> tuple[list[Job], dict[str, int]]
     finally:
         journal.close()
     shown = [
-        replace(job, name=_printable(job.name), error=job.error and _printable(job.error))
+        replace(
+            job,
+            name=_printable(job.name),
+            error=job.error and _printable(job.error),
+            claimed_at=_on_this_clock(job.claimed_at),
+            started_at=job.started_at and _on_this_clock(job.started_at),
+            finished_at=job.finished_at and _on_this_clock(job.finished_at),
+        )
         for job in jobs
     ]
     return shown, counts
+
+
+def _on_this_clock(stamp: str) -> str:
+    """A journal time (written with the service's UTC offset) in this process's local time.
+
+    The service may run in another zone than whoever reads ``docgen status`` (a server
+    kept on UTC, an admin on British Summer Time), and a restart across a change of
+    the clocks writes a new offset: shown as written, the times would disagree with
+    the reader's clock and with each other.
+    """
+    return datetime.fromisoformat(stamp).astimezone().isoformat(timespec="seconds")
 
 
 @contextmanager

@@ -7,7 +7,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -198,6 +200,39 @@ def test_status_lists_recent_jobs(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(main, ["status", str(root), "--limit", "1"])
     assert len(result.output.splitlines()) == 3
+
+
+@contextmanager
+def local_zone(zone: str) -> Iterator[None]:
+    """Run the block with the process's local time zone set to ``zone`` (a POSIX TZ)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+def test_status_shows_times_on_the_clock_of_whoever_reads_it(tmp_path: Path) -> None:
+    """A server kept on UTC, an admin on British Summer Time: the times docgen status
+    shows are the reader's, not the zone the service happened to write them in."""
+    root = tmp_path / "root"
+    drop(root, REVIEW)
+    with local_zone("IST-5:30"):  # the service's clock: UTC+05:30
+        Service(root, poll=0.05, settle=0.05).run_once()
+    [job] = rows(root)
+    finished = datetime.fromisoformat(job["finished_at"])
+    assert finished.utcoffset() == timedelta(hours=5, minutes=30)
+    with local_zone("UTC0"):
+        result = CliRunner().invoke(main, ["status", str(root)])
+    assert result.exit_code == 0, result.output
+    shown = finished.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    assert result.output.splitlines()[2].split()[:3] == ["1", *shown.split()]
 
 
 def test_status_of_a_folder_never_watched(tmp_path: Path) -> None:
