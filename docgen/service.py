@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import html
 import logging
 import os
 import re
@@ -44,6 +45,7 @@ import stat
 import threading
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
@@ -63,9 +65,11 @@ from docgen.errors import (
 )
 from docgen.journal import Job, Journal, now
 from docgen.marked import write_marked_copy
+from docgen.models import KINDS
 from docgen.render import write_atomic
 from docgen.report import Report
 from docgen.settings import Settings
+from docgen.workbook import normalise
 
 log = logging.getLogger("docgen.service")
 
@@ -89,6 +93,14 @@ IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload")
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini"})
 #: Excel saves through a temporary file named with eight hex digits and no suffix.
 _EXCEL_SAVE_TEMP = re.compile(r"[0-9A-F]{8}")
+#: A sheet's name in xl/workbook.xml: ``<sheet name="Children" .../>`` (any prefix, quote).
+_SHEET_NAME = re.compile(rb"<(?:[\w.-]+:)?sheet\b[^>]*?\sname\s*=\s*([\"'])(.*?)\1", re.S)
+#: More than any workbook part listing sheets needs (Excel allows few thousand sheets).
+_WORKBOOK_XML_MAX = 8 << 20
+#: The sheets the contract names, normalised: these may be shown in the journal.
+_CONTRACT_SHEETS = frozenset(
+    normalise(sheet.model.sheet) for spec in KINDS.values() for sheet in spec.sheets
+)
 #: What failed/ adds to a workbook's name on its marked copy, once per failed round.
 _MARKED_ENDING = re.compile(r"(?:\.errors(?: \(\d+\))?)+$")
 #: The longest file name, in bytes, that Linux file systems (and SMB) accept. Every
@@ -649,11 +661,13 @@ class Service:
                 job = self.journal.rendering(job.id, kind, year)
                 job = self._render(job, source, started)
         except ValidationFailed as exc:
-            job = self._fail(job, started, kind, exc.report.to_text(), _summary(exc.report), exc)
+            summary = _without_sheets(_summary(exc.report), source)
+            job = self._fail(job, started, kind, exc.report.to_text(), summary, exc)
         except _Unrecognised as exc:
             job = self._fail(job, started, kind, str(exc), exc.summary, exc)
         except UserError as exc:
-            job = self._fail(job, started, kind, str(exc), _first_line(str(exc), job.name), exc)
+            summary = _without_sheets(_first_line(str(exc), job.name), source)
+            job = self._fail(job, started, kind, str(exc), summary, exc)
         except Exception as exc:  # the catch-all: one bad workbook never stops the service
             # The message may quote a cell (a child's name): it goes only into the
             # .errors.txt beside the workbook, never the journal or the log.
@@ -1084,6 +1098,36 @@ def _summary(report: Report) -> str:
     more = f"; and {len(errors) - 3} more" if len(errors) > 3 else ""
     noun = "error" if len(errors) == 1 else "errors"
     return f"{len(errors)} {noun} in the workbook: {shown}{more}"
+
+
+def _without_sheets(summary: str, workbook: Path) -> str:
+    """``summary`` with the workbook's own sheet names withheld: ``sheet '…'``.
+
+    Sheet names are workbook content (a sheet of notes per child, named after the
+    child), and a reader's message may quote one (``sheet 'X' reaches cell XFD1048576``);
+    the journal and the log get the summary, the ``.errors.txt`` the whole message.
+    The contract's sheet names (``Review Meetings!B14``) say nothing about a child
+    and stay. Names are replaced as docgen quotes them: ``'X'`` and ``X!B14``.
+    """
+    for name in sorted(_sheet_names(workbook), key=len, reverse=True):
+        if name and normalise(name) not in _CONTRACT_SHEETS:
+            summary = summary.replace(repr(name), "'…'").replace(f"{name}!", "'…'!")
+    return summary
+
+
+def _sheet_names(workbook: Path) -> list[str]:
+    """The sheet names ``xl/workbook.xml`` lists; none when it cannot be read.
+
+    Read on their own, without the reader's checks: the workbook may have been refused
+    for breaking them, and its message may still name a sheet. The part is read only
+    up to a limit, so that a zip bomb costs nothing here.
+    """
+    try:
+        with zipfile.ZipFile(workbook) as zf, zf.open("xl/workbook.xml") as part:
+            xml = part.read(_WORKBOOK_XML_MAX)
+    except (OSError, KeyError, EOFError, RuntimeError, ValueError, zipfile.BadZipFile, zlib.error):
+        return []
+    return [html.unescape(m[1].decode(errors="replace")) for m in _SHEET_NAME.findall(xml)]
 
 
 def _first_line(text: str, name: str, limit: int = 300) -> str:

@@ -876,6 +876,36 @@ def test_sheet_names_stay_out_of_the_log_and_the_journal(
     assert_consistent(root)
 
 
+@pytest.mark.parametrize("folder", ["review", ""])
+def test_a_refused_workbook_keeps_its_sheet_names_out_of_the_log_and_the_journal(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, folder: str
+) -> None:
+    """A sheet of notes per child, one with a stray cell far from the data: the reader
+    refuses the workbook naming that sheet, and the name must stay in failed/."""
+    root = tmp_path / "root"
+
+    def notes_per_child(wb: openpyxl.Workbook) -> None:
+        wb.create_sheet("Kayla Brennan")["A1"] = "notes"
+        wb["Kayla Brennan"]["XFD1048576"] = "x"
+        wb.create_sheet("Tyler O'Neil")["A1"] = "notes"
+
+    drop(root, edit_workbook(REVIEW, tmp_path / "notes.xlsx", notes_per_child), folder)
+    caplog.set_level(logging.DEBUG, logger="docgen.service")
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed"
+    assert outcome.error == (
+        "notes.xlsx is refused: sheet '…' reaches cell XFD1048576 but holds only 2 cells; "
+        "delete the stray cells far from the data (Ctrl+End in Excel shows where the sheet "
+        "ends)."
+    )
+    result = CliRunner().invoke(main, ["status", str(root)])
+    for shown in (rows(root)[0]["error"], caplog.text, result.output):
+        assert "Kayla" not in shown, shown
+    text = (root / "failed/notes.errors.txt").read_text()
+    assert "sheet 'Kayla Brennan' reaches cell XFD1048576" in text  # private, beside it
+    assert_consistent(root)
+
+
 def test_status_shows_control_characters_in_names_escaped(tmp_path: Path) -> None:
     root = tmp_path / "root"
     name = "two\nlines \x1b[31mred.txt"
