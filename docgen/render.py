@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import ctypes
+import functools
 import io
 import os
 import re
 import signal
 import stat
 import struct
+import sys
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -403,7 +406,7 @@ def publish(paths: list[Path]) -> None:
             discard(paths)
             raise OutputError(f"cannot write {path.name}: {problem}; nothing was written.")
     try:
-        os.sync()
+        _flush({path.parent for path in paths})
     except BaseException:  # Ctrl-C during a long sync: nothing has moved yet
         discard(paths)
         raise
@@ -427,6 +430,42 @@ def publish(paths: list[Path]) -> None:
             ) from exc
         for path in set_aside:
             _remove(_aside(path))
+
+
+def _flush(folders: Iterable[Path]) -> None:
+    """Write to disk the file systems holding ``folders``, so that no document is renamed
+    into place before its bytes are safe.
+
+    One sync for a batch, not an fsync per file (0.25 ms a document). Where Linux's
+    syncfs(2) is there, only the file systems written to are flushed: sync(2) flushes
+    every one on the machine, and on a shared server waits for other programs' writes.
+    """
+    syncfs = getattr(_libc(), "syncfs", None)
+    if syncfs is None:
+        os.sync()
+        return
+    flushed: set[int] = set()
+    for folder in folders:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            device = os.fstat(fd).st_dev
+            if device not in flushed and syncfs(fd) != 0:
+                os.sync()  # a file system that refuses syncfs: flush them all
+                return
+            flushed.add(device)
+        finally:
+            os.close(fd)
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    """The C library, for calls Python's os module does not offer; None off Linux."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
 
 
 #: Signals that end a run besides Ctrl-C: a service manager's, a closed terminal's.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import sys
+import types
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +13,7 @@ import pytest
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from docgen import pipeline
+from docgen import pipeline, render
 from docgen.errors import OutputError, TemplateError
 from docgen.render import Renderer, make_environment, write_atomic
 from docgen.settings import Settings
@@ -139,3 +141,38 @@ def test_a_template_that_is_not_a_word_document_is_refused(tmp_path: Path) -> No
     assert str(caught.value).startswith(
         "template alert.docx is not a Word document docgen can read"
     )
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="syncfs is Linux's")
+def test_publishing_flushes_its_own_file_system_not_the_whole_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # sync(2) waits for every program's writes on a shared server; syncfs(2) for the
+    # output's file system only. Both must come before the renames.
+    calls: list[str] = []
+    monkeypatch.setattr(render.os, "sync", lambda: calls.append("sync"))
+    real_replace = render.os.replace
+    monkeypatch.setattr(
+        render.os, "replace", lambda a, b: (calls.append("rename"), real_replace(a, b))
+    )
+    monkeypatch.setattr(
+        render,
+        "_libc",
+        lambda: types.SimpleNamespace(syncfs=lambda fd: (calls.append("syncfs"), 0)[1]),
+    )
+    target = tmp_path / "a.docx"
+    render.stage(target, b"document")
+    render.publish([target])
+    assert calls == ["syncfs", "rename"] and target.read_bytes() == b"document"
+
+
+def test_publishing_falls_back_to_sync_where_syncfs_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(render.os, "sync", lambda: calls.append("sync"))
+    monkeypatch.setattr(render, "_libc", lambda: types.SimpleNamespace(syncfs=lambda fd: -1))
+    target = tmp_path / "a.docx"
+    render.stage(target, b"document")
+    render.publish([target])
+    assert calls == ["sync"] and target.read_bytes() == b"document"
