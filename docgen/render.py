@@ -510,7 +510,8 @@ def folder_lock(folder: Path) -> Iterator[None]:
 
     Two runs staging the same documents would overwrite each other's temporary files
     and publish a mixture. The lock is on the folder itself (no file is left behind)
-    and goes with the process, however it ends.
+    and goes with the process, however it ends. Holding it, a run clears what a run
+    killed outright (kill -9, a power cut) left there: see :func:`_clear_leftovers`.
     """
     try:
         import fcntl
@@ -541,6 +542,8 @@ def folder_lock(folder: Path) -> Iterator[None]:
             ) from None
         except OSError:
             pass  # a file system without locks (NFS without lockd, some FUSE): run unlocked
+        else:
+            _clear_leftovers(folder)
         yield
     except BaseException:
         for made in created:  # a run that wrote nothing leaves no empty folders behind
@@ -549,6 +552,34 @@ def folder_lock(folder: Path) -> Iterator[None]:
         raise
     finally:
         os.close(fd)
+
+
+def _clear_leftovers(folder: Path) -> None:
+    """Remove the hidden files of an earlier run that was killed before it could (they
+    hold children's details), once this run holds the folder's lock, so none is live.
+
+    A staged document of a batch that never published is removed. A document set aside
+    while its replacement was renamed in is removed once the replacement is in place,
+    and put back where it is not (the run died between the two renames).
+    """
+    try:
+        entries = [
+            entry.name
+            for entry in os.scandir(folder)
+            if entry.name.startswith(".") and entry.is_file(follow_symlinks=False)
+        ]
+    except OSError:
+        return  # an unreadable folder fails the run later, with its own message
+    for name in entries:
+        for suffix, staged in ((".docgen.tmp", True), (".docgen.old", False)):
+            if not name.endswith(suffix) or len(name) <= len(suffix) + 1:
+                continue
+            leftover, target = folder / name, folder / name[1 : -len(suffix)]
+            if not staged and not os.path.lexists(target):
+                with contextlib.suppress(OSError):
+                    os.replace(leftover, target)
+            else:
+                _remove(leftover)
 
 
 def _aside(path: Path) -> Path:

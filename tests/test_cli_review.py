@@ -1040,3 +1040,23 @@ def test_ctrl_c_between_rendering_and_saving_removes_what_was_staged(
     result = run("review", str(WORKBOOK), "--output", str(out))
     assert result.exit_code == 1 and "Aborted!" in result.output
     assert _snapshot(out) == before
+
+
+def test_the_next_run_clears_what_a_killed_run_left_behind(tmp_path: Path) -> None:
+    """kill -9 (or a power cut) leaves staged documents, and a document set aside between
+    two renames; they hold children's details, so the next run into the folder clears
+    them, and puts back the one whose replacement never arrived."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / f".{NAMES['R0001']}.docgen.tmp").write_bytes(b"half a batch")
+    (out / f".{NAMES['R0002']}.docgen.old").write_bytes(b"replaced before the kill")
+    (out / NAMES["R0002"]).write_bytes(b"its replacement")
+    (out / ".notes.docx.docgen.old").write_bytes(b"set aside, never replaced")
+    (out / ".keep.txt").write_bytes(b"not docgen's")
+    result = run("review", str(WORKBOOK), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert _hidden(out) == [".keep.txt"]
+    assert (out / "notes.docx").read_bytes() == b"set aside, never replaced"
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
+        [*NAMES.values(), "notes.docx"]
+    )
