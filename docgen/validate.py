@@ -42,6 +42,9 @@ class SheetRows(Generic[R]):
     #: (row number, values) of the model's ``once_per`` fields on every row whose cells
     #: for them are valid, whatever else is wrong with it.
     pairs: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)
+    #: (row number, parent ID) of every row of a child sheet whose parent-ID cell is
+    #: valid, whatever else is wrong with it: an orphan is reported in the same run.
+    parent_ids: list[tuple[int, str]] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[R]:
         return iter(self.rows)
@@ -51,10 +54,6 @@ class SheetRows(Generic[R]):
 
     def located(self) -> Iterator[tuple[int, R]]:
         return zip(self.row_numbers, self.rows, strict=True)
-
-    def values_of(self, field_name: str) -> Iterator[tuple[int, Any]]:
-        """(row number, value of ``field_name``) of each row kept."""
-        return ((number, getattr(row, field_name)) for number, row in self.located())
 
     def drop(self, problems: dict[int, Problem], report: Report) -> None:
         """Report ``problems`` (row number -> problem) and leave their rows out."""
@@ -294,6 +293,8 @@ def _validate_sheet(
         if model.once_per and all(name in data for name in model.once_per):
             out.pairs.append((number, tuple(data[name] for name in model.once_per)))
         row = _validate_model(model, data, by_name, place, problems)
+        if model.parent and model.parent[0] in data and model.parent[0] not in problems:
+            out.parent_ids.append((number, data[model.parent[0]]))
         if model.key:
             _check_duplicate(model.key, data, seen_keys, by_name, place, problems)
         for name in sorted(problems, key=lambda n: columns.get(n, len(columns))):
@@ -607,7 +608,7 @@ def _check_parents(tables: Tables, report: Report, file: str) -> None:
                 expected=f"an ID listed on {parent_sheet!r}",
                 file=file,
             )
-            for number, value in rows.values_of(field_name)
+            for number, value in rows.parent_ids
             if value.casefold() not in keys
         }
         rows.drop(orphans, report)

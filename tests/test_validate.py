@@ -236,6 +236,33 @@ def test_attendee_of_an_unknown_review_is_an_error(tmp_path: Path) -> None:
     assert [a.name for a in tables[ReviewAttendee]] == ["Bo"]
 
 
+def test_attendee_of_an_unknown_review_is_an_error_beside_its_other_mistakes(
+    tmp_path: Path,
+) -> None:
+    """Fixing 'Maybe' must not reveal a second error the first run kept quiet about."""
+    path = reviews_workbook(
+        tmp_path,
+        meetings=[meeting("R1")],
+        attendees=[["R9", "Cy", "Nurse", "Maybe"], ["R1", "Bo", "Social Worker", "Sometimes"]],
+    )
+    _, report = validate(path, REVIEW)
+    assert sorted(report.flatten("code", "location")) == [
+        ["invalid-code", "Attendees!D2"],
+        ["invalid-code", "Attendees!D3"],
+        ["unknown-parent", "Attendees!A2"],
+    ]
+
+
+def test_an_id_cell_that_is_wrong_already_is_not_also_called_an_orphan(tmp_path: Path) -> None:
+    path = reviews_workbook(
+        tmp_path,
+        meetings=[meeting("R1")],
+        attendees=[["R" * 51, "Cy", "Nurse", "Attended"]],
+    )
+    _, report = validate(path, REVIEW)
+    assert report.flatten("code", "location") == [["invalid-value", "Attendees!A2"]]
+
+
 def test_ids_match_their_parent_whatever_the_case(tmp_path: Path) -> None:
     path = reviews_workbook(
         tmp_path,
