@@ -107,6 +107,14 @@ class Problem:
     severity: Severity = "error"
     file: str | None = field(default=None, compare=False)
 
+    def __post_init__(self) -> None:
+        # A cell names its row: a program reading ``validate --format json`` finds the
+        # row in ``row`` whatever the problem, not only for the kinds that passed it.
+        if self.cell and self.row is None:
+            digits = self.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            if digits.isdigit():
+                object.__setattr__(self, "row", int(digits))
+
     @property
     def location(self) -> str:
         """``Children!D14``, ``Children`` or ``''``: how Excel users name a place."""

@@ -56,6 +56,25 @@ def test_rows_of_an_invalid_parent_are_not_reported_again(tmp_path: Path) -> Non
     }
 
 
+def test_json_gives_the_row_of_every_problem_placed_at_a_cell(tmp_path: Path) -> None:
+    """A program reads positions from one field, whatever kind of problem it is."""
+
+    def edit(wb):
+        wb["Review Meetings"]["D3"] = "31/02/2014"  # a conversion error
+        wb["Review Meetings"]["G4"] = 0  # a constraint
+        wb["Attendees"]["A5"] = "R9999"  # an orphan
+        wb["Attendees"]["E1"] = "Notes"  # an unknown column in the header row
+
+    path = edit_workbook(SAMPLES / "review_meetings.xlsx", tmp_path / "bad.xlsx", edit)
+    problems = json.loads(run(str(path), "--format", "json").output)["problems"]
+    assert [(p["code"], p["cell"], p["row"]) for p in problems] == [
+        ("invalid-date", "D3", 3),
+        ("invalid-value", "G4", 4),
+        ("unknown-column", "E1", 1),
+        ("unknown-parent", "A5", 5),
+    ]
+
+
 def test_kind_is_recognised_or_given(tmp_path: Path) -> None:
     copy = Path(shutil.copy(SAMPLES / "alerts.xlsx", tmp_path / "anything.xlsx"))
     assert run(str(copy)).exit_code == 0

@@ -153,7 +153,7 @@ def test_to_json_parses_and_carries_the_counts() -> None:
         "file": "annual_2014.xlsx",
         "sheet": "Children",
         "cell": "B14",
-        "row": None,
+        "row": 14,
         "column": "Date of Birth",
         "value": "31/02/2014",
         "expected": "a date such as 31/03/2014 (day first)",

@@ -199,7 +199,7 @@ def test_report_json_carries_the_counts(ten_errors) -> None:
         "file": "annual_2014.xlsx",
         "sheet": "Children",
         "cell": f"F{rows['date']}",
-        "row": None,
+        "row": rows["date"],
         "column": "Date Became Looked After",
         "value": "31/02/2014",
         "expected": "a date such as 31/03/2014 (day first)",
