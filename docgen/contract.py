@@ -551,14 +551,19 @@ def _row_schema(model: type[BaseModel]) -> dict[str, Any]:
     """A row model's schema, keyed by header, with the contract's facts added.
 
     Titles become the headers (Pydantic would title ``iro`` "Iro"), empty
-    descriptions go, and coded columns list their codes under ``x-codes`` (not as an
-    ``enum``: a workbook may hold the label, which the validator maps to the code).
+    descriptions go, required text must hold more than spaces, and coded columns
+    list their codes under ``x-codes`` (not as an ``enum``: a workbook may hold the
+    label, which the validator maps to the code).
     """
     schema = model.model_json_schema(by_alias=True)
     schema["title"] = model.sheet  # type: ignore[attr-defined]
     facts = {f.header: f for f in column_facts(model)}  # type: ignore[arg-type]
+    required = set(schema.get("required", ()))
     for header, prop in schema["properties"].items():
         prop["title"] = header
+        if header in required and prop.get("type") == "string":
+            # docgen reads a cell of spaces as blank: a required text needs a character.
+            prop.setdefault("pattern", r"\S")
         if not prop.get("description"):
             prop.pop("description", None)
         column = facts[header]

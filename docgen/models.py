@@ -264,10 +264,22 @@ def column_specs(model: type[BaseModel]) -> list[ColumnSpec]:
     return specs
 
 
-def column(header: str, *aliases: str, description: str = "", **kwargs: Any) -> Any:
-    """A contract column: ``header`` as the contract spells it, plus accepted aliases."""
-    extra = {"x-aliases": list(aliases)} if aliases else None
-    return Field(alias=header, description=description, json_schema_extra=extra, **kwargs)
+def column(
+    header: str,
+    *aliases: str,
+    description: str = "",
+    schema_pattern: str | None = None,
+    **kwargs: Any,
+) -> Any:
+    """A contract column: ``header`` as the contract spells it, plus accepted aliases.
+
+    ``schema_pattern`` is the form a row's own rule (:meth:`Row.problems`) checks, given
+    to the JSON Schema so that a program meets it before docgen does.
+    """
+    extra: dict[str, Any] = {"x-aliases": list(aliases)} if aliases else {}
+    if schema_pattern is not None:
+        extra["pattern"] = schema_pattern
+    return Field(alias=header, description=description, json_schema_extra=extra or None, **kwargs)
 
 
 def coded(code_list: CodeList) -> Coded:
@@ -575,6 +587,7 @@ class HistoryEntry(Row):
         "Value",
         description="A number; - where none was published; 89 (1) for an age band "
         "with 1 short-breaks child.",
+        schema_pattern=HISTORY_VALUE.pattern,
     )
 
     def problems(self) -> Iterator[tuple[str, str, str]]:

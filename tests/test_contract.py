@@ -168,6 +168,29 @@ def test_schema_validates_the_sample_rows_as_the_models_hold_them() -> None:
     assert not validator.is_valid({"Review Meetings": [], "Attendees": []})
 
 
+def test_schema_refuses_a_blank_required_text_as_the_validator_does() -> None:
+    """docgen reads a cell of spaces as blank, so a required column may not hold one."""
+    items = json_schemas()["review"]["properties"]["Attendees"]["items"]
+    row = {"Review ID": "R1", "Name": "Bo", "Role": "Nurse", "Attendance": "Attended"}
+    validator = jsonschema.Draft202012Validator(items)
+    assert validator.is_valid(row)
+    for header in ("Review ID", "Name", "Role", "Attendance"):
+        for blank in ("", "   "):
+            assert not validator.is_valid({**row, header: blank}), (header, blank)
+    meetings = json_schemas()["review"]["properties"]["Review Meetings"]["items"]
+    assert meetings["properties"]["Venue"]["anyOf"][0] == {"type": "string"}  # may be blank
+
+
+def test_schema_gives_the_form_of_a_published_history_figure() -> None:
+    items = json_schemas()["annual"]["properties"]["History"]["items"]
+    validator = jsonschema.Draft202012Validator(items)
+    row = {"Table": "Age", "Row": "10-15", "Year": 2013}
+    for value in ("89 (1)", "-", "1,850", "99.5%", "12"):
+        assert validator.is_valid({**row, "Value": value}), value
+    for value in ("lots", "89 (one)", ""):
+        assert not validator.is_valid({**row, "Value": value}), value
+
+
 def test_schema_rejects_values_out_of_bounds() -> None:
     items = json_schemas()["annual"]["properties"]["Disputes"]["items"]
     row = {"Alert ID": "A1", "Child ID": "C1", "Date Raised": "2014-01-02", "Highest Stage": 5}
