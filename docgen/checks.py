@@ -37,13 +37,21 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
+from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.utils import missing
 
 from docgen import context, pipeline
 from docgen.errors import UserError
 from docgen.models import ANNUAL
-from docgen.render import Chart, Renderer, bundled_templates, make_environment, template_parts
+from docgen.render import (
+    OTHER_FILES_REFUSED,
+    Chart,
+    Renderer,
+    bundled_templates,
+    make_environment,
+    template_parts,
+)
 from docgen.settings import Settings
 
 ANNUAL_TEMPLATE = "annual_report.docx"
@@ -255,13 +263,19 @@ def _check_part(
     recorder = _Recorder()
     env = make_environment()  # the renderer's sandbox and autoescaping ...
     env.undefined = recorder.undefined_class()  # ... but noting missing names, not raising
+    # ... and reading an empty file where an {% include %} names one: each is reported
+    # below, at its paragraph, and the render goes on to find the other problems.
+    env.loader = jinja2.FunctionLoader(lambda _name: "")
     try:
         tree = env.parse(part.source)
         template = env.from_string(part.source)
     except jinja2.TemplateSyntaxError as exc:
         lineno = _unclosed_block(env, part.source) if _at_end(exc, part) else exc.lineno
         return [problem(part.paragraph(lineno), f"tag error: {exc.message}{part.label}")]
-    problems = []
+    problems = [
+        problem(part.paragraph(node.lineno), OTHER_FILES_REFUSED + part.label)
+        for node in tree.find_all(_FILE_TAGS)
+    ]
     for ctx in contexts:
         try:
             template.render(ctx)
@@ -276,7 +290,22 @@ def _check_part(
     index = _NameIndex(tree)
     seen: set[tuple[int | None, str]] = set()
     found: list[tuple[int | None, str, str]] = []
-    for hit in recorder.hits:
+    refusals: set[tuple[int | None, str]] = set()
+    for hit in sorted(recorder.hits, key=lambda h: h.lineno is None):
+        if hit.refused:  # the sandbox's, not a missing name: no data would make it work
+            if (hit.lineno, hit.refused) in refusals or (
+                hit.lineno is None and any(r == hit.refused for _l, r in refusals)
+            ):
+                continue  # met again in another meeting, or when Jinja folded a constant
+            refusals.add((hit.lineno, hit.refused))
+            problems.append(
+                problem(
+                    part.paragraph(hit.lineno),
+                    f"refused: {hit.refused.rstrip('.')}; a template may use only the data "
+                    "docgen gives it" + part.label,
+                )
+            )
+            continue
         lineno, spelt, hint = index.resolve(hit)
         if (lineno, spelt) not in seen:
             seen.add((lineno, spelt))
@@ -307,6 +336,10 @@ _CROSS_RUN_GAP = re.compile(
     r"(?<={)(<[^>]*>)+(?=[\{%\#])|(?<=[%\}\#])(<[^>]*>)+(?=\})", flags=re.DOTALL
 )
 _TAG_SPAN = re.compile(r"{%(?:(?!%}).)*|{#(?:(?!#}).)*|{{(?:(?!}}).)*", flags=re.DOTALL)
+
+
+#: Tags that name another file (refused: see render.OTHER_FILES_REFUSED).
+_FILE_TAGS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 
 
 def _split_tags(raw: str) -> list[str]:
@@ -390,6 +423,8 @@ class _Hit:
     name: str | None
     obj: Any
     scope: dict[str, Any]
+    #: The sandbox's reason when it refused the look-up (``access to attribute ...``).
+    refused: str | None = None
 
 
 class _Recorder:
@@ -471,7 +506,10 @@ class _Recorder:
             return
         self._seen.add(key)
         scope = dict(frame.f_locals) if frame else {}
-        self.hits.append(_Hit(lineno, name, obj, scope))
+        refused = None
+        if undefined._undefined_exception is SecurityError:  # the sandbox said no
+            refused = undefined._undefined_hint
+        self.hits.append(_Hit(lineno, name, obj, scope, refused))
 
 
 def _template_frame() -> FrameType | None:

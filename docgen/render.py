@@ -60,10 +60,32 @@ def bundled_templates() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).parents[1] / "templates" / "docx"
 
 
+#: Why a template may not name another file: the same sentence at check and render time.
+OTHER_FILES_REFUSED = (
+    "{% include %}, {% import %} and {% extends %} cannot read other files: a Word "
+    "template is one document, so put the text in it"
+)
+
+
+class FileTagError(jinja2.TemplateRuntimeError):
+    """A template used ``{% include %}``, ``{% import %}`` or ``{% extends %}``."""
+
+
+class _NoOtherFiles(jinja2.BaseLoader):
+    """A template is one Word document and reads no other file; without a loader Jinja
+    would say "no loader for this environment specified", which no Word user can act on."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> Any:
+        raise FileTagError(f"{OTHER_FILES_REFUSED} (it asks for {template!r})")
+
+
 def make_environment() -> SandboxedEnvironment:
     """Sandboxed (a template cannot reach Python internals), XML-autoescaped (text from
-    a workbook such as ``<b>&`` comes out literally), strict about undefined names."""
-    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+    a workbook such as ``<b>&`` comes out literally), strict about undefined names, and
+    with no other files to read."""
+    return SandboxedEnvironment(
+        autoescape=True, undefined=jinja2.StrictUndefined, loader=_NoOtherFiles()
+    )
 
 
 class Renderer:
@@ -632,7 +654,9 @@ def _remove(path: Path) -> None:
 
 __all__ = [
     "ENDING_SIGNALS",
+    "OTHER_FILES_REFUSED",
     "Chart",
+    "FileTagError",
     "Renderer",
     "TemplatePart",
     "bundled_templates",

@@ -179,3 +179,59 @@ def test_a_file_that_is_not_a_document_is_reported(tmp_path: Path) -> None:
 def test_problem_is_one_line() -> None:
     problem = TemplateProblem("alert.docx", Path("/t/alert.docx"), "{{ x }}", "uses x", "x")
     assert str(problem) == 'alert.docx, paragraph "{{ x }}": uses x [/t/alert.docx]'
+
+
+@pytest.mark.parametrize(
+    ("tag", "attribute"),
+    [
+        ("{{ child.__class__.__mro__ }}", "__class__"),
+        ("{{ cycler.__init__.__globals__ }}", "__init__"),
+        ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "__class__"),
+    ],
+)
+def test_reaching_past_the_data_is_reported_as_refused_where_it_is(
+    tmp_path: Path, tag: str, attribute: str
+) -> None:
+    """Not 'uses __class__, which is not in the data': the author must learn it never works."""
+    custom = tmp_path / "council"
+    council_template(custom, "alert.docx", ("<w:t>{{ child.name }}</w:t>", f"<w:t>{tag}</w:t>"))
+    [problem] = check_templates(custom)
+    assert (problem.template, problem.paragraph, problem.name) == ("alert.docx", tag, None)
+    assert f"refused: access to attribute '{attribute}'" in problem.problem
+    assert "not in the data" not in problem.problem
+    with pytest.raises(TemplateError, match="unsafe"):
+        Renderer(custom).render("alert.docx", _contexts("alert")[0])
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "{% include 'word/styles.xml' %}",
+        "{% import 'macros.xml' as m %}",
+        "{% from 'macros.xml' import box %}",
+    ],
+)
+def test_a_tag_that_reads_another_file_is_reported_where_it_is(tmp_path: Path, tag: str) -> None:
+    custom = tmp_path / "council"
+    council_template(
+        custom,
+        "alert.docx",
+        ("<w:t>{{ child.name }}</w:t>", f"<w:t>{{% if false %}}{tag}{{% endif %}}</w:t>"),
+    )
+    [problem] = check_templates(custom)
+    assert problem.template == "alert.docx"
+    assert problem.paragraph.endswith(f"{tag}{{% endif %}}")
+    assert "cannot read other files" in problem.problem
+    assert "loader" not in problem.problem
+
+
+def test_rendering_a_tag_that_reads_another_file_says_why_it_fails(tmp_path: Path) -> None:
+    custom = tmp_path / "council"
+    council_template(
+        custom,
+        "alert.docx",
+        ("<w:t>{{ child.name }}</w:t>", "<w:t>{% include 'word/styles.xml' %}</w:t>"),
+    )
+    with pytest.raises(TemplateError, match="cannot read other files") as caught:
+        Renderer(custom).render("alert.docx", _contexts("alert")[0])
+    assert "loader" not in str(caught.value)
