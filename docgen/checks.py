@@ -53,6 +53,7 @@ from docgen.render import (
     template_parts,
 )
 from docgen.settings import Settings
+from docgen.workbook import normalise
 
 ANNUAL_TEMPLATE = "annual_report.docx"
 
@@ -100,16 +101,51 @@ def is_bundled(path: Path) -> bool:
     return path.resolve().parent == bundled_templates().resolve()
 
 
-def unused_files(directory: Path | None) -> list[Path]:
-    """.docx files in ``directory`` that override nothing: a misspelt name such as
-    ``Review Record.docx`` is otherwise ignored without a word."""
+#: Word's other formats, which docgen cannot render: a template saved as one of them
+#: (Word offers .dotx for "a template") is otherwise left unused without a word.
+_OTHER_WORD_FORMATS = {
+    ".dotx": "a Word template (.dotx)",
+    ".dotm": "a macro-enabled Word template (.dotm)",
+    ".docm": "a macro-enabled Word document (.docm)",
+    ".doc": "an old-style Word 97-2003 document (.doc)",
+    ".dot": "an old-style Word 97-2003 template (.dot)",
+    ".rtf": "a Rich Text document (.rtf)",
+    ".odt": "an OpenDocument text (.odt)",
+}
+
+
+def unused_files(directory: Path | None) -> list[tuple[Path, str]]:
+    """Word files in ``directory`` that override nothing, each with what to do about it.
+
+    A misspelt name such as ``Review Record.docx``, or a template saved as ``.dotx``,
+    would otherwise leave the bundled template in use without a word.
+    """
     if directory is None:
         return []
-    return sorted(
-        path
-        for path in directory.glob("*.docx")
-        if path.name not in TEMPLATES and not path.name.startswith(("~$", "."))
-    )
+    by_stem = {normalise(Path(name).stem): name for name in TEMPLATES}
+    found = []
+    for path in sorted(directory.iterdir()):
+        suffix = path.suffix.lower()
+        if path.name in TEMPLATES or path.name.startswith(("~$", ".")) or not path.is_file():
+            continue
+        if suffix != ".docx" and suffix not in _OTHER_WORD_FORMATS:
+            continue  # a logo, a note: not meant as a template
+        meant = by_stem.get(normalise(path.stem))
+        if meant is None:
+            found.append((path, f"{path.name} is not a template docgen uses; it is ignored."))
+        elif suffix == ".docx":
+            found.append(
+                (path, f"{path.name} is not used: it is named differently; rename it {meant}.")
+            )
+        else:
+            found.append(
+                (
+                    path,
+                    f"{path.name} is not used: it is {_OTHER_WORD_FORMATS[suffix]}; save it as "
+                    f"'Word Document (*.docx)' named {meant}.",
+                )
+            )
+    return found
 
 
 def report_lines(directory: Path | None, problems: list[TemplateProblem]) -> list[str]:
@@ -121,8 +157,8 @@ def report_lines(directory: Path | None, problems: list[TemplateProblem]) -> lis
         origin = "bundled" if is_bundled(path) else str(path)
         verdict = "OK" if not count else f"{count} problem{'s' if count > 1 else ''}"
         lines.append(f"{name:<24} {verdict:<12} {origin}")
-    for path in unused_files(directory):
-        lines.append(f"note: {path.name} is not a template docgen uses; it is ignored.")
+    for _path, note in unused_files(directory):
+        lines.append(f"note: {note}")
     lines += [str(p) for p in problems]
     return lines
 

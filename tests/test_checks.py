@@ -164,7 +164,10 @@ def test_overriding_one_template_reports_the_others_as_bundled(tmp_path: Path) -
     assert [line.split()[0] for line in lines[:4]] == list(TEMPLATES)
     assert all("bundled" in line for line in lines[:4] if not line.startswith("alert.docx"))
     assert str(custom / "alert.docx") in lines[TEMPLATES.index("alert.docx")]
-    assert lines[4] == "note: Review Record.docx is not a template docgen uses; it is ignored."
+    assert lines[4] == (
+        "note: Review Record.docx is not used: it is named differently; "
+        "rename it review_record.docx."
+    )
 
 
 def test_a_file_that_is_not_a_document_is_reported(tmp_path: Path) -> None:
@@ -235,3 +238,26 @@ def test_rendering_a_tag_that_reads_another_file_says_why_it_fails(tmp_path: Pat
     with pytest.raises(TemplateError, match="cannot read other files") as caught:
         Renderer(custom).render("alert.docx", _contexts("alert")[0])
     assert "loader" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("review_record.dotx", "a Word template (.dotx)"),
+        ("review_record.doc", "an old-style Word 97-2003 document (.doc)"),
+        ("Review Record.DOCM", "a macro-enabled Word document (.docm)"),
+    ],
+)
+def test_a_template_saved_in_another_format_is_named_with_the_fix(
+    tmp_path: Path, name: str, why: str
+) -> None:
+    """Word offers .dotx for 'a template': the bundled one would be used without a word."""
+    custom = tmp_path / "council"
+    custom.mkdir()
+    shutil.copy(bundled_templates() / "review_record.docx", custom / name)
+    (custom / "logo.png").write_bytes(b"not a template, not a note")
+    lines = report_lines(custom, check_templates(custom))
+    assert lines[4:] == [
+        f"note: {name} is not used: it is {why}; save it as 'Word Document (*.docx)' named "
+        "review_record.docx."
+    ]
