@@ -96,6 +96,8 @@ _ERROR_HINTS = (re.compile(rb'"e"'), re.compile(rb"'e'"))
 _OTHER_CELL_TAGS = (re.compile(rb"<c[>/\t\n\r]"), re.compile(rb":c[\s>/]"))
 # A cell's start tag (group 1: its attributes) and its style index.
 _CELL_START = re.compile(rb"<" + _P + rb"c(\s[^>]*)>")
+# What makes a cell more than formatting: a value, an inline text or a formula.
+_CONTENT = re.compile(rb"<" + _P + rb"(?:v|is|f)[\s>/]")
 _STYLE = re.compile(rb"\ss" + _EQ + rb"([0-9]+)" + _Q)
 # Quoted text, an escaped character or a [colour/condition] in a number format: a % in
 # them is shown as it is, not a percentage.
@@ -381,7 +383,9 @@ def _scan_sheet(data: bytes, name: str, label: str, percent: frozenset[int]) -> 
     The extent is what a dense reader allocates: the last row times the widest
     column. It is refused when it is huge, or when it dwarfs the cells actually
     present (one cell typed at J1048576 below 300 rows of data), with a message
-    saying how to mend the sheet.
+    saying how to mend the sheet. Cells that are only formatted hold nothing to
+    allocate, so a sheet is refused for them only when the cells holding something
+    are out of bounds too.
     """
     cells = data.count(b"<c ") + sum(
         len(tag.findall(data)) for tag in _OTHER_CELL_TAGS if tag.search(data)
@@ -395,8 +399,11 @@ def _scan_sheet(data: bytes, name: str, label: str, percent: frozenset[int]) -> 
         width = max((_column_index(c) + 1 for c in {c for c, _ in refs}), default=0)
     else:  # some cell is placed by its row and the cells before it, as calamine does
         rows, width = _extent_in_order(data)
-    extent = rows * width
-    if extent > MAX_CELLS or extent > SPARSE_FACTOR * cells + SPARSE_ALLOWANCE:
+    if _too_large(rows * width, cells):
+        # A fill or border alone makes an empty cell (Excel's used range then reaches
+        # it), which the cell reader skips: measure again from the cells holding something.
+        rows, width, cells = _content_extent(data)
+    if _too_large(rows * width, cells):
         raise WorkbookError(
             f"{label} is refused: sheet {name!r} reaches cell {column_letter(width - 1)}"
             f"{rows} but holds only {cells:,} cells; delete the stray cells far from the "
@@ -419,6 +426,25 @@ def _hidden_rows(data: bytes) -> frozenset[int]:
         if number and _HIDDEN_ROW.search(attributes):
             found.add(int(number.group(1)))
     return frozenset(found)
+
+
+def _too_large(extent: int, cells: int) -> bool:
+    """Whether a reader would allocate too much for this extent, or mostly for nothing."""
+    return extent > MAX_CELLS or extent > SPARSE_FACTOR * cells + SPARSE_ALLOWANCE
+
+
+def _content_extent(data: bytes) -> tuple[int, int, int]:
+    """The last row, the width and the number of the cells that hold a value, a text
+    (even empty) or a formula: an empty formatted cell, ``<c r="J9" s="1"/>``, does not
+    count. Run only for a sheet the quick measure refuses."""
+    rows = width = cells = 0
+    for ref, _attributes, body in _cells(data):
+        if not _CONTENT.search(body):
+            continue
+        letters, number = _split_ref(ref)
+        rows, width = max(rows, number), max(width, _column_index(letters.encode()) + 1)
+        cells += 1
+    return rows, width, cells
 
 
 def _extent_in_order(data: bytes) -> tuple[int, int]:

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from openpyxl.styles import Border, PatternFill, Side
 
 import docgen.workbook as workbook_module
 from docgen.errors import WorkbookError
@@ -291,6 +292,49 @@ def test_stray_cell_is_refused_however_the_xml_spells_it(
     path = with_sheet_xml(tmp_path / "alerts.xlsx", sheet_data)
     message = refusal(path)
     assert "reaches cell XFD1048576" in message
+    assert no_cell_reader == []
+
+
+def test_a_cell_formatted_far_below_the_table_but_empty_is_no_reason_to_refuse(
+    tmp_path: Path,
+) -> None:
+    """A fill or border given to a far cell makes Excel's used range reach it (Ctrl+End
+    goes there), but the cell holds nothing, and the cell reader allocates nothing for it."""
+
+    def format_far_cells(wb) -> None:
+        wb["Alerts"]["XFD1048576"].fill = PatternFill("solid", start_color="FFFFFF00")
+        wb["Alerts"]["A1048576"].border = Border(bottom=Side(style="thin"))
+
+    path = edit_workbook(SAMPLES / "alerts.xlsx", tmp_path / "alerts.xlsx", format_far_cells)
+    _, report = validate_workbook(read_workbook(path), ALERT)
+    assert report.problems == []
+    # as Excel itself writes an empty formatted cell: <c r="XFD1048576" s="1"/>
+    path = with_sheet_xml(
+        tmp_path / "excel.xlsx",
+        HEADER_ROW + '<row r="2">' + text_cell("A2", "A0001") + "</row>"
+        '<row r="1048576" ht="30" customHeight="1"><c r="XFD1048576" s="1"/></row>',
+    )
+    sheet = read_workbook(path).sheet("Data")
+    assert sheet is not None
+    assert [(n, values) for n, values in sheet.rows] == [(2, ["A0001"])]
+
+
+@pytest.mark.parametrize(
+    "far_cell",
+    [
+        '<c r="XFD1048576" t="inlineStr"><is><t></t></is></c>',  # an empty text is a value
+        '<c r="XFD1048576" s="1"><v></v></c>',
+        '<c r="XFD1048576" s="1"><f>A1</f></c>',
+    ],
+)
+def test_a_far_cell_holding_anything_at_all_is_still_refused(
+    tmp_path: Path, no_cell_reader: list[str], far_cell: str
+) -> None:
+    path = with_sheet_xml(
+        tmp_path / "alerts.xlsx",
+        HEADER_ROW + '<row r="2"><c r="B2" s="1"/></row><row r="1048576">' + far_cell + "</row>",
+    )
+    assert "reaches cell XFD1048576 but holds only 2 cells" in refusal(path)
     assert no_cell_reader == []
 
 
