@@ -276,8 +276,9 @@ def _comment(facts: ColumnFacts) -> Comment:
     return comment
 
 
-def _validation(facts: ColumnFacts, lists: _Lists) -> DataValidation | None:
-    """The Excel rule for a column, or None when any text will do."""
+def _validation(facts: ColumnFacts, lists: _Lists, first: str) -> DataValidation | None:
+    """The Excel rule for a column whose first cell is ``first``, or None when any text
+    will do."""
     name = facts.header
     if facts.codes is not None:
         what = facts.codes.name
@@ -306,7 +307,7 @@ def _validation(facts: ColumnFacts, lists: _Lists) -> DataValidation | None:
             "e.g. 31/03/2014.",
         )
     elif facts.kind in ("whole number", "number") and (facts.minimum or facts.maximum):
-        rule = _number_rule(facts)
+        rule = _number_rule(facts, first)
     else:
         return None
     rule.errorStyle = "stop"
@@ -317,11 +318,22 @@ def _validation(facts: ColumnFacts, lists: _Lists) -> DataValidation | None:
     return rule
 
 
-def _number_rule(facts: ColumnFacts) -> DataValidation:
-    """A whole-number or decimal rule from the model's bounds (Excel's bounds are inclusive)."""
+def _number_rule(facts: ColumnFacts, first: str) -> DataValidation:
+    """A whole-number or decimal rule from the model's bounds.
+
+    Excel's "between" includes both ends, so a range that leaves one out (FTE: more
+    than 0, up to 1) is a formula on the column's first cell, which Excel moves down
+    the column: otherwise Excel would take an FTE of 0 that docgen refuses.
+    """
     kind = "whole" if facts.kind == "whole number" else "decimal"
     low, high = facts.minimum, facts.maximum
-    if low and high:
+    formula2: str | None
+    if low and high and not (low[1] and high[1]):
+        tests = [f"ISNUMBER({first})"] + ([f"INT({first})={first}"] if kind == "whole" else [])
+        tests.append(f"{first}{'>=' if low[1] else '>'}{_num(low[0])}")
+        tests.append(f"{first}{'<=' if high[1] else '<'}{_num(high[0])}")
+        kind, operator, formula1, formula2 = "custom", None, f"AND({','.join(tests)})", None
+    elif low and high:
         operator, formula1, formula2 = "between", _num(low[0]), _num(high[0])
     elif low:
         operator = "greaterThanOrEqual" if low[1] else "greaterThan"
@@ -362,7 +374,7 @@ def _write_data_sheet(ws: Worksheet, facts: list[ColumnFacts], lists: _Lists) ->
         dimension.width = _width(column)
         if column.kind == "date":
             dimension.number_format = DATE_FORMAT
-        rule = _validation(column, lists)
+        rule = _validation(column, lists, f"{letter}2")
         if rule is not None:
             rule.add(f"{letter}2:{letter}{LAST_ROW}")
             ws.add_data_validation(rule)

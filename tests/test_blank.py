@@ -147,7 +147,34 @@ def test_every_column_gets_the_rule_its_type_needs(blanks: dict[str, Path], kind
                 assert (rule.type, rule.operator) == ("date", "between"), where
                 assert (rule.formula1, rule.formula2) == ("DATE(1900,1,1)", "DATE(2100,12,31)")
             else:
-                assert rule.type in ("whole", "decimal"), where
+                assert rule.type in ("whole", "decimal", "custom"), where
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_number_rules_leave_out_the_bounds_the_validator_leaves_out(
+    blanks: dict[str, Path], kind: str
+) -> None:
+    """Excel's 'between' takes both ends: an FTE of 0 must not pass Excel and fail docgen."""
+    wb = openpyxl.load_workbook(blanks[kind])
+    for sheet in KINDS[kind].sheets:
+        rules = rules_by_column(wb[sheet.model.sheet])
+        for cell, column in zip(wb[sheet.model.sheet][1], column_facts(sheet.model), strict=True):
+            rule = rules.get(cell.column_letter)
+            if rule is None or rule.type not in ("whole", "decimal"):
+                continue
+            if rule.operator == "between":
+                assert column.minimum and column.minimum[1], column.header
+                assert column.maximum and column.maximum[1], column.header
+
+
+def test_fte_takes_more_than_0_and_up_to_1(blanks: dict[str, Path]) -> None:
+    ws = openpyxl.load_workbook(blanks["annual"])["Staff"]
+    assert ws["C1"].value == "FTE"
+    rule = rules_by_column(ws)["C"]
+    assert (rule.type, rule.formula1) == ("custom", "AND(ISNUMBER(C2),C2>0,C2<=1)")
+    assert rule.error == (
+        "FTE takes a number: more than 0, up to 1 (Full-time equivalent, e.g. 0.5)."
+    )
 
 
 def test_stage_columns_take_whole_numbers_1_to_4(blanks: dict[str, Path]) -> None:
