@@ -102,7 +102,19 @@ def validate_workbook(workbook: Workbook, spec: WorkbookSpec) -> tuple[Tables, R
         rows: SheetRows[Any] = SheetRows(model=model, sheet_name=model.sheet)
         sheets[model] = rows
         if sheet is None:
-            if sheet_spec.required:
+            chart = workbook.chart_sheet(model.sheet)
+            if sheet_spec.required and chart is not None:
+                report.add(
+                    _problem(
+                        "missing-sheet",
+                        f"sheet {chart!r} is a chart sheet, which holds no rows",
+                        sheet=chart,
+                        expected=f"a worksheet {model.sheet!r} holding the table (a chart may "
+                        "sit on a sheet of its own under another name)",
+                        file=workbook.path.name,
+                    )
+                )
+            elif sheet_spec.required:
                 report.add(
                     _problem(
                         "missing-sheet",

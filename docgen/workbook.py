@@ -175,9 +175,16 @@ class Workbook:
     #: Normalised name -> the names of further sheets that fold to it. Only the first
     #: sheet of a name is read; the others are listed so validation can report them.
     duplicates: dict[str, list[str]] = field(default_factory=dict)
+    #: Normalised name -> the name of a chart sheet (a tab holding only a chart, no
+    #: cells): never read, but named when a contract sheet is looked for under its name.
+    charts: dict[str, str] = field(default_factory=dict)
 
     def sheet(self, name: str) -> Sheet | None:
         return self.sheets.get(normalise(name))
+
+    def chart_sheet(self, name: str) -> str | None:
+        """The chart sheet whose name folds to ``name``'s, if there is one."""
+        return self.charts.get(normalise(name))
 
     def duplicates_of(self, name: str) -> list[str]:
         """The sheets left unread because their name folds to the same as ``name``'s."""
@@ -211,10 +218,13 @@ def read_workbook(
     first: dict[str, str] = {}  # normalised name -> the sheet read under it
     duplicates: dict[str, list[str]] = {}
     hidden: dict[str, str] = {}
+    charts: dict[str, str] = {}
     for meta in book.sheets_metadata:
-        if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
-            continue
         if wanted is not None and normalise(meta.name) not in wanted:
+            continue
+        if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
+            if str(meta.typ) in ("SheetTypeEnum.ChartSheet", "ChartSheet"):
+                charts.setdefault(normalise(meta.name), meta.name)
             continue
         if normalise(meta.name) in first:
             duplicates.setdefault(normalise(meta.name), []).append(meta.name)
@@ -237,7 +247,7 @@ def read_workbook(
             following = order[position + 1][1] if position + 1 < len(order) else None
             ahead = parser.submit(_parse_sheet, book, following, label) if following else None
             read[key] = _read_sheet(parsed, name, facts.get(name, _Flagged()), hidden.get(name, ""))
-    return Workbook(path=path, sheets=read, duplicates=duplicates)
+    return Workbook(path=path, sheets=read, duplicates=duplicates, charts=charts)
 
 
 def _open_book(path: Path) -> python_calamine.CalamineWorkbook:

@@ -6,7 +6,9 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
+from openpyxl.chart import BarChart, Reference
 
 from docgen.models import (
     ALERT,
@@ -514,6 +516,25 @@ def test_missing_required_sheet(tmp_path: Path) -> None:
     assert problem.message == "the workbook has no sheet named 'Decisions'"
     assert "Review Meetings, Attendees" in problem.expected
     assert problem.file == "reviews.xlsx"
+
+
+def test_a_chart_sheet_named_like_a_contract_sheet_is_named_as_a_chart(tmp_path: Path) -> None:
+    """The user sees a tab called Decisions: 'no sheet named Decisions' would baffle them."""
+    path = reviews_workbook(tmp_path, meetings=[meeting("R1")])
+    wb = openpyxl.load_workbook(path)
+    del wb["Decisions"]
+    chart = BarChart()
+    chart.add_data(Reference(wb["Attendees"], min_col=1, min_row=1, max_row=2))
+    wb.create_chartsheet(" decisions").add_chart(chart)
+    wb.save(path)
+    _, report = validate(path, REVIEW)
+    assert report.flatten("code", "location") == [["missing-sheet", " decisions"]]
+    problem = report.problems[0]
+    assert problem.message == "sheet ' decisions' is a chart sheet, which holds no rows"
+    assert problem.expected == (
+        "a worksheet 'Decisions' holding the table (a chart may sit on a sheet of its own "
+        "under another name)"
+    )
 
 
 def test_optional_sheet_may_be_absent(tmp_path: Path) -> None:
