@@ -39,7 +39,7 @@ def reports_errors(func: F) -> F:
         except ValidationFailed as exc:
             click.echo(exc.report.to_text(), err=True)
             raise click.ClickException(
-                f"{len(exc.report.errors)} problem(s) in the workbook; nothing was written."
+                f"{exc.report.error_total} problem(s) in the workbook; nothing was written."
             ) from None
         except UserError as exc:
             raise click.ClickException(str(exc)) from None

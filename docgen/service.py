@@ -1093,11 +1093,11 @@ def _outbox_stem(name: str) -> str:
 
 def _summary(report: Report) -> str:
     """The journal's line for a failed validation: places and codes, never cell values."""
-    errors = report.errors
+    errors, total = report.errors, report.error_total  # total: listed or not
     shown = "; ".join(f"{p.location} {p.code}".strip() for p in errors[:3])
-    more = f"; and {len(errors) - 3} more" if len(errors) > 3 else ""
-    noun = "error" if len(errors) == 1 else "errors"
-    return f"{len(errors)} {noun} in the workbook: {shown}{more}"
+    more = f"; and {total - 3} more" if total > 3 else ""
+    noun = "error" if total == 1 else "errors"
+    return f"{total} {noun} in the workbook: {shown}{more}"
 
 
 def _without_sheets(summary: str, workbook: Path) -> str:

@@ -592,6 +592,20 @@ def test_attendee_of_an_unknown_review_fails_naming_the_cell(tmp_path: Path) -> 
     assert no_files(out)
 
 
+def test_a_workbook_with_more_errors_than_are_listed_says_how_many_it_has(
+    tmp_path: Path,
+) -> None:
+    def orphans(wb: openpyxl.Workbook) -> None:
+        for n in range(600):
+            wb["Attendees"].append([f"R9{n:03}", "Ann Other", "Advocate", "Attended"])
+
+    book = edit_workbook(WORKBOOK, tmp_path / "orphans.xlsx", orphans)
+    result = run("review", str(book), "--output", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "orphans.xlsx: 600 errors, 0 warnings." in result.output
+    assert "Error: 600 problem(s) in the workbook; nothing was written." in result.output
+
+
 def _second_review_without_previous(wb: openpyxl.Workbook) -> None:
     ws = wb["Review Meetings"]
     ws[f"{_column(ws, 'Previous Review Date')}3"] = None  # R0002, review 2
