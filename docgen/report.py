@@ -15,8 +15,9 @@ from typing import Any
 
 from docgen.errors import Problem, show_value
 
-#: Past this many errors a report stops listing them: a workbook pasted into the
-#: wrong template would otherwise print thousands of identical lines.
+#: Past this many errors a report stops listing them (and past as many warnings,
+#: those): a workbook pasted into the wrong template would otherwise print thousands
+#: of identical lines.
 ERROR_LIMIT = 500
 
 
@@ -27,13 +28,19 @@ class Report:
     file: str | None = None
     problems: list[Problem] = field(default_factory=list)
     truncated: bool = False
-    #: Every error found, listed or not: a truncated report still says how many.
+    #: Every error and warning found, listed or not: a truncated report still says how many.
     error_total: int = 0
+    warning_total: int = 0
 
     def add(self, problem: Problem) -> None:
         if problem.severity == "error":
             self.error_total += 1
             if self.error_total > ERROR_LIMIT:
+                self.truncated = True
+                return
+        else:
+            self.warning_total += 1
+            if self.warning_total > ERROR_LIMIT:
                 self.truncated = True
                 return
         self.problems.append(problem)
@@ -65,12 +72,17 @@ class Report:
         errors, warnings = self.errors, self.warnings
         if not self.problems:
             return f"{name}: no problems found."
-        head = f"{name}: {_count(self.error_total, 'error')}, {_count(len(warnings), 'warning')}."
+        head = (
+            f"{name}: {_count(self.error_total, 'error')}, "
+            f"{_count(self.warning_total, 'warning')}."
+        )
         lines = [head]
         lines += [f"  error   {p}" for p in errors]
-        if self.truncated:
+        if self.error_total > ERROR_LIMIT:
             lines.append(f"  ... stopped listing errors after {ERROR_LIMIT}.")
         lines += [f"  warning {p}" for p in warnings]
+        if self.warning_total > ERROR_LIMIT:
+            lines.append(f"  ... stopped listing warnings after {ERROR_LIMIT}.")
         return "\n".join(lines)
 
     def to_table(self) -> list[tuple[str, str, str, str, str]]:
@@ -91,7 +103,7 @@ class Report:
             "file": self.file,
             "valid": self.ok,
             "error_count": self.error_total,
-            "warning_count": len(self.warnings),
+            "warning_count": self.warning_total,
             "truncated": self.truncated,
             "problems": [p.as_dict() for p in self.problems],
         }

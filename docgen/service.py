@@ -754,7 +754,7 @@ class Service:
             job.id,
             outbox=final,
             outputs=[f"{final}/{p.name}" for p in result.outputs],
-            warnings=len(result.report.warnings),
+            warnings=result.report.warning_total,
             filed_as=self._free(self.layout.archive, job.name),
             seconds=time.monotonic() - started,
         )

@@ -193,6 +193,24 @@ def test_warnings_are_still_listed_after_the_error_limit() -> None:
     assert lines[-1] == f"  warning {UNKNOWN_COLUMN}"
 
 
+def test_warnings_stop_being_listed_after_the_limit_too() -> None:
+    """A sheet pasted 16,384 columns wide would list a warning per unknown column."""
+    unknown = [
+        Problem("unknown-column", f"Col{n}", sheet="Data", cell=f"B{n}", severity="warning")
+        for n in range(1, ERROR_LIMIT + 51)
+    ]
+    report = report_of(error(2), *unknown)
+    assert len(report.warnings) == ERROR_LIMIT
+    assert report.truncated
+    lines = report.to_text().splitlines()
+    assert lines[0].endswith(f"1 error, {ERROR_LIMIT + 50} warnings.")
+    assert lines[-1] == f"  ... stopped listing warnings after {ERROR_LIMIT}."
+    assert len(lines) == 1 + 1 + ERROR_LIMIT + 1
+    data = json.loads(report.to_json())
+    assert (data["warning_count"], data["truncated"]) == (ERROR_LIMIT + 50, True)
+    assert len(data["problems"]) == 1 + ERROR_LIMIT
+
+
 def test_exactly_the_limit_is_not_truncated() -> None:
     report = report_of(*(error(n) for n in range(ERROR_LIMIT)))
     assert len(report.errors) == ERROR_LIMIT
