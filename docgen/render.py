@@ -134,18 +134,27 @@ class Renderer:
         except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
             # An expression of a council's own template failed ({{ 1 // 0 }}, a bad filter
             # argument): its author needs the template named, not a traceback.
-            raise TemplateError(
-                f"template {path.name} failed to render: {type(exc).__name__}: {exc}."
-            ) from exc
+            raise _failure(path, f"failed to render: {type(exc).__name__}: {exc}") from exc
         except jinja2.UndefinedError as exc:
-            raise TemplateError(f"template {path.name} uses data it is not given: {exc}.") from exc
+            raise _failure(path, f"uses data it is not given: {exc}") from exc
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(
-                f"template {path.name} has a tag error: {exc.message} (near line {exc.lineno} "
-                "of its XML; a tag may be split by Word's formatting)."
+            raise _failure(
+                path,
+                f"has a tag error: {(exc.message or '').rstrip('.')} (a tag may be split by "
+                "Word's formatting)",
             ) from exc
         except jinja2.TemplateError as exc:
-            raise TemplateError(f"template {path.name} failed to render: {exc}.") from exc
+            raise _failure(path, f"failed to render: {exc}") from exc
+
+
+def _failure(path: Path, what: str) -> TemplateError:
+    """A template's failure, named, with where to look: Jinja knows only a line of the
+    template's XML, which no Word user can find; ``docgen templates check`` names the
+    paragraph (of a council's template: the bundled ones pass it)."""
+    where = ""
+    if path.parent.resolve() != bundled_templates().resolve():
+        where = f"; docgen templates check {path.parent} names the paragraph"
+    return TemplateError(f"template {path.name} {what.rstrip('.')}{where}.")
 
 
 def _compile(path: Path, env: SandboxedEnvironment) -> _Compiled:

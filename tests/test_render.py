@@ -130,7 +130,30 @@ def test_an_expression_that_fails_in_a_council_template_names_the_template(
         Renderer(folder).render("alert.docx", _contexts("alert")[0])
     assert str(caught.value) == (
         "template alert.docx failed to render: ZeroDivisionError: integer division or modulo "
-        "by zero."
+        f"by zero; docgen templates check {folder} names the paragraph."
+    )
+
+
+def test_a_refused_tag_in_a_council_template_is_one_sentence_saying_where_to_look(
+    tmp_path: Path,
+) -> None:
+    folder = _custom_alert(
+        tmp_path, lambda xml: xml.replace(b"Concern</w:t>", b"{{ alert.__class__ }}</w:t>", 1)
+    )
+    with pytest.raises(TemplateError) as caught:
+        Renderer(folder).render("alert.docx", _contexts("alert")[0])
+    assert str(caught.value) == (
+        "template alert.docx failed to render: access to attribute '__class__' of 'dict' "
+        f"object is unsafe; docgen templates check {folder} names the paragraph."
+    )
+    folder = _custom_alert(
+        tmp_path, lambda xml: xml.replace(b"Concern</w:t>", b"{{ alert.id|shout }}</w:t>", 1)
+    )
+    with pytest.raises(TemplateError) as caught:
+        Renderer(folder).render("alert.docx", _contexts("alert")[0])
+    assert str(caught.value) == (
+        "template alert.docx has a tag error: No filter named 'shout' (a tag may be split by "
+        f"Word's formatting); docgen templates check {folder} names the paragraph."
     )
 
 
