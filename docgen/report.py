@@ -73,8 +73,7 @@ class Report:
         if not self.problems:
             return f"{name}: no problems found."
         head = (
-            f"{name}: {_count(self.error_total, 'error')}, "
-            f"{_count(self.warning_total, 'warning')}."
+            f"{name}: {_count(self.error_total, 'error')}, {_count(self.warning_total, 'warning')}."
         )
         lines = [head]
         lines += [f"  error   {p}" for p in errors]
