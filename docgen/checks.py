@@ -8,7 +8,8 @@ them beforehand, all at once:
 
 * **tag errors**: Jinja syntax errors, a tag split across paragraphs (docxtpl's
   ``patch_xml`` "repairs" that by merging the paragraphs, silently breaking the
-  layout), a block opened and never closed;
+  layout), a block opened and never closed, tracked changes left in (a deleted tag
+  is still filled in);
 * **unknown names**: every variable a template uses that its data does not
   provide. Each template is rendered with the contexts docgen builds from the
   bundled sample workbooks (every meeting, so more branches are taken), through a
@@ -279,6 +280,18 @@ def _check_template(name: str, path: Path, contexts: list[dict[str, Any]]) -> li
         ]
     problems: list[TemplateProblem] = []
     for part in parts:
+        revised = _tracked_changes(part.raw)
+        if revised:
+            count = f"{len(revised)} tracked change{'s' if len(revised) > 1 else ''}"
+            problems.append(
+                problem(
+                    revised[0],
+                    f"has {count}, the first in this paragraph: accept or reject them in "
+                    "Word (Review, Accept All Changes) and save it again; documents would "
+                    "carry the revision marks, and a deleted tag is filled in all the same"
+                    + part.label,
+                )
+            )
         for paragraph in _split_tags(part.raw):
             problems.append(
                 problem(
@@ -396,6 +409,23 @@ def _split_tags(raw: str) -> list[str]:
                 end = raw.find("</w:p>", match.start())
                 starts.setdefault(start, _visible(raw[max(start, 0) : end]))
     return [starts[k] for k in sorted(starts)]
+
+
+# A revision Word tracks: an insertion, a deletion, or either half of a move.
+_REVISION = re.compile(r"<w:(?:ins|del|moveFrom|moveTo)[\s>]")
+
+
+def _tracked_changes(raw: str) -> list[str]:
+    """The paragraph of each tracked change, as Word shows it with its markup (deleted
+    text included: a deletion may be all the paragraph holds)."""
+    found = []
+    for match in _REVISION.finditer(raw):
+        start = raw.rfind("<w:p", 0, match.start())
+        while start != -1 and raw[start + 4] not in " >":  # <w:pPr>, <w:pStyle>
+            start = raw.rfind("<w:p", 0, start)
+        end = raw.find("</w:p>", match.start())
+        found.append(_visible(raw[max(start, 0) : end].replace("w:delText", "w:t")))
+    return found
 
 
 def _at_end(exc: jinja2.TemplateSyntaxError, part: _Part) -> bool:

@@ -261,3 +261,38 @@ def test_a_template_saved_in_another_format_is_named_with_the_fix(
         f"note: {name} is not used: it is {why}; save it as 'Word Document (*.docx)' named "
         "review_record.docx."
     ]
+
+
+TRACKED = 'w:id="7" w:author="Designer" w:date="2014-04-01T00:00:00Z"'
+
+
+@pytest.mark.parametrize(
+    "tracked",
+    [
+        f"<w:del {TRACKED}><w:r><w:delText>{{{{ child.nmae }}}}</w:delText></w:r></w:del>",
+        f"<w:ins {TRACKED}><w:r><w:t>{{{{ child.name }}}}</w:t></w:r></w:ins>",
+    ],
+)
+def test_tracked_changes_are_reported_at_the_first_paragraph_holding_one(
+    tmp_path: Path, tracked: str
+) -> None:
+    """Documents would carry the revision marks, and a deleted tag is filled in all the same."""
+    custom = tmp_path / "council"
+    council_template(
+        custom,
+        "alert.docx",
+        ("<w:r><w:rPr/><w:t>{{ child.name }}</w:t></w:r>", tracked),
+        (
+            "<w:t>Child ID</w:t>",
+            f"<w:t>Child</w:t></w:r><w:ins {TRACKED}><w:r><w:t> ID</w:t>"
+            "</w:r></w:ins><w:r><w:t></w:t>",
+        ),
+    )
+    problems = [p for p in check_templates(custom) if "tracked" in p.problem]
+    assert [(p.template, p.paragraph) for p in problems] == [
+        ("alert.docx", "{{ child.nmae }}" if "del" in tracked else "{{ child.name }}")
+    ]
+    assert problems[0].problem.startswith(
+        "has 2 tracked changes, the first in this paragraph: accept or reject them in Word "
+        "(Review, Accept All Changes) and save it again"
+    )
