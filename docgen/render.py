@@ -92,6 +92,13 @@ class Renderer:
     """Finds, compiles and renders templates; one instance serves a whole batch."""
 
     def __init__(self, override_dir: Path | None = None) -> None:
+        if override_dir is not None and not override_dir.is_dir():
+            # A misspelt DOCGEN_TEMPLATES, or a share not mounted: falling back to the
+            # bundled templates would send documents out without the council's letterhead.
+            raise TemplateError(
+                f"the templates folder {override_dir} is not there (DOCGEN_TEMPLATES or "
+                "--templates); nothing was rendered with the bundled templates instead."
+            )
         self.override_dir = override_dir
         self.env = make_environment()
         self._compiled: dict[Path, _Compiled] = {}

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from docgen import pdf
 from docgen.cli import main
 from docgen.render import bundled_templates
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, no_files, run_cli
 
 
 def run(*args: str):
@@ -38,6 +38,21 @@ def test_a_council_template_with_a_misspelt_name_fails(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "child.nmae" in result.output and "review_record.docx" in result.output
     assert "alert.docx" in result.output and "bundled" in result.output
+
+
+def test_a_templates_setting_naming_no_folder_stops_the_batch(tmp_path: Path) -> None:
+    missing = tmp_path / "letterhead"
+    out = tmp_path / "out"
+    result = run_cli(
+        "review",
+        str(SAMPLES / "review_meetings.xlsx"),
+        "-o",
+        str(out),
+        env={"DOCGEN_TEMPLATES": str(missing)},
+    )
+    assert result.exit_code == 1
+    assert f"Error: the templates folder {missing} is not there" in result.output
+    assert no_files(out)
 
 
 def test_pdf_without_libreoffice_fails_before_writing(tmp_path: Path, monkeypatch) -> None:

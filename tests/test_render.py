@@ -86,6 +86,19 @@ def test_override_folder_wins_file_by_file(tmp_path: Path) -> None:
     assert renderer.template_path("review_record.docx").parent != custom
 
 
+def test_an_override_folder_that_is_not_there_is_an_error_not_the_bundled_look(
+    tmp_path: Path,
+) -> None:
+    """DOCGEN_TEMPLATES misspelt, or a share not mounted: documents must not go out
+    quietly without the council's letterhead."""
+    with pytest.raises(TemplateError) as caught:
+        Renderer(tmp_path / "letterhead").render("alert.docx", _contexts("alert")[0])
+    assert str(caught.value) == (
+        f"the templates folder {tmp_path / 'letterhead'} is not there (DOCGEN_TEMPLATES or "
+        "--templates); nothing was rendered with the bundled templates instead."
+    )
+
+
 def test_write_atomic_leaves_nothing_on_failure(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
