@@ -219,6 +219,7 @@ def _match_headers(
                     f"column {spec.header!r} appears twice (also at {first})",
                     sheet=sheet.name,
                     cell=cell,
+                    column=spec.header,
                     value=header,
                     expected="each column once",
                     file=file,
@@ -254,6 +255,7 @@ def _match_headers(
                 f"required column {spec.header!r}{aka} is missing",
                 sheet=sheet.name,
                 row=sheet.header_row or 1,
+                column=spec.header,
                 expected=f"a header {spec.header!r} in the header row",
                 file=file,
             )

@@ -75,6 +75,22 @@ def test_json_gives_the_row_of_every_problem_placed_at_a_cell(tmp_path: Path) ->
     ]
 
 
+def test_json_names_the_contract_column_of_a_header_problem(tmp_path: Path) -> None:
+    """A program must not parse the message to learn which column is missing."""
+
+    def edit(wb):
+        wb["Attendees"]["D1"] = "Attendence"
+        wb["Decisions"]["E1"] = "decision"
+
+    path = edit_workbook(SAMPLES / "review_meetings.xlsx", tmp_path / "bad.xlsx", edit)
+    problems = json.loads(run(str(path), "--format", "json").output)["problems"]
+    assert [(p["code"], p["sheet"], p["cell"], p["column"], p["value"]) for p in problems] == [
+        ("unknown-column", "Attendees", "D1", None, "Attendence"),
+        ("missing-column", "Attendees", None, "Attendance", None),
+        ("duplicate-column", "Decisions", "E1", "Decision", "decision"),
+    ]
+
+
 def test_kind_is_recognised_or_given(tmp_path: Path) -> None:
     copy = Path(shutil.copy(SAMPLES / "alerts.xlsx", tmp_path / "anything.xlsx"))
     assert run(str(copy)).exit_code == 0
