@@ -33,6 +33,7 @@ from docgen import codes
 from docgen.codes import CodeList
 from docgen.errors import PROBLEM_CODES
 from docgen.models import KINDS, YES_NO_EXPECTED, Row, SheetSpec, WorkbookSpec, column_specs
+from docgen.report import JSON_FIELDS, PROBLEM_FIELDS
 from docgen.settings import Settings
 from docgen.timescales import add_months
 from docgen.workbook import normalise
@@ -497,9 +498,18 @@ def _problem_codes_markdown() -> list[str]:
     return [
         "## Problem codes",
         "",
-        "Each problem `docgen validate` reports carries one of these codes (the `code` field "
-        "of `--format json`). They stay the same from release to release, so programs may "
-        "rely on them.",
+        "`docgen validate WORKBOOK --format json` prints one object, and exits 0 when the "
+        "workbook has no error, 1 otherwise. A position or value a problem does not have "
+        "is `null`.",
+        "",
+        *_table(["Field", "Meaning"], ([_code(k), m] for k, m in JSON_FIELDS.items())),
+        "",
+        "Each item of `problems`:",
+        "",
+        *_table(["Field", "Meaning"], ([_code(k), m] for k, m in PROBLEM_FIELDS.items())),
+        "",
+        "Each problem carries one of these codes. They stay the same from release to "
+        "release, so programs may rely on them.",
         "",
         *_table(["Code", "Meaning"], ([_code(c), m] for c, m in PROBLEM_CODES.items())),
         "",

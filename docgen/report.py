@@ -21,6 +21,31 @@ from docgen.errors import Problem, show_value
 ERROR_LIMIT = 500
 
 
+#: The fields of ``docgen validate --format json``, as docs/workbooks.md describes them
+#: to programs: the report's own, then each problem's.
+JSON_FIELDS: dict[str, str] = {
+    "file": "the workbook as it was given",
+    "valid": "true when there is no error (warnings allowed)",
+    "error_count": "every error found, listed or not",
+    "warning_count": "every warning found, listed or not",
+    "truncated": f"true when more than {ERROR_LIMIT} errors or warnings were found and the "
+    "rest left out of the list",
+    "problems": "the problems, in the order they were found",
+}
+PROBLEM_FIELDS: dict[str, str] = {
+    "code": "one of the codes below",
+    "severity": "`error` or `warning`",
+    "file": "the workbook's file name",
+    "sheet": "the sheet, as the workbook names it",
+    "cell": "the cell, such as `D14`",
+    "row": "the sheet's row number: always given with a cell, and for a problem with a whole row",
+    "column": "the contract's header of the column",
+    "value": "the value found, as text as Excel shows it",
+    "expected": "what would be accepted",
+    "message": "the line the text report prints",
+}
+
+
 @dataclass
 class Report:
     """Problems found in one input file, in the order they were found."""

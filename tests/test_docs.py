@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 from docgen.contract import REFERENCE_PATH, stale_generated
+from docgen.errors import Problem
 from docgen.models import ANNUAL, KINDS, WorkbookSpec, column_specs
+from docgen.report import JSON_FIELDS, PROBLEM_FIELDS, Report
 from docgen.workbook import normalise
 from tests.conftest import REPO
 
@@ -135,3 +138,14 @@ def test_every_problem_code_in_the_code_is_documented() -> None:
     used |= set(re.findall(r'CellError\([^)]*?"([a-z]+-[a-z-]+)"\)', source, re.S))
     assert used - set(PROBLEM_CODES) == set()
     assert set(PROBLEM_CODES) - used == set()
+
+
+def test_every_field_of_the_json_report_is_documented() -> None:
+    report = Report(file="w.xlsx")
+    report.add(Problem("blank-cell", "Child ID is blank", sheet="Children", cell="A2"))
+    data = json.loads(report.to_json())
+    assert list(data) == list(JSON_FIELDS)
+    assert list(data["problems"][0]) == list(PROBLEM_FIELDS)
+    reference = (REPO / "docs" / "workbooks.md").read_text(encoding="utf-8")
+    for field in (*JSON_FIELDS, *PROBLEM_FIELDS):
+        assert f"| `{field}` |" in reference, field
