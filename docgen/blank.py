@@ -80,9 +80,15 @@ def write_blank_workbook(kind: str, dest: Path) -> None:
 
     The file appears whole or not at all: it is written beside ``dest`` and moved
     into place, so a half-written workbook never sits where a user would open it.
+    Its name must end in .xlsx: Excel will not open an .xlsx named otherwise (nor an
+    .xlsm without macros), and docgen itself would refuse it.
     """
-    data = _deterministic_bytes(blank_workbook(kind))
     dest = Path(dest)
+    if dest.suffix.lower() != ".xlsx":
+        raise UserError(
+            f"{dest}: a blank workbook is an Excel .xlsx file; name it {dest.stem}.xlsx."
+        )
+    data = _deterministic_bytes(blank_workbook(kind))
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".blank-", suffix=".xlsx", dir=dest.parent)
     try:

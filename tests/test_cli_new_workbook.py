@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from docgen.cli import main
@@ -40,3 +41,21 @@ def test_unknown_kind_is_refused(tmp_path: Path) -> None:
     result = run("minutes", "--output", str(tmp_path / "x.xlsx"))
     assert result.exit_code == 2
     assert "'minutes' is not one of" in result.output
+
+
+@pytest.mark.parametrize("name", ["reviews.xls", "reviews.csv", "reviews", "reviews.xlsm"])
+def test_a_name_excel_and_docgen_would_refuse_is_refused_before_writing(
+    tmp_path: Path, name: str
+) -> None:
+    """An .xlsx saved as reviews.xls is one Excel will not open and docgen calls an .xls."""
+    result = run("review", "--output", str(tmp_path / name))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {tmp_path / name}: a blank workbook is an Excel .xlsx file; "
+        f"name it {Path(name).stem}.xlsx.\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_suffix_may_be_in_capitals(tmp_path: Path) -> None:
+    assert run("alert", "--output", str(tmp_path / "ALERTS.XLSX")).exit_code == 0
