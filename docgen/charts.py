@@ -40,6 +40,17 @@ def _pyplot() -> ModuleType:
     return matplotlib.pyplot
 
 
+def load() -> None:
+    """Import matplotlib now, before a job's data exists.
+
+    Its import raises and catches exceptions (pyparsing's, parsing font settings),
+    whose tracebacks form reference cycles with every frame below the import: begun
+    from inside a job, they held all its rows and models until the cycle collector
+    ran (1.8 million objects and 0.9 s at the end of a national report).
+    """
+    _pyplot()
+
+
 def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=200, metadata={"Software": None}, bbox_inches="tight")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docgen import annual, context
+from docgen import annual, charts, context
 from docgen.errors import Problem, UserError, ValidationFailed
 from docgen.models import (
     ALERT,
@@ -386,7 +386,6 @@ def _sheet_year(path: Path, settings: Settings) -> int | None:
         return None
 
 
-@_cycle_collector_paused()
 def annual_report(
     year: int,
     *,
@@ -400,7 +399,19 @@ def annual_report(
 
     The workbook is ``workbook`` when given, else ``annual_<year>.xlsx`` in ``data``.
     """
-    settings = settings or Settings()
+    charts.load()  # here, where no frame holds the job's data (see charts.load)
+    return _annual_report(year, data, workbook, output, settings or Settings(), progress)
+
+
+@_cycle_collector_paused()
+def _annual_report(
+    year: int,
+    data: Path | None,
+    workbook: Path | None,
+    output: Path | None,
+    settings: Settings,
+    progress: Progress | None,
+) -> Result:
 
     def step(stage: str) -> None:
         if progress:

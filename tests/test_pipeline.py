@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,3 +44,23 @@ def test_a_caller_that_paused_the_collector_itself_keeps_it_paused(tmp_path: Pat
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_annual_reports_rows_are_freed_when_it_returns(tmp_path: Path) -> None:
+    # In a fresh interpreter, where matplotlib is first imported by the report: its
+    # import's tracebacks once held every frame below it, and so the job's rows and
+    # models, in reference cycles that outlived the job (1.8 million objects at
+    # national scale) until the cycle collector ran. Counted here with it off.
+    code = f"""
+import gc, sys
+from pathlib import Path
+from docgen import models, pipeline
+gc.disable()
+pipeline.annual_report(2014, output=Path({str(tmp_path)!r}))
+print(sum(isinstance(o, models.Row) for o in gc.get_objects()))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert out.stdout.strip() == "0"
+    assert (tmp_path / "annual_report_2014.docx").is_file()
