@@ -27,16 +27,22 @@ class CodeList:
     categories: tuple[str, ...] = ()
     #: Spellings already understood, as typed: a few hundred at most.
     _seen: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: Every accepted spelling, normalised -> its code.
+    _lookup: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: Code -> (label, category): asked once per row of a national workbook.
+    _by_code: dict[str, tuple[str, str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
-        lookup: dict[str, str] = {}
+        lookup = self._lookup
         for code, label, _category in self.entries:
             lookup.setdefault(normalise(label), code)
         for spelling, code in self.synonyms.items():
             lookup.setdefault(normalise(spelling), code)
-        for code, _label, _category in self.entries:
+        for code, label, category in self.entries:
             lookup[normalise(code)] = code
-        object.__setattr__(self, "_lookup", lookup)
+            self._by_code.setdefault(code, (label, category))
         if not self.categories:
             cats = tuple(dict.fromkeys(c for _, _, c in self.entries))
             object.__setattr__(self, "categories", cats)
@@ -49,7 +55,7 @@ class CodeList:
         """
         found = self._seen.get(value)
         if found is None:
-            found = self._lookup.get(normalise(value))  # type: ignore[attr-defined]
+            found = self._lookup.get(normalise(value))
             if found is not None and len(self._seen) < 512:
                 self._seen[value] = found
         return found
@@ -59,10 +65,10 @@ class CodeList:
         return tuple(code for code, _, _ in self.entries)
 
     def label(self, code: str) -> str:
-        return next(label for c, label, _ in self.entries if c == code)
+        return self._by_code[code][0]
 
     def category(self, code: str) -> str:
-        return next(cat for c, _, cat in self.entries if c == code)
+        return self._by_code[code][1]
 
     @property
     def a_name(self) -> str:
