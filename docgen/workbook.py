@@ -31,7 +31,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Collection, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -211,42 +211,58 @@ def read_workbook(
         if wanted is not None:
             parts = {name: part for name, part in parts.items() if normalise(name) in wanted}
         percent = _percent_styles(zf)
-        facts = {
-            name: _scan_sheet(zf.read(part), name, label, percent) for name, part in parts.items()
-        }
-    book = _open_book(path)
-    first: dict[str, str] = {}  # normalised name -> the sheet read under it
-    duplicates: dict[str, list[str]] = {}
-    hidden: dict[str, str] = {}
-    charts: dict[str, str] = {}
-    for meta in book.sheets_metadata:
-        if wanted is not None and normalise(meta.name) not in wanted:
-            continue
-        if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
-            if str(meta.typ) in ("SheetTypeEnum.ChartSheet", "ChartSheet"):
-                charts.setdefault(normalise(meta.name), meta.name)
-            continue
-        if normalise(meta.name) in first:
-            duplicates.setdefault(normalise(meta.name), []).append(meta.name)
-        else:
-            first[normalise(meta.name)] = meta.name
-            if meta.visible == python_calamine.SheetVisibleEnum.Hidden:
-                hidden[meta.name] = "hidden"
-            elif meta.visible == python_calamine.SheetVisibleEnum.VeryHidden:
-                hidden[meta.name] = "very hidden"
-    # Calamine parses a sheet without holding the GIL: the next sheet is parsed on a
-    # second thread while this one turns the last into Python values. One sheet ahead
-    # only, so that at most two sheets' parsed cells are held at once.
-    read: dict[str, Sheet] = {}
-    order = list(first.items())
-    with ThreadPoolExecutor(max_workers=1) as parser:
-        ahead = parser.submit(_parse_sheet, book, order[0][1], label) if order else None
-        for position, (key, name) in enumerate(order):
-            assert ahead is not None
-            parsed = ahead.result()
-            following = order[position + 1][1] if position + 1 < len(order) else None
-            ahead = parser.submit(_parse_sheet, book, following, label) if following else None
-            read[key] = _read_sheet(parsed, name, facts.get(name, _Flagged()), hidden.get(name, ""))
+
+        def scan(name: str) -> _Flagged:
+            """The sheet measured (and refused when its extent is unsafe) before any parse."""
+            part = parts.get(name)
+            return _Flagged() if part is None else _scan_sheet(zf.read(part), name, label, percent)
+
+        book = _open_book(path)  # lists the sheets; parses none of them
+        first: dict[str, str] = {}  # normalised name -> the sheet read under it
+        duplicates: dict[str, list[str]] = {}
+        hidden: dict[str, str] = {}
+        charts: dict[str, str] = {}
+        for meta in book.sheets_metadata:
+            if wanted is not None and normalise(meta.name) not in wanted:
+                continue
+            if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
+                if str(meta.typ) in ("SheetTypeEnum.ChartSheet", "ChartSheet"):
+                    charts.setdefault(normalise(meta.name), meta.name)
+                continue
+            if normalise(meta.name) in first:
+                duplicates.setdefault(normalise(meta.name), []).append(meta.name)
+            else:
+                first[normalise(meta.name)] = meta.name
+                if meta.visible == python_calamine.SheetVisibleEnum.Hidden:
+                    hidden[meta.name] = "hidden"
+                elif meta.visible == python_calamine.SheetVisibleEnum.VeryHidden:
+                    hidden[meta.name] = "very hidden"
+        order = list(first.items())
+        # Sheets left unread are measured too: any with stray cells refuses the workbook.
+        read_names = set(first.values())
+        for name in parts:
+            if name not in read_names:
+                scan(name)
+        # Calamine parses a sheet without holding the GIL, and only after its scan (stray
+        # cells would have it allocate without limit). So while one sheet is parsed on a
+        # second thread, this one scans the next, then turns the parsed one into Python
+        # values. One sheet ahead only: at most two sheets' parsed cells are held at once.
+        read: dict[str, Sheet] = {}
+        facts: dict[str, _Flagged] = {}
+        with ThreadPoolExecutor(max_workers=1) as parser:
+
+            def parse(name: str) -> Future[python_calamine.CalamineSheet]:
+                facts[name] = scan(name)
+                return parser.submit(_parse_sheet, book, name, label)
+
+            ahead = parse(order[0][1]) if order else None
+            for position, (key, name) in enumerate(order):
+                assert ahead is not None
+                following = order[position + 1][1] if position + 1 < len(order) else None
+                upcoming = parse(following) if following else None  # scanned meanwhile
+                parsed = ahead.result()
+                ahead = upcoming
+                read[key] = _read_sheet(parsed, name, facts[name], hidden.get(name, ""))
     return Workbook(path=path, sheets=read, duplicates=duplicates, charts=charts)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import types
 import zipfile
 from pathlib import Path
 
@@ -91,19 +90,17 @@ def text_cell(ref: str, text: str) -> str:
 
 @pytest.fixture
 def no_cell_reader(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Stand in for python-calamine: a test fails (rather than allocating) if it is reached."""
-    calls: list[str] = []
+    """Stand in for python-calamine's sheet parser, which a stray cell makes allocate
+    without limit: a test fails (rather than allocating) if any sheet is parsed.
+    Calamine may open the workbook (its sheet list); it parses no sheet on opening."""
+    parsed: list[str] = []
 
-    def from_path(path: str):
-        calls.append(path)
+    def parse_sheet(_book: object, name: str, _label: str) -> None:
+        parsed.append(name)
         raise RuntimeError("the cell reader was reached")
 
-    fake = types.SimpleNamespace(
-        CalamineWorkbook=types.SimpleNamespace(from_path=from_path),
-        PasswordError=workbook_module.python_calamine.PasswordError,
-    )
-    monkeypatch.setattr(workbook_module, "python_calamine", fake)
-    return calls
+    monkeypatch.setattr(workbook_module, "_parse_sheet", parse_sheet)
+    return parsed
 
 
 # --------------------------------------------------------------------------- wrong file types
@@ -265,6 +262,34 @@ def test_stray_cell_at_xfd1048576_is_refused_before_reading(
 HEADER_ROW = '<row r="1">' + text_cell("A1", "Alert ID") + "</row>"
 #: A header, then one value typed at the sheet's last cell.
 STRAY_AT_XFD = HEADER_ROW + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+
+
+def test_a_stray_cell_on_a_later_sheet_is_refused_before_that_sheet_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sheets are parsed while the next is scanned: none may be parsed before its own
+    scan has passed, and the workbook is refused with the stray sheet's message."""
+    path = build_workbook(tmp_path / "alerts.xlsx", {"First": [["Alert ID"]], "Later": [["x"]]})
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    parts["xl/worksheets/sheet2.xml"] = (
+        f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><sheetData>{STRAY_AT_XFD}'
+        "</sheetData></worksheet>"
+    ).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    parsed: list[str] = []
+    real_parse = workbook_module._parse_sheet
+    monkeypatch.setattr(
+        workbook_module,
+        "_parse_sheet",
+        lambda book, name, label: (parsed.append(name), real_parse(book, name, label))[1],
+    )
+    assert "sheet 'Later' reaches cell XFD1048576" in refusal(path)
+    assert "Later" not in parsed
+
+
 STRAY_CELL_SPELLINGS = {
     # Valid SpreadsheetML that other writers produce: each must be measured as well.
     "cell r not first": HEADER_ROW + '<row r="1048576"><c s="0" r="XFD1048576"><v>1</v></c></row>',
