@@ -90,6 +90,7 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in bank_holidays(day.year)
 
 
+@lru_cache(maxsize=8192)
 def add_working_days(start: date, n: int) -> date:
     """The ``n``-th working day after ``start``; ``start`` itself is not counted.
 
@@ -97,6 +98,7 @@ def add_working_days(start: date, n: int) -> date:
     neither weekends nor bank holidays of England and Wales, starting the day after D,
     so from a Friday or a Saturday the first working day is the Monday (when it is not
     a bank holiday). ``n == 0`` returns ``start`` unchanged, even on a weekend.
+    Remembered: a year's 12,000 conferences start from at most 366 days.
     """
     _check_count(n, "a number of working days")
     day = start
