@@ -52,6 +52,7 @@ from docgen.render import (
     bundled_templates,
     make_environment,
     template_parts,
+    template_properties,
 )
 from docgen.settings import Settings
 from docgen.workbook import normalise
@@ -234,9 +235,10 @@ def _without_charts(value: Any) -> Any:
 
 @dataclass
 class _Part:
-    """One tagged part of a template (its body, a header or a footer), prepared for Jinja."""
+    """One tagged part of a template (its body, a header, a footer or its footnotes),
+    prepared for Jinja."""
 
-    label: str  # "" for the body, else " (page header)" / " (page footer)"
+    label: str  # "" for the body, else " (page header)", " (page footer)", " (footnotes)"
     raw: str  # the part's XML as Word saved it
     source: str  # after patch_xml, one line per paragraph: what Jinja compiles
     lines: list[str] = field(init=False)
@@ -257,9 +259,21 @@ class _Part:
 
 
 def _tagged_parts(path: Path) -> list[_Part]:
-    """The body, and each header and footer holding a tag, as render.py compiles them."""
-    labels = {"body": "", "header": " (page header)", "footer": " (page footer)"}
-    return [_Part(labels[p.kind], p.raw, p.source) for p in template_parts(path)]
+    """The body, and each header, footer, footnotes part and document property holding
+    a tag, as render.py renders them."""
+    labels = {
+        "body": "",
+        "header": " (page header)",
+        "footer": " (page footer)",
+        "footnotes": " (footnotes)",
+    }
+    parts = [_Part(labels[p.kind], p.raw, p.source) for p in template_parts(path)]
+    # A property is one line of text: its "paragraph" is the property itself.
+    parts += [
+        _Part(f" (document property {prop})", value, value)
+        for prop, value in template_properties(path).items()
+    ]
+    return parts
 
 
 _Problem = Callable[..., TemplateProblem]

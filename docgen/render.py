@@ -21,6 +21,7 @@ import copy
 import ctypes
 import functools
 import io
+import itertools
 import os
 import re
 import signal
@@ -199,21 +200,37 @@ class _Compiled:
         )
         self.document_head, self.document_tail = head, tail
         self.document_name = body.name
+        self.has_drawings = "<wp:docPr" in body.raw
         self.parts = {part.name: env.from_string(part.source) for part in parts[1:]}
+        # Document properties with tags (a title "Alert {{ alert.id }}"), as docxtpl's
+        # render_properties renders them: each of its six alone, then written by
+        # python-docx. Where none has a tag, the part is copied as it is.
+        core = tpl.docx.core_properties
+        values = {prop: getattr(core, prop) or "" for prop in _RENDERED_PROPERTIES}
+        tagged = any(_tagged(value) for value in values.values())
+        self.properties = (
+            {prop: env.from_string(value) for prop, value in values.items()} if tagged else {}
+        )
+        self.core_name = _core_part_name(tpl) if tagged else None
         members = _read_entries(path)
         self.names = [name for name, _ in members]
-        self.entries = [
-            None if name == self.document_name or name in self.parts else _deflate(name, data)
-            for name, data in members
-        ]
+        fresh = {self.document_name, self.core_name, *self.parts}
+        self.entries = [None if name in fresh else _deflate(name, data) for name, data in members]
 
     def render(self, context: Mapping[str, Any]) -> bytes:
         body = _finish(self._tpl, self.body.render(context))
         if self.has_column_loops:
             body = etree.tostring(self._tpl.fix_tables(body), encoding="unicode")
+        if self.has_drawings:
+            body = _renumber_drawings(body)
         fresh = {self.document_name: self.document_head + body.encode() + self.document_tail}
         for name, template in self.parts.items():
             fresh[name] = _XML_DECLARATION + _finish(self._tpl, template.render(context)).encode()
+        if self.core_name is not None:
+            core = self._tpl.docx.core_properties  # python-docx's writer, as docxtpl's
+            for prop, template in self.properties.items():
+                setattr(core, prop, template.render(context))
+            fresh[self.core_name] = etree.tostring(core._element, encoding="UTF-8", standalone=True)
         return _write_zip(
             [
                 entry or _deflate(name, fresh[name], level=1)
@@ -224,14 +241,15 @@ class _Compiled:
 
 @dataclass(frozen=True)
 class TemplatePart:
-    """A part of a template as Jinja compiles it: the body, or a header or footer with tags.
+    """A part of a template as Jinja compiles it: the body, or a header, footer or the
+    footnotes, when they hold tags.
 
     ``source`` is the XML after docxtpl's ``patch_xml`` with each paragraph on a line
     of its own, so a Jinja line number names a paragraph.
     """
 
     name: str  # the zip member, e.g. word/document.xml
-    kind: str  # "body", "header" or "footer"
+    kind: str  # "body", "header", "footer" or "footnotes"
     raw: str
     source: str
 
@@ -241,6 +259,16 @@ def template_parts(path: Path) -> list[TemplatePart]:
     tpl = DocxTemplate(str(path))
     tpl.render_init()
     return _tagged_parts(tpl)
+
+
+def template_properties(path: Path) -> dict[str, str]:
+    """The document properties of the template at ``path`` that hold tags (a title
+    ``Alert {{ alert.id }}``), by python-docx's name for them: each is rendered too."""
+    tpl = DocxTemplate(str(path))
+    tpl.render_init()
+    core = tpl.docx.core_properties
+    values = {prop: getattr(core, prop) or "" for prop in _RENDERED_PROPERTIES}
+    return {prop: value for prop, value in values.items() if _tagged(value)}
 
 
 def _tagged_parts(tpl: DocxTemplate) -> list[TemplatePart]:
@@ -253,11 +281,45 @@ def _tagged_parts(tpl: DocxTemplate) -> list[TemplatePart]:
     for uri, kind in ((tpl.HEADER_URI, "header"), (tpl.FOOTER_URI, "footer")):
         for _rel, part in tpl.get_headers_footers(uri):
             xml = tpl.get_part_xml(part)
-            if "{{" in xml or "{%" in xml or "{#" in xml:
+            if _tagged(xml):
                 parts.append(
                     TemplatePart(part.partname.lstrip("/"), kind, xml, _prepare(tpl.patch_xml(xml)))
                 )
+    for part in tpl.docx.part.package.iter_parts():  # as docxtpl's render_footnotes
+        if part.content_type == _FOOTNOTES:
+            xml = _XML_DECLARATION_TEXT.sub("", part.blob.decode("utf-8"), count=1)
+            if _tagged(xml):
+                parts.append(
+                    TemplatePart(
+                        part.partname.lstrip("/"), "footnotes", xml, _prepare(tpl.patch_xml(xml))
+                    )
+                )
     return parts
+
+
+def _tagged(xml: str) -> bool:
+    return "{{" in xml or "{%" in xml or "{#" in xml
+
+
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_XML_DECLARATION_TEXT = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
+#: The document properties docxtpl renders (the string ones python-docx can write).
+_RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+#: A drawing's id, which must be unique in a document: loops repeat them.
+_DRAWING_ID = re.compile(r'(<wp:docPr\b[^>]*?\sid=")[^"]*(")')
+
+
+def _renumber_drawings(xml: str) -> str:
+    """docxtpl's fix_docpr_ids: every drawing of the body numbered anew from 1001, in
+    document order, so that an image repeated by a loop keeps an id of its own."""
+    ids = itertools.count(1001)
+    return _DRAWING_ID.sub(lambda m: f"{m[1]}{next(ids)}{m[2]}", xml)
+
+
+def _core_part_name(tpl: DocxTemplate) -> str:
+    core = "application/vnd.openxmlformats-package.core-properties+xml"
+    part = next(p for p in tpl.docx.part.package.iter_parts() if p.content_type == core)
+    return part.partname.lstrip("/")
 
 
 #: docxtpl's escapes for a literal tag in a template's text. docxtpl replaces them
@@ -684,6 +746,7 @@ __all__ = [
     "signals_held",
     "stage",
     "template_parts",
+    "template_properties",
     "write_all",
     "write_atomic",
 ]

@@ -296,3 +296,29 @@ def test_tracked_changes_are_reported_at_the_first_paragraph_holding_one(
         "has 2 tracked changes, the first in this paragraph: accept or reject them in Word "
         "(Review, Accept All Changes) and save it again"
     )
+
+
+def test_misspelt_names_in_footnotes_and_document_properties_are_reported(
+    tmp_path: Path,
+) -> None:
+    """Both are rendered like the body (as docxtpl renders them), so both are checked."""
+    from tests.test_render import _council_alert_template
+
+    path = _council_alert_template(tmp_path / "council")
+    with zipfile.ZipFile(path) as zf:
+        parts = {info.filename: zf.read(info) for info in zf.infolist()}
+    parts["word/footnotes.xml"] = parts["word/footnotes.xml"].replace(b"alert.id", b"alert.idd")
+    parts["docProps/core.xml"] = parts["docProps/core.xml"].replace(
+        b"Alert {{ alert.id }}", b"Alert {{ alert.nmber }}"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    found = {(p.name, p.paragraph) for p in check_templates(path.parent)}
+    assert found == {
+        ("alert.idd", "Raised as alert {{ alert.idd }}"),
+        ("alert.nmber", "Alert {{ alert.nmber }}"),
+    }
+    lines = [str(p) for p in check_templates(path.parent)]
+    assert any("(footnotes)" in line for line in lines)
+    assert any("(document property title)" in line for line in lines)

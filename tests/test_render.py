@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+import re
+import struct
 import sys
 import types
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from docx import Document
 from docxtpl import DocxTemplate
 from lxml import etree
 
@@ -212,3 +216,91 @@ def test_publishing_falls_back_to_sync_where_syncfs_fails(
     render.stage(target, b"document")
     render.publish([target])
     assert calls == ["sync"] and target.read_bytes() == b"document"
+
+
+def _pixel_png() -> bytes:
+    """A one-pixel PNG: a council's logo, small enough to make here."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\x1f\x4e\x79\xff")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+FOOTNOTES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
+    "</w:r></w:p></w:footnote>"
+    '<w:footnote w:id="1"><w:p><w:r><w:t xml:space="preserve">Raised as alert {{ alert.id }}'
+    "</w:t></w:r></w:p></w:footnote></w:footnotes>"
+)
+
+
+def _council_alert_template(folder: Path) -> Path:
+    """The bundled alert template as a council might make it its own: its logo repeated
+    by a loop, a footnote and the document's title with tags."""
+    doc = Document(str(Renderer().template_path("alert.docx")))
+    doc.add_paragraph("{%p for step in history %}")
+    doc.add_paragraph().add_run().add_picture(io.BytesIO(_pixel_png()))
+    doc.add_paragraph("{%p endfor %}")
+    doc.paragraphs[0].add_run().element.append(
+        etree.fromstring(
+            '<w:footnoteReference xmlns:w="http://schemas.openxmlformats.org/'
+            'wordprocessingml/2006/main" w:id="1"/>'
+        )
+    )
+    doc.core_properties.title = "Alert {{ alert.id }}"
+    staged = io.BytesIO()
+    doc.save(staged)
+    folder.mkdir(exist_ok=True)
+    path = folder / "alert.docx"
+    with zipfile.ZipFile(staged) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/_rels/document.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdNotes" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>'
+                    b"</Relationships>",
+                )
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+                )
+            out.writestr(info, data)
+        out.writestr("word/footnotes.xml", FOOTNOTES)
+    return path
+
+
+def test_compiled_path_matches_docxtpl_for_a_councils_own_template(tmp_path: Path) -> None:
+    """What docxtpl renders besides the body, headers and footers: footnotes, the
+    document's properties, and a fresh id for each drawing a loop repeats."""
+    template = _council_alert_template(tmp_path / "templates")
+    renderer = Renderer(template.parent)
+    contexts = [c for c in _contexts("alert") if len(c["history"]) > 1]
+    assert contexts, "the sample has an alert with more than one earlier stage"
+    for context in contexts:
+        fast = renderer.render("alert.docx", context)
+        slow = _docxtpl(template, context)
+        with zipfile.ZipFile(io.BytesIO(fast)) as zf:
+            assert zf.testzip() is None
+            names = [n for n in zf.namelist() if n.endswith(".xml") and "/" in n]
+        for name in names:
+            assert _c14n(fast, name) == _c14n(slow, name), name
+        with zipfile.ZipFile(io.BytesIO(fast)) as zf:
+            notes, body = zf.read("word/footnotes.xml"), zf.read("word/document.xml")
+        alert_id = context["alert"]["id"]
+        assert f"Raised as alert {alert_id}".encode() in notes
+        ids = re.findall(rb'<wp:docPr[^>]*\sid="(\d+)"', body)
+        assert len(ids) == len(context["history"]) and len(set(ids)) == len(ids)
+        assert Document(io.BytesIO(fast)).core_properties.title == f"Alert {alert_id}"
