@@ -137,40 +137,30 @@ def _custom_alert(folder: Path, document_xml: Callable[[bytes], bytes]) -> Path:
     return folder
 
 
-def test_an_expression_that_fails_in_a_council_template_names_the_template(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("tag", "failure"),
+    [
+        ("{{ 1 // 0 }}", "failed to render: ZeroDivisionError: integer division or modulo by zero"),
+        (
+            "{{ alert.__class__ }}",
+            "failed to render: access to attribute '__class__' of 'dict' object is unsafe",
+        ),
+        (
+            "{{ alert.id|shout }}",
+            "has a tag error: No filter named 'shout' (a tag may be split by Word's formatting)",
+        ),
+    ],
+)
+def test_a_council_templates_failure_is_one_sentence_naming_it_and_where_to_look(
+    tmp_path: Path, tag: str, failure: str
 ) -> None:
     folder = _custom_alert(
-        tmp_path, lambda xml: xml.replace(b"Concern</w:t>", b"{{ 1 // 0 }}</w:t>", 1)
+        tmp_path, lambda xml: xml.replace(b"Concern</w:t>", f"{tag}</w:t>".encode(), 1)
     )
     with pytest.raises(TemplateError) as caught:
         Renderer(folder).render("alert.docx", _contexts("alert")[0])
     assert str(caught.value) == (
-        "template alert.docx failed to render: ZeroDivisionError: integer division or modulo "
-        f"by zero; docgen templates check {folder} names the paragraph."
-    )
-
-
-def test_a_refused_tag_in_a_council_template_is_one_sentence_saying_where_to_look(
-    tmp_path: Path,
-) -> None:
-    folder = _custom_alert(
-        tmp_path, lambda xml: xml.replace(b"Concern</w:t>", b"{{ alert.__class__ }}</w:t>", 1)
-    )
-    with pytest.raises(TemplateError) as caught:
-        Renderer(folder).render("alert.docx", _contexts("alert")[0])
-    assert str(caught.value) == (
-        "template alert.docx failed to render: access to attribute '__class__' of 'dict' "
-        f"object is unsafe; docgen templates check {folder} names the paragraph."
-    )
-    folder = _custom_alert(
-        tmp_path, lambda xml: xml.replace(b"Concern</w:t>", b"{{ alert.id|shout }}</w:t>", 1)
-    )
-    with pytest.raises(TemplateError) as caught:
-        Renderer(folder).render("alert.docx", _contexts("alert")[0])
-    assert str(caught.value) == (
-        "template alert.docx has a tag error: No filter named 'shout' (a tag may be split by "
-        f"Word's formatting); docgen templates check {folder} names the paragraph."
+        f"template alert.docx {failure}; docgen templates check {folder} names the paragraph."
     )
 
 
