@@ -279,11 +279,12 @@ def _headers_lower_down(
 def _validate_sheet(
     sheet: Sheet, model: type[Row], out: SheetRows[Any], report: Report, file: str
 ) -> None:
-    """Every problem of every row: each cell's, then the row's rules once its cells are valid.
+    """Every problem of every row: each cell's, then the rules across the row's cells.
 
     A cell's problem never hides another cell's: a row with a bad code still has its
-    other cells checked against the model's constraints, and its ID checked for a
-    duplicate, so one run lists what a user must fix.
+    other cells checked against the model's constraints, its ID checked for a
+    duplicate and its right cells against the row's rules, so one run lists what a
+    user must fix.
     """
     specs = column_specs(model)
     columns = _match_headers(sheet, specs, report, file)
@@ -314,6 +315,9 @@ def _validate_sheet(
         for name in sorted(problems, key=lambda n: columns.get(n, len(columns))):
             report.add(problems[name])
         if problems or row is None:
+            # The rules across its cells still run on the cells that are right, so that
+            # one run lists what a user must fix.
+            report.extend(_rules_of_the_rest(model, data, problems, by_name, place))
             continue
         broken = [
             _rule_problem(row, name, message, expected, by_name, place)
@@ -496,6 +500,61 @@ def _check_duplicate(
     )
 
 
+class _Wrong:
+    """A cell already reported wrong, as a rule across a row's cells sees it: no
+    comparison with it holds, it is not None and it is falsy, so no rule fires on it
+    (a wrong date is neither before nor after another, nor blank)."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    def __ne__(self, other: object) -> bool:
+        return False
+
+    def __lt__(self, other: object) -> bool:
+        return False
+
+    __le__ = __gt__ = __ge__ = __lt__
+    __hash__ = object.__hash__
+
+
+_WRONG = _Wrong()
+
+
+def _rules_of_the_rest(
+    model: type[Row],
+    data: dict[str, Any],
+    problems: dict[str, Problem],
+    by_name: dict[str, ColumnSpec],
+    place: _Place,
+) -> list[Problem]:
+    """The rules across a row's cells that its right cells break, beside the wrong cells
+    already reported (a previous review after this one, and a bad Child ID, in one run).
+
+    A rule that would need a wrong cell's value does not fire; one that cannot run
+    without it at all (it fails on it) waits, with those after it, until the cell is
+    put right.
+    """
+    values: dict[str, Any] = {name: v for name, v in data.items() if name not in problems}
+    for name, info in model.model_fields.items():
+        if name in problems or (name not in values and info.is_required()):
+            values[name] = _WRONG
+    partial = model.model_construct(**values)
+    found = []
+    try:
+        for name, message, expected in partial.problems():
+            if name not in problems and getattr(partial, name) is not _WRONG:
+                found.append(_rule_problem(partial, name, message, expected, by_name, place))
+    except (TypeError, AttributeError, ValueError):
+        pass
+    return found
+
+
 def _rule_problem(
     row: Row,
     name: str,
@@ -504,7 +563,7 @@ def _rule_problem(
     by_name: dict[str, ColumnSpec],
     place: _Place,
 ) -> Problem:
-    """A rule across a valid row's cells (an end before its start), at the cell it blames."""
+    """A rule across a row's cells (an end before its start), at the cell it blames."""
     spec = by_name[name]
     value = getattr(row, name)
     return place.problem(

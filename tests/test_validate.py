@@ -797,3 +797,35 @@ def test_true_false_or_date_in_an_id_column_is_an_error(tmp_path: Path) -> None:
         "Review Meetings!B3: Child ID TRUE is a true/false value, not an ID; "
         "expected an ID typed as text or a number",
     ]
+
+
+# --------------------------------------------------------------------------- rules beside bad cells
+
+
+def test_a_rule_broken_by_a_rows_right_cells_is_reported_beside_its_wrong_cell(
+    tmp_path: Path,
+) -> None:
+    """One run lists both: an ID Excel turned into TRUE, and a looked-after date before
+    the child was born (the rule used to wait until the ID was put right)."""
+    row = meeting("R1")
+    row[1] = True  # Child ID
+    row[5] = "01/01/2009"  # Date Became Looked After, before the birth on 01/01/2010
+    _, report = validate(reviews_workbook(tmp_path, meetings=[row]), REVIEW)
+    assert [(p.code, p.location) for p in report.errors] == [
+        ("invalid-id", "Review Meetings!B2"),
+        ("inconsistent-row", "Review Meetings!F2"),
+    ]
+    assert "is before the child's date of birth" in report.errors[1].message
+
+
+def test_a_rule_needing_a_wrong_cell_waits_for_it_and_reports_nothing_false(
+    tmp_path: Path,
+) -> None:
+    """A wrong date is neither before nor after another, nor blank: no rule fires on it."""
+    row = meeting("R1")
+    row[3] = "31/02/2010"  # Date of Birth, not a date
+    row[5] = "01/01/2009"  # would be before the birth, were the birth a date
+    _, report = validate(reviews_workbook(tmp_path, meetings=[row]), REVIEW)
+    assert [(p.code, p.location) for p in report.errors] == [
+        ("invalid-date", "Review Meetings!D2")
+    ]
