@@ -399,8 +399,11 @@ def annual_report(
 
     The workbook is ``workbook`` when given, else ``annual_<year>.xlsx`` in ``data``.
     """
+    if not 1990 <= year <= 2100:
+        raise UserError(f"--year {year} is not a reporting year (the year the period ends).")
+    target = _target(output, f"annual_report_{year}.docx")  # a bad --output fails first
     charts.load()  # here, where no frame holds the job's data (see charts.load)
-    return _annual_report(year, data, workbook, output, settings or Settings(), progress)
+    return _annual_report(year, data, workbook, target, settings or Settings(), progress)
 
 
 @_cycle_collector_paused()
@@ -408,18 +411,16 @@ def _annual_report(
     year: int,
     data: Path | None,
     workbook: Path | None,
-    output: Path | None,
+    target: Path,
     settings: Settings,
     progress: Progress | None,
 ) -> Result:
+    """The report's work, in a frame of its own that holds the job's data."""
 
     def step(stage: str) -> None:
         if progress:
             progress(stage, ANNUAL_STAGES.index(stage), len(ANNUAL_STAGES))
 
-    if not 1990 <= year <= 2100:
-        raise UserError(f"--year {year} is not a reporting year (the year the period ends).")
-    target = _target(output, f"annual_report_{year}.docx")  # a bad --output fails first
     step("read")
     path = workbook or annual_path(year, data, settings)
     book = read_workbook(path, max_bytes=_max_bytes(settings))
