@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
@@ -205,8 +206,7 @@ class _Compiled:
         # Document properties with tags (a title "Alert {{ alert.id }}"), as docxtpl's
         # render_properties renders them: each of its six alone, then written by
         # python-docx. Where none has a tag, the part is copied as it is.
-        core = tpl.docx.core_properties
-        values = {prop: getattr(core, prop) or "" for prop in _RENDERED_PROPERTIES}
+        values = _property_values(tpl)
         tagged = any(_tagged(value) for value in values.values())
         self.properties = (
             {prop: env.from_string(value) for prop, value in values.items()} if tagged else {}
@@ -266,9 +266,13 @@ def template_properties(path: Path) -> dict[str, str]:
     ``Alert {{ alert.id }}``), by python-docx's name for them: each is rendered too."""
     tpl = DocxTemplate(str(path))
     tpl.render_init()
+    return {prop: value for prop, value in _property_values(tpl).items() if _tagged(value)}
+
+
+def _property_values(tpl: DocxTemplate) -> dict[str, str]:
+    """The template's values of the properties docxtpl renders ("" where unset)."""
     core = tpl.docx.core_properties
-    values = {prop: getattr(core, prop) or "" for prop in _RENDERED_PROPERTIES}
-    return {prop: value for prop, value in values.items() if _tagged(value)}
+    return {prop: getattr(core, prop) or "" for prop in _RENDERED_PROPERTIES}
 
 
 def _tagged_parts(tpl: DocxTemplate) -> list[TemplatePart]:
@@ -286,7 +290,7 @@ def _tagged_parts(tpl: DocxTemplate) -> list[TemplatePart]:
                     TemplatePart(part.partname.lstrip("/"), kind, xml, _prepare(tpl.patch_xml(xml)))
                 )
     for part in tpl.docx.part.package.iter_parts():  # as docxtpl's render_footnotes
-        if part.content_type == _FOOTNOTES:
+        if part.content_type == CT.WML_FOOTNOTES:
             xml = _XML_DECLARATION_TEXT.sub("", part.blob.decode("utf-8"), count=1)
             if _tagged(xml):
                 parts.append(
@@ -301,7 +305,6 @@ def _tagged(xml: str) -> bool:
     return "{{" in xml or "{%" in xml or "{#" in xml
 
 
-_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _XML_DECLARATION_TEXT = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
 #: The document properties docxtpl renders (the string ones python-docx can write).
 _RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
@@ -317,9 +320,8 @@ def _renumber_drawings(xml: str) -> str:
 
 
 def _core_part_name(tpl: DocxTemplate) -> str:
-    core = "application/vnd.openxmlformats-package.core-properties+xml"
-    part = next(p for p in tpl.docx.part.package.iter_parts() if p.content_type == core)
-    return part.partname.lstrip("/")
+    parts = tpl.docx.part.package.iter_parts()
+    return next(p for p in parts if p.content_type == CT.OPC_CORE_PROPERTIES).partname.lstrip("/")
 
 
 #: docxtpl's escapes for a literal tag in a template's text. docxtpl replaces them
@@ -473,8 +475,13 @@ def write_all(files: list[tuple[Path, bytes]]) -> None:
     publish([path for path, _data in files])
 
 
+#: The hidden names a document has before it is published (staged) and while the file
+#: it replaces is set aside: ``.review_C1_2014-03-12.docx.docgen.tmp``.
+_STAGED, _SET_ASIDE = ".docgen.tmp", ".docgen.old"
+
+
 def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.docgen.tmp")
+    return path.with_name(f".{path.name}{_STAGED}")
 
 
 def stage(path: Path, data: bytes) -> Path:
@@ -671,11 +678,11 @@ def _clear_leftovers(folder: Path) -> None:
     except OSError:
         return  # an unreadable folder fails the run later, with its own message
     for name in entries:
-        for suffix, staged in ((".docgen.tmp", True), (".docgen.old", False)):
+        for suffix in (_STAGED, _SET_ASIDE):
             if not name.endswith(suffix) or len(name) <= len(suffix) + 1:
                 continue
             leftover, target = folder / name, folder / name[1 : -len(suffix)]
-            if not staged and not os.path.lexists(target):
+            if suffix == _SET_ASIDE and not os.path.lexists(target):
                 with contextlib.suppress(OSError):
                     os.replace(leftover, target)
             else:
@@ -683,7 +690,7 @@ def _clear_leftovers(folder: Path) -> None:
 
 
 def _aside(path: Path) -> Path:
-    return path.with_name(f".{path.name}.docgen.old")
+    return path.with_name(f".{path.name}{_SET_ASIDE}")
 
 
 def _unfit_target(path: Path) -> str | None:
