@@ -424,11 +424,11 @@ def _scan_sheet(data: bytes, name: str, label: str, percent: frozenset[int]) -> 
         rows = max(map(int, {row for _, row in refs}), default=0)
         width = max((_column_index(c) + 1 for c in {c for c, _ in refs}), default=0)
     else:  # some cell is placed by its row and the cells before it, as calamine does
-        rows, width = _extent_in_order(data)
+        rows, width, _ = _extent(data)
     if _too_large(rows * width, cells):
         # A fill or border alone makes an empty cell (Excel's used range then reaches
         # it), which the cell reader skips: measure again from the cells holding something.
-        rows, width, cells = _content_extent(data)
+        rows, width, cells = _extent(data, holding_only=True)
     if _too_large(rows * width, cells):
         raise WorkbookError(
             f"{label} is refused: sheet {name!r} reaches cell {column_letter(width - 1)}"
@@ -459,27 +459,22 @@ def _too_large(extent: int, cells: int) -> bool:
     return extent > MAX_CELLS or extent > SPARSE_FACTOR * cells + SPARSE_ALLOWANCE
 
 
-def _content_extent(data: bytes) -> tuple[int, int, int]:
-    """The last row, the width and the number of the cells that hold a value, a text
-    (even empty) or a formula: an empty formatted cell, ``<c r="J9" s="1"/>``, does not
-    count. Run only for a sheet the quick measure refuses."""
+def _extent(data: bytes, *, holding_only: bool = False) -> tuple[int, int, int]:
+    """The last row, the width and the number of a sheet's cells, each placed as the
+    cell reader places it (by r=, else after the cell before it): for a sheet whose
+    cells are not all placed by r=, or one the quick measure refuses.
+
+    ``holding_only`` counts only cells holding a value, a text (even empty) or a
+    formula: an empty formatted cell, ``<c r="J9" s="1"/>``, allocates nothing.
+    """
     rows = width = cells = 0
     for ref, _attributes, body in _cells(data):
-        if not _CONTENT.search(body):
+        if holding_only and not _CONTENT.search(body):
             continue
         letters, number = _split_ref(ref)
         rows, width = max(rows, number), max(width, _column_index(letters.encode()) + 1)
         cells += 1
     return rows, width, cells
-
-
-def _extent_in_order(data: bytes) -> tuple[int, int]:
-    """The last row and the width of a sheet whose cells are not all placed by r=."""
-    rows = width = 0
-    for ref, _attributes, _body in _cells(data):
-        letters, number = _split_ref(ref)
-        rows, width = max(rows, number), max(width, _column_index(letters.encode()) + 1)
-    return rows, width
 
 
 def _percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
