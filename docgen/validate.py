@@ -319,10 +319,7 @@ def _validate_sheet(
             # one run lists what a user must fix.
             report.extend(_rules_of_the_rest(model, data, problems, by_name, place))
             continue
-        broken = [
-            _rule_problem(row, name, message, expected, by_name, place)
-            for name, message, expected in row.problems()
-        ]
+        broken = _broken_rules(row, {}, by_name, place)
         report.extend(broken)
         if not broken:
             out.rows.append(row)
@@ -544,15 +541,22 @@ def _rules_of_the_rest(
     for name, info in model.model_fields.items():
         if name in problems or (name not in values and info.is_required()):
             values[name] = _WRONG
-    partial = model.model_construct(**values)
-    found = []
     try:
-        for name, message, expected in partial.problems():
-            if name not in problems and getattr(partial, name) is not _WRONG:
-                found.append(_rule_problem(partial, name, message, expected, by_name, place))
+        return _broken_rules(model.model_construct(**values), problems, by_name, place)
     except (TypeError, AttributeError, ValueError):
-        pass
-    return found
+        return []
+
+
+def _broken_rules(
+    row: Row, problems: dict[str, Problem], by_name: dict[str, ColumnSpec], place: _Place
+) -> list[Problem]:
+    """The row's rules it breaks, at the cells they blame: none at a cell that already
+    has a problem (one problem a cell)."""
+    return [
+        _rule_problem(row, name, message, expected, by_name, place)
+        for name, message, expected in row.problems()
+        if name not in problems
+    ]
 
 
 def _rule_problem(
