@@ -41,7 +41,7 @@ from pathlib import Path
 
 import openpyxl
 
-from docgen import pipeline
+from docgen import documents, pipeline
 from docgen.models import (
     ANNUAL,
     REVIEW,
@@ -265,10 +265,12 @@ def naive_loop(workbook: Path, out: Path) -> None:
     tables, _report = pipeline.load(workbook, REVIEW, settings)
     template = pipeline.Renderer().template_path("review_record.docx")
     env = make_environment()
+    doc = documents.get("review")
     for meeting, ctx in pipeline.paper_contexts("review", tables, settings):
         tpl = DocxTemplate(str(template))
         tpl.render(ctx, jinja_env=env)
-        tpl.save(out / pipeline.document_name("review", meeting))
+        unit = pipeline.Unit(meeting, [], meeting.review_id)
+        tpl.save(out / pipeline.document_name(doc, unit))
 
 
 def disk_floor(documents: list[tuple[str, bytes]], out: Path) -> None:

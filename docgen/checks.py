@@ -42,7 +42,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.utils import missing
 
-from docgen import context, pipeline
+from docgen import context, documents, pipeline
 from docgen.errors import UserError
 from docgen.models import ANNUAL
 from docgen.render import (
@@ -57,12 +57,11 @@ from docgen.render import (
 from docgen.settings import Settings
 from docgen.workbook import normalise
 
-ANNUAL_TEMPLATE = "annual_report.docx"
+ANNUAL_TEMPLATE = documents.get("annual").template
 
-#: Every template docgen renders, in the order they are reported.
-TEMPLATES: tuple[str, ...] = (
-    ANNUAL_TEMPLATE,
-    *(paper.template for paper in pipeline.PAPERS.values()),
+#: Every template docgen renders, in the order they are reported: the registry's.
+TEMPLATES: tuple[str, ...] = tuple(
+    dict.fromkeys(name for doc in documents.all_types() for name in doc.templates)
 )
 
 _PARAGRAPH_CHARS = 100  # a paragraph is shown up to this long, so a problem stays one line
@@ -208,18 +207,21 @@ def sample_contexts(settings: Settings) -> dict[str, list[dict[str, Any]]]:
     if figures is None:
         raise UserError(f"the sample workbook {found[year].name} is not valid:\n{report.to_text()}")
     contexts = {ANNUAL_TEMPLATE: [_without_charts(context.annual_context(figures))]}
-    for kind, paper in pipeline.PAPERS.items():
-        contexts[paper.template] = _meeting_contexts(kind, samples / paper.sample, settings)
+    for doc in documents.per_row_types():
+        for name, ctx in _meeting_contexts(doc, samples / doc.sample, settings):
+            contexts.setdefault(name, []).append(ctx)
     return contexts
 
 
-def _meeting_contexts(kind: str, workbook: Path, settings: Settings) -> list[dict[str, Any]]:
-    """One context per meeting of ``workbook``, grouped as ``pipeline.meeting_papers`` does."""
-    paper = pipeline.PAPERS[kind]
-    tables, report = pipeline.load(workbook, paper.spec, settings)
+def _meeting_contexts(
+    doc: documents.DocumentType, workbook: Path, settings: Settings
+) -> list[tuple[str, dict[str, Any]]]:
+    """Each document of ``workbook`` as (template, context), as ``pipeline.meeting_papers``
+    makes them."""
+    tables, report = pipeline.load(workbook, doc.workbook, settings)
     if not report.ok:
         raise UserError(f"the sample workbook {workbook.name} is not valid:\n{report.to_text()}")
-    return [ctx for _meeting, ctx in pipeline.paper_contexts(kind, tables, settings)]
+    return pipeline.template_contexts(doc.name, tables, settings)
 
 
 def _without_charts(value: Any) -> Any:

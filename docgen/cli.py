@@ -17,10 +17,9 @@ from typing import Any, TypeVar
 import click
 import pydantic
 
-from docgen import pipeline
+from docgen import documents, pipeline
 from docgen.checks import check_templates, report_lines
 from docgen.errors import UserError, ValidationFailed
-from docgen.models import KINDS
 from docgen.pdf import convert_to_pdf, find_soffice
 from docgen.render import ENDING_SIGNALS, signals_handled
 from docgen.report import Report
@@ -202,7 +201,7 @@ def annual(
 @click.argument("workbook", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option(
     "--kind",
-    type=click.Choice(list(KINDS)),
+    type=click.Choice(list(documents.workbook_kinds())),
     help="The kind of workbook [default: recognised from its sheets].",
 )
 @click.option(
@@ -235,7 +234,7 @@ def validate(workbook: Path, kind: str | None, fmt: str, year: int | None) -> No
 
 
 @main.command(name="new-workbook")
-@click.argument("kind", type=click.Choice(list(KINDS)))
+@click.argument("kind", type=click.Choice(list(documents.workbook_kinds())))
 @click.option(
     "--output",
     "-o",
@@ -298,8 +297,10 @@ def _clip(text: str, width: int = 30) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _meeting_command(kind: str, what: str) -> None:
-    @main.command(name=kind, help=f"Write one {what} per meeting in WORKBOOK.")
+def _meeting_command(doc: documents.DocumentType) -> None:
+    kind = doc.name
+
+    @main.command(name=kind, help=doc.help)
     @click.argument("workbook", type=click.Path(dir_okay=False, exists=True, path_type=Path))
     @click.option(
         "--output",
@@ -343,9 +344,8 @@ def _meeting_command(kind: str, what: str) -> None:
         _write_pdfs(result.outputs, pdf)
 
 
-_meeting_command("review", "looked-after review record")
-_meeting_command("alert", "alert of concern")
-_meeting_command("conference", "child protection conference report")
+for _doc in documents.per_row_types():
+    _meeting_command(_doc)
 
 
 @main.command()

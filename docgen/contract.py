@@ -29,10 +29,10 @@ from typing import Any
 from annotated_types import Ge, Gt, Le, Lt, MaxLen
 from pydantic import BaseModel
 
-from docgen import codes
+from docgen import codes, documents
 from docgen.codes import CodeList
 from docgen.errors import PROBLEM_CODES
-from docgen.models import KINDS, YES_NO_EXPECTED, Row, SheetSpec, WorkbookSpec, column_specs
+from docgen.models import YES_NO_EXPECTED, Row, SheetSpec, WorkbookSpec, column_specs
 from docgen.report import JSON_FIELDS, PROBLEM_FIELDS
 from docgen.settings import Settings
 from docgen.timescales import add_months
@@ -95,35 +95,6 @@ GENERAL_RULES: tuple[str, ...] = (
     "Workbooks hold children's names, but output file names and log lines never do: they "
     "use IDs and dates only.",
 )
-
-#: What a kind of workbook is for and what comes out of it.
-_KIND_NOTES: dict[str, str] = {
-    "annual": (
-        "One workbook per reporting year, `annual_<year>.xlsx`. `docgen annual --year 2014` "
-        "reports on 1 April 2013 to 31 March 2014: the year is the year the period ends. "
-        "Every figure of the report is computed from the case-level rows; earlier years' "
-        "columns come from the History sheet, printed as they were published. Short-breaks "
-        "children (legal status `V3` or `V4`, or Short Breaks = `Y`) are left out of every "
-        "count, as in the DfE's own tables, and shown only in brackets in the age table. "
-        "A review or conference held after its due date counts as out of time even with a "
-        "manager's approval (the approval is reported beside it)."
-    ),
-    "review": (
-        "`docgen review WORKBOOK` writes one review record per row of Review Meetings, named "
-        "`review_<Child ID>_<Review Date>.docx` (e.g. `review_C01234_2014-03-12.docx`). "
-        "Attendees and Decisions rows belong to the review whose Review ID they carry."
-    ),
-    "alert": (
-        "`docgen alert WORKBOOK` writes one alert of concern per row of Alerts, named "
-        "`alert_<Alert ID>_<Date Raised>.docx`. Alert History rows belong to the alert whose "
-        "Alert ID they carry."
-    ),
-    "conference": (
-        "`docgen conference WORKBOOK` writes one conference report per row of Conferences, "
-        "named `conference_<Conference ID>_<Conference Date>.docx`. Conference Children and "
-        "Conference Attendees rows belong to the conference whose Conference ID they carry."
-    ),
-}
 
 #: Report categories deserve their own column only where they group codes:
 #: (column heading, what the annual report prints one line per).
@@ -251,7 +222,7 @@ def one_row_per(model: type[Row]) -> str:
 def code_lists() -> list[CodeList]:
     """Every code list a contract column uses, in the order the contract first uses them."""
     found: dict[str, CodeList] = {}
-    for spec in KINDS.values():
+    for spec in documents.workbook_kinds().values():
         for sheet in spec.sheets:
             for column in column_specs(sheet.model):
                 if column.codes is not None:
@@ -365,7 +336,7 @@ def _sheet_markdown(sheet: SheetSpec) -> list[str]:
 
 
 def _kind_markdown(spec: WorkbookSpec) -> list[str]:
-    lines = [f"## {spec.title}", "", _KIND_NOTES.get(spec.kind, ""), ""]
+    lines = [f"## {spec.title}", "", _kind_notes(spec.kind), ""]
     lines += _table(
         ("Sheet", "Required", "One row per"),
         (
@@ -441,7 +412,7 @@ _CODE_LIST_NOTES: dict[str, str] = {
 def _uses(code_list: CodeList) -> list[str]:
     """``Children (Legal Status)``: the columns that take a code list, once each."""
     found: dict[str, None] = {}
-    for spec in KINDS.values():
+    for spec in documents.workbook_kinds().values():
         for sheet in spec.sheets:
             for column in column_specs(sheet.model):
                 if column.codes is code_list:
@@ -533,7 +504,8 @@ def reference_markdown() -> str:
         "",
         f"- [General rules](#{_slug('General rules')})",
     ]
-    lines += [f"- [{spec.title}](#{_slug(spec.title)})" for spec in KINDS.values()]
+    kinds = documents.workbook_kinds().values()
+    lines += [f"- [{spec.title}](#{_slug(spec.title)})" for spec in kinds]
     lines += [
         f"- [Timescales](#{_slug('Timescales')})",
         f"- [Code lists](#{_slug('Code lists')})",
@@ -544,7 +516,7 @@ def reference_markdown() -> str:
     ]
     lines += [f"- {rule}" for rule in GENERAL_RULES]
     lines.append("")
-    for spec in KINDS.values():
+    for spec in documents.workbook_kinds().values():
         lines += _kind_markdown(spec)
     lines += _timescales_markdown()
     lines += _code_lists_markdown()
@@ -589,7 +561,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
     reading, so a program can check an export before writing it into a workbook.
     """
     schemas: dict[str, dict[str, Any]] = {}
-    for kind, spec in KINDS.items():
+    for kind, spec in documents.workbook_kinds().items():
         schemas[kind] = {
             "$schema": JSON_SCHEMA_DIALECT,
             "title": spec.title,
@@ -665,3 +637,9 @@ def write_generated(root: Path) -> list[Path]:
         orphan.unlink()
         changed.append(orphan)
     return changed
+
+
+def _kind_notes(kind: str) -> str:
+    """What a kind of workbook is for and what comes out of it: each document type that
+    reads it says so in its own module."""
+    return " ".join(doc.notes for doc in documents.types_reading(kind) if doc.notes)

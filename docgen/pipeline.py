@@ -24,25 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docgen import annual, charts, context
+from docgen import annual, charts, context, documents
+from docgen.documents import DocumentType
 from docgen.errors import Problem, UserError, ValidationFailed
 from docgen.models import (
-    ALERT,
     ANNUAL,
-    CONFERENCE,
     KINDS,
-    REVIEW,
-    Alert,
-    AlertStep,
-    Conference,
-    ConferenceAttendee,
-    ConferenceChild,
     CPConference,
     ReportSetting,
     Review,
-    ReviewAttendee,
-    ReviewDecision,
-    ReviewMeeting,
     Row,
     SheetSpec,
     WorkbookSpec,
@@ -462,51 +452,16 @@ def _target(output: Path | None, default_name: str) -> Path:
     return output if output.suffix.lower() == ".docx" else output / default_name
 
 
-MEETING_KINDS = ("review", "alert", "conference")
-
-
-@dataclass(frozen=True)
-class Paper:
-    """How one kind of meeting paper is made from its workbook."""
-
-    spec: WorkbookSpec
-    template: str
-    parent: type[Row]
-    children: tuple[type[Row], ...]
-    sample: str  # the bundled sample workbook of this kind
-
-
-PAPERS = {
-    "review": Paper(
-        REVIEW,
-        "review_record.docx",
-        ReviewMeeting,
-        (ReviewAttendee, ReviewDecision),
-        "review_meetings.xlsx",
-    ),
-    "alert": Paper(ALERT, "alert.docx", Alert, (AlertStep,), "alerts.xlsx"),
-    "conference": Paper(
-        CONFERENCE,
-        "conference_report.docx",
-        Conference,
-        (ConferenceChild, ConferenceAttendee),
-        "conferences.xlsx",
-    ),
-}
-
-
-def document_names(kind: str, meetings: Sequence[Row]) -> list[str]:
-    """The file name of each of a workbook's ``meetings``: unique, and the same whichever
+def document_names(doc: DocumentType, units: Sequence[Unit]) -> list[str]:
+    """The file name of each document of a workbook: unique, and the same whichever
     meetings are written (``--only``) and in whatever order the rows come.
 
-    Meetings sharing a base name (:func:`document_name`) each add their own ID; IDs that
-    differ only in characters unsafe in a file name also add a short hash of the ID.
-    Names are compared ignoring case, as Windows shares do.
+    Documents sharing a base name (:func:`document_name`) each add their meeting's ID;
+    IDs that differ only in characters unsafe in a file name also add a short hash of
+    the ID. Names are compared ignoring case, as Windows shares do.
     """
-    key = PAPERS[kind].parent.key
-    assert key is not None
-    ids = [getattr(m, key) for m in meetings]
-    stems = [document_name(kind, m).removesuffix(".docx") for m in meetings]
+    ids = [unit.ident for unit in units]
+    stems = [document_name(doc, unit).removesuffix(".docx") for unit in units]
     stems = _disambiguate(stems, [_safe(i) for i in ids])
     stems = _disambiguate(stems, [hashlib.sha256(i.encode()).hexdigest()[:8] for i in ids])
     names = [f"{stem}.docx" for stem in stems]
@@ -527,19 +482,13 @@ def _disambiguate(stems: list[str], suffixes: list[str]) -> list[str]:
     ]
 
 
-def document_name(kind: str, row: Row) -> str:
+def document_name(doc: DocumentType, unit: Unit) -> str:
     """``review_C01234_2014-03-12.docx``: IDs and dates only, never a child's name.
 
-    The base name: :func:`document_names` extends it when meetings share it.
+    The base name: :func:`document_names` extends it when documents share it.
     """
-    if isinstance(row, ReviewMeeting):
-        parts = ("review", row.child_id, row.review_date.isoformat())
-    elif isinstance(row, Alert):
-        parts = ("alert", row.alert_id, row.date_raised.isoformat())
-    elif isinstance(row, Conference):
-        parts = ("conference", row.conference_id, row.conference_date.isoformat())
-    else:
-        raise ValueError(kind)
+    assert doc.file_parts is not None, doc.name
+    parts = doc.file_parts(unit.meeting, unit.item, unit.position)
     return "_".join(_safe(p) for p in parts) + ".docx"
 
 
@@ -570,9 +519,9 @@ def meeting_papers(
     if only is not None:
         only = only.strip()  # as every cell is read, so an ID copied from one still matches
     settings = settings or Settings()
-    paper = PAPERS[kind]
+    doc = documents.get(kind)
     book = read_workbook(workbook, max_bytes=_max_bytes(settings))
-    job = _Job(kind, book, output, only, settings, _processes(workers, book, paper, only))
+    job = _Job(kind, book, output, only, settings, _processes(workers, book, doc, only))
     outputs: list[Path] = []
     with folder_lock(output):
         try:
@@ -619,12 +568,13 @@ def _check_papers_folder(kind: str, output: Path) -> None:
 MIN_SHARE = 100
 
 
-def _processes(workers: int, book: Workbook, paper: Paper, only: str | None) -> int:
+def _processes(workers: int, book: Workbook, doc: DocumentType, only: str | None) -> int:
     """How many processes render the batch: ``workers``, fewer for a small batch, and
     no more than the machine has cores (more only queue for them)."""
     if only is not None or workers <= 1:
         return 1
-    sheet = book.sheet(paper.parent.sheet)
+    assert doc.parent is not None
+    sheet = book.sheet(doc.parent.sheet)
     meetings = len(sheet.rows) if sheet else 0
     return max(1, min(workers, _cores(), meetings // MIN_SHARE))
 
@@ -660,27 +610,31 @@ class _Batch:
 def _batch(job: _Job) -> _Batch:
     """Validate the workbook and plan its documents; the same in every process."""
     kind, settings = job.kind, job.settings
-    paper = PAPERS[kind]
-    tables, report = validate_workbook(job.book, paper.spec)
+    doc = documents.get(kind)
+    assert doc.parent is not None and doc.parent.key is not None
+    tables, report = validate_workbook(job.book, doc.workbook)
     if not report.ok:
         raise ValidationFailed(report)
     report.extend(context.timescale_guesses(tables, settings.review_policy))
-    key = paper.parent.key
-    assert key is not None
-    meetings = list(tables[paper.parent])
+    meetings = list(tables[doc.parent])
     if not meetings:  # valid, as a blank workbook is, but a run that writes nothing has failed
         raise UserError(
-            f"{job.book.path.name} holds no {kind}s: sheet {tables[paper.parent].sheet_name!r} "
+            f"{job.book.path.name} holds no {doc.kind}s: sheet {tables[doc.parent].sheet_name!r} "
             "has no rows below its headers, so there is nothing to write."
         )
-    ids = [getattr(m, key) for m in meetings]
+    ids = [getattr(m, doc.parent.key) for m in meetings]
     only = job.only
     if only is not None and only.casefold() not in {i.casefold() for i in ids}:
-        raise UserError(f"no {kind} with ID {only!r} in {job.book.path.name} (IDs: {_some(ids)}).")
+        raise UserError(
+            f"no {doc.kind} with ID {only!r} in {job.book.path.name} (IDs: {_some(ids)})."
+        )
     # Named over the whole workbook, so that --only writes a meeting under its batch name.
-    names = dict(zip((i.casefold() for i in ids), document_names(kind, meetings), strict=True))
-    papers = _papers(kind, tables, settings, only=only)
-    outputs = [job.output / names[label.casefold()] for label in papers.labels]
+    every = _papers(kind, tables, settings, only=None)
+    names = dict(zip(every.doc_keys(), document_names(doc, every.units), strict=True))
+    papers = every if only is None else _papers(kind, tables, settings, only=only)
+    outputs = [job.output / names[key] for key in papers.doc_keys()]
+    if not outputs:
+        raise UserError(f"{job.book.path.name} gives no {doc.title} to write: {doc.help}")
     return _Batch(report, papers, outputs)
 
 
@@ -704,12 +658,12 @@ def _render_share(job: _Job, batch: _Batch, part: int, rendering: Callable[[int]
     for the cores (their shares took 10% longer with it).
     """
     renderer = Renderer(job.settings.templates)
-    template = PAPERS[job.kind].template
+    papers = batch.papers
     with _Writer(threaded=job.processes == 1) as writer:
         for index in _share(len(batch.outputs), part, job.processes):
             rendering(index)
-            context = batch.papers.context(index)
-            writer.stage(batch.outputs[index], renderer.render(template, context))
+            document = renderer.render(papers.template(index), papers.context(index))
+            writer.stage(batch.outputs[index], document)
 
 
 class _Helpers:
@@ -851,39 +805,62 @@ def _portable(exc: BaseException) -> BaseException:
 
 
 @dataclass(frozen=True)
+class Unit:
+    """One document of a batch: its meeting, the meeting's rows from the other sheets,
+    and the item (an invitee, ...) it is for, or None when it is for the whole meeting."""
+
+    meeting: Any
+    related: list[list[Any]]
+    ident: str  # the meeting's ID
+    item: Any = None
+    position: int = 0  # the item's place among its meeting's items, from 1
+
+
+@dataclass(frozen=True)
 class _Papers:
-    """A batch's meetings, each with its rows from the other sheets, ready to be made
-    into contexts one at a time, by whichever process renders them."""
+    """A batch's documents, ready to be made into contexts one at a time, by whichever
+    process renders them."""
 
     kind: str
-    meetings: list[Row]
-    rows: list[list[list[Any]]]
+    units: list[Unit]
     settings: Settings
     labels: list[str]
 
     def context(self, index: int) -> dict[str, Any]:
-        return _paper_context(self.kind, self.meetings[index], self.rows[index], self.settings)
+        unit = self.units[index]
+        doc = documents.get(self.kind)
+        return doc.context(unit.meeting, unit.related, self.settings, unit.item)
+
+    def template(self, index: int) -> str:
+        unit = self.units[index]
+        return documents.get(self.kind).template_of(unit.meeting, unit.item)
+
+    def doc_keys(self) -> list[tuple[str, int]]:
+        """Each document's key within its workbook: its meeting's ID and item's place."""
+        return [(unit.ident.casefold(), unit.position) for unit in self.units]
 
 
 def _papers(kind: str, tables: Tables, settings: Settings, *, only: str | None) -> _Papers:
-    """Each meeting of a validated workbook (or the one ``only`` names), in sheet order,
-    joined to its child rows (attendees, decisions, history, children)."""
-    paper = PAPERS[kind]
-    key = paper.parent.key
-    assert key is not None
+    """Each document of a validated workbook (or of the meeting ``only`` names), in sheet
+    order: each meeting joined to its child rows (attendees, decisions, history,
+    children), and one document per item where the type makes one per item."""
+    doc = documents.get(kind)
+    assert doc.parent is not None and doc.parent.key is not None
+    key = doc.parent.key
     related = [
-        _group(tables[model], model.parent[0] if model.parent else key) for model in paper.children
+        _group(tables[model], model.parent[0] if model.parent else key) for model in doc.children
     ]
-    meetings, rows, labels = [], [], []
-    for meeting in tables[paper.parent]:
+    units, labels = [], []
+    for meeting in tables[doc.parent]:
         label = getattr(meeting, key)
         ident = label.casefold()
         if only is not None and ident != only.casefold():
             continue
-        meetings.append(meeting)
-        rows.append([group.get(ident, []) for group in related])
-        labels.append(label)
-    return _Papers(kind, meetings, rows, settings, labels)
+        rows = [group.get(ident, []) for group in related]
+        for position, item in enumerate(doc.picked(meeting, rows), start=1):
+            units.append(Unit(meeting, rows, label, item, position if item is not None else 0))
+            labels.append(label if item is None else f"{label} ({position})")
+    return _Papers(kind, units, settings, labels)
 
 
 class _Writer:
@@ -922,13 +899,22 @@ class _Writer:
 def paper_contexts(
     kind: str, tables: Tables, settings: Settings, *, only: str | None = None
 ) -> list[tuple[Row, dict[str, Any]]]:
-    """Each meeting of a validated workbook with its template context, in sheet order.
+    """Each document of a validated workbook with its meeting and template context, in
+    sheet order.
 
     The one place a meeting is joined to its child rows: the renderer, the template
     check and the tests all use it.
     """
     papers = _papers(kind, tables, settings, only=only)
-    return [(meeting, papers.context(i)) for i, meeting in enumerate(papers.meetings)]
+    return [(unit.meeting, papers.context(i)) for i, unit in enumerate(papers.units)]
+
+
+def template_contexts(
+    kind: str, tables: Tables, settings: Settings
+) -> list[tuple[str, dict[str, Any]]]:
+    """Each document of a validated workbook as (its template's name, its context)."""
+    papers = _papers(kind, tables, settings, only=None)
+    return [(papers.template(i), papers.context(i)) for i in range(len(papers.units))]
 
 
 def _group(rows: Iterable[Row], field_name: str) -> dict[str, list[Row]]:
@@ -936,13 +922,3 @@ def _group(rows: Iterable[Row], field_name: str) -> dict[str, list[Row]]:
     for row in rows:
         grouped[getattr(row, field_name).casefold()].append(row)
     return grouped
-
-
-def _paper_context(
-    kind: str, meeting: Row, rows: list[list[Any]], settings: Settings
-) -> dict[str, Any]:
-    if kind == "review":
-        return context.review_context(meeting, rows[0], rows[1], settings.review_policy)  # type: ignore[arg-type]
-    if kind == "alert":
-        return context.alert_context(meeting, rows[0], settings.alert_response_days)  # type: ignore[arg-type]
-    return context.conference_context(meeting, rows[0], rows[1])  # type: ignore[arg-type]

@@ -54,7 +54,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, TypeVar
 
-from docgen import pipeline
+from docgen import documents, pipeline
 from docgen.codes import a_or_an
 from docgen.errors import (
     OutputError,
@@ -74,7 +74,8 @@ from docgen.workbook import normalise
 log = logging.getLogger("docgen.service")
 
 #: The inbox sub-folders; each names the kind of the workbooks dropped into it.
-KIND_FOLDERS = ("review", "alert", "conference", "annual")
+#: An inbox folder per document type the registry says the drop folder takes.
+KIND_FOLDERS = tuple(doc.name for doc in documents.all_types() if doc.inbox)
 #: The folder label of a workbook dropped straight into ``inbox/``: routed by its sheets.
 ANY = "any"
 #: A workbook that took the service down this many times is set aside as failed.

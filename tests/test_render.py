@@ -17,7 +17,7 @@ from docx import Document
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from docgen import pipeline, render
+from docgen import documents, pipeline, render
 from docgen.errors import OutputError, TemplateError
 from docgen.render import Renderer, make_environment, write_atomic
 from docgen.settings import Settings
@@ -26,8 +26,8 @@ from tests.conftest import SAMPLES
 
 def _contexts(kind: str) -> list[dict]:
     """The contexts the pipeline builds for every meeting of the sample workbook."""
-    paper = pipeline.PAPERS[kind]
-    tables, report = pipeline.load(SAMPLES / paper.sample, paper.spec, Settings())
+    doc = documents.get(kind)
+    tables, report = pipeline.load(SAMPLES / doc.sample, doc.workbook, Settings())
     assert report.ok
     return [ctx for _meeting, ctx in pipeline.paper_contexts(kind, tables, Settings())]
 
@@ -48,7 +48,7 @@ def _docxtpl(template: Path, context: dict) -> bytes:
 @pytest.mark.parametrize("kind", ["review", "alert", "conference"])
 def test_compiled_path_matches_docxtpl(kind: str) -> None:
     renderer = Renderer()
-    template = renderer.template_path(pipeline.PAPERS[kind].template)
+    template = renderer.template_path(documents.get(kind).template)
     for context in _contexts(kind):
         fast = renderer.render(template.name, context)
         slow = _docxtpl(template, context)

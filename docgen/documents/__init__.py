@@ -1,0 +1,21 @@
+"""Document types: one module each. See :mod:`docgen.documents.base`."""
+
+from docgen.documents.base import (
+    DocumentType,
+    all_types,
+    get,
+    per_row_types,
+    registry,
+    types_reading,
+    workbook_kinds,
+)
+
+__all__ = [
+    "DocumentType",
+    "all_types",
+    "get",
+    "per_row_types",
+    "registry",
+    "types_reading",
+    "workbook_kinds",
+]

@@ -1,0 +1,39 @@
+"""The alert of concern: one per row of Alerts (IRO Handbook, ch. 5: dispute resolution)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docgen import context
+from docgen.documents.base import DocumentType, Related
+from docgen.models import ALERT, Alert, AlertStep
+from docgen.settings import Settings
+
+
+def build(alert: Alert, related: Related, settings: Settings, _item: Any) -> dict:
+    (steps,) = related
+    return context.alert_context(alert, list(steps), settings.alert_response_days)
+
+
+def file_parts(alert: Alert, _item: Any, _position: int) -> tuple[str, ...]:
+    return ("alert", alert.alert_id, alert.date_raised.isoformat())
+
+
+DOCUMENT = DocumentType(
+    name="alert",
+    title="alert of concern",
+    help="Write one alert of concern per alert in WORKBOOK.",
+    workbook=ALERT,
+    template="alert.docx",
+    sample="alerts.xlsx",
+    parent=Alert,
+    children=(AlertStep,),
+    build=build,
+    file_parts=file_parts,
+    notes=(
+        "`docgen alert WORKBOOK` writes one alert of concern per row of Alerts, named "
+        "`alert_<Alert ID>_<Date Raised>.docx`. Alert History rows belong to the alert whose "
+        "Alert ID they carry."
+    ),
+    order=20,
+)
