@@ -7,140 +7,35 @@ validation prints its whole report.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
-import pydantic
 
 from docgen import documents, pipeline
 from docgen.checks import check_templates, report_lines
-from docgen.errors import UserError, ValidationFailed
-from docgen.pdf import convert_to_pdf, find_soffice
-from docgen.render import ENDING_SIGNALS, signals_handled
+from docgen.clikit import (  # noqa: F401  (shared with the document types' own commands)
+    F,
+    _Bar,
+    _settings,
+    _stopped_cleanly_by_sigterm,
+    _warnings,
+    _write_pdfs,
+    pdf_option,
+    reports_errors,
+    templates_option,
+    workers_option,
+)
+from docgen.errors import UserError
+from docgen.pdf import find_soffice
 from docgen.report import Report
 from docgen.settings import Settings
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def reports_errors(func: F) -> F:
-    """Turn docgen's exceptions into click's: message shown, exit status 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ValidationFailed as exc:
-            click.echo(exc.report.to_text(), err=True)
-            raise click.ClickException(
-                f"{exc.report.error_total} problem(s) in the workbook; nothing was written."
-            ) from None
-        except UserError as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _warnings(report: Report) -> None:
-    for problem in report.warnings:
-        click.echo(f"warning: {problem}", err=True)
-
-
-def _settings(**overrides: Any) -> Settings:
-    """Settings from the environment and flags; a bad value is one line per problem."""
-    try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})
-    except pydantic.ValidationError as exc:
-        lines = [
-            f"DOCGEN_{str(e['loc'][0]).upper()}={e.get('input')!r}: {e['msg']}"
-            for e in exc.errors(include_url=False)
-        ]
-        raise click.ClickException("invalid setting: " + "; ".join(lines)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="docgen")
 def main() -> None:
     """docgen turns IRO service workbooks into finished Word documents."""
-
-
-def templates_option(func: F) -> F:
-    return click.option(
-        "--templates",
-        type=click.Path(file_okay=False, exists=True, path_type=Path),
-        help="Folder of the council's own templates; each overrides the bundled one of its name.",
-    )(func)
-
-
-def pdf_option(func: F) -> F:
-    return click.option(
-        "--pdf",
-        is_flag=True,
-        help="Also write a PDF beside each document (needs LibreOffice).",
-    )(func)
-
-
-def _write_pdfs(documents: list[Path], wanted: bool) -> None:
-    if wanted and documents:
-        click.echo(f"Converting {len(documents)} document(s) to PDF ...", err=True)
-        for path in convert_to_pdf(documents):
-            click.echo(f"Wrote {path}")
-
-
-def workers_option(func: F) -> F:
-    return click.option(
-        "--workers",
-        type=click.IntRange(1, 64),
-        help=f"Processes rendering in parallel: at most one per {pipeline.MIN_SHARE} documents "
-        "and one per core. The documents are the same whatever the number "
-        "[default: DOCGEN_WORKERS, else 1].",
-    )(func)
-
-
-class _Bar:
-    """A click progress bar fed by the pipeline's (label, done, total) callbacks.
-
-    Used as a context manager: it shows "done" only when the work finished.
-    """
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.bar: Any = None
-
-    def __call__(self, item: str, done: int, total: int) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(
-                length=total, label=self.label, file=sys.stderr, item_show_func=lambda s: s
-            )
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos, item)
-
-    def __enter__(self) -> _Bar:
-        return self
-
-    def __exit__(self, kind: object, *_exc: object) -> None:
-        if self.bar is not None:
-            if kind is None:
-                self.bar.update(self.bar.length - self.bar.pos, "done")
-            self.bar.__exit__(None, None, None)
-
-
-@contextlib.contextmanager
-def _stopped_cleanly_by_sigterm() -> Iterator[None]:
-    """SIGTERM (a service manager, a timeout) and SIGHUP (a closed terminal or SSH
-    session) end a run as Ctrl-C does, so that what was staged is removed and the
-    folder is left as it was, not killed mid-way."""
-
-    def interrupt(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
-    with signals_handled(ENDING_SIGNALS, interrupt):
-        yield
 
 
 @main.command()
@@ -297,10 +192,11 @@ def _clip(text: str, width: int = 30) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _meeting_command(doc: documents.DocumentType) -> None:
-    kind = doc.name
+def _meeting_command(name: str, types: list[documents.DocumentType]) -> None:
+    """The command ``name`` for the document types that share it: one document per row
+    (or per item of a row) of WORKBOOK."""
 
-    @main.command(name=kind, help=doc.help)
+    @main.command(name=name, help=types[0].help)
     @click.argument("workbook", type=click.Path(dir_okay=False, exists=True, path_type=Path))
     @click.option(
         "--output",
@@ -326,7 +222,8 @@ def _meeting_command(doc: documents.DocumentType) -> None:
         if pdf:
             find_soffice()
         settings = _settings(templates=templates, workers=workers)
-        bar = _Bar(f"{kind.capitalize()} documents")
+        kind = _type_for(name, types, workbook, settings)
+        bar = _Bar(f"{name.capitalize()} documents")
         with _stopped_cleanly_by_sigterm(), bar:
             result = pipeline.meeting_papers(
                 kind,
@@ -344,8 +241,26 @@ def _meeting_command(doc: documents.DocumentType) -> None:
         _write_pdfs(result.outputs, pdf)
 
 
-for _doc in documents.per_row_types():
-    _meeting_command(_doc)
+def _type_for(
+    name: str, types: list[documents.DocumentType], workbook: Path, settings: Settings
+) -> str:
+    """Which of the types sharing command ``name`` to make from ``workbook``: the one
+    reading its kind of workbook, judged by its sheets."""
+    if len(types) == 1:
+        return types[0].name
+    kind = pipeline.guess_kind(workbook, settings).kind
+    for doc in types:
+        if doc.kind == kind:
+            return doc.name
+    kinds = " or ".join(f"{doc.kind}" for doc in types)
+    raise UserError(f"docgen {name} is made from a {kinds} workbook; {workbook.name} is a {kind}.")
+
+
+for _name, _types in documents.generic_commands().items():
+    _meeting_command(_name, _types)
+for _doc in documents.all_types():
+    if _doc.command is not None:
+        main.add_command(_doc.command())
 
 
 @main.command()

@@ -47,7 +47,7 @@ from docgen.render import (
     write_atomic,
 )
 from docgen.report import Report
-from docgen.settings import Settings
+from docgen.settings import MIN_SHARE, Settings
 from docgen.validate import SheetRows, Tables, validate_workbook
 from docgen.workbook import Workbook, list_sheets, normalise, read_workbook
 
@@ -563,9 +563,6 @@ def _check_papers_folder(kind: str, output: Path) -> None:
         )
 
 
-#: Documents a process must have to render before another is worth starting: forking,
-#: validating the workbook again and compiling the template cost about 30 of them.
-MIN_SHARE = 100
 
 
 def _processes(workers: int, book: Workbook, doc: DocumentType, only: str | None) -> int:

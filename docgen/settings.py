@@ -14,6 +14,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from docgen.timescales import ReviewPolicy
 
+#: Documents a process must have to render before another is worth starting: forking,
+#: validating the workbook again and compiling the template cost about 30 of them.
+MIN_SHARE = 100
+
 
 class Settings(BaseSettings):
     """Everything a council may set without touching code."""

@@ -3,6 +3,7 @@
 from docgen.documents.base import (
     DocumentType,
     all_types,
+    generic_commands,
     get,
     per_row_types,
     registry,
@@ -13,6 +14,7 @@ from docgen.documents.base import (
 __all__ = [
     "DocumentType",
     "all_types",
+    "generic_commands",
     "get",
     "per_row_types",
     "registry",

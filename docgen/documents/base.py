@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import click
+
 from docgen.errors import UserError
 from docgen.models import Row, WorkbookSpec
 from docgen.settings import Settings
@@ -56,6 +58,12 @@ class DocumentType:
     template_for: Callable[[Any, Any], str] | None = None
     #: Extra templates the type may use (for checks and export), beside ``template``.
     other_templates: tuple[str, ...] = ()
+    #: The CLI command that makes it, when not ``name``: types sharing one (``invitations``
+    #: from a review or a conference workbook) are told apart by the workbook's sheets.
+    cli_name: str = ""
+    #: A command of its own (options such as --quarter), built on demand with
+    #: :mod:`docgen.clikit`; None for a per-row type, which gets the generic command.
+    command: Callable[[], click.Command] | None = None
     #: For docs/workbooks.md: what comes out of the workbook, and how files are named.
     notes: str = ""
     inbox: bool = True  # the drop folder has an inbox/<name>/ for it
@@ -64,6 +72,10 @@ class DocumentType:
     @property
     def templates(self) -> tuple[str, ...]:
         return (self.template, *self.other_templates)
+
+    @property
+    def command_name(self) -> str:
+        return self.cli_name or self.name
 
     @property
     def kind(self) -> str:
@@ -121,8 +133,18 @@ def get(name: str) -> DocumentType:
 
 
 def per_row_types() -> list[DocumentType]:
-    """The types made one per row or item of a workbook, by the generic command."""
+    """The types made one per row or item of a workbook."""
     return [t for t in all_types() if t.per in ("row", "item")]
+
+
+def generic_commands() -> dict[str, list[DocumentType]]:
+    """The per-row types the generic command makes, by command name (``invitations``
+    may be made from either of two kinds of workbook)."""
+    found: dict[str, list[DocumentType]] = {}
+    for doc in per_row_types():
+        if doc.command is None:
+            found.setdefault(doc.command_name, []).append(doc)
+    return found
 
 
 def workbook_kinds() -> dict[str, WorkbookSpec]:

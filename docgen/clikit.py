@@ -1,0 +1,135 @@
+"""What every docgen command shares: its options, progress bar, and the way docgen's
+exceptions end as ``Error: ...`` with exit status 1. A document type's own command
+(see :mod:`docgen.documents`) is built from these, so it behaves like the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pydantic
+
+from docgen.errors import UserError, ValidationFailed
+from docgen.pdf import convert_to_pdf
+from docgen.render import ENDING_SIGNALS, signals_handled
+from docgen.report import Report
+from docgen.settings import MIN_SHARE, Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(func: F) -> F:
+    """Turn docgen's exceptions into click's: message shown, exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ValidationFailed as exc:
+            click.echo(exc.report.to_text(), err=True)
+            raise click.ClickException(
+                f"{exc.report.error_total} problem(s) in the workbook; nothing was written."
+            ) from None
+        except UserError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _warnings(report: Report) -> None:
+    for problem in report.warnings:
+        click.echo(f"warning: {problem}", err=True)
+
+
+def _settings(**overrides: Any) -> Settings:
+    """Settings from the environment and flags; a bad value is one line per problem."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except pydantic.ValidationError as exc:
+        lines = [
+            f"DOCGEN_{str(e['loc'][0]).upper()}={e.get('input')!r}: {e['msg']}"
+            for e in exc.errors(include_url=False)
+        ]
+        raise click.ClickException("invalid setting: " + "; ".join(lines)) from None
+
+
+def templates_option(func: F) -> F:
+    return click.option(
+        "--templates",
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        help="Folder of the council's own templates; each overrides the bundled one of its name.",
+    )(func)
+
+
+def pdf_option(func: F) -> F:
+    return click.option(
+        "--pdf",
+        is_flag=True,
+        help="Also write a PDF beside each document (needs LibreOffice).",
+    )(func)
+
+
+def _write_pdfs(documents: list[Path], wanted: bool) -> None:
+    if wanted and documents:
+        click.echo(f"Converting {len(documents)} document(s) to PDF ...", err=True)
+        for path in convert_to_pdf(documents):
+            click.echo(f"Wrote {path}")
+
+
+def workers_option(func: F) -> F:
+    return click.option(
+        "--workers",
+        type=click.IntRange(1, 64),
+        help=f"Processes rendering in parallel: at most one per {MIN_SHARE} documents "
+        "and one per core. The documents are the same whatever the number "
+        "[default: DOCGEN_WORKERS, else 1].",
+    )(func)
+
+
+class _Bar:
+    """A click progress bar fed by the pipeline's (label, done, total) callbacks.
+
+    Used as a context manager: it shows "done" only when the work finished.
+    """
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+
+    def __call__(self, item: str, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=total, label=self.label, file=sys.stderr, item_show_func=lambda s: s
+            )
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos, item)
+
+    def __enter__(self) -> _Bar:
+        return self
+
+    def __exit__(self, kind: object, *_exc: object) -> None:
+        if self.bar is not None:
+            if kind is None:
+                self.bar.update(self.bar.length - self.bar.pos, "done")
+            self.bar.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def _stopped_cleanly_by_sigterm() -> Iterator[None]:
+    """SIGTERM (a service manager, a timeout) and SIGHUP (a closed terminal or SSH
+    session) end a run as Ctrl-C does, so that what was staged is removed and the
+    folder is left as it was, not killed mid-way."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    with signals_handled(ENDING_SIGNALS, interrupt):
+        yield
+
+
