@@ -53,6 +53,7 @@ from docgen.render import (
     make_environment,
     template_parts,
     template_properties,
+    write_all,
 )
 from docgen.settings import Settings
 from docgen.workbook import normalise
@@ -183,6 +184,25 @@ def check_templates(
     for name, path in template_sources(directory).items():
         problems += _check_template(name, path, contexts[name])
     return problems
+
+
+def export_templates(directory: Path, *, force: bool = False) -> list[Path]:
+    """Copy every bundled template into ``directory`` (made if missing); a file of the
+    same name already there is an error unless ``force``: a council's edits are not
+    overwritten by accident. All are checked before any is written."""
+    sources = {name: bundled_templates() / name for name in TEMPLATES}
+    targets = [directory / name for name in sources]
+    if directory.exists() and not directory.is_dir():
+        raise UserError(f"{directory} is a file; give a folder to copy the templates into.")
+    clashes = [t.name for t in targets if t.exists()]
+    if clashes and not force:
+        raise UserError(
+            f"{directory} already holds {', '.join(clashes)}; nothing was copied "
+            "(--force replaces them)."
+        )
+    directory.mkdir(parents=True, exist_ok=True)
+    write_all([(target, sources[target.name].read_bytes()) for target in targets])
+    return targets
 
 
 def sample_contexts(settings: Settings) -> dict[str, list[dict[str, Any]]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from docgen import documents, pipeline
-from docgen.checks import check_templates, report_lines
+from docgen.checks import check_templates, export_templates, report_lines
 from docgen.clikit import (  # noqa: F401  (shared with the document types' own commands)
     F,
     _Bar,
@@ -172,6 +172,20 @@ def templates_check(directory: Path | None) -> None:
     for line in report_lines(folder, problems):
         click.echo(line)
     sys.exit(1 if problems else 0)
+
+
+@templates_group.command(name="export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace templates of the same name in DIRECTORY.")
+@reports_errors
+def templates_export(directory: Path, force: bool) -> None:
+    """Copy the bundled templates into DIRECTORY, as the start of a council's own
+    (see docs/templates.md for what each template is given)."""
+    written = export_templates(directory, force=force)
+    click.echo(f"Wrote {len(written)} template(s) to {directory}:")
+    for path in written:
+        click.echo(f"  {path.name}")
+    click.echo(f"Edit them in Word, then: docgen templates check {directory}")
 
 
 def _summary_line(report: Report) -> str:

@@ -1,9 +1,11 @@
 """Regenerate the docs that are made from code: the workbook reference and the JSON
-Schemas (from the sheet models) and the CLI reference (from the commands' --help).
+Schemas (from the sheet models), the CLI reference (from the commands' --help) and the
+template reference (from the document-type registry and the samples' contexts).
 
-``python scripts/gen_docs.py`` rewrites ``docs/workbooks.md``, ``schemas/*.schema.json``
-and ``docs/cli.md`` (only those that changed). ``python scripts/gen_docs.py --check``
-writes nothing, lists the files that are out of date and exits 1 if any are, for CI.
+``python scripts/gen_docs.py`` rewrites ``docs/workbooks.md``, ``schemas/*.schema.json``,
+``docs/cli.md`` and ``docs/templates.md`` (only those that changed).
+``python scripts/gen_docs.py --check`` writes nothing, lists the files that are out of
+date and exits 1 if any are, for CI.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import click
 
 from docgen.cli import main as cli
 from docgen.contract import stale_generated, write_generated
+from docgen.template_docs import templates_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI_REFERENCE = Path("docs/cli.md")
+TEMPLATES_REFERENCE = Path("docs/templates.md")
 
 
 def cli_reference() -> str:
@@ -47,21 +51,27 @@ def cli_reference() -> str:
     return "\n".join(parts)
 
 
+def _made_here() -> dict[Path, str]:
+    """The docs this script makes itself (the contract's are made in docgen.contract)."""
+    return {CLI_REFERENCE: cli_reference(), TEMPLATES_REFERENCE: templates_reference()}
+
+
 def stale(root: Path) -> list[Path]:
     found = stale_generated(root)
-    target = root / CLI_REFERENCE
-    if not target.exists() or target.read_text(encoding="utf-8") != cli_reference():
-        found.append(target)
+    for path, text in _made_here().items():
+        target = root / path
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            found.append(target)
     return found
 
 
 def write(root: Path) -> list[Path]:
     changed = write_generated(root)
-    target = root / CLI_REFERENCE
-    text = cli_reference()
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
-        changed.append(target)
+    for path, text in _made_here().items():
+        target = root / path
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            changed.append(target)
     return changed
 
 

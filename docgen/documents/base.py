@@ -108,9 +108,13 @@ def _found() -> list[DocumentType]:
     return sorted(types, key=lambda t: (t.order, t.name))
 
 
-@cache
 def registry() -> dict[str, DocumentType]:
     """Every document type, by name, in the order lists show them."""
+    return _found_registry()
+
+
+@cache
+def _found_registry() -> dict[str, DocumentType]:
     types = _found()
     names = [t.name for t in types]
     doubled = sorted({n for n in names if names.count(n) > 1})
