@@ -23,7 +23,7 @@ from docgen.errors import UserError, ValidationFailed
 from docgen.models import KINDS
 from docgen.pdf import convert_to_pdf, find_soffice
 from docgen.render import ENDING_SIGNALS, signals_handled
-from docgen.report import Report
+from docgen.report import SHOWN, Report
 from docgen.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,7 +37,10 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ValidationFailed as exc:
-            click.echo(exc.report.to_text(), err=True)
+            click.echo(exc.report.to_text(limit=SHOWN), err=True)
+            listed = _write_errors(kwargs.get("errors_file"), exc.report)
+            if not listed and len(exc.report.problems) > SHOWN:
+                click.echo("  (--errors FILE writes every one, as .xlsx and .csv)", err=True)
             raise click.ClickException(
                 f"{exc.report.error_total} problem(s) in the workbook; nothing was written."
             ) from None
@@ -50,6 +53,26 @@ def reports_errors(func: F) -> F:
 def _warnings(report: Report) -> None:
     for problem in report.warnings:
         click.echo(f"warning: {problem}", err=True)
+
+
+def errors_option(func: F) -> F:
+    return click.option(
+        "--errors",
+        "errors_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write every problem found (errors and warnings, however many) to this .xlsx "
+        "or .csv, and the other form beside it.",
+    )(func)
+
+
+def _write_errors(path: Path | None, report: Report) -> bool:
+    """Every problem of ``report`` to ``path`` and its twin, when asked; said on stderr."""
+    if path is None:
+        return False
+    written = report.write_errors(path)
+    shown = " and ".join(str(p) for p in written)
+    click.echo(f"Wrote the {len(report.problems):,} problem(s) to {shown}", err=True)
+    return True
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -170,6 +193,7 @@ def _stopped_cleanly_by_sigterm() -> Iterator[None]:
 )
 @templates_option
 @pdf_option
+@errors_option
 @reports_errors
 def annual(
     year: int,
@@ -178,6 +202,7 @@ def annual(
     output: Path | None,
     templates: Path | None,
     pdf: bool,
+    errors_file: Path | None,
 ) -> None:
     """Write the IRO annual report for one reporting year."""
     if pdf:
@@ -193,6 +218,7 @@ def annual(
             progress=bar,
         )
     _warnings(result.report)
+    _write_errors(errors_file, result.report)
     for path in result.outputs:
         click.echo(f"Wrote {path}")
     _write_pdfs(result.outputs, pdf)
@@ -218,7 +244,23 @@ def annual(
     type=int,
     help="For an annual workbook, the year it reports on [default: from its name].",
 )
-def validate(workbook: Path, kind: str | None, fmt: str, year: int | None) -> None:
+@click.option(
+    "--show",
+    type=click.IntRange(0),
+    default=SHOWN,
+    show_default=True,
+    help="Problems listed on the terminal; past that many, a summary by kind comes first.",
+)
+@errors_option
+@reports_errors
+def validate(
+    workbook: Path,
+    kind: str | None,
+    fmt: str,
+    year: int | None,
+    show: int,
+    errors_file: Path | None,
+) -> None:
     """Check WORKBOOK against the contract: every error and warning at once.
 
     Exits 0 when there are no errors (warnings allowed), 1 otherwise.
@@ -229,8 +271,20 @@ def validate(workbook: Path, kind: str | None, fmt: str, year: int | None) -> No
     else:
         click.echo(_summary_line(report))
         rows = report.to_table()
+        if len(rows) > show:
+            click.echo("\n".join(report.summary_lines()))
+            click.echo(f"The first {show}:")
+        else:
+            for hint in report.hints:
+                click.echo(f"  hint    {hint}")
         if rows:
-            click.echo(_format_table(("level", "sheet", "cell", "value", "problem"), rows))
+            click.echo(_format_table(("level", "sheet", "cell", "value", "problem"), rows[:show]))
+        if len(rows) > show:
+            more = (
+                "written to the --errors file" if errors_file else "--errors FILE writes them all"
+            )
+            click.echo(f"... and {len(rows) - show:,} more ({more}).")
+    _write_errors(errors_file, report)
     sys.exit(0 if report.ok else 1)
 
 
@@ -313,6 +367,7 @@ def _meeting_command(kind: str, what: str) -> None:
     @workers_option
     @templates_option
     @pdf_option
+    @errors_option
     @reports_errors
     def command(
         workbook: Path,
@@ -321,6 +376,7 @@ def _meeting_command(kind: str, what: str) -> None:
         workers: int | None,
         templates: Path | None,
         pdf: bool,
+        errors_file: Path | None,
     ) -> None:
         if pdf:
             find_soffice()
@@ -337,6 +393,7 @@ def _meeting_command(kind: str, what: str) -> None:
                 workers=settings.workers,
             )
         _warnings(result.report)
+        _write_errors(errors_file, result.report)
         click.echo(f"Wrote {len(result.outputs)} document(s) to {output}:")
         for path in result.outputs:
             click.echo(f"  {path.name}")
