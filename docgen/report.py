@@ -43,6 +43,7 @@ PROBLEM_FIELDS: dict[str, str] = {
     "value": "the value found, as text as Excel shows it",
     "expected": "what would be accepted",
     "message": "the line the text report prints",
+    "cells": "every cell the problem involves: its own, then those a rule compared it with",
 }
 
 

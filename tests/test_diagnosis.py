@@ -165,3 +165,24 @@ def test_two_few_of_a_kind_give_no_hint() -> None:
     report = Report()
     report.extend(_dates("08/14/2013", "12/25/2013"))
     assert report.hints == []
+
+
+def test_values_one_column_off_are_named_as_a_shifted_column(tmp_path: Path) -> None:
+    """Ethnicity left out of a paste: each value sits one column left of its header."""
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["Children"]
+        headers = [c.value for c in ws[1]]
+        ws.delete_cols(4)
+        for index, header in enumerate(headers, start=1):
+            ws.cell(1, index).value = header
+
+    path = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual_2014.xlsx", edit)
+    result = run_cli("validate", str(path))
+    hints = [line for line in result.output.splitlines() if line.startswith("  hint")]
+    assert any(
+        "refused values in column 'Ethnicity' (D, such as 'C1' at Children!D2) are right for "
+        "'Legal Status', the column to its right" in hint
+        for hint in hints
+    ), result.output
+    assert any("column 'Legal Status' (E" in hint for hint in hints)

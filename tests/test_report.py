@@ -158,6 +158,7 @@ def test_to_json_parses_and_carries_the_counts() -> None:
         "value": "31/02/2014",
         "expected": "a date such as 31/03/2014 (day first)",
         "message": str(BAD_DATE),
+        "cells": ["B14"],
     }
 
 
