@@ -159,6 +159,11 @@ class Coded:
     def convert(self, value: Any) -> str:
         found = self.codes.parse(to_text(value))
         if found is None:
+            hint = self.codes.suggest(to_text(value))
+            if hint:  # a near miss: the nearest one or two, not the whole list
+                n = len(self.codes.entries)
+                expected = f"{self.codes.a_name} code or label ({n} in all: docs/workbooks.md)"
+                raise CellError(f"is not {self.codes.a_name}; {hint}", expected, "invalid-code")
             raise CellError(f"is not {self.codes.a_name}", self.codes.describe(), "invalid-code")
         return found
 

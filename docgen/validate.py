@@ -124,15 +124,7 @@ def validate_workbook(workbook: Workbook, spec: WorkbookSpec) -> tuple[Tables, R
                     )
                 )
             elif sheet_spec.required:
-                report.add(
-                    _problem(
-                        "missing-sheet",
-                        f"the workbook has no sheet named {model.sheet!r}",
-                        expected=f"a sheet {model.sheet!r} (sheets found: "
-                        f"{', '.join(workbook.sheet_names) or 'none'})",
-                        file=workbook.path.name,
-                    )
-                )
+                report.add(_missing_sheet(workbook, model.sheet, spec))
             continue
         rows.sheet_name = sheet.name
         rows.present = True
@@ -184,6 +176,29 @@ def validate_workbook(workbook: Workbook, spec: WorkbookSpec) -> tuple[Tables, R
     tables = Tables(spec=spec, sheets=sheets)
     _check_parents(tables, report, workbook.path.name)
     return tables, report
+
+
+def _missing_sheet(workbook: Workbook, name: str, spec: WorkbookSpec) -> Problem:
+    """A required sheet not found: the nearest one or two sheets of the workbook that no
+    other contract sheet takes, when one is close (``Atendees``), else the sheets there."""
+    taken = {normalise(s.model.sheet) for s in spec.sheets}
+    spare = {normalise(n): n for n in workbook.sheet_names if normalise(n) not in taken}
+    close = difflib.get_close_matches(normalise(name), list(spare), n=2, cutoff=0.6)
+    if close:
+        shown = " or ".join(repr(spare[c]) for c in close)
+        return _problem(
+            "missing-sheet",
+            f"the workbook has no sheet named {name!r}; did you mean {shown}?",
+            sheet=spare[close[0]],
+            expected=f"a sheet named {name!r}: rename the sheet (double-click its tab)",
+            file=workbook.path.name,
+        )
+    return _problem(
+        "missing-sheet",
+        f"the workbook has no sheet named {name!r}",
+        expected=f"a sheet {name!r} (sheets found: {', '.join(workbook.sheet_names) or 'none'})",
+        file=workbook.path.name,
+    )
 
 
 def _problem(code: str, message: str, **kwargs: Any) -> Problem:
@@ -256,12 +271,20 @@ def _match_headers(
         )
         return {}
     report.extend(notes)
+    unknown = {
+        normalise(header): (header, f"{column_letter(index)}{sheet.header_row}")
+        for index, header in sheet.headers
+        if normalise(header) not in wanted
+    }
     for spec in missing:
         aka = f" (or {', '.join(spec.aliases)})" if spec.aliases else ""
+        close = difflib.get_close_matches(normalise(spec.header), list(unknown), n=2, cutoff=0.75)
+        hint = " or ".join(f"{unknown[c][0]!r} at {unknown[c][1]}" for c in close)
         report.add(
             _problem(
                 "missing-column",
-                f"required column {spec.header!r}{aka} is missing",
+                f"required column {spec.header!r}{aka} is missing"
+                + (f"; did you mean {hint}?" if hint else ""),
                 sheet=sheet.name,
                 row=sheet.header_row or 1,
                 column=spec.header,

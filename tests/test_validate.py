@@ -851,3 +851,43 @@ def test_a_rule_across_cells_names_every_cell_it_compared_with_its_value(tmp_pat
     )
     data = json.loads(report.to_json())
     assert data["problems"][0]["cells"] == ["F2", "D2"]
+
+
+# --------------------------------------------------------------------------- did you mean
+
+
+def test_a_code_typo_gets_the_nearest_code_not_the_whole_list(tmp_path: Path) -> None:
+    def edit(wb) -> None:
+        wb["Children"]["E2"] = "Care Ordr"
+
+    path = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual_2014.xlsx", edit)
+    _, report = validate(path, ANNUAL)
+    (problem,) = report.errors
+    assert problem.message == (
+        "Legal Status 'Care Ordr' is not a legal status; did you mean 'Care Order' (C2)?"
+    )
+    assert problem.expected == "a legal status code or label (13 in all: docs/workbooks.md)"
+
+
+def test_a_misspelt_sheet_is_named_as_the_one_meant(tmp_path: Path) -> None:
+    path = build_workbook(
+        tmp_path / "reviews.xlsx",
+        {"Review Meetings": [MEETING], "Atendees": [ATTENDEE], "Decisions": [DECISION]},
+    )
+    _, report = validate(path, REVIEW)
+    (problem,) = report.errors
+    assert problem.message == (
+        "the workbook has no sheet named 'Attendees'; did you mean 'Atendees'?"
+    )
+    assert problem.sheet == "Atendees"
+    assert len(str(problem)) < 200
+
+
+def test_a_misspelt_required_column_is_named_as_the_one_meant(tmp_path: Path) -> None:
+    headers = ["Date of Brith" if h == "Date of Birth" else h for h in MEETING]
+    path = reviews_workbook(tmp_path, **{"Review Meetings": [headers, meeting("R1")]})
+    _, report = validate(path, REVIEW)
+    missing = [p for p in report.errors if p.code == "missing-column"]
+    assert [p.message for p in missing] == [
+        "required column 'Date of Birth' (or DOB) is missing; did you mean 'Date of Brith' at D1?"
+    ]
