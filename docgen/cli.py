@@ -20,7 +20,9 @@ from docgen.clikit import (  # noqa: F401  (shared with the document types' own 
     _settings,
     _stopped_cleanly_by_sigterm,
     _warnings,
+    _write_errors,
     _write_pdfs,
+    errors_option,
     pdf_option,
     reports_errors,
     templates_option,
@@ -28,7 +30,7 @@ from docgen.clikit import (  # noqa: F401  (shared with the document types' own 
 )
 from docgen.errors import UserError
 from docgen.pdf import find_soffice
-from docgen.report import Report
+from docgen.report import SHOWN, Report
 from docgen.settings import Settings
 
 
@@ -64,6 +66,7 @@ def main() -> None:
 )
 @templates_option
 @pdf_option
+@errors_option
 @reports_errors
 def annual(
     year: int,
@@ -72,6 +75,7 @@ def annual(
     output: Path | None,
     templates: Path | None,
     pdf: bool,
+    errors_file: Path | None,
 ) -> None:
     """Write the IRO annual report for one reporting year."""
     if pdf:
@@ -87,6 +91,7 @@ def annual(
             progress=bar,
         )
     _warnings(result.report)
+    _write_errors(errors_file, result.report)
     for path in result.outputs:
         click.echo(f"Wrote {path}")
     _write_pdfs(result.outputs, pdf)
@@ -112,7 +117,23 @@ def annual(
     type=int,
     help="For an annual workbook, the year it reports on [default: from its name].",
 )
-def validate(workbook: Path, kind: str | None, fmt: str, year: int | None) -> None:
+@click.option(
+    "--show",
+    type=click.IntRange(0),
+    default=SHOWN,
+    show_default=True,
+    help="Problems listed on the terminal; past that many, a summary by kind comes first.",
+)
+@errors_option
+@reports_errors
+def validate(
+    workbook: Path,
+    kind: str | None,
+    fmt: str,
+    year: int | None,
+    show: int,
+    errors_file: Path | None,
+) -> None:
     """Check WORKBOOK against the contract: every error and warning at once.
 
     Exits 0 when there are no errors (warnings allowed), 1 otherwise.
@@ -123,8 +144,20 @@ def validate(workbook: Path, kind: str | None, fmt: str, year: int | None) -> No
     else:
         click.echo(_summary_line(report))
         rows = report.to_table()
+        if len(rows) > show:
+            click.echo("\n".join(report.summary_lines()))
+            click.echo(f"The first {show}:")
+        else:
+            for hint in report.hints:
+                click.echo(f"  hint    {hint}")
         if rows:
-            click.echo(_format_table(("level", "sheet", "cell", "value", "problem"), rows))
+            click.echo(_format_table(("level", "sheet", "cell", "value", "problem"), rows[:show]))
+        if len(rows) > show:
+            more = (
+                "written to the --errors file" if errors_file else "--errors FILE writes them all"
+            )
+            click.echo(f"... and {len(rows) - show:,} more ({more}).")
+    _write_errors(errors_file, report)
     sys.exit(0 if report.ok else 1)
 
 
@@ -224,6 +257,7 @@ def _meeting_command(name: str, types: list[documents.DocumentType]) -> None:
     @workers_option
     @templates_option
     @pdf_option
+    @errors_option
     @reports_errors
     def command(
         workbook: Path,
@@ -232,6 +266,7 @@ def _meeting_command(name: str, types: list[documents.DocumentType]) -> None:
         workers: int | None,
         templates: Path | None,
         pdf: bool,
+        errors_file: Path | None,
     ) -> None:
         if pdf:
             find_soffice()
@@ -249,6 +284,7 @@ def _meeting_command(name: str, types: list[documents.DocumentType]) -> None:
                 workers=settings.workers,
             )
         _warnings(result.report)
+        _write_errors(errors_file, result.report)
         click.echo(f"Wrote {len(result.outputs)} document(s) to {output}:")
         for path in result.outputs:
             click.echo(f"  {path.name}")

@@ -18,7 +18,7 @@ import pydantic
 from docgen.errors import UserError, ValidationFailed
 from docgen.pdf import convert_to_pdf
 from docgen.render import ENDING_SIGNALS, signals_handled
-from docgen.report import Report
+from docgen.report import SHOWN, Report
 from docgen.settings import MIN_SHARE, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,7 +32,10 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ValidationFailed as exc:
-            click.echo(exc.report.to_text(), err=True)
+            click.echo(exc.report.to_text(limit=SHOWN), err=True)
+            listed = _write_errors(kwargs.get("errors_file"), exc.report)
+            if not listed and len(exc.report.problems) > SHOWN:
+                click.echo("  (--errors FILE writes every one, as .xlsx and .csv)", err=True)
             raise click.ClickException(
                 f"{exc.report.error_total} problem(s) in the workbook; nothing was written."
             ) from None
@@ -45,6 +48,26 @@ def reports_errors(func: F) -> F:
 def _warnings(report: Report) -> None:
     for problem in report.warnings:
         click.echo(f"warning: {problem}", err=True)
+
+
+def errors_option(func: F) -> F:
+    return click.option(
+        "--errors",
+        "errors_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write every problem found (errors and warnings, however many) to this .xlsx "
+        "or .csv, and the other form beside it.",
+    )(func)
+
+
+def _write_errors(path: Path | None, report: Report) -> bool:
+    """Every problem of ``report`` to ``path`` and its twin, when asked; said on stderr."""
+    if path is None:
+        return False
+    written = report.write_errors(path)
+    shown = " and ".join(str(p) for p in written)
+    click.echo(f"Wrote the {len(report.problems):,} problem(s) to {shown}", err=True)
+    return True
 
 
 def _settings(**overrides: Any) -> Settings:

@@ -8,6 +8,7 @@ prints them.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 
 from docgen.workbook import normalise
@@ -59,6 +60,20 @@ class CodeList:
             if found is not None and len(self._seen) < 512:
                 self._seen[value] = found
         return found
+
+    def nearest(self, value: str, n: int = 2) -> list[str]:
+        """The codes whose code, label or accepted spelling is closest to ``value`` as
+        typed (``Care Ordr`` -> ``C2``), at most ``n`` of them, closest first."""
+        close = difflib.get_close_matches(
+            normalise(value), list(self._lookup), n=n * 3, cutoff=0.75
+        )
+        return list(dict.fromkeys(self._lookup[spelling] for spelling in close))[:n]
+
+    def suggest(self, value: str) -> str:
+        """``did you mean 'Care Order' (C2)?`` for a near miss, else ``''``."""
+        found = self.nearest(value)
+        shown = [f"{self.label(c)!r} ({c})" if self.label(c) != c else repr(c) for c in found]
+        return f"did you mean {' or '.join(shown)}?" if shown else ""
 
     @property
     def codes(self) -> tuple[str, ...]:

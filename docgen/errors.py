@@ -106,6 +106,8 @@ class Problem:
     expected: str = ""
     severity: Severity = "error"
     file: str | None = field(default=None, compare=False)
+    #: The other cells a rule across cells compared this one with (``D6`` beside ``F6``).
+    others: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # A cell names its row: a program reading ``validate --format json`` finds the
@@ -144,6 +146,7 @@ class Problem:
             "value": None if self.value is None else show_value(self.value),
             "expected": self.expected,
             "message": str(self),
+            "cells": [c for c in (self.cell, *self.others) if c],
         }
 
 

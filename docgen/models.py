@@ -159,6 +159,11 @@ class Coded:
     def convert(self, value: Any) -> str:
         found = self.codes.parse(to_text(value))
         if found is None:
+            hint = self.codes.suggest(to_text(value))
+            if hint:  # a near miss: the nearest one or two, not the whole list
+                n = len(self.codes.entries)
+                expected = f"{self.codes.a_name} code or label ({n} in all: docs/workbooks.md)"
+                raise CellError(f"is not {self.codes.a_name}; {hint}", expected, "invalid-code")
             raise CellError(f"is not {self.codes.a_name}", self.codes.describe(), "invalid-code")
         return found
 
@@ -289,6 +294,11 @@ def coded(code_list: CodeList) -> Coded:
 # --------------------------------------------------------------------------- base
 
 
+#: A rule a row breaks: the field it blames, the message, what is expected, and the
+#: other fields the rule compared it with (a date before the date of birth names both).
+Breach = tuple[str, str, str] | tuple[str, str, str, tuple[str, ...]]
+
+
 class Row(BaseModel):
     """One row of a sheet. Subclasses name their sheet and their key column."""
 
@@ -308,8 +318,9 @@ class Row(BaseModel):
     #: (field, *within): a value of ``field`` at most once per values of ``within``.
     once_per: ClassVar[tuple[str, ...] | None] = None
 
-    def problems(self) -> Iterator[tuple[str, str, str]]:
-        """Rules across the row's own cells: (field, message, expected)."""
+    def problems(self) -> Iterator[Breach]:
+        """Rules across the row's own cells: (field, message, expected), then the other
+        fields the rule compares it with, so that a message names every cell involved."""
         return iter(())
 
 
@@ -361,18 +372,20 @@ class Child(Row):
         """Short-breaks children are left out of every count, as in the DfE's tables."""
         return bool(self.short_breaks) or self.legal_status in codes.SHORT_BREAK_CODES
 
-    def problems(self) -> Iterator[tuple[str, str, str]]:
+    def problems(self) -> Iterator[Breach]:
         if self.became_looked_after < self.dob:
             yield (
                 "became_looked_after",
                 "is before the child's date of birth",
                 "a date on or after the date of birth",
+                ("dob",),
             )
         if self.date_ceased and self.date_ceased < self.became_looked_after:
             yield (
                 "date_ceased",
                 "is before the date the child became looked after",
                 "a date on or after Date Became Looked After",
+                ("became_looked_after",),
             )
 
 
@@ -410,9 +423,14 @@ class CPPlan(Row):
     plan_end: date | None = column("Plan End Date", default=None)
     category: Annotated[str, coded(codes.CATEGORY_OF_ABUSE)] = column("Category of Abuse")
 
-    def problems(self) -> Iterator[tuple[str, str, str]]:
+    def problems(self) -> Iterator[Breach]:
         if self.plan_end and self.plan_end < self.plan_start:
-            yield ("plan_end", "is before the plan's start date", "a date on or after the start")
+            yield (
+                "plan_end",
+                "is before the plan's start date",
+                "a date on or after the start",
+                ("plan_start",),
+            )
 
 
 class CPConference(Row):
@@ -445,7 +463,7 @@ class CPConference(Row):
     out_of_time_approved_by: str | None = column("Out Of Time Approved By", default=None)
     chair: str | None = column("Chair", default=None)
 
-    def problems(self) -> Iterator[tuple[str, str, str]]:
+    def problems(self) -> Iterator[Breach]:
         if (
             self.conference_type == "Initial"
             and self.strategy_discussion_date is not None
@@ -455,6 +473,7 @@ class CPConference(Row):
                 "strategy_discussion_date",
                 "is after the conference",
                 "the date of the strategy discussion before the conference",
+                ("conference_date",),
             )
         if (
             self.conference_type == "Review"
@@ -465,6 +484,7 @@ class CPConference(Row):
                 "previous_conference_date",
                 "is not before this conference",
                 "the date of the conference before this one",
+                ("conference_date",),
             )
         if self.due_date is None:
             if self.conference_type == "Initial" and self.strategy_discussion_date is None:
@@ -489,12 +509,13 @@ class Adoption(Row):
     dob: date = column("Date of Birth", "DOB")
     date_placed: date = column("Date Placed For Adoption")
 
-    def problems(self) -> Iterator[tuple[str, str, str]]:
+    def problems(self) -> Iterator[Breach]:
         if self.date_placed < self.dob:
             yield (
                 "date_placed",
                 "is before the child's date of birth",
                 "a date on or after the date of birth",
+                ("dob",),
             )
 
 
@@ -534,12 +555,13 @@ class Dispute(Row):
             self.highest_stage == 4
         )
 
-    def problems(self) -> Iterator[tuple[str, str, str]]:
+    def problems(self) -> Iterator[Breach]:
         if self.date_resolved and self.date_resolved < self.date_raised:
             yield (
                 "date_resolved",
                 "is before the date the alert was raised",
                 "a date on or after Date Raised",
+                ("date_raised",),
             )
 
 
@@ -590,7 +612,7 @@ class HistoryEntry(Row):
         schema_pattern=HISTORY_VALUE.pattern,
     )
 
-    def problems(self) -> Iterator[tuple[str, str, str]]:
+    def problems(self) -> Iterator[Breach]:
         if not HISTORY_VALUE.match(self.value):
             yield ("value", "is not a published figure", "a number, -, or a form like 89 (1)")
         elif (self.value.endswith("%") or "%" in self.row) and self.value != "-":
@@ -663,24 +685,27 @@ class ReviewMeeting(Row):
         "Next Review Date", default=None, description="Computed from the review policy when blank."
     )
 
-    def problems(self) -> Iterator[tuple[str, str, str]]:
+    def problems(self) -> Iterator[Breach]:
         if self.became_looked_after < self.dob:
             yield (
                 "became_looked_after",
                 "is before the child's date of birth",
                 "a date on or after the date of birth",
+                ("dob",),
             )
         if self.review_date < self.became_looked_after:
             yield (
                 "review_date",
                 "is before the child became looked after",
                 "a date on or after Date Became Looked After",
+                ("became_looked_after",),
             )
         if self.review_number == 1 and self.previous_review_date is not None:
             yield (
                 "review_number",
                 "is the first review, but a Previous Review Date is given",
                 "the number of this review (2 or more), or no Previous Review Date",
+                ("previous_review_date",),
             )
         if self.previous_review_date is not None:
             if self.previous_review_date >= self.review_date:
@@ -688,18 +713,21 @@ class ReviewMeeting(Row):
                     "previous_review_date",
                     "is not before this review",
                     "the date of the review before this one",
+                    ("review_date",),
                 )
             elif self.previous_review_date < self.became_looked_after:
                 yield (
                     "previous_review_date",
                     "is before the child became looked after",
                     "a date on or after Date Became Looked After",
+                    ("became_looked_after",),
                 )
         if self.next_review_date is not None and self.next_review_date <= self.review_date:
             yield (
                 "next_review_date",
                 "is not after this review",
                 "a date after the Review Date, or blank to compute it",
+                ("review_date",),
             )
         if (
             self.due_date is None
@@ -766,18 +794,20 @@ class Alert(Row):
     date_resolved: date | None = column("Date Resolved", default=None)
     outcome: str | None = column("Outcome", default=None)
 
-    def problems(self) -> Iterator[tuple[str, str, str]]:
+    def problems(self) -> Iterator[Breach]:
         if self.date_resolved and self.date_resolved < self.date_raised:
             yield (
                 "date_resolved",
                 "is before the date the alert was raised",
                 "a date on or after Date Raised",
+                ("date_raised",),
             )
         if self.response_due and self.response_due < self.date_raised:
             yield (
                 "response_due",
                 "is before the date the alert was raised",
                 "a date on or after Date Raised, or blank to compute it",
+                ("date_raised",),
             )
 
 
@@ -829,13 +859,14 @@ class Conference(Row):
         "Plan is N.",
     )
 
-    def problems(self) -> Iterator[tuple[str, str, str]]:
+    def problems(self) -> Iterator[Breach]:
         yield from CPConference.problems(self)  # type: ignore[arg-type]
         if self.next_review_date is not None and self.next_review_date <= self.conference_date:
             yield (
                 "next_review_date",
                 "is not after this conference",
                 "a date after the Conference Date, or blank to compute it",
+                ("conference_date",),
             )
 
 

@@ -15,10 +15,11 @@ from typing import Any
 
 from docgen.errors import Problem, show_value
 
-#: Past this many errors a report stops listing them (and past as many warnings,
-#: those): a workbook pasted into the wrong template would otherwise print thousands
-#: of identical lines.
-ERROR_LIMIT = 500
+#: How many problems the terminal lists after the summary by kind; the report itself
+#: keeps every one (``--errors FILE`` and JSON give them all).
+SHOWN = 50
+#: How many cells a kind of problem names in the summary.
+FIRST_CELLS = 5
 
 
 #: The fields of ``docgen validate --format json``, as docs/workbooks.md describes them
@@ -28,8 +29,7 @@ JSON_FIELDS: dict[str, str] = {
     "valid": "true when there is no error (warnings allowed)",
     "error_count": "every error found, listed or not",
     "warning_count": "every warning found, listed or not",
-    "truncated": f"true when more than {ERROR_LIMIT} errors or warnings were found and the "
-    "rest left out of the list",
+    "truncated": "always false: every problem is listed (kept for programs that read it)",
     "problems": "the problems, in the order they were found",
 }
 PROBLEM_FIELDS: dict[str, str] = {
@@ -43,6 +43,7 @@ PROBLEM_FIELDS: dict[str, str] = {
     "value": "the value found, as text as Excel shows it",
     "expected": "what would be accepted",
     "message": "the line the text report prints",
+    "cells": "every cell the problem involves: its own, then those a rule compared it with",
 }
 
 
@@ -52,22 +53,19 @@ class Report:
 
     file: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    #: Every problem is kept: never true, and kept for programs reading the JSON.
     truncated: bool = False
-    #: Every error and warning found, listed or not: a truncated report still says how many.
     error_total: int = 0
     warning_total: int = 0
+    #: Likely causes found by looking at the problems together (a shifted column),
+    #: beside those :func:`docgen.diagnosis.hints` finds from the problems alone.
+    causes: list[str] = field(default_factory=list)
 
     def add(self, problem: Problem) -> None:
         if problem.severity == "error":
             self.error_total += 1
-            if self.error_total > ERROR_LIMIT:
-                self.truncated = True
-                return
         else:
             self.warning_total += 1
-            if self.warning_total > ERROR_LIMIT:
-                self.truncated = True
-                return
         self.problems.append(problem)
 
     def extend(self, problems: Iterable[Problem]) -> None:
@@ -91,23 +89,72 @@ class Report:
         keys = keys or ("code", "location")
         return [[getattr(p, k) for k in keys] for p in self.problems]
 
-    def to_text(self) -> str:
-        """A summary line, then one line per problem, errors first."""
+    def to_text(self, limit: int | None = None) -> str:
+        """A summary line, then one line per problem, errors first.
+
+        With ``limit`` and more problems than that, the problems are first counted by
+        kind (with the first cells of each) and their likely causes given, then only
+        the first ``limit`` are listed: a terminal shows 5,000 lines to nobody.
+        """
         name = Path(self.file).name if self.file else "the workbook"
-        errors, warnings = self.errors, self.warnings
         if not self.problems:
             return f"{name}: no problems found."
         head = (
             f"{name}: {_count(self.error_total, 'error')}, {_count(self.warning_total, 'warning')}."
         )
         lines = [head]
-        lines += [f"  error   {p}" for p in errors]
-        if self.error_total > ERROR_LIMIT:
-            lines.append(f"  ... stopped listing errors after {ERROR_LIMIT}.")
-        lines += [f"  warning {p}" for p in warnings]
-        if self.warning_total > ERROR_LIMIT:
-            lines.append(f"  ... stopped listing warnings after {ERROR_LIMIT}.")
+        ordered = self.errors + self.warnings
+        if limit is not None and len(ordered) > limit:
+            lines += self.summary_lines()
+            lines.append(f"The first {limit}:")
+        else:
+            lines += [f"  hint    {hint}" for hint in self.hints]
+        lines += [f"  {p.severity:<7} {p}" for p in ordered[:limit]]
+        if limit is not None and len(ordered) > limit:
+            lines.append(f"  ... and {len(ordered) - limit:,} more.")
         return "\n".join(lines)
+
+    def groups(self) -> list[ProblemGroup]:
+        """The problems by kind (severity, code, sheet and column), errors first, then
+        the largest kinds: what a user fixes once for many cells."""
+        found: dict[tuple[str, str, str, str], ProblemGroup] = {}
+        for p in self.problems:
+            key = (p.severity, p.code, p.sheet or "", p.column or "")
+            group = found.get(key)
+            if group is None:
+                group = found[key] = ProblemGroup(*key)
+            group.count += 1
+            if len(group.first) < FIRST_CELLS:
+                group.first.append(p.cell or (f"row {p.row}" if p.row else p.location or "-"))
+        return sorted(found.values(), key=lambda g: (g.severity != "error", -g.count))
+
+    @property
+    def hints(self) -> list[str]:
+        """The likely causes of many problems at once (one row per episode, two-digit
+        years, ...), each with what to do."""
+        from docgen.diagnosis import hints  # the patterns, kept apart from the report's shape
+
+        return [*self.causes, *hints(self.problems)]
+
+    def summary_lines(self) -> list[str]:
+        """The problems counted by kind, each with its first cells, then their likely causes."""
+        lines = ["By kind:"]
+        for g in self.groups():
+            where = f"{g.sheet} {g.column!r}" if g.column else g.sheet or "the workbook"
+            more = ", ..." if g.count > len(g.first) else ""
+            lines.append(
+                f"  {g.severity:<7} {g.count:>6,}  {g.code} in {where}: {', '.join(g.first)}{more}"
+            )
+        lines += [f"  hint    {hint}" for hint in self.hints]
+        return lines
+
+    def write_errors(self, path: str | Path) -> list[Path]:
+        """Write every problem to ``path`` (.xlsx or .csv) and the other form beside it
+        (``errors.xlsx`` and ``errors.csv``); return both paths. Each file is written
+        owner-only and whole, or not at all."""
+        from docgen.diagnosis import write_problems  # openpyxl: imported when asked for
+
+        return write_problems(self, Path(path))
 
     def to_table(self) -> list[tuple[str, str, str, str, str]]:
         """Rows of (severity, sheet, cell, value, problem) for a tabular display."""
@@ -132,6 +179,18 @@ class Report:
             "problems": [p.as_dict() for p in self.problems],
         }
         return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+@dataclass
+class ProblemGroup:
+    """Problems of one kind: the same code on the same sheet and column."""
+
+    severity: str
+    code: str
+    sheet: str
+    column: str
+    count: int = 0
+    first: list[str] = field(default_factory=list)
 
 
 def _count(n: int, noun: str) -> str:

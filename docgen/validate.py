@@ -12,12 +12,21 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from pydantic import ValidationError
 
 from docgen.errors import Problem, show_value
-from docgen.models import CellError, ColumnSpec, Row, WorkbookSpec, column_specs, to_text
+from docgen.models import (
+    Breach,
+    CellError,
+    ColumnSpec,
+    Row,
+    WorkbookSpec,
+    column_specs,
+    to_text,
+)
 from docgen.report import Report
 from docgen.workbook import Sheet, Workbook, column_letter, normalise
 
@@ -115,15 +124,7 @@ def validate_workbook(workbook: Workbook, spec: WorkbookSpec) -> tuple[Tables, R
                     )
                 )
             elif sheet_spec.required:
-                report.add(
-                    _problem(
-                        "missing-sheet",
-                        f"the workbook has no sheet named {model.sheet!r}",
-                        expected=f"a sheet {model.sheet!r} (sheets found: "
-                        f"{', '.join(workbook.sheet_names) or 'none'})",
-                        file=workbook.path.name,
-                    )
-                )
+                report.add(_missing_sheet(workbook, model.sheet, spec))
             continue
         rows.sheet_name = sheet.name
         rows.present = True
@@ -175,6 +176,29 @@ def validate_workbook(workbook: Workbook, spec: WorkbookSpec) -> tuple[Tables, R
     tables = Tables(spec=spec, sheets=sheets)
     _check_parents(tables, report, workbook.path.name)
     return tables, report
+
+
+def _missing_sheet(workbook: Workbook, name: str, spec: WorkbookSpec) -> Problem:
+    """A required sheet not found: the nearest one or two sheets of the workbook that no
+    other contract sheet takes, when one is close (``Atendees``), else the sheets there."""
+    taken = {normalise(s.model.sheet) for s in spec.sheets}
+    spare = {normalise(n): n for n in workbook.sheet_names if normalise(n) not in taken}
+    close = difflib.get_close_matches(normalise(name), list(spare), n=2, cutoff=0.6)
+    if close:
+        shown = " or ".join(repr(spare[c]) for c in close)
+        return _problem(
+            "missing-sheet",
+            f"the workbook has no sheet named {name!r}; did you mean {shown}?",
+            sheet=spare[close[0]],
+            expected=f"a sheet named {name!r}: rename the sheet (double-click its tab)",
+            file=workbook.path.name,
+        )
+    return _problem(
+        "missing-sheet",
+        f"the workbook has no sheet named {name!r}",
+        expected=f"a sheet {name!r} (sheets found: {', '.join(workbook.sheet_names) or 'none'})",
+        file=workbook.path.name,
+    )
 
 
 def _problem(code: str, message: str, **kwargs: Any) -> Problem:
@@ -247,12 +271,20 @@ def _match_headers(
         )
         return {}
     report.extend(notes)
+    unknown = {
+        normalise(header): (header, f"{column_letter(index)}{sheet.header_row}")
+        for index, header in sheet.headers
+        if normalise(header) not in wanted
+    }
     for spec in missing:
         aka = f" (or {', '.join(spec.aliases)})" if spec.aliases else ""
+        close = difflib.get_close_matches(normalise(spec.header), list(unknown), n=2, cutoff=0.75)
+        hint = " or ".join(f"{unknown[c][0]!r} at {unknown[c][1]}" for c in close)
         report.add(
             _problem(
                 "missing-column",
-                f"required column {spec.header!r}{aka} is missing",
+                f"required column {spec.header!r}{aka} is missing"
+                + (f"; did you mean {hint}?" if hint else ""),
                 sheet=sheet.name,
                 row=sheet.header_row or 1,
                 column=spec.header,
@@ -294,6 +326,7 @@ def _validate_sheet(
     if any(s.required and s.name not in columns for s in specs):
         return
     by_name = {s.name: s for s in specs}
+    first_problem = len(report.problems)
     seen_keys: dict[str, int] = {}
     letters = {name: column_letter(index) for name, index in columns.items()}
     cells = [(by_name[name], index) for name, index in columns.items()]
@@ -324,6 +357,58 @@ def _validate_sheet(
         if not broken:
             out.rows.append(row)
             out.row_numbers.append(number)
+    report.causes += _shifted_columns(report.problems[first_problem:], by_name, columns)
+
+
+#: The codes of a cell its column's converter refused: what a shifted column gives.
+_CONVERSION = frozenset(
+    {"invalid-date", "invalid-code", "invalid-number", "invalid-yes-no", "invalid-id"}
+)
+#: A column's refused values must be this many, and this share of them read as the
+#: column beside it, before the column is said to be shifted.
+_SHIFT_AT_LEAST, _SHIFT_SHARE = 3, 0.8
+
+
+def _shifted_columns(
+    problems: list[Problem], by_name: dict[str, ColumnSpec], columns: dict[str, int]
+) -> list[str]:
+    """Columns whose refused values are, nearly all, right for the column beside them:
+    a column inserted or deleted, or rows pasted one column off."""
+    refused: dict[str, list[Problem]] = {}
+    headers = {spec.header: name for name, spec in by_name.items()}
+    for p in problems:
+        if p.code in _CONVERSION and p.column in headers:
+            refused.setdefault(headers[p.column], []).append(p)
+    at = {index: name for name, index in columns.items()}
+    causes = []
+    for name, wrong in refused.items():
+        if len(wrong) < _SHIFT_AT_LEAST:
+            continue
+        for step, side in ((-1, "left"), (1, "right")):
+            beside = by_name.get(at.get(columns[name] + step, ""))
+            if beside is None or (beside.type is str and beside.codes is None):
+                continue  # a text column takes anything: no evidence
+            fits = sum(1 for p in wrong if _converts(beside, p.value))
+            if fits >= _SHIFT_SHARE * len(wrong):
+                first = wrong[0]
+                causes.append(
+                    f"{fits:,} of the {len(wrong):,} refused values in column "
+                    f"{by_name[name].header!r} ({column_letter(columns[name])}, such as "
+                    f"{_show(first.value)} at {first.location}) are right for "
+                    f"{beside.header!r}, the column to its {side}: is a column missing or "
+                    "extra, or were the rows pasted one column off? Check the headers "
+                    "against the values below them."
+                )
+                break
+    return causes
+
+
+def _converts(spec: ColumnSpec, value: Any) -> bool:
+    try:
+        spec.convert(value)
+    except (CellError, ValueError, TypeError):
+        return False
+    return True
 
 
 class _Place(NamedTuple):
@@ -553,32 +638,46 @@ def _broken_rules(
     """The row's rules it breaks, at the cells they blame: none at a cell that already
     has a problem (one problem a cell)."""
     return [
-        _rule_problem(row, name, message, expected, by_name, place)
-        for name, message, expected in row.problems()
-        if name not in problems
+        _rule_problem(row, breach, by_name, place)
+        for breach in row.problems()
+        if breach[0] not in problems
     ]
 
 
 def _rule_problem(
-    row: Row,
-    name: str,
-    message: str,
-    expected: str,
-    by_name: dict[str, ColumnSpec],
-    place: _Place,
+    row: Row, breach: Breach, by_name: dict[str, ColumnSpec], place: _Place
 ) -> Problem:
-    """A rule across a row's cells (an end before its start), at the cell it blames."""
+    """A rule across a row's cells (an end before its start), at the cell it blames,
+    naming each other cell it compared, with its value: the blamed cell may be right
+    and the other wrong (a date of birth typed in the future)."""
+    name, message, expected = breach[:3]
+    others = [o for o in (breach[3] if len(breach) > 3 else ()) if o in by_name]  # type: ignore[misc]
     spec = by_name[name]
     value = getattr(row, name)
+    text = (
+        f"{spec.header} {message}" if value is None else f"{spec.header} {_show(value)} {message}"
+    )
+    compared = [_compared(by_name[o], getattr(row, o), place) for o in others]
+    if compared:
+        text += f" ({'; '.join(compared)})"
     return place.problem(
         "inconsistent-row",
-        f"{spec.header} {message}" if value is None else f"{spec.header} {_show(value)} {message}",
+        text,
         name,
         row=place.row,
         column=spec.header,
         value=value,
         expected=expected,
+        others=tuple(place.cell(o) for o in others if o in place.letters),
     )
+
+
+def _compared(spec: ColumnSpec, value: Any, place: _Place) -> str:
+    """``Date of Birth 05/03/2031 at D6, a date in the future``: another cell of a rule."""
+    where = f" at {place.cell(spec.name)}" if spec.name in place.letters else ""
+    shown = "blank" if value is None else "(wrong itself)" if value is _WRONG else _show(value)
+    future = isinstance(value, date) and value > date.today()
+    return f"{spec.header} {shown}{where}" + (", a date in the future" if future else "")
 
 
 #: Pydantic's bound constraints, as the field metadata and an error's ``ctx`` name them.

@@ -274,7 +274,7 @@ def _open_book(path: Path) -> python_calamine.CalamineWorkbook:
             f"{path.name} is password-protected; save an unprotected copy."
         ) from exc
     except Exception as exc:  # calamine raises its own error types for every parse failure
-        raise WorkbookError(f"{path.name} is damaged and cannot be read ({exc}).") from exc
+        raise WorkbookError(_DAMAGED.format(label=path.name)) from exc
 
 
 def _parse_sheet(
@@ -283,7 +283,10 @@ def _parse_sheet(
     try:
         return book.get_sheet_by_name(name)
     except Exception as exc:  # calamine's own error types
-        raise WorkbookError(f"{label}: sheet {name!r} cannot be read ({exc}).") from exc
+        raise WorkbookError(
+            f"{label} is damaged (its sheet {name!r} cannot be read); open it in Excel, which "
+            "may repair it, and save it again."
+        ) from exc
 
 
 def list_sheets(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]:
@@ -302,8 +305,30 @@ def _checked_zip(path: Path, max_bytes: int) -> Iterator[tuple[zipfile.ZipFile, 
     try:
         with zipfile.ZipFile(path) as zf:
             yield zf, _check_zip(zf, label, max_bytes)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise WorkbookError(f"{label} is damaged and cannot be opened ({exc}).") from exc
+    except zipfile.BadZipFile as exc:
+        if not _zip_is_whole(path):
+            raise WorkbookError(
+                f"{label} is an incomplete copy (the file stops before its end, as when a copy "
+                "or download is cut off); copy or save it again from where it came from."
+            ) from exc
+        raise WorkbookError(_DAMAGED.format(label=label)) from exc
+    except (zlib.error, EOFError) as exc:
+        raise WorkbookError(_DAMAGED.format(label=label)) from exc
+
+
+_DAMAGED = (
+    "{label} is damaged (its contents cannot be unpacked); open it in Excel, which may repair "
+    "it, and save it again, or save it again from where it came from."
+)
+
+
+def _zip_is_whole(path: Path) -> bool:
+    """The file ends with a zip's end record: a copy cut short has lost it."""
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - 66_000))
+        return b"PK\x05\x06" in fh.read()
 
 
 def _check_type(path: Path) -> None:
@@ -327,15 +352,92 @@ def _check_type(path: Path) -> None:
             "save it as .xlsx."
         )
     if suffix not in ACCEPTED_SUFFIXES:
-        kind = {".csv": "a CSV file", ".ods": "an OpenDocument spreadsheet"}.get(
-            suffix, f"a {suffix or 'suffix-less'} file"
-        )
-        raise WorkbookError(f"{label} is {kind}; docgen reads Excel workbooks saved as .xlsx.")
-    if magic[:4] != _ZIP_MAGIC:
+        kind = {
+            ".csv": "a CSV file",
+            ".ods": "an OpenDocument spreadsheet (LibreOffice or OpenOffice Calc)",
+        }.get(suffix, f"a {suffix or 'suffix-less'} file")
         raise WorkbookError(
-            f"{label} is not a valid .xlsx workbook (it is not a zip archive); "
-            "was it renamed from another format?"
+            f"{label} is {kind}; docgen reads Excel workbooks saved as .xlsx"
+            + (
+                ", so open it in Excel or Calc and save it as .xlsx."
+                if suffix in _SAVEABLE
+                else "."
+            )
         )
+    if magic[:4] != _ZIP_MAGIC:
+        raise WorkbookError(f"{label} is {_what_file(path)}, not an Excel workbook; {_RESAVE}")
+
+
+#: Suffixes of files a spreadsheet program opens and can save as .xlsx.
+_SAVEABLE = (".csv", ".ods", ".tsv", ".txt", ".numbers")
+_RESAVE = "open the data in Excel and save it as an Excel Workbook (.xlsx), then use that file."
+
+
+def _what_file(path: Path) -> str:
+    """What a file that is not a zip holds, as a user would name it."""
+    with path.open("rb") as fh:
+        head = fh.read(2048)
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"%pdf"):
+        return "a PDF document"
+    if text.startswith((b"<!doctype html", b"<html")) or b"<table" in text:
+        return "a web page (some systems export these with an Excel name)"
+    if text.startswith(b"<?xml") or text.startswith(b"<"):
+        return "an XML file (Excel's old XML format, or another program's)"
+    if text.startswith(b"{\\rtf"):
+        return "a Rich Text document"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not a spreadsheet (its contents are of some other kind)"
+    return "a text file (CSV or tab-separated text?) renamed to " + path.suffix
+
+
+#: The parts that tell what a zip holds when it is not a workbook.
+_ZIP_KINDS = (
+    ("word/document.xml", "a Word document"),
+    ("ppt/presentation.xml", "a PowerPoint presentation"),
+    ("visio/document.xml", "a Visio drawing"),
+)
+_ODF_KINDS = {
+    "application/vnd.oasis.opendocument.spreadsheet": "an OpenDocument spreadsheet "
+    "(LibreOffice or OpenOffice Calc)",
+    "application/vnd.oasis.opendocument.text": "an OpenDocument text document",
+}
+
+
+def _what_zip(zf: zipfile.ZipFile, names: set[str]) -> str:
+    """What a zip that is not a workbook holds: a Word document renamed .xlsx, ..."""
+    for part, kind in _ZIP_KINDS:
+        if part in names:
+            return kind
+    if "mimetype" in names:
+        mime = zf.read("mimetype")[:200].decode("ascii", "replace").strip()
+        if mime in _ODF_KINDS:
+            return _ODF_KINDS[mime]
+        return "an OpenDocument file"
+    return "a zip archive of other files"
+
+
+#: What Excel never writes in a workbook's XML: a DOCTYPE and its entities (the
+#: "billion laughs" of entity expansion hides there).
+_XML_CONSTRUCTS = re.compile(rb"<!DOCTYPE|<!ENTITY")
+
+
+def _check_xml_constructs(zf: zipfile.ZipFile, label: str) -> None:
+    """Refuse a workbook whose XML declares a DOCTYPE or entities, before any parser
+    sees them: they come from a tool or a hand, never from Excel."""
+    for info in zf.infolist():
+        if not info.filename.endswith((".xml", ".rels")):
+            continue
+        with zf.open(info) as part:
+            head = part.read(1 << 16)
+        if _XML_CONSTRUCTS.search(head):
+            raise WorkbookError(
+                f"{label} contains XML constructs Excel never writes (in its part "
+                f"{info.filename}), so it was made or changed by another program; open it in "
+                "Excel and save it again, or ask for a fresh export."
+            )
 
 
 def _ole_holds(path: Path, stream: str, limit: int = 64 * 2**20) -> bool:
@@ -362,17 +464,22 @@ def _check_zip(zf: zipfile.ZipFile, label: str, max_bytes: int) -> dict[str, str
     if total > max_bytes:
         raise WorkbookError(
             f"{label} is refused: it expands to {total // 2**20} MB, "
-            f"more than the {max_bytes // 2**20} MB allowed (setting DOCGEN_MAX_WORKBOOK_MB)."
+            f"more than the {max_bytes // 2**20} MB allowed (setting DOCGEN_MAX_WORKBOOK_MB); "
+            "when it holds few rows, formatting down to the sheets' last row is the likely "
+            "cause: in Excel select the empty rows below the data (click the first row number, "
+            "then Ctrl+Shift+Down), Home, Clear, Clear All, and save."
         )
     names = set(zf.namelist())
     if "xl/workbook.xml" not in names:
-        raise WorkbookError(f"{label} is a zip file but not an Excel workbook.")
+        raise WorkbookError(f"{label} is {_what_zip(zf, names)}, not an Excel workbook; {_RESAVE}")
+    _check_xml_constructs(zf, label)
     try:
         book = SafeET.fromstring(zf.read("xl/workbook.xml"))
         rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ParseError, ValueError) as exc:
         raise WorkbookError(
-            f"{label} is damaged: its workbook part is unreadable ({exc})."
+            f"{label} is damaged (its list of sheets cannot be read); open it in Excel, which "
+            "may repair it, and save it again."
         ) from exc
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL_NS}Relationship")}
     parts: dict[str, str] = {}

@@ -272,7 +272,7 @@ def test_not_an_xlsx(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     folder.mkdir()
     (folder / "annual_2014.xlsx").write_text("Child ID,DOB\nC1,01/01/2010\n")
-    _fails(tmp_path, folder, "not a valid .xlsx workbook")
+    _fails(tmp_path, folder, "is a text file (CSV or tab-separated text?) renamed to .xlsx")
 
 
 def test_missing_workbook(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 from docgen.errors import Problem
-from docgen.report import ERROR_LIMIT, Report
+from docgen.report import SHOWN, Report
 
 BAD_DATE = Problem(
     code="invalid-date",
@@ -158,6 +158,7 @@ def test_to_json_parses_and_carries_the_counts() -> None:
         "value": "31/02/2014",
         "expected": "a date such as 31/03/2014 (day first)",
         "message": str(BAD_DATE),
+        "cells": ["B14"],
     }
 
 
@@ -169,50 +170,31 @@ def test_to_json_keeps_non_ascii_text() -> None:
     assert json.loads(report_of(curly).to_json())["valid"] is True
 
 
-def test_errors_stop_being_listed_after_the_limit() -> None:
-    report = report_of(*(error(n) for n in range(2, ERROR_LIMIT + 102)))
-    assert len(report.errors) == ERROR_LIMIT
-    assert report.truncated
-    assert report.problems[-1].cell == f"A{ERROR_LIMIT + 1}"
-    lines = report.to_text().splitlines()
-    assert lines[-1] == f"  ... stopped listing errors after {ERROR_LIMIT}."
-    assert len(lines) == 1 + ERROR_LIMIT + 1
+def test_every_problem_is_kept_however_many() -> None:
+    """An episode extract pasted into Children gives thousands; the last is still listed."""
+    report = report_of(*(error(n) for n in range(2, 5_002)))
+    assert len(report.errors) == report.error_total == 5_000
+    assert report.problems[-1].cell == "A5001"
     data = json.loads(report.to_json())
-    assert data["truncated"] is True
-    assert len(data["problems"]) == ERROR_LIMIT
-    assert data["error_count"] == ERROR_LIMIT + 100  # every error is counted, listed or not
-    assert lines[0].endswith(f"{ERROR_LIMIT + 100} errors, 0 warnings.")
+    assert data["truncated"] is False
+    assert len(data["problems"]) == data["error_count"] == 5_000
+    assert report.to_text().splitlines()[-1] == f"  error   {error(5001)}"
 
 
-def test_warnings_are_still_listed_after_the_error_limit() -> None:
-    report = report_of(*(error(n) for n in range(ERROR_LIMIT + 5)), UNKNOWN_COLUMN)
-    assert report.truncated
-    assert report.warnings == [UNKNOWN_COLUMN]
-    lines = report.to_text().splitlines()
-    assert lines[-2] == f"  ... stopped listing errors after {ERROR_LIMIT}."
-    assert lines[-1] == f"  warning {UNKNOWN_COLUMN}"
-
-
-def test_warnings_stop_being_listed_after_the_limit_too() -> None:
-    """A sheet pasted 16,384 columns wide would list a warning per unknown column."""
-    unknown = [
-        Problem("unknown-column", f"Col{n}", sheet="Data", cell=f"B{n}", severity="warning")
-        for n in range(1, ERROR_LIMIT + 51)
+def test_text_with_a_limit_counts_by_kind_then_lists_the_first() -> None:
+    report = report_of(*(error(n) for n in range(2, SHOWN + 12)), UNKNOWN_COLUMN)
+    lines = report.to_text(limit=SHOWN).splitlines()
+    assert lines[:5] == [
+        f"annual_2014.xlsx: {SHOWN + 10} errors, 1 warning.",
+        "By kind:",
+        f"  error   {SHOWN + 10:>6}  blank-cell in Children: A2, A3, A4, A5, A6, ...",
+        "  warning      1  unknown-column in Children: K1",
+        f"The first {SHOWN}:",
     ]
-    report = report_of(error(2), *unknown)
-    assert len(report.warnings) == ERROR_LIMIT
-    assert report.truncated
-    lines = report.to_text().splitlines()
-    assert lines[0].endswith(f"1 error, {ERROR_LIMIT + 50} warnings.")
-    assert lines[-1] == f"  ... stopped listing warnings after {ERROR_LIMIT}."
-    assert len(lines) == 1 + 1 + ERROR_LIMIT + 1
-    data = json.loads(report.to_json())
-    assert (data["warning_count"], data["truncated"]) == (ERROR_LIMIT + 50, True)
-    assert len(data["problems"]) == 1 + ERROR_LIMIT
+    assert lines[5:-1] == [f"  error   {error(n)}" for n in range(2, SHOWN + 2)]
+    assert lines[-1] == "  ... and 11 more."
 
 
-def test_exactly_the_limit_is_not_truncated() -> None:
-    report = report_of(*(error(n) for n in range(ERROR_LIMIT)))
-    assert len(report.errors) == ERROR_LIMIT
-    assert not report.truncated
-    assert "stopped listing" not in report.to_text()
+def test_a_limit_above_the_count_lists_all_without_a_summary() -> None:
+    report = report_of(BAD_DATE, UNKNOWN_COLUMN)
+    assert report.to_text(limit=SHOWN) == report.to_text()

@@ -254,7 +254,7 @@ def test_a_corrupt_zip_fails(tmp_path: Path) -> None:
         "corrupt.xlsx": "failed",
         "truncated.xlsx": "failed",
     }
-    assert "damaged" in (root / "failed/truncated.errors.txt").read_text()
+    assert "incomplete copy" in (root / "failed/truncated.errors.txt").read_text()
     assert_consistent(root)
 
 

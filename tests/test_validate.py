@@ -136,7 +136,7 @@ def test_ten_mistakes_give_exactly_ten_errors_at_their_cells(ten_errors) -> None
 
 
 def test_each_error_says_what_was_found_and_what_was_expected(ten_errors) -> None:
-    _, report, _ = ten_errors
+    _, report, rows = ten_errors
     by_code = {p.code: p for p in report.problems}
     assert all(p.file == "annual_2014.xlsx" for p in report.problems)
 
@@ -164,7 +164,11 @@ def test_each_error_says_what_was_found_and_what_was_expected(ten_errors) -> Non
     assert orphan.message == "Child ID 'ZZ999' matches no row of sheet 'Children'"
 
     end = by_code["inconsistent-row"]
-    assert end.message == "Plan End Date 01/05/2013 is before the plan's start date"
+    assert end.message == (
+        "Plan End Date 01/05/2013 is before the plan's start date "
+        f"(Plan Start Date 01/06/2013 at C{rows['end']})"
+    )
+    assert end.others == (f"C{rows['end']}",)
 
     formula = by_code["formula-without-value"]
     assert formula.column == "Conference Date"
@@ -207,6 +211,7 @@ def test_report_json_carries_the_counts(ten_errors) -> None:
         "expected": "a date such as 31/03/2014 (day first)",
         "message": f"Children!F{rows['date']}: Date Became Looked After '31/02/2014' "
         "is not a real calendar date; expected a date such as 31/03/2014 (day first)",
+        "cells": [f"F{rows['date']}"],
     }
 
 
@@ -828,4 +833,61 @@ def test_a_rule_needing_a_wrong_cell_waits_for_it_and_reports_nothing_false(
     _, report = validate(reviews_workbook(tmp_path, meetings=[row]), REVIEW)
     assert [(p.code, p.location) for p in report.errors] == [
         ("invalid-date", "Review Meetings!D2")
+    ]
+
+
+def test_a_rule_across_cells_names_every_cell_it_compared_with_its_value(tmp_path: Path) -> None:
+    """A date of birth typed in the future: the looked-after date is blamed, and the
+    date of birth, the cell that is wrong, is named with its value too."""
+    row = meeting("R1")
+    row[3] = "05/03/2031"  # Date of Birth, in the future
+    row[5] = "01/02/2013"  # Date Became Looked After
+    _, report = validate(reviews_workbook(tmp_path, meetings=[row]), REVIEW)
+    (problem,) = [p for p in report.errors if p.code == "inconsistent-row"]
+    assert problem.location == "Review Meetings!F2"
+    assert problem.message == (
+        "Date Became Looked After 01/02/2013 is before the child's date of birth "
+        "(Date of Birth 05/03/2031 at D2, a date in the future)"
+    )
+    data = json.loads(report.to_json())
+    assert data["problems"][0]["cells"] == ["F2", "D2"]
+
+
+# --------------------------------------------------------------------------- did you mean
+
+
+def test_a_code_typo_gets_the_nearest_code_not_the_whole_list(tmp_path: Path) -> None:
+    def edit(wb) -> None:
+        wb["Children"]["E2"] = "Care Ordr"
+
+    path = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual_2014.xlsx", edit)
+    _, report = validate(path, ANNUAL)
+    (problem,) = report.errors
+    assert problem.message == (
+        "Legal Status 'Care Ordr' is not a legal status; did you mean 'Care Order' (C2)?"
+    )
+    assert problem.expected == "a legal status code or label (13 in all: docs/workbooks.md)"
+
+
+def test_a_misspelt_sheet_is_named_as_the_one_meant(tmp_path: Path) -> None:
+    path = build_workbook(
+        tmp_path / "reviews.xlsx",
+        {"Review Meetings": [MEETING], "Atendees": [ATTENDEE], "Decisions": [DECISION]},
+    )
+    _, report = validate(path, REVIEW)
+    (problem,) = report.errors
+    assert problem.message == (
+        "the workbook has no sheet named 'Attendees'; did you mean 'Atendees'?"
+    )
+    assert problem.sheet == "Atendees"
+    assert len(str(problem)) < 200
+
+
+def test_a_misspelt_required_column_is_named_as_the_one_meant(tmp_path: Path) -> None:
+    headers = ["Date of Brith" if h == "Date of Birth" else h for h in MEETING]
+    path = reviews_workbook(tmp_path, **{"Review Meetings": [headers, meeting("R1")]})
+    _, report = validate(path, REVIEW)
+    missing = [p for p in report.errors if p.code == "missing-column"]
+    assert [p.message for p in missing] == [
+        "required column 'Date of Birth' (or DOB) is missing; did you mean 'Date of Brith' at D1?"
     ]

@@ -140,7 +140,10 @@ def test_csv_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "children.csv"
     path.write_text("Child ID,Date of Birth\nC1,01/01/2010\n")
     message = refusal(path)
-    assert message == ("children.csv is a CSV file; docgen reads Excel workbooks saved as .xlsx.")
+    assert message == (
+        "children.csv is a CSV file; docgen reads Excel workbooks saved as .xlsx, so open it in "
+        "Excel or Calc and save it as .xlsx."
+    )
 
 
 def test_ods_is_refused(tmp_path: Path) -> None:
@@ -150,7 +153,8 @@ def test_ods_is_refused(tmp_path: Path) -> None:
         zf.writestr("content.xml", "<office:document-content/>")
     message = refusal(path)
     assert message == (
-        "children.ods is an OpenDocument spreadsheet; docgen reads Excel workbooks saved as .xlsx."
+        "children.ods is an OpenDocument spreadsheet (LibreOffice or OpenOffice Calc); docgen "
+        "reads Excel workbooks saved as .xlsx, so open it in Excel or Calc and save it as .xlsx."
     )
 
 
@@ -165,20 +169,26 @@ def test_text_renamed_to_xlsx_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "children.xlsx"
     path.write_text("Child ID,Date of Birth\n")
     message = refusal(path)
-    assert message.startswith("children.xlsx is not a valid .xlsx workbook")
-    assert "not a zip archive" in message
+    assert message == (
+        "children.xlsx is a text file (CSV or tab-separated text?) renamed to .xlsx, not an "
+        "Excel workbook; open the data in Excel and save it as an Excel Workbook (.xlsx), then "
+        "use that file."
+    )
 
 
 def test_missing_file_is_refused(tmp_path: Path) -> None:
     assert refusal(tmp_path / "nowhere.xlsx") == "nowhere.xlsx: no such file."
 
 
-def test_truncated_workbook_is_refused_as_damaged(tmp_path: Path) -> None:
+def test_half_copied_workbook_is_refused_as_an_incomplete_copy(tmp_path: Path) -> None:
     data = (SAMPLES / "alerts.xlsx").read_bytes()
     path = tmp_path / "alerts.xlsx"
     path.write_bytes(data[: len(data) // 2])
     message = refusal(path)
-    assert message.startswith("alerts.xlsx is damaged and cannot be opened")
+    assert message == (
+        "alerts.xlsx is an incomplete copy (the file stops before its end, as when a copy or "
+        "download is cut off); copy or save it again from where it came from."
+    )
     assert one_sentence(message)
 
 
@@ -201,7 +211,65 @@ def test_zip_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "children.xlsx"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("notes.txt", "hello")
-    assert refusal(path) == "children.xlsx is a zip file but not an Excel workbook."
+    assert refusal(path) == (
+        "children.xlsx is a zip archive of other files, not an Excel workbook; open the data "
+        "in Excel and save it as an Excel Workbook (.xlsx), then use that file."
+    )
+
+
+@pytest.mark.parametrize(
+    ("parts", "kind"),
+    [
+        ({"word/document.xml": "<w:document/>"}, "a Word document"),
+        ({"ppt/presentation.xml": "<p:presentation/>"}, "a PowerPoint presentation"),
+        (
+            {"mimetype": "application/vnd.oasis.opendocument.spreadsheet"},
+            "an OpenDocument spreadsheet (LibreOffice or OpenOffice Calc)",
+        ),
+    ],
+)
+def test_a_document_renamed_xlsx_is_named_for_what_it_is(
+    tmp_path: Path, parts: dict[str, str], kind: str
+) -> None:
+    path = tmp_path / "children.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in {"[Content_Types].xml": "<Types/>", **parts}.items():
+            zf.writestr(name, text)
+    message = refusal(path)
+    assert message.startswith(f"children.xlsx is {kind}, not an Excel workbook; open the data")
+    assert one_sentence(message)
+
+
+def test_a_pdf_renamed_xlsx_is_named_a_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "children.xlsx"
+    path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    assert refusal(path).startswith("children.xlsx is a PDF document, not an Excel workbook;")
+
+
+def test_xml_entities_are_refused_as_what_excel_never_writes(
+    tmp_path: Path, no_cell_reader: list[str]
+) -> None:
+    """The billion laughs in the shared strings: refused in words, before any parser."""
+    source = build_workbook(tmp_path / "source.xlsx", {"Alerts": [ALERT_HEADERS, alert_row()]})
+    path = tmp_path / "alerts.xlsx"
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;">]>'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        "<si><t>&lol2;</t></si></sst>"
+    )
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            if info.filename != "xl/sharedStrings.xml":
+                zout.writestr(info, zin.read(info))
+        zout.writestr("xl/sharedStrings.xml", laughs)
+    message = refusal(path)
+    assert message == (
+        "alerts.xlsx contains XML constructs Excel never writes (in its part "
+        "xl/sharedStrings.xml), so it was made or changed by another program; open it in "
+        "Excel and save it again, or ask for a fresh export."
+    )
+    assert "entity" not in message and no_cell_reader == []
 
 
 def test_xlsm_is_read(tmp_path: Path) -> None:
@@ -240,10 +308,12 @@ def test_total_uncompressed_size_is_capped(tmp_path: Path, no_cell_reader: list[
         for name, data in parts.items():
             zf.writestr(name, data)
     message = refusal(path, max_bytes=2**20)
-    assert message == (
+    assert message.startswith(
         "alerts.xlsx is refused: it expands to 3 MB, more than the 1 MB allowed "
-        "(setting DOCGEN_MAX_WORKBOOK_MB)."
+        "(setting DOCGEN_MAX_WORKBOOK_MB); when it holds few rows, formatting down to the "
+        "sheets' last row is the likely cause: in Excel select the empty rows below the data"
     )
+    assert "Clear All" in message and one_sentence(message)
     assert no_cell_reader == []
 
 

@@ -1,0 +1,219 @@
+"""What many problems together say, and every problem written out for a spreadsheet.
+
+A workbook pasted from the wrong export breaks the contract thousands of times for a
+handful of reasons. :func:`hints` names those reasons from the problems' codes and
+values (one row per episode, two-digit years, month-first dates, a title above the
+headers); :func:`write_problems` writes every problem, however many, as a workbook and
+a CSV an admin can sort and filter.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docgen.errors import OutputError, Problem, show_value
+
+if TYPE_CHECKING:
+    from docgen.report import Report
+
+#: A problem needs this many of its kind on a sheet before a pattern is called a cause.
+AT_LEAST = 3
+_TWO_DIGIT_YEAR = re.compile(r"^\s*(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2})\s*$")
+_DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})\s*$")
+
+#: The columns of the written list, in order: each a field of a problem.
+COLUMNS = ("severity", "code", "sheet", "cell", "row", "column", "value", "expected", "message")
+
+
+def hints(problems: Sequence[Problem]) -> list[str]:
+    """The likely causes of the problems, each saying what to do; none when no pattern
+    holds. A cause is named only when it explains several problems of its kind."""
+    return [
+        *_repeated_ids(problems),
+        *_two_digit_years(problems),
+        *_month_first_dates(problems),
+        *_title_rows(problems),
+    ]
+
+
+def _repeated_ids(problems: Sequence[Problem]) -> list[str]:
+    """Many IDs repeated on one sheet: one row per episode or placement, not per child."""
+    found: list[str] = []
+    repeats = [p for p in problems if p.code == "duplicate-id"]
+    for (sheet, column), count in Counter((p.sheet, p.column) for p in repeats).items():
+        if count < AT_LEAST:
+            continue
+        ids = {str(p.value).casefold() for p in repeats if (p.sheet, p.column) == (sheet, column)}
+        first = next(p for p in repeats if (p.sheet, p.column) == (sheet, column))
+        found.append(
+            f"sheet {sheet!r} repeats {len(ids):,} {column}s in {count:,} further rows (such as "
+            f"{show_value(first.value)!r} at {first.cell}): it looks like one row per episode or "
+            "placement, as an SSDA903 episode extract has. The sheet takes one row per "
+            f"{_noun(column)}: keep each one's latest row and delete the others."
+        )
+    return found
+
+
+def _two_digit_years(problems: Sequence[Problem]) -> list[str]:
+    dates = [p for p in problems if p.code == "invalid-date" and _match(_TWO_DIGIT_YEAR, p)]
+    if len(dates) < AT_LEAST:
+        return []
+    first = dates[0]
+    day, month, year = _TWO_DIGIT_YEAR.match(str(first.value)).groups()  # type: ignore[union-attr]
+    full = 2000 + int(year) if 2000 + int(year) <= date.today().year else 1900 + int(year)
+    return [
+        f"{len(dates):,} dates have a two-digit year (such as {first.value!r} at "
+        f"{first.location}{_columns(dates)}): type the year in full ({day}/{month}/{full}), "
+        "or format the column as a date in Excel (Format Cells, Date) and re-enter it."
+    ]
+
+
+def _month_first_dates(problems: Sequence[Problem]) -> list[str]:
+    """Dates that are real only read month first (08/14/2017): a US-format export."""
+    dates = []
+    for p in problems:
+        match = _match(_DAY_MONTH_YEAR, p) if p.code == "invalid-date" else None
+        if match and int(match.group(1)) <= 12 < int(match.group(2)) <= 31:
+            dates.append(p)
+    if len(dates) < AT_LEAST:
+        return []
+    first = dates[0]
+    month, day, year = _DAY_MONTH_YEAR.match(str(first.value)).groups()  # type: ignore[union-attr]
+    return [
+        f"{len(dates):,} dates are real only read month first (such as {first.value!r} at "
+        f"{first.location}{_columns(dates)}): the export wrote US dates. docgen reads dates "
+        f"day first ({day}/{month}/{year}): export them day first, or as real Excel dates; "
+        "dates such as 03/04/2014 in the same columns are read day first, so check them too."
+    ]
+
+
+def _title_rows(problems: Sequence[Problem]) -> list[str]:
+    return [
+        f"sheet {p.sheet!r} has rows above its column headers (a title?): delete them, so "
+        "the headers are in the first row."
+        for p in problems
+        if p.code == "headers-not-first"
+    ]
+
+
+def _match(pattern: re.Pattern[str], problem: Problem) -> re.Match[str] | None:
+    return pattern.match(problem.value) if isinstance(problem.value, str) else None
+
+
+def _columns(problems: list[Problem]) -> str:
+    named = list(dict.fromkeys(f"{p.sheet} {p.column!r}" for p in problems if p.column))
+    if not named:
+        return ""
+    return "; in " + ", ".join(named[:3]) + (", ..." if len(named) > 3 else "")
+
+
+def _noun(column: str | None) -> str:
+    """``Child ID`` -> ``child``: what one row of the sheet stands for."""
+    text = (column or "row").removesuffix(" ID").removesuffix(" Id")
+    return text.lower()
+
+
+# --------------------------------------------------------------------------- writing the list
+
+
+def write_problems(report: Report, path: Path) -> list[Path]:
+    """Every problem of ``report`` to ``path`` (.xlsx or .csv) and the other form beside it."""
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise OutputError(f"{path.name}: the list of problems is written as .xlsx or .csv.")
+    paths = [path, path.with_suffix(".csv" if suffix == ".xlsx" else ".xlsx")]
+    for target in paths:
+        data = problems_xlsx(report) if target.suffix.lower() == ".xlsx" else problems_csv(report)
+        _write_owner_only(target, data)
+    return paths
+
+
+def _rows(report: Report) -> list[list[Any]]:
+    rows = []
+    for p in report.errors + report.warnings:
+        fields = p.as_dict()
+        fields["message"] = p.message  # the place is in its own columns
+        rows.append(["" if fields[c] is None else fields[c] for c in COLUMNS])
+    return rows
+
+
+def problems_csv(report: Report) -> bytes:
+    """The problems as CSV (UTF-8 with a byte-order mark, so Excel shows accents)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in _rows(report):
+        writer.writerow([_defused(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def problems_xlsx(report: Report) -> bytes:
+    """The problems as a workbook: a Problems sheet to filter, and a Summary sheet of
+    the kinds, their counts and first cells, and the likely causes."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    summary = book.create_sheet("Summary")
+    summary.append([_text(summary, WriteOnlyCell, Path(report.file or "workbook").name)])
+    summary.append(["errors", report.error_total])
+    summary.append(["warnings", report.warning_total])
+    summary.append([])
+    summary.append(["severity", "code", "sheet", "column", "count", "first cells"])
+    for g in report.groups():
+        texts = (g.severity, g.code, g.sheet, g.column)
+        cells = [_text(summary, WriteOnlyCell, t) for t in texts]
+        summary.append([*cells, g.count, _text(summary, WriteOnlyCell, ", ".join(g.first))])
+    summary.append([])
+    for hint in report.hints:
+        summary.append([_text(summary, WriteOnlyCell, "hint"), _text(summary, WriteOnlyCell, hint)])
+    sheet = book.create_sheet("Problems")
+    sheet.append(list(COLUMNS))
+    for row in _rows(report):
+        sheet.append([v if isinstance(v, int) else _text(sheet, WriteOnlyCell, v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _text(sheet: Any, cell_type: Any, value: Any) -> Any:
+    """A cell that holds text as text: a value read as ``=HYPERLINK(...)`` stays words,
+    never a formula Excel would run."""
+    cell = cell_type(sheet, value=str(value))
+    cell.data_type = "s"
+    return cell
+
+
+def _defused(value: Any) -> Any:
+    """A CSV field Excel would take for a formula (=, +, -, @ first) gets a leading
+    apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _write_owner_only(path: Path, data: bytes) -> None:
+    """Write ``path`` readable by its owner only, whole or not at all."""
+    try:
+        fd, staged = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write there ({exc.strerror}).") from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(staged, 0o600)
+        os.replace(staged, path)
+    except BaseException:
+        Path(staged).unlink(missing_ok=True)
+        raise

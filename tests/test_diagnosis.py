@@ -1,0 +1,188 @@
+"""Every problem available: a summary by kind on the terminal, likely causes, and the whole
+list written as a workbook and a CSV, however many problems there are."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from docgen.errors import Problem
+from docgen.report import SHOWN, Report
+from tests.conftest import SAMPLES, edit_workbook, run_cli
+
+EXTRA = 1_700  # episode rows pasted below the children: three problems each
+
+
+@pytest.fixture(scope="module")
+def episodes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SSDA903 episode extract pasted into Children: one row per episode, the dates
+    with two-digit years, as the extract writes them."""
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["Children"]
+        children = [list(row) for row in ws.iter_rows(min_row=2, values_only=True)]
+        for n in range(EXTRA):
+            row = list(children[n % len(children)])
+            row[1] = row[1].strftime("%d/%m/%y")  # Date of Birth
+            row[5] = f"{1 + n % 28:02d}/{1 + n % 12:02d}/13"  # Date Became Looked After
+            ws.append(row)
+
+    folder = tmp_path_factory.mktemp("episodes")
+    return edit_workbook(SAMPLES / "annual_2014.xlsx", folder / "annual_2014.xlsx", edit)
+
+
+def _last_row(path: Path) -> int:
+    return openpyxl.load_workbook(path, read_only=True)["Children"].max_row
+
+
+def test_json_lists_every_problem(episodes: Path) -> None:
+    data = json.loads(run_cli("validate", str(episodes), "--format", "json").output)
+    assert data["error_count"] == 3 * EXTRA
+    assert len(data["problems"]) == 3 * EXTRA
+    assert data["truncated"] is False
+
+
+def test_terminal_counts_problems_by_kind_then_lists_the_first(episodes: Path) -> None:
+    result = run_cli("validate", str(episodes))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == f"annual_2014.xlsx: {3 * EXTRA} errors, 0 warnings."
+    assert lines[1] == "By kind:"
+    kinds = [line.split() for line in lines[2:5]]
+    assert sorted((k[1], k[2], k[5]) for k in kinds) == [
+        ("1,700", "duplicate-id", "'Child"),
+        ("1,700", "invalid-date", "'Date"),
+        ("1,700", "invalid-date", "'Date"),
+    ]
+    assert any("Children 'Date of Birth': B386, B387, B388" in line for line in lines[2:5])
+    hints = [line for line in lines if line.startswith("  hint")]
+    assert "one row per episode" in hints[0] and "keep each one's latest row" in hints[0]
+    assert "two-digit year" in hints[1] and "Children 'Date of Birth'" in hints[1]
+    assert "The first 50:" in lines
+    assert lines[-1] == f"... and {3 * EXTRA - SHOWN:,} more (--errors FILE writes them all)."
+
+
+def test_errors_file_holds_every_far_down_cell(episodes: Path, tmp_path: Path) -> None:
+    target = tmp_path / "problems.xlsx"
+    result = run_cli("validate", str(episodes), "--errors", str(target))
+    assert result.exit_code == 1
+    assert f"to {target} and {tmp_path / 'problems.csv'}" in result.output
+    last = _last_row(episodes)
+    book = openpyxl.load_workbook(target, read_only=True)
+    rows = list(book["Problems"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("severity", "code", "sheet", "cell")
+    cells = {(r[1], r[3]) for r in rows[1:]}
+    assert len(rows) - 1 == 3 * EXTRA
+    for code, column in (("duplicate-id", "A"), ("invalid-date", "B"), ("invalid-date", "F")):
+        assert {(code, f"{column}{n}") for n in range(386, last + 1)} <= cells
+    summary = [r for r in book["Summary"].iter_rows(values_only=True) if r and r[0]]
+    assert ("error", "duplicate-id", "Children", "Child ID", EXTRA) in [r[:5] for r in summary]
+    with (tmp_path / "problems.csv").open(encoding="utf-8-sig", newline="") as fh:
+        listed = list(csv.DictReader(fh))
+    assert len(listed) == 3 * EXTRA
+    assert listed[-1]["cell"] == f"F{last}" and listed[-1]["sheet"] == "Children"
+    assert (target.stat().st_mode & 0o777) == 0o600
+
+
+def test_rendering_command_writes_the_list_when_it_refuses(episodes: Path, tmp_path: Path) -> None:
+    target = tmp_path / "errors.csv"
+    result = run_cli(
+        "annual", "--year", "2014", "--workbook", str(episodes), "-o", str(tmp_path / "out")
+    )
+    assert result.exit_code == 1
+    assert "By kind:" in result.output and "--errors FILE writes every one" in result.output
+    result = run_cli(
+        "annual",
+        "--year",
+        "2014",
+        "--workbook",
+        str(episodes),
+        "-o",
+        str(tmp_path / "out"),
+        "--errors",
+        str(target),
+    )
+    assert result.exit_code == 1
+    assert not (tmp_path / "out").exists()
+    with target.open(encoding="utf-8-sig", newline="") as fh:
+        assert sum(1 for _ in csv.DictReader(fh)) == 3 * EXTRA
+    assert (tmp_path / "errors.xlsx").is_file()
+
+
+def test_a_value_like_a_formula_is_written_as_text(tmp_path: Path) -> None:
+    report = Report(file="r.xlsx")
+    report.add(
+        Problem(
+            "invalid-id",
+            "Child ID is odd",
+            sheet="Children",
+            cell="A2",
+            value='=HYPERLINK("http://x","y")',
+        )
+    )
+    report.write_errors(tmp_path / "e.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "e.xlsx")["Problems"]
+    assert ws["G2"].value == '=HYPERLINK("http://x","y")' and ws["G2"].data_type == "s"
+    assert "'=HYPERLINK" in (tmp_path / "e.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_list_named_otherwise_is_refused(tmp_path: Path) -> None:
+    result = run_cli("validate", str(SAMPLES / "alerts.xlsx"), "--errors", str(tmp_path / "e.txt"))
+    assert result.exit_code == 1
+    assert "written as .xlsx or .csv" in result.output
+
+
+def _dates(*values: str) -> list[Problem]:
+    return [
+        Problem(
+            "invalid-date",
+            f"Review Date {v!r} is not a real calendar date",
+            sheet="Reviews",
+            cell=f"B{n}",
+            column="Review Date",
+            value=v,
+        )
+        for n, v in enumerate(values, start=2)
+    ]
+
+
+def test_month_first_dates_are_named_as_us_dates() -> None:
+    report = Report()
+    report.extend(_dates("08/14/2013", "12/25/2013", "01/30/2014"))
+    (hint,) = report.hints
+    assert hint.startswith(
+        "3 dates are real only read month first (such as '08/14/2013' at "
+        "Reviews!B2; in Reviews 'Review Date')"
+    )
+    assert "(14/08/2013)" in hint
+
+
+def test_two_few_of_a_kind_give_no_hint() -> None:
+    report = Report()
+    report.extend(_dates("08/14/2013", "12/25/2013"))
+    assert report.hints == []
+
+
+def test_values_one_column_off_are_named_as_a_shifted_column(tmp_path: Path) -> None:
+    """Ethnicity left out of a paste: each value sits one column left of its header."""
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["Children"]
+        headers = [c.value for c in ws[1]]
+        ws.delete_cols(4)
+        for index, header in enumerate(headers, start=1):
+            ws.cell(1, index).value = header
+
+    path = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual_2014.xlsx", edit)
+    result = run_cli("validate", str(path))
+    hints = [line for line in result.output.splitlines() if line.startswith("  hint")]
+    assert any(
+        "refused values in column 'Ethnicity' (D, such as 'C1' at Children!D2) are right for "
+        "'Legal Status', the column to its right" in hint
+        for hint in hints
+    ), result.output
+    assert any("column 'Legal Status' (E" in hint for hint in hints)
