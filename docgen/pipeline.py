@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen import annual, charts, context
+from docgen import returns as dfe_returns
 from docgen.errors import Problem, UserError, ValidationFailed
 from docgen.models import (
     ALERT,
@@ -124,6 +125,8 @@ def check_workbook(
     for ``year`` or the year in the file's name.
     """
     settings = settings or Settings()
+    if path.is_dir() or path.suffix.lower() == ".zip":
+        return dfe_returns.check_returns(path, year or year_from_name(path), settings)
     try:
         spec = KINDS[kind] if kind else guess_kind(path, settings)
         tables, report = load(path, spec, settings)
@@ -394,16 +397,21 @@ def annual_report(
     output: Path | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    returns: Path | None = None,
 ) -> Result:
     """Write the IRO annual report for the year ending 31 March ``year``.
 
     The workbook is ``workbook`` when given, else ``annual_<year>.xlsx`` in ``data``.
+    DfE returns (SSDA903, CIN census) in ``returns`` (a folder or zip), else among the
+    files of the data folder, give the tables they hold in place of the workbook's.
     """
     if not 1990 <= year <= 2100:
         raise UserError(f"--year {year} is not a reporting year (the year the period ends).")
     target = _target(output, f"annual_report_{year}.docx")  # a bad --output fails first
     charts.load()  # here, where no frame holds the job's data (see charts.load)
-    return _annual_report(year, data, workbook, target, settings or Settings(), progress)
+    return _annual_report(
+        year, data, workbook, target, settings or Settings(), progress, returns
+    )
 
 
 @_cycle_collector_paused()
@@ -414,6 +422,7 @@ def _annual_report(
     target: Path,
     settings: Settings,
     progress: Progress | None,
+    returns: Path | None = None,
 ) -> Result:
     """The report's work, in a frame of its own that holds the job's data."""
 
@@ -424,8 +433,12 @@ def _annual_report(
     step("read")
     path = workbook or annual_path(year, data, settings)
     book = read_workbook(path, max_bytes=_max_bytes(settings))
+    found = annual_returns(returns, data, settings)
     step("validate")
-    tables, report = validate_workbook(book, ANNUAL)
+    if found is not None:
+        tables, report = dfe_returns.annual_tables(book, found, year, settings)
+    else:
+        tables, report = validate_workbook(book, ANNUAL)
     if not report.ok:
         raise ValidationFailed(report)
     step("compute")
@@ -440,6 +453,23 @@ def _annual_report(
     with folder_lock(target.parent):
         write_atomic(target, document)
     return Result(outputs=[target], report=report)
+
+
+def annual_returns(
+    returns: Path | None, data: Path | None, settings: Settings
+) -> dfe_returns.ReturnSet | None:
+    """The DfE returns of an annual report: ``returns`` (a folder or zip) when given, else
+    those among the data folder's own files; None when there are none."""
+    if returns is not None:
+        found = dfe_returns.read_returns(returns, _max_bytes(settings))
+        if not found:
+            raise UserError(
+                f"{returns} holds no SSDA903 or CIN census file docgen recognises (SSDA903 CSV "
+                "files are known by their header rows; XML by its root element)."
+            )
+        return found
+    folder = data or settings.data
+    return dfe_returns.find_returns(Path(folder), _max_bytes(settings)) if folder else None
 
 
 #: Names that are files of another kind, never a folder to write into.

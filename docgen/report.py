@@ -8,6 +8,7 @@ tests that compare a whole report in one assert.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,8 @@ PROBLEM_FIELDS: dict[str, str] = {
     "column": "the contract's header of the column",
     "value": "the value found, as text as Excel shows it",
     "expected": "what would be accepted",
+    "line": "in a DfE return, the file's line number (XML: the element's line)",
+    "path": "in an XML return, the element's path, such as `Message/Children/Child[3]/...`",
     "message": "the line the text report prints",
 }
 
@@ -56,16 +59,18 @@ class Report:
     #: Every error and warning found, listed or not: a truncated report still says how many.
     error_total: int = 0
     warning_total: int = 0
+    #: How many errors (and as many warnings) are listed; None lists every one.
+    limit: int | None = ERROR_LIMIT
 
     def add(self, problem: Problem) -> None:
         if problem.severity == "error":
             self.error_total += 1
-            if self.error_total > ERROR_LIMIT:
+            if self.limit is not None and self.error_total > self.limit:
                 self.truncated = True
                 return
         else:
             self.warning_total += 1
-            if self.warning_total > ERROR_LIMIT:
+            if self.limit is not None and self.warning_total > self.limit:
                 self.truncated = True
                 return
         self.problems.append(problem)
@@ -86,6 +91,11 @@ class Report:
     def ok(self) -> bool:
         return not self.errors
 
+    def counts(self) -> dict[str, int]:
+        """How many problems of each code were listed, errors first, most frequent first."""
+        found = Counter((p.severity != "error", p.code) for p in self.problems)
+        return {code: n for (_, code), n in sorted(found.items(), key=lambda i: (i[0][0], -i[1]))}
+
     def flatten(self, *keys: str) -> list[list[Any]]:
         """Plain lists of the given problem fields (default: code and location), for tests."""
         keys = keys or ("code", "location")
@@ -102,10 +112,10 @@ class Report:
         )
         lines = [head]
         lines += [f"  error   {p}" for p in errors]
-        if self.error_total > ERROR_LIMIT:
+        if self.limit is not None and self.error_total > self.limit:
             lines.append(f"  ... stopped listing errors after {ERROR_LIMIT}.")
         lines += [f"  warning {p}" for p in warnings]
-        if self.warning_total > ERROR_LIMIT:
+        if self.limit is not None and self.warning_total > self.limit:
             lines.append(f"  ... stopped listing warnings after {ERROR_LIMIT}.")
         return "\n".join(lines)
 
