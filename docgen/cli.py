@@ -144,6 +144,16 @@ def _stopped_cleanly_by_sigterm() -> Iterator[None]:
         yield
 
 
+def returns_option(func: F) -> F:
+    return click.option(
+        "--returns",
+        type=click.Path(exists=True, path_type=Path),
+        help="A folder or zip of the year's DfE returns (SSDA903 CSV files or XML, CIN census "
+        "XML), which give Children, Reviews, Adoptions (and CP Plans, CP Conferences) in place "
+        "of the workbook's sheets [default: the returns among the data folder's files].",
+    )(func)
+
+
 @main.command()
 @click.option(
     "--year",
@@ -168,6 +178,7 @@ def _stopped_cleanly_by_sigterm() -> Iterator[None]:
     type=click.Path(path_type=Path),
     help="The .docx to write, or a folder for it [default: ./annual_report_<year>.docx].",
 )
+@returns_option
 @templates_option
 @pdf_option
 @reports_errors
@@ -178,6 +189,7 @@ def annual(
     output: Path | None,
     templates: Path | None,
     pdf: bool,
+    returns: Path | None = None,
 ) -> None:
     """Write the IRO annual report for one reporting year."""
     if pdf:
@@ -191,6 +203,7 @@ def annual(
             output=output,
             settings=_settings(templates=templates),
             progress=bar,
+            returns=returns,
         )
     _warnings(result.report)
     for path in result.outputs:
@@ -199,7 +212,7 @@ def annual(
 
 
 @main.command()
-@click.argument("workbook", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("workbook", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--kind",
     type=click.Choice(list(KINDS)),
@@ -221,6 +234,9 @@ def annual(
 def validate(workbook: Path, kind: str | None, fmt: str, year: int | None) -> None:
     """Check WORKBOOK against the contract: every error and warning at once.
 
+    WORKBOOK may also be a folder or zip of DfE returns (SSDA903, CIN census): every
+    problem is listed, by file, line and field, after a count of each kind.
+
     Exits 0 when there are no errors (warnings allowed), 1 otherwise.
     """
     report = pipeline.check_workbook(workbook, kind, _settings(), year=year)
@@ -228,10 +244,58 @@ def validate(workbook: Path, kind: str | None, fmt: str, year: int | None) -> No
         click.echo(report.to_json())
     else:
         click.echo(_summary_line(report))
+        if report.limit is None and report.problems:  # returns: the kinds, then every one
+            for code, count in report.counts().items():
+                click.echo(f"  {count:>7,}  {code}")
+            click.echo()
         rows = report.to_table()
+        where = ("file", "line") if report.limit is None else ("sheet", "cell")
         if rows:
-            click.echo(_format_table(("level", "sheet", "cell", "value", "problem"), rows))
+            click.echo(_format_table(("level", *where, "value", "problem"), rows))
     sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.option("--year", type=int, required=True, help="The year whose figures are added.")
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder holding the year's workbook (and returns), as for `docgen annual`.",
+)
+@click.option(
+    "--workbook",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The annual workbook itself, whatever its name (instead of --data).",
+)
+@returns_option
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The .xlsx to write [default: ./history_<next year>.xlsx].",
+)
+@reports_errors
+def history(
+    year: int,
+    data: Path | None,
+    workbook: Path | None,
+    returns: Path | None,
+    output: Path | None,
+) -> None:
+    """Write next year's History sheet: the earlier years' rows of this year's workbook
+    and this year's figures as the report prints them, to copy into next year's
+    workbook instead of retyping them."""
+    result = pipeline.next_history(
+        year,
+        output or Path.cwd() / f"history_{year + 1}.xlsx",
+        data=data,
+        workbook=workbook,
+        returns=returns,
+        settings=_settings(),
+    )
+    _warnings(result.report)
+    for path in result.outputs:
+        click.echo(f"Wrote {path}")
 
 
 @main.command(name="new-workbook")

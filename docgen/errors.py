@@ -89,10 +89,8 @@ PROBLEM_CODES: dict[str, str] = {
     "reads; it is ignored (warning).",
     "unreadable-return": "A return file cannot be read: not well-formed XML, or not text.",
     "return-and-sheet": "A table is given twice, by a DfE return and by a sheet of the workbook.",
-    "overlapping-episodes": "An SSDA903 episode starts before the child's previous episode "
-    "ended.",
-    "episode-after-open-episode": "An SSDA903 episode follows an episode that has no date "
-    "ceased.",
+    "overlapping-episodes": "An SSDA903 episode starts before the child's previous episode ended.",
+    "episode-after-open-episode": "An SSDA903 episode follows an episode that has no date ceased.",
     "ceased-without-date": "An SSDA903 episode has a reason ceased other than X1 but no date "
     "ceased.",
     "broken-chain": "An SSDA903 episode ended with X1 (care continues) but no episode of the "

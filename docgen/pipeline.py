@@ -409,9 +409,7 @@ def annual_report(
         raise UserError(f"--year {year} is not a reporting year (the year the period ends).")
     target = _target(output, f"annual_report_{year}.docx")  # a bad --output fails first
     charts.load()  # here, where no frame holds the job's data (see charts.load)
-    return _annual_report(
-        year, data, workbook, target, settings or Settings(), progress, returns
-    )
+    return _annual_report(year, data, workbook, target, settings or Settings(), progress, returns)
 
 
 @_cycle_collector_paused()
@@ -430,21 +428,7 @@ def _annual_report(
         if progress:
             progress(stage, ANNUAL_STAGES.index(stage), len(ANNUAL_STAGES))
 
-    step("read")
-    path = workbook or annual_path(year, data, settings)
-    book = read_workbook(path, max_bytes=_max_bytes(settings))
-    found = annual_returns(returns, data, settings)
-    step("validate")
-    if found is not None:
-        tables, report = dfe_returns.annual_tables(book, found, year, settings)
-    else:
-        tables, report = validate_workbook(book, ANNUAL)
-    if not report.ok:
-        raise ValidationFailed(report)
-    step("compute")
-    figures = annual_figures(tables, year, settings, report)
-    if figures is None:
-        raise ValidationFailed(report)
+    _, report, figures = _year_figures(year, data, workbook, returns, settings, step)
     step("render")
     document = Renderer(settings.templates).render(
         "annual_report.docx", context.annual_context(figures), charts=True
@@ -470,6 +454,56 @@ def annual_returns(
         return found
     folder = data or settings.data
     return dfe_returns.find_returns(Path(folder), _max_bytes(settings)) if folder else None
+
+
+def _year_figures(
+    year: int,
+    data: Path | None,
+    workbook: Path | None,
+    returns: Path | None,
+    settings: Settings,
+    step: Callable[[str], None],
+) -> tuple[Tables, Report, annual.AnnualFigures]:
+    """The year's validated tables (from the workbook, and the DfE returns where there
+    are any) and its figures; raises ValidationFailed with every problem found."""
+    step("read")
+    path = workbook or annual_path(year, data, settings)
+    book = read_workbook(path, max_bytes=_max_bytes(settings))
+    found = annual_returns(returns, data, settings)
+    step("validate")
+    if found is not None:
+        tables, report = dfe_returns.annual_tables(book, found, year, settings)
+    else:
+        tables, report = validate_workbook(book, ANNUAL)
+    if not report.ok:
+        raise ValidationFailed(report)
+    step("compute")
+    figures = annual_figures(tables, year, settings, report)
+    if figures is None:
+        raise ValidationFailed(report)
+    return tables, report, figures
+
+
+@_cycle_collector_paused()
+def next_history(
+    year: int,
+    output: Path,
+    *,
+    data: Path | None = None,
+    workbook: Path | None = None,
+    returns: Path | None = None,
+    settings: Settings | None = None,
+) -> Result:
+    """Write next year's History sheet: the earlier years' rows and this year's figures."""
+    from docgen.history import history_rows, write_history  # openpyxl, only when asked
+
+    if output.suffix.lower() != ".xlsx":
+        raise UserError(f"--output {output.name}: the History rows are written as an .xlsx file.")
+    tables, report, figures = _year_figures(
+        year, data, workbook, returns, settings or Settings(), lambda _stage: None
+    )
+    write_history(history_rows(tables, figures), output)
+    return Result(outputs=[output], report=report)
 
 
 #: Names that are files of another kind, never a folder to write into.

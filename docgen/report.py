@@ -120,12 +120,15 @@ class Report:
         return "\n".join(lines)
 
     def to_table(self) -> list[tuple[str, str, str, str, str]]:
-        """Rows of (severity, sheet, cell, value, problem) for a tabular display."""
+        """Rows of (severity, sheet, cell, value, problem) for a tabular display; for a
+        DfE return, (severity, file, line and field, value, problem)."""
         return [
             (
                 p.severity,
-                p.sheet or "",
-                p.cell or (str(p.row) if p.row else ""),
+                p.sheet or (p.file or "" if p.line is not None else ""),
+                p.cell
+                or (f"{p.line:,} {p.column or ''}".strip() if p.line is not None else "")
+                or (str(p.row) if p.row else ""),
                 "" if p.value is None else show_value(p.value),
                 p.message + (f"; expected {p.expected}" if p.expected else ""),
             )
