@@ -113,14 +113,14 @@ def build(
     try:
         row = rows.model.model_validate(values)
     except ValidationError as exc:
-        index, name = rows.fields.get(str(exc.errors()[0]["loc"][0]), (0, None))
         error = exc.errors()[0]
+        index, name = rows.fields.get(str(error["loc"][0]), (0, str(error["loc"][0])))
         out.append(
             problem(
                 sources[min(index, len(sources) - 1)],
                 name,
                 "invalid-value",
-                f"{name or 'a value'} {error['msg'].lower()}",
+                f"{name} {error['msg'].lower()}",
                 value=error.get("input"),
             )
         )

@@ -48,6 +48,13 @@ TABLES: dict[str, tuple[str, ...]] = {
         "REASON_PLACED_CEASED",
     ),
 }
+#: The fields the annual report reads from each table.
+NEEDED: dict[str, frozenset[str]] = {
+    "header": frozenset({"CHILD", "SEX", "DOB", "ETHNIC"}),
+    "episodes": frozenset({"CHILD", "DECOM", "RNE", "LS", "DEC", "REC"}),
+    "reviews": frozenset({"CHILD", "REVIEW", "REVIEW_CODE"}),
+    "placed_adoption": frozenset({"CHILD", "DOB", "DATE_PLACED"}),
+}
 _BY_COLUMNS = {frozenset(columns): name for name, columns in TABLES.items()}
 #: Tables of the return the annual report does not need (UASC, OC2, OC3, AD1,
 #: PrevPerm, Missing, SWEpisodes): recognised by a column of theirs, and ignored quietly.
@@ -123,12 +130,32 @@ def is_last_year(name: str) -> bool:
 # --------------------------------------------------------------------------- cells
 
 
+_DATES: dict[str, date] = {}
+
+
+def parse_date(text: str) -> date:
+    """A return's date; ``dd/mm/yyyy`` is read directly and every text remembered (a
+    national return repeats a few thousand dates across a million cells)."""
+    found = _DATES.get(text)
+    if found is None:
+        if len(text) == 10 and text[2] == "/" and text[5] == "/" and text.isascii():
+            try:
+                found = date(int(text[6:]), int(text[3:5]), int(text[:2]))
+            except ValueError:
+                found = to_date(text)  # raises, saying what is wrong
+        else:
+            found = to_date(text)
+        if len(_DATES) < 200_000:
+            _DATES[text] = found
+    return found
+
+
 def _date(cells: dict[str, str], name: str, src: Src, out: list[Problem]) -> date | None:
     text = cells.get(name, "")
     if not text:
         return None
     try:
-        return to_date(text)
+        return parse_date(text)
     except CellError as exc:
         out.append(
             problem(
@@ -151,13 +178,18 @@ def _required(cells: dict[str, str], name: str, src: Src, out: list[Problem]) ->
     return text
 
 
+#: Each code list's texts already parsed (None for a text that is no code).
+_CODES: dict[str, dict[str, str | None]] = {}
+
+
 def _code(
     cells: dict[str, str], name: str, code_list: codes.CodeList, src: Src, out: list[Problem]
 ) -> str | None:
     text = cells.get(name, "")
     if not text:
         return None
-    found = code_list.parse(text)
+    known = _CODES.setdefault(code_list.name, {})
+    found = known[text] if text in known else known.setdefault(text, code_list.parse(text))
     if found is None:
         out.append(
             problem(
@@ -260,13 +292,97 @@ def read_csv(
 ) -> None:
     """The records of a recognised CSV table (``rows`` follows its header row)."""
     names = [h.strip().upper() for h in header]
+    wanted = [(i, n) for i, n in enumerate(names) if n in NEEDED[table]]
     last = is_last_year(file.name)
     ret.files.setdefault(table + ("_last" if last else ""), []).append(file.name)
+    if last and table in ("header", "placed_adoption"):
+        return  # last year's children and placements are not this year's figures
+    target = _target(ret, table, last)
+    fast = _FAST[table]
+    index = tuple(names.index(n) for n in FAST_ORDER[table])
+    name = file.name
     for line, row in enumerate(rows, start=2):
+        try:  # the common case: every cell already met, nothing to report
+            target.append(fast(row, index, Src(name, line)))
+            continue
+        except (KeyError, IndexError, ValueError):
+            pass
         if not any(cell.strip() for cell in row):
             continue
-        cells = {n: c.strip().upper() for n, c in zip(names, row, strict=False)}
-        add_record(ret, table, cells, Src(file.name, line), last, out)
+        cells = {n: row[i].strip().upper() if i < len(row) else "" for i, n in wanted}
+        add_record(ret, table, cells, Src(name, line), last, out)
+
+
+# A row's fields read with no check but dictionary look-ups: a date or code not met
+# before, or a blank required cell, raises, and the row is read again the slow way,
+# which reports what is wrong (and remembers the date or code for the next row).
+FAST_ORDER: dict[str, tuple[str, ...]] = {
+    "header": ("CHILD", "SEX", "DOB", "ETHNIC"),
+    "episodes": ("CHILD", "DECOM", "RNE", "LS", "DEC", "REC"),
+    "reviews": ("CHILD", "REVIEW", "REVIEW_CODE"),
+    "placed_adoption": ("CHILD", "DOB", "DATE_PLACED"),
+}
+
+
+def _id(text: str) -> str:
+    found = text.strip().upper()
+    if not found:
+        raise ValueError("blank")
+    return found
+
+
+def _known(code_list: codes.CodeList, text: str, blank_ok: bool) -> str | None:
+    text = text.strip().upper()
+    if not text and blank_ok:
+        return None
+    found = _CODES[code_list.name][text]
+    if found is None:
+        raise ValueError(text)
+    return found
+
+
+def _fast_header(row: list[str], ix: tuple[int, ...], src: Src) -> HeaderRow:
+    return HeaderRow(
+        _id(row[ix[0]]),
+        _known(codes.SEX, row[ix[1]], True),
+        _DATES[row[ix[2]].strip()],
+        _known(codes.ETHNICITY, row[ix[3]], False),  # type: ignore[arg-type]
+        src,
+    )
+
+
+def _fast_episode(row: list[str], ix: tuple[int, ...], src: Src) -> Episode:
+    dec = row[ix[4]].strip()
+    return Episode(
+        _id(row[ix[0]]),
+        _DATES[row[ix[1]].strip()],
+        row[ix[2]].strip().upper(),
+        _known(codes.LEGAL_STATUS, row[ix[3]], False),  # type: ignore[arg-type]
+        _DATES[dec] if dec else None,
+        row[ix[5]].strip().upper(),
+        src,
+    )
+
+
+def _fast_review(row: list[str], ix: tuple[int, ...], src: Src) -> ReviewRow:
+    return ReviewRow(
+        _id(row[ix[0]]),
+        _DATES[row[ix[1]].strip()],
+        _known(codes.PARTICIPATION, row[ix[2]], True),
+        src,
+    )
+
+
+def _fast_placed(row: list[str], ix: tuple[int, ...], src: Src) -> PlacedRow:
+    return PlacedRow(_id(row[ix[0]]), _DATES[row[ix[1]].strip()], _DATES[row[ix[2]].strip()], src)
+
+
+_FAST: dict[str, Callable[[list[str], tuple[int, ...], Src], Any]] = {
+    "header": _fast_header,
+    "episodes": _fast_episode,
+    "reviews": _fast_review,
+    "placed_adoption": _fast_placed,
+}
 
 
 def sniff_csv(file: ReturnFile, ret: Return903, out: list[Problem]) -> bool:
