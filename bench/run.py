@@ -15,7 +15,9 @@ input) and prints, side by side from one run:
    split into read, validate, compute, render. It runs in a child process so
    its peak memory is its own;
 4. a command as a user types it: ``docgen --help`` and ``docgen review`` on the
-   bundled five-meeting sample, start-up included (what a co-ordinator waits for).
+   bundled five-meeting sample, start-up included (what a co-ordinator waits for);
+5. the annual report from national-scale DfE returns (SSDA903 CSV files: 80,000
+   children, 500,000 episodes, 250,000 reviews) beside a workbook holding the rest.
 
 Figures are benchmark output, never test assertions. ``--quick`` shrinks the
 national workbook tenfold for a smoke run.
@@ -236,6 +238,123 @@ def make_national_workbook(path: Path, scale: float = 1.0) -> Path:
     return path
 
 
+def make_national_returns(folder: Path, scale: float = 1.0) -> Path:
+    """A national-scale SSDA903 return (CSV) and the workbook holding what it does not."""
+    import csv
+
+    from docgen.returns.ssda903 import TABLES
+
+    rng = random.Random(903)
+    folder.mkdir(parents=True, exist_ok=True)
+    start, end = date(2013, 4, 1), date(2014, 3, 31)
+    n_children = int(80_000 * scale)
+    files = {n: (folder / f"{n}.csv").open("w", newline="") for n in (*TABLES, "reviews_last")}
+    out = {n: csv.writer(f) for n, f in files.items()}
+    for name, writer in out.items():
+        writer.writerow(TABLES["reviews" if name == "reviews_last" else name])
+    for i in range(n_children):
+        child = f"C{i:06d}"
+        dob = date(1996, 6, 1) + timedelta(days=rng.randrange(6000))
+        out["header"].writerow([child, rng.choice("12"), f"{dob:%d/%m/%Y}", "WBRI", "", "", ""])
+        last_start, last_end = _national_episodes(rng, child, dob, out["episodes"])
+        _national_reviews(rng, child, dob, last_start, last_end, out)
+        if i % 40 == 0:
+            placed = max(dob, start) + timedelta(days=rng.randrange(300))
+            out["placed_adoption"].writerow(
+                [child, f"{dob:%d/%m/%Y}", f"{placed:%d/%m/%Y}", "", ""]
+            )
+    for handle in files.values():
+        handle.close()
+    wb = openpyxl.Workbook(write_only=True)
+    kept = [s for s in ANNUAL.sheets if s.model.sheet not in ("Children", "Reviews", "Adoptions")]
+    sheets = {m.model.sheet: wb.create_sheet(m.model.sheet) for m in kept}
+    for spec in kept:
+        sheets[spec.model.sheet].append(_headers(spec.model))
+    sheets["Report"].append(["Council", "National"])
+    for i in range(int(50_000 * scale)):
+        begin = date(2012, 1, 1) + timedelta(days=rng.randrange(820))
+        sheets["CP Plans"].append([f"P{i:06d}", f"F{i // 2:06d}", begin, None, "NEG"])
+    for i in range(int(20_000 * scale)):
+        held = start + timedelta(days=rng.randrange(365))
+        sheets["CP Conferences"].append(
+            [f"K{i:06d}", "Initial", held, held - timedelta(days=10), None, None, None, None, None]
+        )
+    for i in range(int(2_000 * scale)):
+        raised = start + timedelta(days=rng.randrange(300))
+        sheets["Disputes"].append([f"D{i:06d}", f"C{i:06d}", raised, 1, None, "N", "Contact"])
+    for i in range(int(1_200 * scale) or 1):
+        sheets["Staff"].append([f"Officer {i}", "IRO", 1.0])
+    wb.save(folder / "annual_2014.xlsx")
+    del end
+    return folder
+
+
+def _national_episodes(
+    rng: random.Random, child: str, dob: date, writer: object
+) -> tuple[date, date | None]:
+    """Six or seven episodes (6.25 on average) joined by X1, a period ending now and then;
+    returns the last period's start and end."""
+    count = 6 + (rng.random() < 0.25)
+    lengths = [rng.randrange(20, 160) for _ in range(count)]
+    day = max(dob, date(2013, 9, 1) - timedelta(days=sum(lengths) + rng.randrange(-250, 150)))
+    period_start = day
+    ls = rng.choice(["C1", "C2", "V2", "E1"])
+    for n, length in enumerate(lengths):
+        last = n == count - 1
+        ended = day + timedelta(days=length)
+        closes = (last and rng.random() < 0.3) or (not last and rng.random() < 0.08)
+        rne = "S" if day == period_start else rng.choice("LPT")
+        dec = "" if last and not closes else f"{ended:%d/%m/%Y}"
+        rec = ("E4A" if closes else "X1") if dec else ""
+        writer.writerow(
+            [
+                child,
+                f"{day:%d/%m/%Y}",
+                rne,
+                ls,
+                "N1",
+                "U1",
+                "PR1",
+                dec,
+                rec,  # type: ignore[attr-defined]
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
+        if last:
+            return period_start, ended if closes else None
+        day = ended + (timedelta(days=rng.randrange(30, 120)) if closes else timedelta(0))
+        if closes:
+            period_start = day
+    raise AssertionError("unreachable")
+
+
+def _national_reviews(
+    rng: random.Random, child: str, dob: date, begun: date, ended: date | None, out: dict
+) -> None:
+    """About 3 reviews in the year within the child's last period of care, and the
+    review before the year that anchors their due dates."""
+    first, last = max(begun, date(2013, 4, 1)), min(ended or date(2014, 3, 31), date(2014, 3, 31))
+    if last <= first:
+        return
+    days = sorted(
+        {
+            first + timedelta(days=rng.randrange((last - first).days + 1))
+            for _ in range(3 + (rng.random() < 0.125))
+        }
+    )
+    for day in days:
+        out["reviews"].writerow([child, f"{dob:%d/%m/%Y}", f"{day:%d/%m/%Y}", "PN1"])
+    eve = date(2013, 3, 31)
+    if begun + timedelta(days=28) >= eve + timedelta(days=1):
+        return  # the first review falls in the year: no earlier one is needed
+    low = max(begun + timedelta(days=29), eve - timedelta(days=150))
+    anchor = low + timedelta(days=rng.randrange((eve - low).days + 1)) if low <= eve else eve
+    out["reviews_last"].writerow([child, f"{dob:%d/%m/%Y}", f"{anchor:%d/%m/%Y}", "PN1"])
+
+
 def _cpu() -> float:
     """CPU seconds of this process's threads and of its children that have ended."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -363,7 +482,7 @@ def _print_batch(title: str, count: int, results: list[tuple[str, Run]]) -> None
         )
 
 
-def annual_child(workbook: Path) -> None:
+def annual_child(workbook: Path, returns: Path | None = None) -> None:
     """Run the annual report on ``workbook`` and print stage times as JSON (child process)."""
     marks: list[tuple[str, float]] = []
     began = time.perf_counter()
@@ -373,7 +492,11 @@ def annual_child(workbook: Path) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         pipeline.annual_report(
-            2014, workbook=workbook, output=Path(tmp) / "r.docx", progress=progress
+            2014,
+            workbook=workbook,
+            output=Path(tmp) / "r.docx",
+            progress=progress,
+            returns=returns,
         )
     ended = time.perf_counter()
     stages = {}
@@ -391,6 +514,27 @@ def bench_annual(scale: float) -> dict:
         make_national_workbook(workbook, scale)
     out = subprocess.run(
         [sys.executable, __file__, "--annual-child", str(workbook)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_annual_returns(scale: float) -> dict:
+    folder = CACHE / f"national_returns_{scale:g}"
+    if not (folder / "annual_2014.xlsx").exists():
+        print(f"making {folder.name}/ (once; cached in {CACHE}) ...", file=sys.stderr)
+        make_national_returns(folder, scale)
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--annual-child",
+            str(folder / "annual_2014.xlsx"),
+            "--returns-child",
+            str(folder),
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -431,9 +575,14 @@ def main() -> None:
         help=f"where the review records are written (default: {CACHE.name}/ beside this script)",
     )
     parser.add_argument("--annual-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--returns-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--only-returns", action="store_true", help="run row 5 alone")
     args = parser.parse_args()
     if args.annual_child:
-        annual_child(args.annual_child)
+        annual_child(args.annual_child, args.returns_child)
+        return
+    if args.only_returns:
+        _print_returns(0.1 if args.quick else 1.0)
         return
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
@@ -465,6 +614,20 @@ def main() -> None:
     print(f"{'command':<30}{'seconds':>9}{'CPU s':>9}")
     for label, run in bench_startup():
         print(f"{label:<30}{run.wall:>9.3f}{run.cpu:>9.3f}")
+    _print_returns(scale)
+
+
+def _print_returns(scale: float) -> None:
+    annual = bench_annual_returns(scale)
+    print(
+        f"\n5. annual report from DfE returns, national scale x{scale:g} (80,000 children, "
+        "500,000 episodes, 250,000 reviews at x1)"
+    )
+    print(f"{'stage':<22}{'seconds':>9}")
+    for stage, seconds in annual["stages"].items():
+        print(f"{stage:<22}{seconds:>9.2f}")
+    print(f"{'wall':<22}{annual['wall']:>9.2f}")
+    print(f"{'peak memory (MB)':<22}{annual['peak_mb']:>9.0f}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import click
 
 from docgen import documents, pipeline
 from docgen.checks import check_templates, export_templates, report_lines
-from docgen.clikit import (  # noqa: F401  (shared with the document types' own commands)
+from docgen.clikit import (
     F,
     _Bar,
     _settings,
@@ -38,6 +38,16 @@ from docgen.settings import Settings
 @click.version_option(package_name="docgen")
 def main() -> None:
     """docgen turns IRO service workbooks into finished Word documents."""
+
+
+def returns_option(func: F) -> F:
+    return click.option(
+        "--returns",
+        type=click.Path(exists=True, path_type=Path),
+        help="A folder or zip of the year's DfE returns (SSDA903 CSV files or XML, CIN census "
+        "XML), which give Children, Reviews, Adoptions (and CP Plans, CP Conferences) in place "
+        "of the workbook's sheets [default: the returns among the data folder's files].",
+    )(func)
 
 
 @main.command()
@@ -64,6 +74,7 @@ def main() -> None:
     type=click.Path(path_type=Path),
     help="The .docx to write, or a folder for it [default: ./annual_report_<year>.docx].",
 )
+@returns_option
 @templates_option
 @pdf_option
 @errors_option
@@ -76,6 +87,7 @@ def annual(
     templates: Path | None,
     pdf: bool,
     errors_file: Path | None,
+    returns: Path | None = None,
 ) -> None:
     """Write the IRO annual report for one reporting year."""
     if pdf:
@@ -89,6 +101,7 @@ def annual(
             output=output,
             settings=_settings(templates=templates),
             progress=bar,
+            returns=returns,
         )
     _warnings(result.report)
     _write_errors(errors_file, result.report)
@@ -98,7 +111,7 @@ def annual(
 
 
 @main.command()
-@click.argument("workbook", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("workbook", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--kind",
     type=click.Choice(list(documents.workbook_kinds())),
@@ -136,6 +149,9 @@ def validate(
 ) -> None:
     """Check WORKBOOK against the contract: every error and warning at once.
 
+    WORKBOOK may also be a folder or zip of DfE returns (SSDA903, CIN census): every
+    problem is listed, by file, line and field, after a count of each kind.
+
     Exits 0 when there are no errors (warnings allowed), 1 otherwise.
     """
     report = pipeline.check_workbook(workbook, kind, _settings(), year=year)
@@ -144,14 +160,15 @@ def validate(
     else:
         click.echo(_summary_line(report))
         rows = report.to_table()
-        if len(rows) > show:
+        where = ("file", "line") if report.from_returns else ("sheet", "cell")
+        if len(rows) > show or (report.from_returns and rows):  # returns: kinds first
             click.echo("\n".join(report.summary_lines()))
-            click.echo(f"The first {show}:")
+            click.echo(f"The first {show}:" if len(rows) > show else "Every one:")
         else:
             for hint in report.hints:
                 click.echo(f"  hint    {hint}")
         if rows:
-            click.echo(_format_table(("level", "sheet", "cell", "value", "problem"), rows[:show]))
+            click.echo(_format_table(("level", *where, "value", "problem"), rows[:show]))
         if len(rows) > show:
             more = (
                 "written to the --errors file" if errors_file else "--errors FILE writes them all"
@@ -159,6 +176,49 @@ def validate(
             click.echo(f"... and {len(rows) - show:,} more ({more}).")
     _write_errors(errors_file, report)
     sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.option("--year", type=int, required=True, help="The year whose figures are added.")
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder holding the year's workbook (and returns), as for `docgen annual`.",
+)
+@click.option(
+    "--workbook",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The annual workbook itself, whatever its name (instead of --data).",
+)
+@returns_option
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The .xlsx to write [default: ./history_<next year>.xlsx].",
+)
+@reports_errors
+def history(
+    year: int,
+    data: Path | None,
+    workbook: Path | None,
+    returns: Path | None,
+    output: Path | None,
+) -> None:
+    """Write next year's History sheet: the earlier years' rows of this year's workbook
+    and this year's figures as the report prints them, to copy into next year's
+    workbook instead of retyping them."""
+    result = pipeline.next_history(
+        year,
+        output or Path.cwd() / f"history_{year + 1}.xlsx",
+        data=data,
+        workbook=workbook,
+        returns=returns,
+        settings=_settings(),
+    )
+    _warnings(result.report)
+    for path in result.outputs:
+        click.echo(f"Wrote {path}")
 
 
 @main.command(name="new-workbook")

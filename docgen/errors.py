@@ -85,6 +85,24 @@ PROBLEM_CODES: dict[str, str] = {
     "year-mismatch": "The Report sheet's Year is not the year asked for (--year or file name).",
     "year-empty": "No review or conference falls in the reporting year: the wrong year's workbook?",
     "year-unknown": "An annual workbook's year is unknown: its figures were not checked (warning).",
+    "unrecognised-return": "A file in a returns folder is no SSDA903 or CIN census table docgen "
+    "reads; it is ignored (warning).",
+    "unreadable-return": "A return file cannot be read: not well-formed XML, or not text.",
+    "return-and-sheet": "A table is given twice, by a DfE return and by a sheet of the workbook.",
+    "overlapping-episodes": "An SSDA903 episode starts before the child's previous episode ended.",
+    "episode-after-open-episode": "An SSDA903 episode follows an episode that has no date ceased.",
+    "ceased-without-date": "An SSDA903 episode has a reason ceased other than X1 but no date "
+    "ceased.",
+    "broken-chain": "An SSDA903 episode ended with X1 (care continues) but no episode of the "
+    "child starts on that day.",
+    "review-outside-care": "A looked-after review in the SSDA903 return falls outside every "
+    "period of care of the child.",
+    "duplicate-child": "A child is listed twice in a return's header (or census).",
+    "unknown-child": "A row of an SSDA903 table names a child the header does not list.",
+    "per-child-conferences": "CP plans and conferences come from the CIN census, which holds no "
+    "family: they are counted per child (warning).",
+    "period-start-unknown": "A period of care begins before the earliest episode given "
+    "(warning): last year's episodes would give its start.",
 }
 
 
@@ -108,6 +126,10 @@ class Problem:
     file: str | None = field(default=None, compare=False)
     #: The other cells a rule across cells compared this one with (``D6`` beside ``F6``).
     others: tuple[str, ...] = ()
+    #: The line of a text file (a DfE return) the problem is on, with ``file`` and
+    #: ``column`` (the return's field), and for XML the element's ``path``.
+    line: int | None = None
+    path: str | None = None
 
     def __post_init__(self) -> None:
         # A cell names its row: a program reading ``validate --format json`` finds the
@@ -119,7 +141,11 @@ class Problem:
 
     @property
     def location(self) -> str:
-        """``Children!D14``, ``Children`` or ``''``: how Excel users name a place."""
+        """``Children!D14``, ``Children`` or ``''``: how Excel users name a place;
+        ``episodes.csv line 1,204, DEC`` in a DfE return."""
+        if self.line is not None:
+            text = f"{self.file} line {self.line:,}"
+            return text + (f", {self.path or self.column}" if self.path or self.column else "")
         if self.sheet and self.cell:
             return f"{self.sheet}!{self.cell}"
         if self.sheet and self.row:
@@ -145,6 +171,8 @@ class Problem:
             "column": self.column,
             "value": None if self.value is None else show_value(self.value),
             "expected": self.expected,
+            "line": self.line,
+            "path": self.path,
             "message": str(self),
             "cells": [c for c in (self.cell, *self.others) if c],
         }

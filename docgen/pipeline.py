@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen import annual, charts, context, documents
+from docgen import returns as dfe_returns
 from docgen.documents import DocumentType
 from docgen.errors import Problem, UserError, ValidationFailed
 from docgen.models import (
@@ -114,6 +115,8 @@ def check_workbook(
     for ``year`` or the year in the file's name.
     """
     settings = settings or Settings()
+    if path.is_dir() or path.suffix.lower() == ".zip":
+        return dfe_returns.check_returns(path, year or year_from_name(path), settings)
     try:
         spec = KINDS[kind] if kind else guess_kind(path, settings)
         tables, report = load(path, spec, settings)
@@ -384,16 +387,19 @@ def annual_report(
     output: Path | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    returns: Path | None = None,
 ) -> Result:
     """Write the IRO annual report for the year ending 31 March ``year``.
 
     The workbook is ``workbook`` when given, else ``annual_<year>.xlsx`` in ``data``.
+    DfE returns (SSDA903, CIN census) in ``returns`` (a folder or zip), else among the
+    files of the data folder, give the tables they hold in place of the workbook's.
     """
     if not 1990 <= year <= 2100:
         raise UserError(f"--year {year} is not a reporting year (the year the period ends).")
     target = _target(output, f"annual_report_{year}.docx")  # a bad --output fails first
     charts.load()  # here, where no frame holds the job's data (see charts.load)
-    return _annual_report(year, data, workbook, target, settings or Settings(), progress)
+    return _annual_report(year, data, workbook, target, settings or Settings(), progress, returns)
 
 
 @_cycle_collector_paused()
@@ -404,6 +410,7 @@ def _annual_report(
     target: Path,
     settings: Settings,
     progress: Progress | None,
+    returns: Path | None = None,
 ) -> Result:
     """The report's work, in a frame of its own that holds the job's data."""
 
@@ -411,17 +418,7 @@ def _annual_report(
         if progress:
             progress(stage, ANNUAL_STAGES.index(stage), len(ANNUAL_STAGES))
 
-    step("read")
-    path = workbook or annual_path(year, data, settings)
-    book = read_workbook(path, max_bytes=_max_bytes(settings))
-    step("validate")
-    tables, report = validate_workbook(book, ANNUAL)
-    if not report.ok:
-        raise ValidationFailed(report)
-    step("compute")
-    figures = annual_figures(tables, year, settings, report)
-    if figures is None:
-        raise ValidationFailed(report)
+    _, report, figures = _year_figures(year, data, workbook, returns, settings, step)
     step("render")
     document = Renderer(settings.templates).render(
         "annual_report.docx", context.annual_context(figures), charts=True
@@ -430,6 +427,73 @@ def _annual_report(
     with folder_lock(target.parent):
         write_atomic(target, document)
     return Result(outputs=[target], report=report)
+
+
+def annual_returns(
+    returns: Path | None, data: Path | None, settings: Settings
+) -> dfe_returns.ReturnSet | None:
+    """The DfE returns of an annual report: ``returns`` (a folder or zip) when given, else
+    those among the data folder's own files; None when there are none."""
+    if returns is not None:
+        found = dfe_returns.read_returns(returns, _max_bytes(settings))
+        if not found:
+            raise UserError(
+                f"{returns} holds no SSDA903 or CIN census file docgen recognises (SSDA903 CSV "
+                "files are known by their header rows; XML by its root element)."
+            )
+        return found
+    folder = data or settings.data
+    return dfe_returns.find_returns(Path(folder), _max_bytes(settings)) if folder else None
+
+
+def _year_figures(
+    year: int,
+    data: Path | None,
+    workbook: Path | None,
+    returns: Path | None,
+    settings: Settings,
+    step: Callable[[str], None],
+) -> tuple[Tables, Report, annual.AnnualFigures]:
+    """The year's validated tables (from the workbook, and the DfE returns where there
+    are any) and its figures; raises ValidationFailed with every problem found."""
+    step("read")
+    path = workbook or annual_path(year, data, settings)
+    book = read_workbook(path, max_bytes=_max_bytes(settings))
+    found = annual_returns(returns, data, settings)
+    step("validate")
+    if found is not None:
+        tables, report = dfe_returns.annual_tables(book, found, year, settings)
+    else:
+        tables, report = validate_workbook(book, ANNUAL)
+    if not report.ok:
+        raise ValidationFailed(report)
+    step("compute")
+    figures = annual_figures(tables, year, settings, report)
+    if figures is None:
+        raise ValidationFailed(report)
+    return tables, report, figures
+
+
+@_cycle_collector_paused()
+def next_history(
+    year: int,
+    output: Path,
+    *,
+    data: Path | None = None,
+    workbook: Path | None = None,
+    returns: Path | None = None,
+    settings: Settings | None = None,
+) -> Result:
+    """Write next year's History sheet: the earlier years' rows and this year's figures."""
+    from docgen.history import history_rows, write_history  # openpyxl, only when asked
+
+    if output.suffix.lower() != ".xlsx":
+        raise UserError(f"--output {output.name}: the History rows are written as an .xlsx file.")
+    tables, report, figures = _year_figures(
+        year, data, workbook, returns, settings or Settings(), lambda _stage: None
+    )
+    write_history(history_rows(tables, figures), output)
+    return Result(outputs=[output], report=report)
 
 
 #: Names that are files of another kind, never a folder to write into.

@@ -8,6 +8,7 @@ tests that compare a whole report in one assert.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,8 @@ PROBLEM_FIELDS: dict[str, str] = {
     "column": "the contract's header of the column",
     "value": "the value found, as text as Excel shows it",
     "expected": "what would be accepted",
+    "line": "in a DfE return, the file's line number (XML: the element's line)",
+    "path": "in an XML return, the element's path, such as `Message/Children/Child[3]/...`",
     "message": "the line the text report prints",
     "cells": "every cell the problem involves: its own, then those a rule compared it with",
 }
@@ -84,6 +87,11 @@ class Report:
     def ok(self) -> bool:
         return not self.errors
 
+    def counts(self) -> dict[str, int]:
+        """How many problems of each code were listed, errors first, most frequent first."""
+        found = Counter((p.severity != "error", p.code) for p in self.problems)
+        return {code: n for (_, code), n in sorted(found.items(), key=lambda i: (i[0][0], -i[1]))}
+
     def flatten(self, *keys: str) -> list[list[Any]]:
         """Plain lists of the given problem fields (default: code and location), for tests."""
         keys = keys or ("code", "location")
@@ -119,7 +127,7 @@ class Report:
         the largest kinds: what a user fixes once for many cells."""
         found: dict[tuple[str, str, str, str], ProblemGroup] = {}
         for p in self.problems:
-            key = (p.severity, p.code, p.sheet or "", p.column or "")
+            key = (p.severity, p.code, p.sheet or p.file or "", p.column or "")
             group = found.get(key)
             if group is None:
                 group = found[key] = ProblemGroup(*key)
@@ -156,13 +164,21 @@ class Report:
 
         return write_problems(self, Path(path))
 
+    @property
+    def from_returns(self) -> bool:
+        """Whether the problems are placed in DfE returns (file and line), not cells."""
+        return any(p.line is not None for p in self.problems)
+
     def to_table(self) -> list[tuple[str, str, str, str, str]]:
-        """Rows of (severity, sheet, cell, value, problem) for a tabular display."""
+        """Rows of (severity, sheet, cell, value, problem) for a tabular display; for a
+        DfE return, (severity, file, line and field, value, problem)."""
         return [
             (
                 p.severity,
-                p.sheet or "",
-                p.cell or (str(p.row) if p.row else ""),
+                p.sheet or (p.file or "" if p.line is not None else ""),
+                p.cell
+                or (f"{p.line:,} {p.column or ''}".strip() if p.line is not None else "")
+                or (str(p.row) if p.row else ""),
                 "" if p.value is None else show_value(p.value),
                 p.message + (f"; expected {p.expected}" if p.expected else ""),
             )

@@ -157,6 +157,8 @@ def test_to_json_parses_and_carries_the_counts() -> None:
         "column": "Date of Birth",
         "value": "31/02/2014",
         "expected": "a date such as 31/03/2014 (day first)",
+            "line": None,
+            "path": None,
         "message": str(BAD_DATE),
         "cells": ["B14"],
     }

@@ -1,0 +1,164 @@
+"""CIN census XML: each child's child protection plans, initial and review conferences.
+
+``Message/Children/Child``: ``ChildIdentifiers`` (LAchildID, PersonBirthDate), and
+``CINdetails`` holding ``Section47`` (S47ActualStartDate, the strategy discussion
+that started the enquiry; DateOfInitialCPC) and ``ChildProtectionPlans``
+(CPPstartDate, CPPendDate, InitialCategoryOfAbuse, ``Reviews/CPPreviewDate``).
+Dates are ISO (``2014-03-31``), as the census schema has them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from datetime import date
+
+from docgen import codes
+from docgen.errors import Problem
+from docgen.models import CellError, to_date
+from docgen.returns.source import ReturnFile, Src, problem
+from docgen.returns.xmlread import XmlRecord, iter_records
+
+DATE_EXPECTED = "a date as yyyy-mm-dd"
+
+
+@dataclass(slots=True)
+class Conference:
+    held: date
+    src: Src
+    strategy: date | None = None
+
+
+@dataclass(slots=True)
+class CinPlan:
+    start: date
+    end: date | None
+    category: str
+    src: Src
+    reviews: list[Conference] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class CinChild:
+    child: str
+    src: Src
+    plans: list[CinPlan] = field(default_factory=list)
+    initials: list[Conference] = field(default_factory=list)
+
+
+@dataclass
+class Census:
+    children: list[CinChild] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def _date(record: XmlRecord, name: str, out: list[Problem], *, needed: bool = False) -> date:
+    text = record.fields.get(name, "")
+    if not text:
+        if needed:
+            out.append(
+                problem(record.src, name, "blank-cell", f"{name} is blank", expected=f"the {name}")
+            )
+            raise CellError("blank", "", "blank-cell")
+        return None  # type: ignore[return-value]
+    try:
+        return to_date(text)
+    except CellError as exc:
+        out.append(
+            problem(
+                record.src,
+                name,
+                "invalid-date",
+                f"{name} {text!r} {exc}",
+                value=text,
+                expected=DATE_EXPECTED,
+            )
+        )
+        raise
+
+
+def _plan(record: XmlRecord, out: list[Problem]) -> CinPlan:
+    text = record.fields.get("InitialCategoryOfAbuse", "") or record.fields.get(
+        "LatestCategoryOfAbuse", ""
+    )
+    category = codes.CATEGORY_OF_ABUSE.parse(text) if text else None
+    if category is None:
+        out.append(
+            problem(
+                record.src,
+                "InitialCategoryOfAbuse",
+                "invalid-code",
+                f"InitialCategoryOfAbuse {text!r} is not a category of abuse",
+                value=text,
+                expected=codes.CATEGORY_OF_ABUSE.describe(),
+            )
+        )
+        raise CellError("code", "", "invalid-code")
+    plan = CinPlan(
+        start=_date(record, "CPPstartDate", out, needed=True),
+        end=_date(record, "CPPendDate", out),
+        category=category,
+        src=record.src,
+    )
+    for reviews in record.all("Reviews"):
+        for number, held in enumerate(_review_dates(reviews), start=1):
+            src = Src(
+                reviews.src.file, reviews.src.line, f"{reviews.src.path}/CPPreviewDate[{number}]"
+            )
+            try:
+                plan.reviews.append(Conference(to_date(held), src))
+            except CellError as exc:
+                out.append(
+                    problem(
+                        src,
+                        None,
+                        "invalid-date",
+                        f"CPPreviewDate {held!r} {exc}",
+                        value=held,
+                        expected=DATE_EXPECTED,
+                    )
+                )
+    return plan
+
+
+def _review_dates(reviews: XmlRecord) -> list[str]:
+    """The CPPreviewDate values of a Reviews element (repeated leaves: see ``raw``)."""
+    return reviews.raw.get("CPPreviewDate", [])
+
+
+def _child(record: XmlRecord, out: list[Problem]) -> CinChild | None:
+    ids = record.first("ChildIdentifiers")
+    child_id = ids.fields.get("LAchildID", "") if ids else ""
+    if not child_id:
+        out.append(
+            problem(
+                ids.src if ids else record.src,
+                "LAchildID",
+                "blank-cell",
+                "LAchildID is blank",
+                expected="the child's ID",
+            )
+        )
+        return None
+    child = CinChild(child_id, ids.src if ids else record.src)
+    for details in record.all("CINdetails"):
+        for s47 in details.all("Section47"):
+            try:
+                held = _date(s47, "DateOfInitialCPC", out)
+                if held is not None:
+                    strategy = _date(s47, "S47ActualStartDate", out)
+                    child.initials.append(Conference(held, s47.src, strategy))
+            except CellError:
+                pass
+        for plans in details.all("ChildProtectionPlans"):
+            with contextlib.suppress(CellError):
+                child.plans.append(_plan(plans, out))
+    return child
+
+
+def read_census(file: ReturnFile, census: Census, out: list[Problem]) -> None:
+    census.files.append(file.name)
+    for record in iter_records(file, "Child", out, repeated=("CPPreviewDate",)):
+        child = _child(record, out)
+        if child is not None:
+            census.children.append(child)
