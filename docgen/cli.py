@@ -20,9 +20,9 @@ import pydantic
 from docgen import pipeline
 from docgen.checks import check_templates, report_lines
 from docgen.errors import UserError, ValidationFailed
+from docgen.files import ENDING_SIGNALS, signals_handled
 from docgen.models import KINDS
 from docgen.pdf import convert_to_pdf, find_soffice
-from docgen.render import ENDING_SIGNALS, signals_handled
 from docgen.report import Report
 from docgen.settings import Settings
 

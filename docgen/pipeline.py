@@ -26,6 +26,14 @@ from typing import Any
 
 from docgen import annual, charts, context
 from docgen.errors import Problem, UserError, ValidationFailed
+from docgen.files import (
+    discard,
+    folder_lock,
+    publish,
+    signals_held,
+    stage,
+    write_atomic,
+)
 from docgen.models import (
     ALERT,
     ANNUAL,
@@ -47,15 +55,7 @@ from docgen.models import (
     SheetSpec,
     WorkbookSpec,
 )
-from docgen.render import (
-    Renderer,
-    discard,
-    folder_lock,
-    publish,
-    signals_held,
-    stage,
-    write_atomic,
-)
+from docgen.render import Renderer
 from docgen.report import Report
 from docgen.settings import Settings
 from docgen.validate import SheetRows, Tables, validate_workbook
@@ -437,8 +437,8 @@ def _annual_report(
         "annual_report.docx", context.annual_context(figures), charts=True
     )
     step("save")
-    with folder_lock(target.parent):
-        write_atomic(target, document)
+    with folder_lock(target.parent, group=settings.group):
+        write_atomic(target, document, group=settings.group)
     return Result(outputs=[target], report=report)
 
 
@@ -574,7 +574,7 @@ def meeting_papers(
     book = read_workbook(workbook, max_bytes=_max_bytes(settings))
     job = _Job(kind, book, output, only, settings, _processes(workers, book, paper, only))
     outputs: list[Path] = []
-    with folder_lock(output):
+    with folder_lock(output, group=settings.group):
         try:
             with _Helpers(job) as helpers:
                 try:
@@ -596,7 +596,7 @@ def meeting_papers(
                     raise
             if progress:
                 progress("saving", len(outputs), len(outputs))
-            publish(outputs)
+            publish(outputs, group=settings.group)
         except BaseException:  # also a signal between the rendering and the renames
             with signals_held():
                 discard(outputs)

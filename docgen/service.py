@@ -31,7 +31,6 @@ contents of a workbook (sheet names included: they may be children's names).
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import html
 import logging
@@ -54,6 +53,8 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, TypeVar
 
+from filelock import lock_descriptor, unlock_descriptor
+
 from docgen import pipeline
 from docgen.codes import a_or_an
 from docgen.errors import (
@@ -63,10 +64,10 @@ from docgen.errors import (
     ValidationFailed,
     WorkbookError,
 )
+from docgen.files import write_atomic
 from docgen.journal import Job, Journal, now
 from docgen.marked import write_marked_copy
 from docgen.models import KINDS
-from docgen.render import write_atomic
 from docgen.report import Report
 from docgen.settings import Settings
 from docgen.workbook import normalise
@@ -277,9 +278,13 @@ class _Drop:
 
 
 class _Lock:
-    """``flock`` on ROOT itself and on ROOT/.docgen.lock: one watcher per ROOT; the kernel
-    frees both when we die. The folder's lock holds even if someone deletes the file
-    (which would let a second watcher lock a new one); the file names the holder."""
+    """An exclusive lock on ROOT itself and on ROOT/.docgen.lock: one watcher per ROOT; the
+    system frees both when we die. The folder's lock holds even if someone deletes the file
+    (which would let a second watcher lock a new one); the file names the holder.
+
+    Through filelock, so that the same code locks on Windows (where a folder cannot be
+    opened, only the file is locked) and on Linux (flock).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -287,22 +292,28 @@ class _Lock:
         self._root: int | None = None
 
     def acquire(self) -> None:
-        root = os.open(self.path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        root = None if os.name == "nt" else os.open(self.path.parent, os.O_RDONLY | _DIRECTORY)
         fh = self.path.open("a+", encoding="utf-8")
         try:
-            fcntl.flock(root, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip() or "unknown"
+            held = (root is None or _lock(root)) and _lock(fh.fileno())
+        except BaseException:
             fh.close()
-            os.close(root)
+            _close(root)
+            raise
+        if not held:
+            fh.seek(0)
+            holder = ""
+            with suppress(OSError):  # Windows refuses to read a locked byte
+                holder = fh.read().strip()
+            fh.close()
+            _close(root)
             raise ServiceBusy(
                 f"another docgen watch is already running on {self.path.parent} "
-                f"(pid, host: {holder}); only one may run per folder."
-            ) from None
+                f"(pid, host: {holder or 'unknown'}); only one may run per folder."
+            )
         self._root = root
-        os.fchmod(fh.fileno(), 0o600)  # an older docgen may have left it world-readable
+        if hasattr(os, "fchmod"):
+            os.fchmod(fh.fileno(), 0o600)  # an older docgen may have left it world-readable
         fh.seek(0)
         fh.truncate()
         fh.write(f"{os.getpid()} {socket.gethostname()}\n")
@@ -311,12 +322,29 @@ class _Lock:
 
     def release(self) -> None:
         if self._fh is not None:
-            fcntl.flock(self._fh, fcntl.LOCK_UN)
+            with suppress(OSError):
+                unlock_descriptor(self._fh.fileno())
             self._fh.close()
             self._fh = None
-        if self._root is not None:
-            os.close(self._root)  # closing the folder's descriptor frees its lock
-            self._root = None
+        _close(self._root)  # closing the folder's descriptor frees its lock
+        self._root = None
+
+
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+
+
+def _lock(fd: int) -> bool:
+    """Lock ``fd`` without waiting: False if another process holds it. A file system
+    without locks (NFS without lockd) cannot keep a second watcher out: it is let run."""
+    try:
+        return lock_descriptor(fd, blocking=False)
+    except OSError:
+        return True
+
+
+def _close(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)
 
 
 class Service:

@@ -45,6 +45,14 @@ class Settings(BaseSettings):
         description="Largest uncompressed workbook accepted, in MB (guards against zip bombs).",
     )
 
+    group: str | None = Field(
+        default=None,
+        description=(
+            "Group that shares the folders docgen writes: folders 2770 and files 0660 owned "
+            "by it (default: owner only, folders 0700 and files 0600)."
+        ),
+    )
+
     @field_validator("chne_group", mode="before")
     @classmethod
     def _group_in_any_case(cls, value: object) -> object:
