@@ -340,13 +340,14 @@ def _locked(folder: Path) -> Iterator[bool]:
     except OSError as exc:
         raise OutputError(f"cannot write to {folder}: {exc.strerror}.") from exc
     try:
+        locked: bool | None
         try:
-            held = lock_descriptor(fd, blocking=False)
+            locked = lock_descriptor(fd, blocking=False)
         except OSError:
-            held = None  # no locks on this file system
-        if held is False:
+            locked = None  # no locks on this file system
+        if locked is False:
             raise _busy(folder)
-        yield bool(held)
+        yield bool(locked)
     finally:
         os.close(fd)  # which frees the lock
 
