@@ -81,6 +81,8 @@ def make_folder(folder: Path, access: Access | None = None) -> bool:
     try:
         folder.mkdir(mode=0o700)
     except FileExistsError:
+        if not folder.is_dir():
+            raise
         return False
     (access or Access()).apply(folder, folder=True)  # mkdir's mode is cut by the umask
     return True

@@ -53,6 +53,23 @@ class Settings(BaseSettings):
         ),
     )
 
+    archive_days: int | None = Field(
+        default=None,
+        ge=0,
+        description="Days the drop folder keeps a workbook in archive/ (default: keep).",
+    )
+    failed_days: int | None = Field(
+        default=None,
+        ge=0,
+        description="Days the drop folder keeps a workbook and its reasons in failed/ "
+        "(default: keep).",
+    )
+    outbox_days: int | None = Field(
+        default=None,
+        ge=0,
+        description="Days the drop folder keeps documents and notices in outbox/ (default: keep).",
+    )
+
     @field_validator("chne_group", mode="before")
     @classmethod
     def _group_in_any_case(cls, value: object) -> object:

@@ -108,6 +108,18 @@ def assert_consistent(root: Path, *, left: tuple[str, ...] = ()) -> list[dict[st
             assert job["outputs"] == "[]" and job["outbox"] is None
     outbox_folders = sorted(p.relative_to(root).as_posix() for p in root.glob("outbox/*/*"))
     assert outbox_folders == sorted(j["outbox"] for j in jobs if j["state"] == "done")
+    # A notice in outbox/ for each failure and duplicate, until it is corrected.
+    notices = sorted(
+        p.relative_to(root).as_posix()
+        for p in (root / "outbox").iterdir()
+        if p.is_file() and p.suffix == ".txt"
+    )
+    assert notices == sorted(j["notice"] for j in jobs if j["notice"] and not j["corrected_by"]), (
+        "notices and journal disagree"
+    )
+    for job in jobs:
+        if job["state"] in ("failed", "duplicate") and job["filed_as"]:
+            assert job["notice"], job
     return jobs
 
 

@@ -15,7 +15,15 @@ from pathlib import Path
 
 from docgen.errors import UserError
 from docgen.journal import Job, Journal
-from docgen.service.layout import ANY, KIND_FOLDERS, Layout, OnceLog, log, storable
+from docgen.service.layout import (
+    ANY,
+    KIND_FOLDERS,
+    SPECIAL_FOLDERS,
+    Layout,
+    OnceLog,
+    log,
+    storable,
+)
 
 ZIP_SUFFIXES = (".xlsx", ".xlsm")
 IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload")
@@ -80,7 +88,7 @@ class Intake:
 
     def _drops(self) -> Iterator[Drop]:
         yield from self._files_in(self.layout.inbox, ANY)
-        for kind in KIND_FOLDERS:
+        for kind in (*KIND_FOLDERS, *SPECIAL_FOLDERS):
             folder = self.layout.inbox / kind
             if folder.is_symlink():
                 self._warnings.warn(f"inbox/{kind} is a link; docgen does not follow links")
@@ -97,7 +105,7 @@ class Intake:
             if ignored(entry.name):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                if not (label == ANY and entry.name in KIND_FOLDERS):
+                if not (label == ANY and entry.name in (*KIND_FOLDERS, *SPECIAL_FOLDERS)):
                     self._warnings.warn(
                         f"{self.layout.rel(Path(entry.path))} is a folder; docgen takes only "
                         "files, so it is left where it is"

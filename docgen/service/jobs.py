@@ -32,6 +32,7 @@ from docgen.service.layout import (
     ANY,
     KIND_FOLDERS,
     REPORT_DIR,
+    RERENDER,
     SIDECARS,
     TEMP_PREFIX,
     Layout,
@@ -42,11 +43,19 @@ from docgen.service.layout import (
     remove,
     sidecars_of,
 )
+from docgen.service.notices import (
+    DUPLICATE_ENDING,
+    FAILED_ENDING,
+    duplicate_notice,
+    failure_notice,
+)
 from docgen.settings import Settings
 from docgen.workbook import normalise
 
 #: A workbook that took the service down this many times is set aside as failed.
 MAX_ATTEMPTS = 3
+#: A job's notice for the outbox, in work/<job>/report/ until it is filed.
+NOTICE = "notice.txt"
 #: A sheet's name in xl/workbook.xml: ``<sheet name="Children" .../>`` (any prefix, quote).
 _SHEET_NAME = re.compile(rb"<(?:[\w.-]+:)?sheet\b[^>]*?\sname\s*=\s*([\"'])(.*?)\1", re.S)
 #: More than any workbook part listing sheets needs (Excel allows few thousand sheets).
@@ -187,18 +196,11 @@ class Jobs:
             year = annual_year(job.name, source, self.settings) if kind == "annual" else None
             earlier = (
                 None
-                if self.force or job.sha256 is None
+                if self.force or job.folder == RERENDER or job.sha256 is None
                 else self.journal.find_done(job.sha256, kind, year, before=job.id)
             )
             if earlier is not None:
-                job = self.journal.duplicate(
-                    job.id,
-                    earlier,
-                    kind=kind,
-                    year=year,
-                    filed_as=self._free(self.layout.archive, job.name, _duplicate_tag(earlier.id)),
-                    seconds=time.monotonic() - started,
-                )
+                job = self._duplicate(job, earlier, kind, year, started)
             else:
                 job = self.journal.rendering(job.id, kind, year)
                 job = self._render(job, source, started)
@@ -217,6 +219,31 @@ class Jobs:
             summary = f"unexpected {type(exc).__name__}; its message is in the .errors.txt"
             job = self._fail(job, started, kind, text, summary, exc)
         return self.file(job)
+
+    def _duplicate(
+        self, job: Job, earlier: Job, kind: str, year: int | None, started: float
+    ) -> Job:
+        """Record ``job`` as a duplicate of ``earlier``, with a notice for the outbox."""
+        self._write_notice(job, duplicate_notice(job, earlier))
+        return self.journal.duplicate(
+            job.id,
+            earlier,
+            kind=kind,
+            year=year,
+            filed_as=self._free(self.layout.archive, job.name, _duplicate_tag(earlier.id)),
+            seconds=time.monotonic() - started,
+            notice=self._notice_name(job, DUPLICATE_ENDING),
+        )
+
+    def _notice_name(self, job: Job, ending: str) -> str:
+        return self._free(self.layout.outbox, _outbox_stem(job.name) + ending)
+
+    def _write_notice(self, job: Job, text: str) -> None:
+        """Leave the notice in work/<job>/report/; :meth:`file` moves it into outbox/."""
+        report_dir = self.work_dir(job) / REPORT_DIR
+        report_dir.mkdir(parents=True, exist_ok=True)
+        data = text.replace("\n", "\r\n").encode()  # Notepad, where most admins open it
+        write_atomic(report_dir / NOTICE, data, group=self.settings.group)
 
     def _kind(self, source: Path, job: Job) -> str:
         """The kind of a workbook dropped straight into inbox/, from its sheets."""
@@ -335,7 +362,9 @@ class Jobs:
             f"{job.name} was not turned into documents (docgen job {job.id}, {now()}).\n\n"
             f"{message}\n\nWhat to do: {advice}\n"
         )
-        write_atomic(report_dir / "errors.txt", text.encode())
+        write_atomic(report_dir / "errors.txt", text.encode(), group=self.settings.group)
+        shown = _advice(exc, marked and f"failed/{marked}", job.folder, elsewhere)
+        self._write_notice(job, failure_notice(job, summary, shown, filed_as, bool(marked)))
         if not isinstance(exc, UserError):
             log.debug("job=%d unexpected error", job.id, exc_info=exc)
         return self.journal.failed(
@@ -344,6 +373,7 @@ class Jobs:
             filed_as=filed_as,
             seconds=time.monotonic() - started,
             kind=kind,
+            notice=self._notice_name(job, FAILED_ENDING),
         )
 
     def file(self, job: Job) -> Job:
@@ -371,12 +401,45 @@ class Jobs:
                 if report.exists():
                     os.replace(report, dest.with_name(name))
             if os.path.lexists(src):
-                make_private(src)
+                make_private(src, self.layout.access)
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(src, dest)
+        job = self._place_notice(job)
+        if job.state == "done":
+            self._link_corrections(job)
         remove(work_dir)
         self._log(job)
         return job
+
+    def _place_notice(self, job: Job) -> Job:
+        """Move the job's notice from work/ into outbox/, under a name nothing uses."""
+        notice = self.work_dir(job) / REPORT_DIR / NOTICE
+        if job.notice is None or not notice.exists():
+            return job
+        target = self.layout.root / job.notice
+        if os.path.lexists(target) or not fits([target.name]):  # taken, or too long (see file)
+            job = self.journal.renotice(
+                job.id, self._free(self.layout.outbox, Path(job.notice).name)
+            )
+        assert job.notice is not None
+        os.replace(notice, self.layout.root / job.notice)
+        return job
+
+    def _link_corrections(self, job: Job) -> None:
+        """Mark the open failures of the workbook ``job`` rendered as corrected by it, and
+        take their notices out of the outbox: the admin has done what they asked.
+
+        A corrected copy is the same workbook by name (``reviews.xlsx``, or the marked
+        ``reviews.errors.xlsx``) and kind; one dropped under a new name is not linked.
+        """
+        stem = _outbox_stem(job.name)
+        for failure in self.journal.open_failures(before=job.id):
+            if _outbox_stem(failure.name) != stem or failure.kind not in (None, job.kind):
+                continue
+            self.journal.corrected(failure.id, job.id)
+            if failure.notice:
+                remove(self.layout.root / failure.notice)
+            log.info("job=%d corrects the failure of job=%d", job.id, failure.id)
 
     def _publish(self, job: Job) -> Job:
         """Rename the hidden folder of documents into place; if that fails, the job fails."""

@@ -8,8 +8,10 @@ import os
 import shutil
 import stat
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from docgen.files import Access, make_folder
 
 log = logging.getLogger("docgen.service")
 
@@ -17,6 +19,11 @@ log = logging.getLogger("docgen.service")
 KIND_FOLDERS = ("review", "alert", "conference", "annual")
 #: The folder label of a workbook dropped straight into ``inbox/``: routed by its sheets.
 ANY = "any"
+#: ``inbox/rerender/``: a workbook made into documents again, even if it was already
+#: (after a change of letterhead); its kind is recognised by its sheets.
+RERENDER = "rerender"
+#: The inbox sub-folders that are not kinds.
+SPECIAL_FOLDERS = (RERENDER,)
 TEMP_PREFIX = ".docgen-tmp-"
 REPORT_DIR = "report"
 #: The longest file name, in bytes, that Linux file systems (and SMB) accept. Every
@@ -27,7 +34,8 @@ NAME_MAX = 255
 SUFFIX_MAX = 16
 #: What a failed workbook's reasons beside it are called: ``<stem>.errors.txt``.
 SIDECARS = ("errors.txt", "errors.xlsx")
-#: Files are created owner-only (0600) and folders 0700 while the service runs.
+#: Files are created owner-only (0600) and folders 0700 while the service runs
+#: (without DOCGEN_GROUP; with it, see :class:`docgen.files.Access`).
 PRIVATE_UMASK = 0o077
 
 
@@ -36,6 +44,7 @@ class Layout:
     """The folders under ROOT, and what each is for (see docs/service.md)."""
 
     root: Path
+    access: Access = field(default_factory=Access)
 
     @property
     def inbox(self) -> Path:
@@ -66,15 +75,39 @@ class Layout:
         return self.root / ".docgen.lock"
 
     def ensure(self) -> None:
-        """Create what is missing; cheap, so it runs every sweep (admins delete folders)."""
+        """Create what is missing; cheap, so it runs every sweep (admins delete folders).
+
+        Each folder made is owner-only (0700), or with DOCGEN_GROUP the group's (2770).
+        """
+        if not self.root.is_dir():
+            self.root.mkdir(parents=True, exist_ok=True)
+            self.access.apply(self.root, folder=True)
         for folder in (self.inbox, self.outbox, self.failed, self.archive, self.work):
-            folder.mkdir(parents=True, exist_ok=True)
+            make_folder(folder, self.access)
+        subfolders = [self.inbox / RERENDER]
         for kind in KIND_FOLDERS:
-            for folder in (self.inbox / kind, self.outbox / kind):
-                try:
-                    folder.mkdir(exist_ok=True)
-                except OSError as exc:  # a file in the way: the jobs of that kind will fail
-                    log.debug("cannot create %s: %s", folder, exc.strerror)
+            subfolders += [self.inbox / kind, self.outbox / kind]
+        for folder in subfolders:
+            try:
+                make_folder(folder, self.access)
+            except OSError as exc:  # a file in the way: the jobs of that kind will fail
+                log.debug("cannot create %s: %s", folder, exc.strerror)
+
+    def share(self) -> None:
+        """With DOCGEN_GROUP, give the drop folder's folders to the group (2770), those made
+        before the setting too; without it, folders already there are left as they are."""
+        if not self.access.group:
+            return
+        folders = [self.root, self.inbox, self.outbox, self.failed, self.archive, self.work]
+        folders += [self.inbox / RERENDER]
+        for kind in KIND_FOLDERS:
+            folders += [self.inbox / kind, self.outbox / kind]
+        for folder in folders:
+            try:
+                if folder.is_dir() and not folder.is_symlink():
+                    self.access.apply(folder, folder=True)
+            except OSError as exc:
+                log.warning("cannot give %s to the group: %s", self.rel(folder), exc.strerror)
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -167,8 +200,9 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-def make_private(path: Path) -> None:
-    """Make a regular file owner-only (0600); a link or a missing file is left alone.
+def make_private(path: Path, access: Access | None = None) -> None:
+    """Make a regular file owner-only (0600), or with ``access`` of a group its group's
+    (0660); a link or a missing file is left alone.
 
     A moved file keeps the mode its dropper's umask gave it (often 0644: anyone on
     the server could read a child's data in archive/), so each workbook filed is made
@@ -176,7 +210,7 @@ def make_private(path: Path) -> None:
     """
     try:
         if stat.S_ISREG(os.lstat(path).st_mode):
-            os.chmod(path, 0o600)
+            (access or Access()).apply(path)
     except FileNotFoundError:
         return
     except OSError as exc:

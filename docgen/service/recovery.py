@@ -14,6 +14,7 @@ from docgen.service.layout import (
     ANY,
     KIND_FOLDERS,
     REPORT_DIR,
+    SPECIAL_FOLDERS,
     TEMP_PREFIX,
     OnceLog,
     log,
@@ -51,7 +52,11 @@ class Recovery:
             entries = []
         for entry in entries:
             token, _, folder = entry.name.partition(".")
-            if not entry.is_dir(follow_symlinks=False) or folder not in (*KIND_FOLDERS, ANY):
+            if not entry.is_dir(follow_symlinks=False) or folder not in (
+                *KIND_FOLDERS,
+                *SPECIAL_FOLDERS,
+                ANY,
+            ):
                 self._warnings.warn(f"work/{entry.name} is not docgen's; it is left alone")
                 continue
             job = self._attempt(

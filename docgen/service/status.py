@@ -13,6 +13,10 @@ from docgen.service.layout import Layout, printable
 def recent_jobs(root: Path, limit: int = 20) -> tuple[list[Job], dict[str, int]]:
     """The last ``limit`` jobs of ROOT's journal, newest first, and the count in each state.
 
+    A failure whose corrected copy a later job made into documents is counted as
+    ``corrected``, not ``failed``, and its error says which job corrected it: the
+    ``failed`` count is what is still waiting for someone.
+
     For display (``docgen status``): names and errors come with control characters
     escaped, so that a name holding a newline or an escape sequence shows as typed
     and keeps to its row, and times in the reader's local time. The journal itself
@@ -27,7 +31,7 @@ def recent_jobs(root: Path, limit: int = 20) -> tuple[list[Job], dict[str, int]]
         replace(
             job,
             name=printable(job.name),
-            error=job.error and printable(job.error),
+            error=_error(job),
             claimed_at=_on_this_clock(job.claimed_at),
             started_at=job.started_at and _on_this_clock(job.started_at),
             finished_at=job.finished_at and _on_this_clock(job.finished_at),
@@ -35,6 +39,13 @@ def recent_jobs(root: Path, limit: int = 20) -> tuple[list[Job], dict[str, int]]
         for job in jobs
     ]
     return shown, counts
+
+
+def _error(job: Job) -> str | None:
+    error = job.error and printable(job.error)
+    if job.corrected_by is not None:
+        return f"corrected by job {job.corrected_by}; it failed with: {error}"
+    return error
 
 
 def _on_this_clock(stamp: str) -> str:

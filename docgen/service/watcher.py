@@ -14,12 +14,14 @@ from types import FrameType
 from typing import TypeVar
 
 from docgen.errors import UserError
+from docgen.files import Access
 from docgen.journal import Journal
 from docgen.service.intake import Drop, Intake
 from docgen.service.jobs import Jobs, Outcome, outcome
-from docgen.service.layout import PRIVATE_UMASK, Layout, OnceLog, log, make_private
+from docgen.service.layout import Layout, OnceLog, log, make_private
 from docgen.service.lock import Lock
 from docgen.service.recovery import Recovery
+from docgen.service.retention import expire
 from docgen.settings import Settings
 
 #: ``run_once`` waits at most ``settle`` x this for files still being written.
@@ -52,8 +54,8 @@ class Service:
     ) -> None:
         if poll <= 0 or settle < 0:
             raise UserError("--poll must be above 0 and --settle at least 0 seconds.")
-        self.layout = Layout(Path(root).absolute())
         self.settings = settings or Settings()
+        self.layout = Layout(Path(root).absolute(), Access(self.settings.group))
         self.poll = poll
         self.settle = settle
         self.force = force
@@ -86,21 +88,23 @@ class Service:
         umask is the process's, so ``close`` gives the old one back: tests and
         callers that run the service in-process get theirs again.
         """
-        self._umask = os.umask(PRIVATE_UMASK)
+        self._umask = os.umask(self.layout.access.umask)
         try:
             try:
+                self.layout.access.gid  # noqa: B018  an unknown DOCGEN_GROUP stops the start
                 self.layout.ensure()
+                self.layout.share()
             except OSError as exc:
                 raise UserError(
                     f"cannot create the drop folders under {self.layout.root}: {exc.strerror}."
                 ) from exc
             self._lock.acquire()
             # Before opening: SQLite gives -wal and -shm the database's mode, umask or not,
-            # and an older docgen left the database 0644.
-            for suffix in ("", "-wal", "-shm"):
-                journal = self.layout.journal
-                make_private(journal.with_name(journal.name + suffix))
+            # and an older docgen left the database 0644. After: SQLite makes a new one 0644
+            # less the umask, which is 0640 where a group shares it (it must write -shm).
+            self._journal_access()
             self._journal = Journal(self.layout.journal)
+            self._journal_access()
             self._jobs = Jobs(
                 self.layout, self.settings, self._journal, force=self.force, workers=self.workers
             )
@@ -117,6 +121,11 @@ class Service:
         except BaseException:
             self.close()
             raise
+
+    def _journal_access(self) -> None:
+        journal = self.layout.journal
+        for suffix in ("", "-wal", "-shm"):
+            make_private(journal.with_name(journal.name + suffix), self.layout.access)
 
     def close(self) -> None:
         self._jobs = None
@@ -218,6 +227,9 @@ class Service:
         except OSError as exc:  # e.g. the share is away; listing will say what is missing
             log.warning("cannot create the folders under %s: %s", self.layout.root, exc.strerror)
         outcomes = self._recovery.recover(at_start=False)
+        self._attempt(
+            "retention", "applied", partial(expire, self.layout, self.journal, self.settings)
+        )
         ready, pending = self._intake.observe()
         for drop in ready:
             if stop.is_set():
