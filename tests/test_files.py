@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 import types
@@ -10,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from docgen import files
-from docgen.errors import OutputError
+from docgen.errors import OutputError, UserError
 from docgen.files import write_atomic
 
 
@@ -70,3 +72,46 @@ def test_publishing_falls_back_to_sync_where_syncfs_fails(
     files.stage(target, b"document")
     files.publish([target])
     assert calls == ["sync"] and target.read_bytes() == b"document"
+
+
+def test_where_a_folder_cannot_be_locked_a_hidden_file_in_it_is(tmp_path: Path) -> None:
+    """Windows' way (a folder cannot be opened there): a second run is refused, and the
+    lock file goes with the first."""
+    lock = tmp_path / files.LOCK_NAME
+    with files._file_locked(lock) as held:
+        assert held and lock.exists()
+        with pytest.raises(OutputError, match="another docgen run is writing to"):  # noqa: SIM117
+            with files._file_locked(lock):
+                pass
+    assert not lock.exists()
+    with files._file_locked(lock) as held:  # and once the first is done, the next goes ahead
+        assert held
+
+
+def test_without_sync_each_staged_file_is_flushed_on_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows has neither sync(2) nor syncfs(2): an fsync per document, before the renames."""
+    monkeypatch.delattr(files.os, "sync")
+    flushed: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(files.os, "fsync", lambda fd: (flushed.append(fd), real_fsync(fd))[1])
+    files.write_all([(tmp_path / "a.docx", b"a"), (tmp_path / "b.docx", b"b")])
+    assert len(flushed) == 2
+    assert (tmp_path / "a.docx").read_bytes() == b"a" and (tmp_path / "b.docx").read_bytes() == b"b"
+
+
+def test_documents_and_folders_are_owner_only_without_a_group(tmp_path: Path) -> None:
+    out = tmp_path / "a" / "b"
+    with files.folder_lock(out):
+        files.write_atomic(out / "x.docx", b"x")
+    assert stat.S_IMODE(out.stat().st_mode) == stat.S_IMODE(out.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE((out / "x.docx").stat().st_mode) == 0o600
+
+
+def test_an_unknown_group_is_refused_in_plain_words_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(UserError, match="DOCGEN_GROUP names the group 'no-such-team', which"):
+        files.write_atomic(tmp_path / "x.docx", b"x", group="no-such-team")
+    assert list(tmp_path.iterdir()) == []
