@@ -44,6 +44,7 @@ from jinja2.utils import missing
 
 from docgen import context, documents, pipeline
 from docgen.errors import UserError
+from docgen.files import write_all
 from docgen.models import ANNUAL
 from docgen.render import (
     OTHER_FILES_REFUSED,
@@ -53,7 +54,6 @@ from docgen.render import (
     make_environment,
     template_parts,
     template_properties,
-    write_all,
 )
 from docgen.settings import Settings
 from docgen.workbook import normalise

@@ -414,10 +414,12 @@ def watch(
     """Serve the drop folder ROOT: workbooks saved into ROOT/inbox become documents.
 
     ROOT/inbox/<kind>/ takes workbooks of one kind (review, alert, conference,
-    annual); ROOT/inbox/ itself takes any, recognised by its sheets. Documents
+    annual); ROOT/inbox/ itself takes any, recognised by its sheets, and
+    ROOT/inbox/rerender/ makes documents again from a workbook done before. Documents
     appear in ROOT/outbox/<kind>/<workbook name>/, the workbook moves to
-    ROOT/archive/, or to ROOT/failed/ with the reasons beside it. Stops cleanly on
-    SIGTERM or Ctrl-C, after the job in hand. See docs/service.md.
+    ROOT/archive/, or to ROOT/failed/ with the reasons beside it and a notice in
+    ROOT/outbox/. Stops cleanly on SIGTERM or Ctrl-C, after the job in hand. See
+    docs/service.md.
     """
     import logging
     import threading

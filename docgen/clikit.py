@@ -16,8 +16,8 @@ import click
 import pydantic
 
 from docgen.errors import UserError, ValidationFailed
+from docgen.files import ENDING_SIGNALS, signals_handled
 from docgen.pdf import convert_to_pdf
-from docgen.render import ENDING_SIGNALS, signals_handled
 from docgen.report import SHOWN, Report
 from docgen.settings import MIN_SHARE, Settings
 

@@ -18,8 +18,8 @@ from openpyxl.styles import Font
 from docgen.annual import AnnualFigures
 from docgen.blank import _deterministic_bytes
 from docgen.context import show
+from docgen.files import write_atomic
 from docgen.models import HistoryEntry
-from docgen.render import write_atomic
 from docgen.validate import Tables
 
 #: History's table names, and the key of the computed table each is printed from.

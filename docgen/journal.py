@@ -32,7 +32,14 @@ from docgen.errors import UserError
 State = Literal["claimed", "rendering", "done", "failed", "duplicate"]
 STATES: tuple[State, ...] = ("claimed", "rendering", "done", "failed", "duplicate")
 UNFINISHED: tuple[State, ...] = ("claimed", "rendering")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: The columns version 2 added, for a journal written by version 1.
+_ADDED_IN_2 = {
+    "notice": "TEXT",
+    "corrected_by": "INTEGER REFERENCES jobs (id)",
+    "input_expired_at": "TEXT",
+    "outbox_expired_at": "TEXT",
+}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -55,7 +62,11 @@ CREATE TABLE IF NOT EXISTS jobs (
     claimed_at   TEXT NOT NULL,
     started_at   TEXT,
     finished_at  TEXT,
-    seconds      REAL                      -- processing time of the last attempt
+    seconds      REAL,                     -- processing time of the last attempt
+    notice       TEXT,                     -- the admin's notice in outbox/ (failed, duplicate)
+    corrected_by INTEGER REFERENCES jobs (id),  -- a later job that rendered this failure's fix
+    input_expired_at  TEXT,                -- when retention removed the workbook it filed
+    outbox_expired_at TEXT                 -- when retention removed its documents or notice
 );
 CREATE INDEX IF NOT EXISTS jobs_by_content ON jobs (sha256, kind, year, state);
 CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state);
@@ -89,6 +100,10 @@ class Job:
     started_at: str | None = None
     finished_at: str | None = None
     seconds: float | None = None
+    notice: str | None = None
+    corrected_by: int | None = None
+    input_expired_at: str | None = None
+    outbox_expired_at: str | None = None
 
     @property
     def finished(self) -> bool:
@@ -124,14 +139,24 @@ class Journal:
                     f"{path} was written by a newer docgen (schema {version}); upgrade docgen."
                 )
             if not readonly and version < SCHEMA_VERSION:
-                self._db.executescript(
-                    f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-                )
+                self._upgrade(version)
         except sqlite3.DatabaseError as exc:
             raise JournalError(f"cannot open the journal {path}: {exc}.") from exc
 
     def close(self) -> None:
         self._db.close()
+
+    def _upgrade(self, version: int) -> None:
+        """Create the table, or add the columns a journal of ``version`` lacks."""
+        if version == 0:
+            script = _SCHEMA
+        else:
+            script = "".join(
+                f"ALTER TABLE jobs ADD COLUMN {n} {t};" for n, t in _ADDED_IN_2.items()
+            )
+        self._db.executescript(
+            f"BEGIN IMMEDIATE; {script} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+        )
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -188,7 +213,15 @@ class Journal:
         )
 
     def duplicate(
-        self, job_id: int, of: Job, *, kind: str, year: int | None, filed_as: str, seconds: float
+        self,
+        job_id: int,
+        of: Job,
+        *,
+        kind: str,
+        year: int | None,
+        filed_as: str,
+        seconds: float,
+        notice: str | None = None,
     ) -> Job:
         return self._update(
             job_id,
@@ -198,6 +231,7 @@ class Journal:
             year=year,
             duplicate_of=of.id,
             filed_as=filed_as,
+            notice=notice,
             error=f"same content as job {of.id} ({of.name}); not rendered again",
             finished_at=now(),
             seconds=seconds,
@@ -234,6 +268,7 @@ class Journal:
         filed_as: str,
         seconds: float | None = None,
         kind: str | None = None,
+        notice: str | None = None,
     ) -> Job:
         values: dict[str, Any] = {"kind": kind} if kind else {}
         return self._update(
@@ -242,6 +277,7 @@ class Journal:
             state="failed",
             error=error,
             filed_as=filed_as,
+            notice=notice,
             outbox=None,
             outputs="[]",
             finished_at=now(),
@@ -252,6 +288,19 @@ class Journal:
     def refile(self, job_id: int, filed_as: str) -> Job:
         """Record a new destination when the one chosen was taken in the meantime."""
         return self._update(job_id, STATES, filed_as=filed_as)
+
+    def renotice(self, job_id: int, notice: str) -> Job:
+        """Record a new name for a notice when the one chosen was taken in the meantime."""
+        return self._update(job_id, ("failed", "duplicate"), notice=notice)
+
+    def corrected(self, failed_id: int, by: int) -> Job:
+        """Record that job ``by`` rendered the corrected copy of failed job ``failed_id``."""
+        return self._update(failed_id, ("failed",), corrected_by=by)
+
+    def expired(self, job_id: int, what: Literal["input", "outbox"]) -> Job:
+        """Record that retention removed the job's workbook (``input``) or its documents
+        or notice (``outbox``)."""
+        return self._update(job_id, STATES, **{f"{what}_expired_at": now()})
 
     # -- queries -----------------------------------------------------------------------
 
@@ -270,20 +319,50 @@ class Journal:
         return [_job(r) for r in rows]
 
     def find_done(self, sha256: str, kind: str, year: int | None, *, before: int) -> Job | None:
-        """The first job that already made documents from these very bytes."""
+        """The first job that already made documents from these very bytes, and whose
+        documents retention has not removed since."""
         row = self._db.execute(
             "SELECT * FROM jobs WHERE sha256 = ? AND kind = ? AND year IS ? AND state = 'done' "
-            "AND id < ? ORDER BY id LIMIT 1",
+            "AND outbox_expired_at IS NULL AND id < ? ORDER BY id LIMIT 1",
             (sha256, kind, year, before),
         ).fetchone()
         return _job(row) if row else None
+
+    def open_failures(self, before: int) -> list[Job]:
+        """The failed jobs before ``before`` that no later job has corrected, newest first."""
+        rows = self._db.execute(
+            "SELECT * FROM jobs WHERE state = 'failed' AND corrected_by IS NULL AND id < ? "
+            "ORDER BY id DESC",
+            (before,),
+        )
+        return [_job(r) for r in rows]
+
+    def unexpired(self, what: Literal["input", "outbox"], *, before: str) -> list[Job]:
+        """Jobs finished before ``before`` (an ISO time) whose workbook (``input``) or
+        outbox files retention has not removed."""
+        column = {"input": "input_expired_at", "outbox": "outbox_expired_at"}[what]
+        rows = self._db.execute(
+            f"SELECT * FROM jobs WHERE state IN ('done', 'failed', 'duplicate') "
+            f"AND finished_at < ? AND {column} IS NULL ORDER BY id",
+            (before,),
+        )
+        return [_job(r) for r in rows]
 
     def recent(self, limit: int = 20) -> list[Job]:
         rows = self._db.execute("SELECT * FROM jobs ORDER BY id DESC LIMIT ?", (limit,))
         return [_job(r) for r in rows]
 
     def counts(self) -> dict[str, int]:
-        rows = self._db.execute("SELECT state, count(*) FROM jobs GROUP BY state")
+        """Jobs in each state; a failure a later job corrected counts as ``corrected``,
+        not ``failed``: only the failures still open are."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
+        state = (
+            "CASE WHEN state = 'failed' AND corrected_by IS NOT NULL THEN 'corrected' "
+            "ELSE state END"
+            if "corrected_by" in columns  # a version 1 journal, read before any upgrade
+            else "state"
+        )
+        rows = self._db.execute(f"SELECT {state}, count(*) FROM jobs GROUP BY 1")
         return {state: n for state, n in rows}
 
 

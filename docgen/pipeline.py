@@ -28,6 +28,14 @@ from docgen import annual, charts, context, documents
 from docgen import returns as dfe_returns
 from docgen.documents import DocumentType
 from docgen.errors import Problem, UserError, ValidationFailed
+from docgen.files import (
+    discard,
+    folder_lock,
+    publish,
+    signals_held,
+    stage,
+    write_atomic,
+)
 from docgen.models import (
     ANNUAL,
     KINDS,
@@ -38,15 +46,7 @@ from docgen.models import (
     SheetSpec,
     WorkbookSpec,
 )
-from docgen.render import (
-    Renderer,
-    discard,
-    folder_lock,
-    publish,
-    signals_held,
-    stage,
-    write_atomic,
-)
+from docgen.render import Renderer
 from docgen.report import Report
 from docgen.settings import MIN_SHARE, Settings
 from docgen.validate import SheetRows, Tables, validate_workbook
@@ -424,8 +424,8 @@ def _annual_report(
         "annual_report.docx", context.annual_context(figures), charts=True
     )
     step("save")
-    with folder_lock(target.parent):
-        write_atomic(target, document)
+    with folder_lock(target.parent, group=settings.group):
+        write_atomic(target, document, group=settings.group)
     return Result(outputs=[target], report=report)
 
 
@@ -587,7 +587,7 @@ def meeting_papers(
     book = read_workbook(workbook, max_bytes=_max_bytes(settings))
     job = _Job(kind, book, output, only, settings, _processes(workers, book, doc, only))
     outputs: list[Path] = []
-    with folder_lock(output):
+    with folder_lock(output, group=settings.group):
         try:
             with _Helpers(job) as helpers:
                 try:
@@ -609,7 +609,7 @@ def meeting_papers(
                     raise
             if progress:
                 progress("saving", len(outputs), len(outputs))
-            publish(outputs)
+            publish(outputs, group=settings.group)
         except BaseException:  # also a signal between the rendering and the renames
             with signals_held():
                 discard(outputs)

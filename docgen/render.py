@@ -1,5 +1,6 @@
 """The docxtpl boundary: template lookup, a sandboxed autoescaped Jinja environment,
-templates compiled once per process, and atomic, deterministic, owner-only saves.
+templates compiled once per process, and deterministic documents as bytes (saving
+them, all or none, is docgen.files's).
 
 docxtpl is kept behind this module (see STYLE.md, section 5). Two paths produce
 the same document XML:
@@ -16,21 +17,14 @@ same bytes.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import ctypes
-import functools
 import io
 import itertools
-import os
 import re
-import signal
-import stat
 import struct
-import sys
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,7 +36,7 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from docgen.errors import OutputError, TemplateError
+from docgen.errors import TemplateError
 
 _XML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -453,307 +447,14 @@ def _write_zip(entries: list[_ZipEntry]) -> bytes:
     return out.getvalue()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write one file owner-only and atomically (see :func:`write_all`)."""
-    write_all([(path, data)])
-
-
-def write_all(files: list[tuple[Path, bytes]]) -> None:
-    """Write every file owner-only, all or none.
-
-    Each file goes to a temporary name beside its target (:func:`stage`); once all
-    are written they are flushed to disk with one ``sync`` for the batch, not one
-    ``fsync`` per file, and renamed into place (:func:`publish`). A failure removes
-    every temporary file, so a reader never sees half a document, nor half a batch.
-    """
-    try:
-        for path, data in files:
-            stage(path, data)
-    except BaseException:
-        discard([path for path, _data in files])
-        raise
-    publish([path for path, _data in files])
-
-
-#: The hidden names a document has before it is published (staged) and while the file
-#: it replaces is set aside: ``.review_C1_2014-03-12.docx.docgen.tmp``.
-_STAGED, _SET_ASIDE = ".docgen.tmp", ".docgen.old"
-
-
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}{_STAGED}")
-
-
-def stage(path: Path, data: bytes) -> Path:
-    """Write ``data`` owner-only under a temporary name beside ``path``; any process may."""
-    tmp = _temporary(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), 0o600)  # the file may have existed with looser bits
-            fh.write(data)
-    except OSError as exc:
-        _remove(tmp)
-        raise OutputError(f"cannot write to {path.parent}: {exc.strerror}.") from exc
-    return tmp
-
-
-def publish(paths: list[Path]) -> None:
-    """Flush the staged files of ``paths`` to disk, then rename each into place: all or none.
-
-    Every target is checked first, so a folder or link in the way stops the batch before
-    anything moves. A file being replaced is renamed aside until the end: if a rename
-    fails part-way, the documents already placed are removed and the old files put back,
-    so the folder is as it was. Errors name the file only (names hold IDs and dates).
-    """
-    for path in paths:
-        problem = _unfit_target(path)
-        if problem:
-            discard(paths)
-            raise OutputError(f"cannot write {path.name}: {problem}; nothing was written.")
-    try:
-        _flush({path.parent for path in paths})
-    except BaseException:  # Ctrl-C during a long sync: nothing has moved yet
-        discard(paths)
-        raise
-    placed: list[Path] = []
-    set_aside: list[Path] = []
-    with signals_held():
-        try:
-            for path in paths:
-                if os.path.lexists(path):
-                    set_aside.append(path)
-                    os.replace(path, _aside(path))
-                os.replace(_temporary(path), path)
-                placed.append(path)
-        except BaseException as exc:  # an OSError; or, where signals cannot be held, Ctrl-C
-            _undo(placed, set_aside)
-            discard(paths)
-            if not isinstance(exc, OSError):
-                raise
-            raise OutputError(
-                f"cannot write {path.name}: {exc.strerror}; nothing was written."
-            ) from exc
-        for path in set_aside:
-            _remove(_aside(path))
-
-
-def _flush(folders: Iterable[Path]) -> None:
-    """Write to disk the file systems holding ``folders``, so that no document is renamed
-    into place before its bytes are safe.
-
-    One sync for a batch, not an fsync per file (0.25 ms a document). Where Linux's
-    syncfs(2) is there, only the file systems written to are flushed: sync(2) flushes
-    every one on the machine, and on a shared server waits for other programs' writes.
-    """
-    syncfs = getattr(_libc(), "syncfs", None)
-    if syncfs is None:
-        os.sync()
-        return
-    flushed: set[int] = set()
-    for folder in folders:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            device = os.fstat(fd).st_dev
-            if device not in flushed and syncfs(fd) != 0:
-                os.sync()  # a file system that refuses syncfs: flush them all
-                return
-            flushed.add(device)
-        finally:
-            os.close(fd)
-
-
-@functools.cache
-def _libc() -> ctypes.CDLL | None:
-    """The C library, for calls Python's os module does not offer; None off Linux."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        return ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None
-
-
-#: Signals that end a run besides Ctrl-C: a service manager's, a closed terminal's.
-ENDING_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
-
-
-@contextlib.contextmanager
-def signals_handled(signums: Iterable[int], handler: Callable[[int, Any], None]) -> Iterator[None]:
-    """``handler`` for ``signums`` for the block, the earlier handlers after it. Python
-    runs handlers in the main thread only: from another thread this changes nothing."""
-    try:
-        previous = {signum: signal.signal(signum, handler) for signum in signums}
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        for signum, earlier in previous.items():
-            signal.signal(signum, earlier)
-
-
-@contextlib.contextmanager
-def signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM while the renames run, so a batch is never left half old,
-    half new: a signal that arrives is noted, and raised again once they are done (a
-    fraction of a second). Python runs signal handlers in the main thread only; from
-    another thread there is nothing to hold. (A signal mask would not do: libraries
-    start threads of their own, and the kernel hands the signal to one of those.)"""
-    noted: list[int] = []
-    try:
-        with signals_handled((signal.SIGINT, *ENDING_SIGNALS), lambda n, _f: noted.append(n)):
-            yield
-    finally:
-        for signum in dict.fromkeys(noted):
-            signal.raise_signal(signum)
-
-
-@contextlib.contextmanager
-def folder_lock(folder: Path) -> Iterator[None]:
-    """One docgen run at a time writes into ``folder``; a second is refused, not mixed in.
-
-    Two runs staging the same documents would overwrite each other's temporary files
-    and publish a mixture. The lock is on the folder itself (no file is left behind)
-    and goes with the process, however it ends. Holding it, a run clears what a run
-    killed outright (kill -9, a power cut) left there: see :func:`_clear_leftovers`.
-    """
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        yield
-        return
-    missing = []  # the folders to make, the deepest first
-    for ancestor in (folder, *folder.parents):
-        if ancestor.exists():
-            break
-        missing.append(ancestor)
-    created = []  # those this run made itself (another run may make one at the same time)
-    try:
-        for ancestor in reversed(missing):
-            with contextlib.suppress(FileExistsError):
-                ancestor.mkdir()
-                created.insert(0, ancestor)
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError as exc:
-        raise OutputError(f"cannot write to {folder}: {exc.strerror}.") from exc
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            created = []  # the folder is the other run's now: never remove it
-            raise OutputError(
-                f"another docgen run is writing to {folder}; run again when it has finished."
-            ) from None
-        except OSError:
-            pass  # a file system without locks (NFS without lockd, some FUSE): run unlocked
-        else:
-            _clear_leftovers(folder)
-        yield
-    except BaseException:
-        for made in created:  # a run that wrote nothing leaves no empty folders behind
-            with contextlib.suppress(OSError):
-                made.rmdir()
-        raise
-    finally:
-        os.close(fd)
-
-
-def _clear_leftovers(folder: Path) -> None:
-    """Remove the hidden files of an earlier run that was killed before it could (they
-    hold children's details), once this run holds the folder's lock, so none is live.
-
-    A staged document of a batch that never published is removed. A document set aside
-    while its replacement was renamed in is removed once the replacement is in place,
-    and put back where it is not (the run died between the two renames).
-    """
-    try:
-        entries = [
-            entry.name
-            for entry in os.scandir(folder)
-            if entry.name.startswith(".") and entry.is_file(follow_symlinks=False)
-        ]
-    except OSError:
-        return  # an unreadable folder fails the run later, with its own message
-    for name in entries:
-        for suffix in (_STAGED, _SET_ASIDE):
-            if not name.endswith(suffix) or len(name) <= len(suffix) + 1:
-                continue
-            leftover, target = folder / name, folder / name[1 : -len(suffix)]
-            if suffix == _SET_ASIDE and not os.path.lexists(target):
-                with contextlib.suppress(OSError):
-                    os.replace(leftover, target)
-            else:
-                _remove(leftover)
-
-
-def _aside(path: Path) -> Path:
-    return path.with_name(f".{path.name}{_SET_ASIDE}")
-
-
-def _unfit_target(path: Path) -> str | None:
-    """Why ``path`` cannot be replaced by a document, or None when it is absent or a file.
-
-    A folder would stop the renames half-way through a batch; a link would itself be
-    replaced, not the file it points to.
-    """
-    try:
-        mode = os.lstat(path).st_mode
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        return exc.strerror
-    if stat.S_ISDIR(mode):
-        return "a folder of that name is in the way"
-    if not stat.S_ISREG(mode):
-        return "a link or other non-file of that name is in the way"
-    return None
-
-
-def _undo(placed: list[Path], set_aside: list[Path]) -> None:
-    """Remove the documents ``placed`` and put back the files ``set_aside``, as far as
-    the disk allows: the error that stopped the batch is the one reported."""
-    for path in placed:
-        with contextlib.suppress(OSError):
-            path.unlink()
-    for path in set_aside:
-        with contextlib.suppress(OSError):
-            os.replace(_aside(path), path)
-
-
-def discard(paths: list[Path]) -> None:
-    """Remove whatever was staged for ``paths``; a second Ctrl-C waits until it is done,
-    so an interrupted run never leaves half of its hidden files behind."""
-    with signals_held():
-        for path in paths:
-            _remove(_temporary(path))
-
-
-def _remove(path: Path) -> None:
-    """Remove a file docgen made; anything else of its name (a folder) is left alone."""
-    with contextlib.suppress(FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        path.unlink()
-
-
 __all__ = [
-    "ENDING_SIGNALS",
     "OTHER_FILES_REFUSED",
     "Chart",
     "FileTagError",
     "Renderer",
     "TemplatePart",
     "bundled_templates",
-    "discard",
-    "folder_lock",
     "make_environment",
-    "publish",
-    "signals_handled",
-    "signals_held",
-    "stage",
     "template_parts",
     "template_properties",
-    "write_all",
-    "write_atomic",
 ]

@@ -49,6 +49,31 @@ class Settings(BaseSettings):
         description="Largest uncompressed workbook accepted, in MB (guards against zip bombs).",
     )
 
+    group: str | None = Field(
+        default=None,
+        description=(
+            "Group that shares the folders docgen writes: folders 2770 and files 0660 owned "
+            "by it (default: owner only, folders 0700 and files 0600)."
+        ),
+    )
+
+    archive_days: int | None = Field(
+        default=None,
+        ge=0,
+        description="Days the drop folder keeps a workbook in archive/ (default: keep).",
+    )
+    failed_days: int | None = Field(
+        default=None,
+        ge=0,
+        description="Days the drop folder keeps a workbook and its reasons in failed/ "
+        "(default: keep).",
+    )
+    outbox_days: int | None = Field(
+        default=None,
+        ge=0,
+        description="Days the drop folder keeps documents and notices in outbox/ (default: keep).",
+    )
+
     @field_validator("chne_group", mode="before")
     @classmethod
     def _group_in_any_case(cls, value: object) -> object:

@@ -25,11 +25,11 @@ from click.testing import CliRunner, Result
 from docx import Document
 from lxml import etree
 
+from docgen import files as files_module
 from docgen import pipeline
-from docgen import render as render_module
 from docgen.cli import main
 from docgen.errors import OutputError, Problem, UserError, ValidationFailed
-from docgen.render import folder_lock
+from docgen.files import folder_lock
 from docgen.report import Report
 from tests.conftest import (
     SAMPLES,
@@ -987,7 +987,7 @@ def test_a_second_ctrl_c_during_the_clean_up_leaves_nothing_behind(
     """Ctrl-C once while rendering, and again as the staged files are being removed."""
     out = tmp_path / "out"
     out.mkdir()
-    real_stage, real_remove = pipeline.stage, render_module._remove
+    real_stage, real_remove = pipeline.stage, files_module._remove
     staged: list[Path] = []
     removed: list[Path] = []
 
@@ -1004,7 +1004,7 @@ def test_a_second_ctrl_c_during_the_clean_up_leaves_nothing_behind(
         real_remove(path)
 
     monkeypatch.setattr(pipeline, "stage", stage)
-    monkeypatch.setattr(render_module, "_remove", remove)
+    monkeypatch.setattr(files_module, "_remove", remove)
     result = run("review", str(WORKBOOK), "--output", str(out))
     assert result.exit_code == 1 and "Aborted!" in result.output
     assert len(removed) > 1  # the clean-up went on after the second signal
@@ -1046,9 +1046,9 @@ def test_ctrl_c_between_rendering_and_saving_removes_what_was_staged(
     before = _snapshot(out)
     real = pipeline.publish
 
-    def interrupted(paths: list[Path]) -> None:
+    def interrupted(paths: list[Path], *, group: str | None = None) -> None:
         os.kill(os.getpid(), signal.SIGINT)
-        real(paths)
+        real(paths, group=group)
 
     monkeypatch.setattr(pipeline, "publish", interrupted)
     result = run("review", str(WORKBOOK), "--output", str(out))

@@ -98,3 +98,33 @@ def test_a_file_that_is_not_a_database_is_an_error(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(JournalError, match="cannot open the journal"):
         Journal(path)
+
+
+def test_a_journal_written_by_the_first_version_is_upgraded_in_place(tmp_path: Path) -> None:
+    """A council's journal from before notices, corrections and retention keeps its rows."""
+    path = tmp_path / "journal.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, token TEXT NOT NULL UNIQUE,"
+        " name TEXT NOT NULL, folder TEXT NOT NULL, kind TEXT, year INTEGER, sha256 TEXT,"
+        " state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 1, duplicate_of INTEGER,"
+        " outbox TEXT, outputs TEXT NOT NULL DEFAULT '[]', warnings INTEGER NOT NULL DEFAULT 0,"
+        " filed_as TEXT, error TEXT, claimed_at TEXT NOT NULL, started_at TEXT,"
+        " finished_at TEXT, seconds REAL);"
+        "INSERT INTO jobs (token, name, folder, state, error, filed_as, claimed_at, finished_at)"
+        " VALUES ('t1', 'x.xlsx', 'review', 'failed', 'bad', 'failed/x.xlsx',"
+        " '2026-01-05T10:00:00+00:00', '2026-01-05T10:00:01+00:00');"
+        "PRAGMA user_version = 1;"
+    )
+    db.close()
+    old = Journal(path, readonly=True)  # docgen status before the watcher restarts
+    assert old.counts() == {"failed": 1}
+    old.close()
+    journal = Journal(path)
+    [job] = journal.recent()
+    assert (job.name, job.state, job.notice, job.corrected_by) == ("x.xlsx", "failed", None, None)
+    journal.corrected(job.id, by=job.id)
+    assert journal.counts() == {"corrected": 1}
+    journal.close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2

@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import re
 import struct
-import sys
-import types
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -17,9 +15,9 @@ from docx import Document
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from docgen import documents, pipeline, render
-from docgen.errors import OutputError, TemplateError
-from docgen.render import Renderer, make_environment, write_atomic
+from docgen import documents, pipeline
+from docgen.errors import TemplateError
+from docgen.render import Renderer, make_environment
 from docgen.settings import Settings
 from tests.conftest import SAMPLES
 
@@ -103,18 +101,6 @@ def test_an_override_folder_that_is_not_there_is_an_error_not_the_bundled_look(
     )
 
 
-def test_write_atomic_leaves_nothing_on_failure(tmp_path: Path) -> None:
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("x")
-    with pytest.raises(OutputError):
-        write_atomic(blocker / "out.docx", b"data")
-    target = tmp_path / "ok.docx"
-    write_atomic(target, b"data")
-    assert target.read_bytes() == b"data"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder", "ok.docx"]
-    assert not list(tmp_path.glob(".*.tmp"))
-
-
 def test_docxtpl_escapes_in_a_template_still_print_a_literal_tag(tmp_path: Path) -> None:
     """A template may write {_{ to print {{; a user's text is never rewritten (test_cli_review)."""
     _custom_alert(
@@ -171,41 +157,6 @@ def test_a_template_that_is_not_a_word_document_is_refused(tmp_path: Path) -> No
     assert str(caught.value).startswith(
         "template alert.docx is not a Word document docgen can read"
     )
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="syncfs is Linux's")
-def test_publishing_flushes_its_own_file_system_not_the_whole_machine(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # sync(2) waits for every program's writes on a shared server; syncfs(2) for the
-    # output's file system only. Both must come before the renames.
-    calls: list[str] = []
-    monkeypatch.setattr(render.os, "sync", lambda: calls.append("sync"))
-    real_replace = render.os.replace
-    monkeypatch.setattr(
-        render.os, "replace", lambda a, b: (calls.append("rename"), real_replace(a, b))
-    )
-    monkeypatch.setattr(
-        render,
-        "_libc",
-        lambda: types.SimpleNamespace(syncfs=lambda fd: (calls.append("syncfs"), 0)[1]),
-    )
-    target = tmp_path / "a.docx"
-    render.stage(target, b"document")
-    render.publish([target])
-    assert calls == ["syncfs", "rename"] and target.read_bytes() == b"document"
-
-
-def test_publishing_falls_back_to_sync_where_syncfs_fails(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[str] = []
-    monkeypatch.setattr(render.os, "sync", lambda: calls.append("sync"))
-    monkeypatch.setattr(render, "_libc", lambda: types.SimpleNamespace(syncfs=lambda fd: -1))
-    target = tmp_path / "a.docx"
-    render.stage(target, b"document")
-    render.publish([target])
-    assert calls == ["sync"] and target.read_bytes() == b"document"
 
 
 def _pixel_png() -> bytes:

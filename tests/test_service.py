@@ -38,6 +38,7 @@ from docgen.service import (
     ignored,
     whole_zip,
 )
+from docgen.service.jobs import Jobs
 from docgen.settings import Settings
 from tests.conftest import SAMPLES, edit_workbook
 
@@ -107,6 +108,18 @@ def assert_consistent(root: Path, *, left: tuple[str, ...] = ()) -> list[dict[st
             assert job["outputs"] == "[]" and job["outbox"] is None
     outbox_folders = sorted(p.relative_to(root).as_posix() for p in root.glob("outbox/*/*"))
     assert outbox_folders == sorted(j["outbox"] for j in jobs if j["state"] == "done")
+    # A notice in outbox/ for each failure and duplicate, until it is corrected.
+    notices = sorted(
+        p.relative_to(root).as_posix()
+        for p in (root / "outbox").iterdir()
+        if p.is_file() and p.suffix == ".txt"
+    )
+    assert notices == sorted(j["notice"] for j in jobs if j["notice"] and not j["corrected_by"]), (
+        "notices and journal disagree"
+    )
+    for job in jobs:
+        if job["state"] in ("failed", "duplicate") and job["filed_as"]:
+            assert job["notice"], job
     return jobs
 
 
@@ -756,11 +769,11 @@ def test_a_job_left_with_a_name_too_long_by_an_older_docgen_is_filed(
         REVIEW, tmp_path / "bad.xlsx", lambda wb: wb["Review Meetings"].cell(3, 5, "soon")
     )
 
-    def uncut(self: Service, folder: Path, name: str, tag: str = "", **_: Any) -> str:
+    def uncut(self: Jobs, folder: Path, name: str, tag: str = "", **_: Any) -> str:
         path = Path(name)  # what docgen chose before names were cut
         return self.layout.rel(folder / f"{path.stem}{tag}{path.suffix}")
 
-    monkeypatch.setattr(Service, "_free", uncut)
+    monkeypatch.setattr(Jobs, "_free", uncut)
     drop(root, REVIEW, name=f"{'d' * 235}.xlsx")
     assert [o.state for o in service(root).run_once()] == ["done"]
     drop(root, REVIEW, name=f"{'d' * 235}.xlsx")
@@ -970,8 +983,8 @@ def test_a_crash_after_the_decision_finishes_the_filing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tmp_path / "root"
-    real = Service._publish
-    monkeypatch.setattr(Service, "_publish", lambda self, job: (_ for _ in ()).throw(Crash()))
+    real = Jobs._publish
+    monkeypatch.setattr(Jobs, "_publish", lambda self, job: (_ for _ in ()).throw(Crash()))
     drop(root, REVIEW)
     with pytest.raises(Crash):
         service(root).run_once()
@@ -979,7 +992,7 @@ def test_a_crash_after_the_decision_finishes_the_filing(
     assert job["state"] == "done"
     assert len(list((root / "outbox/review").glob(f"{TEMP_PREFIX}*/*.docx"))) == REVIEW_DOCS
 
-    monkeypatch.setattr(Service, "_publish", real)
+    monkeypatch.setattr(Jobs, "_publish", real)
     [outcome] = service(root).run_once()
     assert outcome.state == "done" and all(p.is_file() for p in outcome.outputs)
     [job] = assert_consistent(root)

@@ -1,0 +1,193 @@
+"""Taking files from the inbox: which are ignored, when one has settled, and its claim."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import stat
+import time
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen.errors import UserError
+from docgen.journal import Job, Journal
+from docgen.service.layout import (
+    ANY,
+    KIND_FOLDERS,
+    SPECIAL_FOLDERS,
+    Layout,
+    OnceLog,
+    log,
+    storable,
+)
+
+ZIP_SUFFIXES = (".xlsx", ".xlsm")
+IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload")
+IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini"})
+#: Excel saves through a temporary file named with eight hex digits and no suffix.
+_EXCEL_SAVE_TEMP = re.compile(r"[0-9A-F]{8}")
+
+
+def ignored(name: str) -> bool:
+    """Files that are never taken, nor moved: they belong to someone still working.
+
+    Office lock files (``~$Book.xlsx``), hidden files (``.x``, LibreOffice's
+    ``.~lock.x#``), downloads and copies in progress (``.tmp``, ``.part``,
+    ``.crdownload``), Excel's save-in-progress files and Windows' folder clutter.
+    """
+    lowered = name.lower()
+    return (
+        name.startswith(("~$", "."))
+        or lowered.endswith(IGNORED_SUFFIXES)
+        or lowered in IGNORED_NAMES
+        or bool(_EXCEL_SAVE_TEMP.fullmatch(name))
+    )
+
+
+def whole_zip(path: Path) -> bool:
+    """True when ``path``'s zip directory is present and every member lies inside the file.
+
+    This proves the writer has finished (the directory is written last) without
+    decompressing anything, so a zip bomb costs nothing here; ``testzip`` would
+    inflate every member. Corruption inside a member is left to the reader.
+    """
+    try:
+        size = path.stat().st_size
+        with zipfile.ZipFile(path) as zf:
+            return all(info.header_offset + info.compress_size <= size for info in zf.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
+class Drop:
+    """A file seen in the inbox, and the sub-folder (kind, or ``any``) it was dropped in."""
+
+    path: Path
+    folder: str
+
+
+class Intake:
+    """The inbox's read lock: which files have settled, and their claim into work/.
+
+    A file is taken once its size, modification time and inode are unchanged for
+    ``settle`` seconds and, for an ``.xlsx``, its zip directory is whole (or ``grace``
+    times ``settle`` has passed, so that a corrupt file fails instead of waiting).
+    """
+
+    def __init__(self, layout: Layout, settle: float, warnings: OnceLog) -> None:
+        self.layout = layout
+        self.settle = settle
+        self.grace = 5
+        self._warnings = warnings
+        self._seen: dict[Path, tuple[tuple[int, ...], float]] = {}
+
+    def _drops(self) -> Iterator[Drop]:
+        yield from self._files_in(self.layout.inbox, ANY)
+        for kind in (*KIND_FOLDERS, *SPECIAL_FOLDERS):
+            folder = self.layout.inbox / kind
+            if folder.is_symlink():
+                self._warnings.warn(f"inbox/{kind} is a link; docgen does not follow links")
+                continue
+            yield from self._files_in(folder, kind)
+
+    def _files_in(self, folder: Path, label: str) -> Iterator[Drop]:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            log.warning("cannot list %s: %s", self.layout.rel(folder), exc.strerror)
+            return
+        for entry in entries:
+            if ignored(entry.name):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if not (label == ANY and entry.name in (*KIND_FOLDERS, *SPECIAL_FOLDERS)):
+                    self._warnings.warn(
+                        f"{self.layout.rel(Path(entry.path))} is a folder; docgen takes only "
+                        "files, so it is left where it is"
+                    )
+                continue
+            yield Drop(Path(entry.path), label)
+
+    def observe(self) -> tuple[list[Drop], int]:
+        """The files unchanged for ``settle`` s (oldest first), and how many are not yet."""
+        moment = time.monotonic()
+        ready: list[tuple[int, str, Drop]] = []
+        pending = 0
+        present: set[Path] = set()
+        for drop in self._drops():
+            try:
+                st = os.lstat(drop.path)
+            except FileNotFoundError:
+                continue
+            present.add(drop.path)
+            signature = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino)
+            seen = self._seen.get(drop.path)
+            if seen is None or seen[0] != signature:
+                self._seen[drop.path] = (signature, moment)
+                pending += 1
+                continue
+            age = moment - seen[1]
+            if age < self.settle or (
+                stat.S_ISREG(st.st_mode)
+                and drop.path.suffix.lower() in ZIP_SUFFIXES
+                and age < self.settle * self.grace
+                and not whole_zip(drop.path)
+            ):
+                pending += 1
+                continue
+            ready.append((st.st_mtime_ns, drop.path.name, drop))
+        for gone in set(self._seen) - present:
+            del self._seen[gone]
+        return [drop for *_key, drop in sorted(ready, key=lambda r: (r[0], r[1]))], pending
+
+    def claim(self, drop: Drop, journal: Journal) -> Job | None:
+        """Claim ``drop`` by renaming it into work/ and record the claim; None if its owner
+        took it back in the meantime."""
+        token = secrets.token_hex(6)
+        job_dir = self.layout.work / f"{token}.{drop.folder}"
+        name = storable(drop.path.name)
+        job_dir.mkdir()
+        try:
+            os.rename(drop.path, job_dir / name)
+        except FileNotFoundError:  # taken back by its owner between the look and the claim
+            job_dir.rmdir()
+            self._seen.pop(drop.path, None)
+            return None
+        except OSError:
+            job_dir.rmdir()
+            raise
+        self._seen.pop(drop.path, None)
+        job = journal.claim(token, name, drop.folder, sha256_of(job_dir / name))
+        log.debug("job=%d claimed file=%r folder=%s", job.id, job.name, job.folder)
+        return job
+
+
+def sha256_of(path: Path) -> str | None:
+    """The content hash of a regular file; None for a link or anything else."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def refuse_special(path: Path, name: str) -> None:
+    """Links are never followed (one could point at any file the service can read)."""
+    mode = os.lstat(path).st_mode
+    if stat.S_ISLNK(mode):
+        raise UserError(
+            f"{name} is a link (shortcut) to another file, and links are not accepted: "
+            "docgen never follows them. Copy the workbook itself into the inbox."
+        )
+    if not stat.S_ISREG(mode):
+        raise UserError(f"{name} is not an ordinary file; copy the workbook itself into the inbox.")

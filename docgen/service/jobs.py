@@ -1,0 +1,590 @@
+"""Running one job: a claimed workbook becomes documents, a duplicate, or a failure with
+its reasons, and is filed."""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import time
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen import pipeline
+from docgen.codes import a_or_an
+from docgen.errors import (
+    OutputError,
+    TemplateError,
+    UserError,
+    ValidationFailed,
+    WorkbookError,
+)
+from docgen.files import write_atomic
+from docgen.journal import Job, Journal, now
+from docgen.marked import write_marked_copy
+from docgen.models import KINDS
+from docgen.report import Report
+from docgen.service.intake import refuse_special
+from docgen.service.layout import (
+    ANY,
+    KIND_FOLDERS,
+    REPORT_DIR,
+    RERENDER,
+    SIDECARS,
+    TEMP_PREFIX,
+    Layout,
+    fits,
+    log,
+    make_private,
+    printable,
+    remove,
+    sidecars_of,
+)
+from docgen.service.notices import (
+    DUPLICATE_ENDING,
+    FAILED_ENDING,
+    duplicate_notice,
+    failure_notice,
+)
+from docgen.settings import Settings
+from docgen.workbook import normalise
+
+#: A workbook that took the service down this many times is set aside as failed.
+MAX_ATTEMPTS = 3
+#: A job's notice for the outbox, in work/<job>/report/ until it is filed.
+NOTICE = "notice.txt"
+#: A sheet's name in xl/workbook.xml: ``<sheet name="Children" .../>`` (any prefix, quote).
+_SHEET_NAME = re.compile(rb"<(?:[\w.-]+:)?sheet\b[^>]*?\sname\s*=\s*([\"'])(.*?)\1", re.S)
+#: More than any workbook part listing sheets needs (Excel allows few thousand sheets).
+_WORKBOOK_XML_MAX = 8 << 20
+#: The sheets the contract names, normalised: these may be shown in the journal.
+_CONTRACT_SHEETS = frozenset(
+    normalise(sheet.model.sheet) for spec in KINDS.values() for sheet in spec.sheets
+)
+#: What failed/ adds to a workbook's name on its marked copy, once per failed round.
+_MARKED_ENDING = re.compile(r"(?:\.errors(?: \(\d+\))?)+$")
+
+
+class _YearUnknown(UserError):
+    """An annual workbook gives its year neither in its name nor on its Report sheet."""
+
+
+class _Unrecognised(UserError):
+    """A workbook in inbox/ matches no kind by its sheets.
+
+    The message lists the sheets, which helps the admin who reads it in failed/; but
+    sheet names are workbook content (a sheet per child, named after the child), so
+    the journal and the log get ``summary``, which names none.
+    """
+
+    def __init__(self, message: str, summary: str) -> None:
+        super().__init__(message)
+        self.summary = summary
+
+
+def annual_year(name: str, workbook: Path | None = None, settings: Settings | None = None) -> int:
+    """The reporting year of an annual workbook: from its name (``annual_2014.xlsx``,
+    ``IRO annual 2013-14.xlsx``), else from a ``Year`` row of its Report sheet.
+
+    The name is tried first because it costs nothing and admins already use it; the
+    Report sheet is for councils whose file names are fixed by another system.
+    """
+    year = pipeline.year_from_name(Path(name))
+    if year is None and workbook is not None:
+        year = _report_year(workbook, settings or Settings())
+    if year is None:
+        raise _YearUnknown(
+            f"{name}: an annual workbook gives the year it reports on, in its name or on "
+            "its Report sheet, and this one does neither. Rename it annual_<year>.xlsx "
+            "(for April 2013 to March 2014: annual_2014.xlsx), or add a row with Setting "
+            "'Year' and Value 2014 to its Report sheet, and drop it into inbox/annual/ again."
+        )
+    return year
+
+
+def _report_year(path: Path, settings: Settings) -> int | None:
+    """The year the Report sheet gives (:func:`pipeline.report_sheet_year`).
+
+    Only the Report sheet is validated here; the whole workbook is validated when
+    it is rendered.
+    """
+    year, problems = pipeline.report_year_of(path, settings)
+    if problems:
+        raise _YearUnknown(
+            f"{path.name}: {problems[0]}. Correct it and drop the workbook into "
+            "inbox/annual/ again."
+        )
+    return year
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one job ended, as ``run_once`` returns it."""
+
+    job: int
+    name: str
+    state: str
+    kind: str | None = None
+    outputs: list[Path] = field(default_factory=list)
+    filed_as: Path | None = None
+    error: str | None = None
+    duplicate_of: int | None = None
+    seconds: float | None = None
+
+
+def outcome(layout: Layout, job: Job) -> Outcome:
+    """How ``job`` ended, with its paths under ROOT."""
+    root = layout.root
+    return Outcome(
+        job=job.id,
+        name=job.name,
+        state=job.state,
+        kind=job.kind,
+        outputs=[root / p for p in job.outputs],
+        filed_as=root / job.filed_as if job.filed_as else None,
+        error=job.error,
+        duplicate_of=job.duplicate_of,
+        seconds=job.seconds,
+    )
+
+
+class Jobs:
+    """Runs one claimed job at a time to its end: documents in outbox/ and the workbook in
+    archive/, a duplicate archived, or a failure in failed/ with its reasons; then files it.
+
+    Each step is recorded in the journal before the files it describes are moved, and
+    moving them again is harmless, so :meth:`file` may be repeated after a crash.
+    """
+
+    def __init__(
+        self,
+        layout: Layout,
+        settings: Settings,
+        journal: Journal,
+        *,
+        force: bool = False,
+        workers: int = 1,
+    ) -> None:
+        self.layout = layout
+        self.settings = settings
+        self.journal = journal
+        self.force = force
+        self.workers = workers
+
+    def work_dir(self, job: Job) -> Path:
+        return self.layout.work / f"{job.token}.{job.folder}"
+
+    def _tmp_dir(self, job: Job) -> Path | None:
+        return self.layout.outbox / job.kind / f"{TEMP_PREFIX}{job.token}" if job.kind else None
+
+    def process(self, job: Job) -> Job:
+        """Take a claimed job to its end and file it; never raises for a bad input."""
+        started = time.monotonic()
+        source = self.work_dir(job) / job.name
+        kind = job.kind or (job.folder if job.folder in KIND_FOLDERS else None)
+        try:
+            if job.attempts > MAX_ATTEMPTS:
+                raise UserError(
+                    f"{job.name} was set aside: the service stopped {job.attempts - 1} times "
+                    "while working on it. Tell IT (quote the job number)."
+                )
+            refuse_special(source, job.name)
+            kind = kind or self._kind(source, job)
+            year = annual_year(job.name, source, self.settings) if kind == "annual" else None
+            earlier = (
+                None
+                if self.force or job.folder == RERENDER or job.sha256 is None
+                else self.journal.find_done(job.sha256, kind, year, before=job.id)
+            )
+            if earlier is not None:
+                job = self._duplicate(job, earlier, kind, year, started)
+            else:
+                job = self.journal.rendering(job.id, kind, year)
+                job = self._render(job, source, started)
+        except ValidationFailed as exc:
+            summary = _without_sheets(_summary(exc.report), source)
+            job = self._fail(job, started, kind, exc.report.to_text(), summary, exc)
+        except _Unrecognised as exc:
+            job = self._fail(job, started, kind, str(exc), exc.summary, exc)
+        except UserError as exc:
+            summary = _without_sheets(_first_line(str(exc), job.name), source)
+            job = self._fail(job, started, kind, str(exc), summary, exc)
+        except Exception as exc:  # the catch-all: one bad workbook never stops the service
+            # The message may quote a cell (a child's name): it goes only into the
+            # .errors.txt beside the workbook, never the journal or the log.
+            text = f"unexpected {type(exc).__name__}: {exc}"
+            summary = f"unexpected {type(exc).__name__}; its message is in the .errors.txt"
+            job = self._fail(job, started, kind, text, summary, exc)
+        return self.file(job)
+
+    def _duplicate(
+        self, job: Job, earlier: Job, kind: str, year: int | None, started: float
+    ) -> Job:
+        """Record ``job`` as a duplicate of ``earlier``, with a notice for the outbox."""
+        self._write_notice(job, duplicate_notice(job, earlier))
+        return self.journal.duplicate(
+            job.id,
+            earlier,
+            kind=kind,
+            year=year,
+            filed_as=self._free(self.layout.archive, job.name, _duplicate_tag(earlier.id)),
+            seconds=time.monotonic() - started,
+            notice=self._notice_name(job, DUPLICATE_ENDING),
+        )
+
+    def _notice_name(self, job: Job, ending: str) -> str:
+        return self._free(self.layout.outbox, _outbox_stem(job.name) + ending)
+
+    def _write_notice(self, job: Job, text: str) -> None:
+        """Leave the notice in work/<job>/report/; :meth:`file` moves it into outbox/."""
+        report_dir = self.work_dir(job) / REPORT_DIR
+        report_dir.mkdir(parents=True, exist_ok=True)
+        data = text.replace("\n", "\r\n").encode()  # Notepad, where most admins open it
+        write_atomic(report_dir / NOTICE, data, group=self.settings.group)
+
+    def _kind(self, source: Path, job: Job) -> str:
+        """The kind of a workbook dropped straight into inbox/, from its sheets."""
+        try:
+            return pipeline.guess_kind(source, self.settings).kind
+        except WorkbookError:
+            raise
+        except UserError as exc:
+            where = (
+                "In the drop folder, the sub-folder gives the kind: move it into "
+                "inbox/review/, inbox/alert/, inbox/conference/ or inbox/annual/."
+            )
+            raise _Unrecognised(
+                f"{exc} {where}",
+                f"{printable(job.name)} was not recognised as one kind of workbook by its "
+                f"sheets. {where}",
+            ) from None
+
+    def _elsewhere(self, job: Job, kind: str | None, exc: Exception) -> str | None:
+        """The kind a workbook in the wrong kind folder really is, judged by its sheets.
+
+        Only asked when the failure says the sheets are wrong: missing sheets, or in
+        inbox/annual/ no year, which is how any other kind of workbook looks there.
+        Then "move it to inbox/alert/" is the whole fix, and correcting cells no use.
+        """
+        if job.folder not in KIND_FOLDERS or not (
+            isinstance(exc, _YearUnknown)
+            or (
+                isinstance(exc, ValidationFailed)
+                and any(p.code == "missing-sheet" for p in exc.report.errors)
+            )
+        ):
+            return None
+        try:
+            found = pipeline.guess_kind(self.work_dir(job) / job.name, self.settings).kind
+        except Exception:  # only a hint: it never changes how the job fails
+            return None
+        return found if found != kind else None
+
+    def _render(self, job: Job, source: Path, started: float) -> Job:
+        """Write the documents into a hidden folder, then record where they will appear."""
+        assert job.kind is not None
+        folder = self.layout.outbox / job.kind
+        tmp = self._tmp_dir(job)
+        assert tmp is not None
+        remove(tmp)
+        try:
+            tmp.mkdir(parents=True)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write the documents into {self.layout.rel(folder)}: {exc.strerror}."
+            ) from exc
+        try:
+            if job.kind == "annual":
+                assert job.year is not None
+                result = pipeline.annual_report(
+                    job.year,
+                    workbook=source,
+                    output=tmp / f"annual_report_{job.year}.docx",
+                    settings=self.settings,
+                )
+            else:
+                result = pipeline.meeting_papers(
+                    job.kind, source, output=tmp, settings=self.settings, workers=self.workers
+                )
+            if result.report.warnings:
+                write_atomic(tmp / "warnings.txt", (result.report.to_text() + "\n").encode())
+            final = self._free(folder, _outbox_stem(job.name), directory=True)
+        except OutputError as exc:
+            remove(tmp)
+            # The hidden folder means nothing to whoever reads failed/ or the journal.
+            raise OutputError(str(exc).replace(str(tmp), self.layout.rel(folder))) from exc
+        except BaseException:
+            remove(tmp)
+            raise
+        return self.journal.done(
+            job.id,
+            outbox=final,
+            outputs=[f"{final}/{p.name}" for p in result.outputs],
+            warnings=result.report.warning_total,
+            filed_as=self._free(self.layout.archive, job.name),
+            seconds=time.monotonic() - started,
+        )
+
+    def _fail(
+        self,
+        job: Job,
+        started: float,
+        kind: str | None,
+        message: str,
+        summary: str,
+        exc: Exception,
+    ) -> Job:
+        """Leave the reasons in work/<job>/report/ and record the failure; _file moves them."""
+        if kind:
+            remove(self.layout.outbox / kind / f"{TEMP_PREFIX}{job.token}")
+        elsewhere = self._elsewhere(job, kind, exc)
+        if elsewhere:
+            hint = f"This looks like {a_or_an(elsewhere)} workbook: move it to inbox/{elsewhere}/."
+            message, summary = f"{hint}\n\n{message}", f"{hint} {summary}"
+        filed_as = self._free(self.layout.failed, job.name, sidecars=True)
+        stem = Path(filed_as).stem
+        report_dir = self.work_dir(job) / REPORT_DIR
+        report_dir.mkdir(parents=True, exist_ok=True)
+        marked = ""
+        if isinstance(exc, ValidationFailed):
+            try:
+                write_marked_copy(
+                    self.work_dir(job) / job.name, exc.report, report_dir / "errors.xlsx"
+                )
+                marked = f"{stem}.errors.xlsx"
+            except Exception as copy_exc:  # the reasons still go out as text
+                log.warning("job=%d no marked copy: %s", job.id, type(copy_exc).__name__)
+        advice = _advice(exc, marked, job.folder, elsewhere)
+        text = (
+            f"{job.name} was not turned into documents (docgen job {job.id}, {now()}).\n\n"
+            f"{message}\n\nWhat to do: {advice}\n"
+        )
+        write_atomic(report_dir / "errors.txt", text.encode(), group=self.settings.group)
+        shown = _advice(exc, marked and f"failed/{marked}", job.folder, elsewhere)
+        self._write_notice(job, failure_notice(job, summary, shown, filed_as, bool(marked)))
+        if not isinstance(exc, UserError):
+            log.debug("job=%d unexpected error", job.id, exc_info=exc)
+        return self.journal.failed(
+            job.id,
+            error=summary,
+            filed_as=filed_as,
+            seconds=time.monotonic() - started,
+            kind=kind,
+            notice=self._notice_name(job, FAILED_ENDING),
+        )
+
+    def file(self, job: Job) -> Job:
+        """Move a finished job's files where its row says; safe to repeat after a crash."""
+        work_dir = self.work_dir(job)
+        if job.state == "done":
+            job = self._publish(job)
+        if job.filed_as:
+            dest = self.layout.root / job.filed_as
+            src = work_dir / job.name
+            sidecars = job.state == "failed"
+            # Taken since it was chosen, or too long (chosen by a docgen that did not cut
+            # names): choose again, before the reasons are moved beside it.
+            if os.path.lexists(src) and (
+                os.path.lexists(dest)
+                or not fits([dest.name, *(sidecars_of(dest.name) if sidecars else [])])
+            ):
+                tag = _duplicate_tag(job.duplicate_of) if job.duplicate_of else ""
+                job = self.journal.refile(
+                    job.id, self._free(dest.parent, job.name, tag, sidecars=sidecars)
+                )
+                dest = self.layout.root / str(job.filed_as)
+            for side, name in zip(SIDECARS, sidecars_of(dest.name), strict=True):
+                report = work_dir / REPORT_DIR / side
+                if report.exists():
+                    os.replace(report, dest.with_name(name))
+            if os.path.lexists(src):
+                make_private(src, self.layout.access)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(src, dest)
+        job = self._place_notice(job)
+        if job.state == "done":
+            self._link_corrections(job)
+        remove(work_dir)
+        self._log(job)
+        return job
+
+    def _place_notice(self, job: Job) -> Job:
+        """Move the job's notice from work/ into outbox/, under a name nothing uses."""
+        notice = self.work_dir(job) / REPORT_DIR / NOTICE
+        if job.notice is None or not notice.exists():
+            return job
+        target = self.layout.root / job.notice
+        if os.path.lexists(target) or not fits([target.name]):  # taken, or too long (see file)
+            job = self.journal.renotice(
+                job.id, self._free(self.layout.outbox, Path(job.notice).name)
+            )
+        assert job.notice is not None
+        os.replace(notice, self.layout.root / job.notice)
+        return job
+
+    def _link_corrections(self, job: Job) -> None:
+        """Mark the open failures of the workbook ``job`` rendered as corrected by it, and
+        take their notices out of the outbox: the admin has done what they asked.
+
+        A corrected copy is the same workbook by name (``reviews.xlsx``, or the marked
+        ``reviews.errors.xlsx``) and kind; one dropped under a new name is not linked.
+        """
+        stem = _outbox_stem(job.name)
+        for failure in self.journal.open_failures(before=job.id):
+            if _outbox_stem(failure.name) != stem or failure.kind not in (None, job.kind):
+                continue
+            self.journal.corrected(failure.id, job.id)
+            if failure.notice:
+                remove(self.layout.root / failure.notice)
+            log.info("job=%d corrects the failure of job=%d", job.id, failure.id)
+
+    def _publish(self, job: Job) -> Job:
+        """Rename the hidden folder of documents into place; if that fails, the job fails."""
+        tmp = self._tmp_dir(job)
+        assert tmp is not None and job.outbox is not None
+        final = self.layout.root / job.outbox
+        if not tmp.exists():
+            if not final.exists():
+                log.warning("job=%d its documents are gone from %s", job.id, job.outbox)
+            return job
+        try:
+            if os.path.lexists(final):
+                raise FileExistsError(17, "a folder of that name appeared", str(final))
+            os.rename(tmp, final)
+        except OSError as exc:
+            remove(tmp)
+            error = OutputError(
+                f"the documents could not be moved into {job.outbox}: {exc.strerror}."
+            )
+            return self._fail(job, time.monotonic(), job.kind, str(error), str(error), error)
+        return job
+
+    def _free(
+        self,
+        folder: Path,
+        name: str,
+        tag: str = "",
+        *,
+        sidecars: bool = False,
+        directory: bool = False,
+    ) -> str:
+        return self.layout.free(folder, name, tag, sidecars=sidecars, directory=directory)
+
+    def _log(self, job: Job) -> None:
+        level = logging.WARNING if job.state == "failed" else logging.INFO
+        details = {
+            "done": f"documents={len(job.outputs)} warnings={job.warnings}",
+            "duplicate": f"duplicate_of={job.duplicate_of}",
+            "failed": f"error={job.error!r}",
+        }.get(job.state, "")
+        log.log(
+            level,
+            "job=%d kind=%s file=%r outcome=%s %s seconds=%.2f attempt=%d filed_as=%r",
+            job.id,
+            job.kind or "-",
+            job.name,
+            job.state,
+            details,
+            job.seconds or 0.0,
+            job.attempts,
+            job.filed_as,
+        )
+
+
+def _duplicate_tag(earlier: int) -> str:
+    """What a duplicate's name says: ``reviews (duplicate of job 3).xlsx``."""
+    return f" (duplicate of job {earlier})"
+
+
+def _outbox_stem(name: str) -> str:
+    """``reviews`` for ``reviews.xlsx`` and for its corrected ``reviews.errors.xlsx``.
+
+    A corrected copy that fails again is filed as ``reviews.errors (2).xlsx`` (the
+    first marked copy has the name), so the next marked copy is
+    ``reviews.errors (2).errors.xlsx``: every ``.errors`` (with the number failed/
+    gave it) is taken off, and its documents are still ``reviews``.
+    """
+    stem = Path(name).stem
+    return _MARKED_ENDING.sub("", stem) or stem
+
+
+def _summary(report: Report) -> str:
+    """The journal's line for a failed validation: places and codes, never cell values."""
+    errors, total = report.errors, report.error_total  # total: listed or not
+    shown = "; ".join(f"{p.location} {p.code}".strip() for p in errors[:3])
+    more = f"; and {total - 3} more" if total > 3 else ""
+    noun = "error" if total == 1 else "errors"
+    return f"{total} {noun} in the workbook: {shown}{more}"
+
+
+def _without_sheets(summary: str, workbook: Path) -> str:
+    """``summary`` with the workbook's own sheet names withheld: ``sheet '…'``.
+
+    Sheet names are workbook content (a sheet of notes per child, named after the
+    child), and a reader's message may quote one (``sheet 'X' reaches cell XFD1048576``);
+    the journal and the log get the summary, the ``.errors.txt`` the whole message.
+    The contract's sheet names (``Review Meetings!B14``) say nothing about a child
+    and stay. Names are replaced as docgen quotes them: ``'X'`` and ``X!B14``.
+    """
+    for name in sorted(_sheet_names(workbook), key=len, reverse=True):
+        if name and normalise(name) not in _CONTRACT_SHEETS:
+            summary = summary.replace(repr(name), "'…'").replace(f"{name}!", "'…'!")
+    return summary
+
+
+def _sheet_names(workbook: Path) -> list[str]:
+    """The sheet names ``xl/workbook.xml`` lists; none when it cannot be read.
+
+    Read on their own, without the reader's checks: the workbook may have been refused
+    for breaking them, and its message may still name a sheet. The part is read only
+    up to a limit, so that a zip bomb costs nothing here.
+    """
+    try:
+        with zipfile.ZipFile(workbook) as zf, zf.open("xl/workbook.xml") as part:
+            xml = part.read(_WORKBOOK_XML_MAX)
+    except (OSError, KeyError, EOFError, RuntimeError, ValueError, zipfile.BadZipFile, zlib.error):
+        return []
+    return [html.unescape(m[1].decode(errors="replace")) for m in _SHEET_NAME.findall(xml)]
+
+
+def _first_line(text: str, name: str, limit: int = 300) -> str:
+    """The journal's summary of a message: its first line, with the file's ``name``
+    made printable first (a newline in the name would end the line there)."""
+    text = text.replace(name, printable(name)).strip()
+    line = text.splitlines()[0] if text else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _advice(exc: Exception, marked: str, folder: str, elsewhere: str | None) -> str:
+    inbox = "inbox/" if folder == ANY else f"inbox/{folder}/"
+    if elsewhere:
+        return (
+            f"if it is {a_or_an(elsewhere)} workbook, drop it into "
+            f"inbox/{elsewhere}/: nothing in it needs correcting for that. If it really is "
+            f"{a_or_an(folder)} workbook, it needs the sheets listed above."
+        )
+    if isinstance(exc, ValidationFailed):
+        where = (
+            f"open {marked}: each cell with a problem is red and has a comment saying what is "
+            "wrong. Correct them there"
+            if marked
+            else "correct each cell listed above"
+        )
+        return f"{where}, save, and drop the workbook into {inbox} again."
+    if isinstance(exc, WorkbookError):
+        return f"save it from Excel as an Excel Workbook (.xlsx) and drop it into {inbox} again."
+    if isinstance(exc, OutputError | TemplateError):
+        return (
+            "this is a problem on the server (its folders or its Word templates), not in "
+            "your workbook: tell IT, quoting the docgen job number. Once it is put right, "
+            f"drop the workbook into {inbox} again."
+        )
+    if isinstance(exc, UserError):
+        return f"put right what is described above, then drop the workbook into {inbox} again."
+    return (
+        "this is a fault in docgen or the server, not in your workbook: tell IT, quoting "
+        "the docgen job number. Other workbooks were not affected."
+    )

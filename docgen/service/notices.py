@@ -1,0 +1,72 @@
+"""The notices the service leaves in outbox/ for the admins who share inbox/ and outbox/.
+
+A failed or duplicate workbook leaves the inbox like any other; without a word in the
+outbox it would simply vanish for whoever dropped it. Each notice is a short text file
+saying what happened, what to do and where the workbook went. It holds file names, the
+journal's summary (places and problem codes, never a cell's value) and times: no
+child's name, whatever the workbook holds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from docgen.journal import Job
+from docgen.service.layout import ANY, RERENDER, printable, sidecars_of
+
+#: What a notice's name adds to the workbook's: ``reviews - NOT DONE.txt``.
+FAILED_ENDING = " - NOT DONE.txt"
+DUPLICATE_ENDING = " - ALREADY DONE.txt"
+
+
+def when(stamp: str) -> str:
+    """A journal time as an admin reads it: ``5 December 2026 at 14:02``, the service's time."""
+    moment = datetime.fromisoformat(stamp).astimezone()
+    return f"{moment.day} {moment:%B %Y at %H:%M}"
+
+
+def failure_notice(job: Job, summary: str, advice: str, filed_as: str, marked: bool) -> str:
+    """What an admin reads in outbox/ about a workbook that made no documents.
+
+    ``filed_as`` is where the workbook goes under ROOT (``failed/x.xlsx``); ``marked``
+    says whether a copy with each wrong cell marked goes beside it.
+    """
+    name = printable(job.name)
+    reasons, copy = (
+        (Path(filed_as).parent / side).as_posix() for side in sidecars_of(Path(filed_as).name)
+    )
+    where = (
+        f"A copy of the workbook with each cell that needs correcting in red is {copy}; "
+        f"every reason is listed in {reasons}."
+        if marked
+        else f"The workbook, as dropped, is {filed_as}; every reason is listed in {reasons}."
+    )
+    return (
+        f"{name} was NOT turned into documents.\n\n"
+        f"What happened: {summary}\n\n"
+        f"What to do: {advice}\n\n"
+        f"Where it is: {where}\n\n"
+        "This notice is removed once a corrected copy has been turned into documents.\n"
+        f"(docgen job {job.id}, dropped into {_inbox(job.folder)} on {when(job.claimed_at)})\n"
+    )
+
+
+def duplicate_notice(job: Job, earlier: Job) -> str:
+    """What an admin reads about a workbook whose very bytes were already made into documents."""
+    name, first = printable(job.name), printable(earlier.name)
+    if earlier.outbox and not earlier.outbox_expired_at:
+        documents = f"its documents are in {earlier.outbox}/"
+    else:
+        documents = "its documents have since been removed from the outbox"
+    return (
+        f"{name} was not turned into documents again: this workbook is the same as the one "
+        f"you dropped on {when(earlier.claimed_at)} ({first}); {documents}.\n\n"
+        "Nothing needs doing. To have its documents made again (after a change of "
+        f"letterhead, say), drop it into inbox/{RERENDER}/.\n"
+        f"(docgen job {job.id}, dropped into {_inbox(job.folder)} on {when(job.claimed_at)})\n"
+    )
+
+
+def _inbox(folder: str) -> str:
+    return "inbox/" if folder == ANY else f"inbox/{folder}/"
