@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout, lock_descriptor
-
 from docgen.errors import OutputError, UserError
 
 try:  # POSIX only: Windows has no groups of this kind (share with NTFS permissions there)
@@ -337,6 +335,9 @@ def _locked(folder: Path) -> Iterator[bool]:
         with _file_locked(folder / LOCK_NAME) as held:
             yield held
         return
+    # Imported when a lock is first taken: --help and validate do without its 50 ms.
+    from filelock import lock_descriptor
+
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError as exc:
@@ -356,6 +357,8 @@ def _locked(folder: Path) -> Iterator[bool]:
 
 @contextlib.contextmanager
 def _file_locked(path: Path) -> Iterator[bool]:
+    from filelock import FileLock, Timeout
+
     lock = FileLock(path, timeout=0, mode=0o600)
     try:
         lock.acquire()
