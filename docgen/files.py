@@ -291,7 +291,9 @@ def folder_lock(folder: Path, *, group: str | None = None) -> Iterator[None]:
     killed outright (kill -9, a power cut) left there: see :func:`_clear_leftovers`.
     The folders it makes are owner-only, or with ``group`` the group's (:class:`Access`).
     """
-    created = _make_folders(folder, Access(group))
+    access = Access(group)
+    access.gid  # noqa: B018  an unknown group is refused before any folder is made
+    created = _make_folders(folder, access)
     try:
         with _locked(folder) as held:
             if held:
