@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout, lock_descriptor
-
 from docgen.errors import OutputError, UserError
 
 try:  # POSIX only: Windows has no groups of this kind (share with NTFS permissions there)
@@ -293,7 +291,9 @@ def folder_lock(folder: Path, *, group: str | None = None) -> Iterator[None]:
     killed outright (kill -9, a power cut) left there: see :func:`_clear_leftovers`.
     The folders it makes are owner-only, or with ``group`` the group's (:class:`Access`).
     """
-    created = _make_folders(folder, Access(group))
+    access = Access(group)
+    access.gid  # noqa: B018  an unknown group is refused before any folder is made
+    created = _make_folders(folder, access)
     try:
         with _locked(folder) as held:
             if held:
@@ -337,6 +337,9 @@ def _locked(folder: Path) -> Iterator[bool]:
         with _file_locked(folder / LOCK_NAME) as held:
             yield held
         return
+    # Imported when a lock is first taken: --help and validate do without its 50 ms.
+    from filelock import lock_descriptor
+
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError as exc:
@@ -356,6 +359,8 @@ def _locked(folder: Path) -> Iterator[bool]:
 
 @contextlib.contextmanager
 def _file_locked(path: Path) -> Iterator[bool]:
+    from filelock import FileLock, Timeout
+
     lock = FileLock(path, timeout=0, mode=0o600)
     try:
         lock.acquire()

@@ -324,6 +324,18 @@ def test_the_commands_share_the_documents_they_write_with_the_group(tmp_path: Pa
         assert (_mode(doc), doc.stat().st_gid) == (0o660, group.gr_gid)
 
 
+def test_the_commands_refuse_an_unknown_group_before_making_anything(tmp_path: Path) -> None:
+    out = tmp_path / "team" / "reviews"
+    result = run_cli(
+        "review", str(REVIEW), "--output", str(out), env={"DOCGEN_GROUP": "no-such-team"}
+    )
+    assert result.exit_code == 1
+    assert "DOCGEN_GROUP names the group 'no-such-team', which this server does not have" in (
+        result.output
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_commands_make_folders_as_private_as_their_documents(tmp_path: Path) -> None:
     out = tmp_path / "new" / "reviews"
     assert run_cli("review", str(REVIEW), "--output", str(out)).exit_code == 0

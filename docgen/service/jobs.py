@@ -252,9 +252,10 @@ class Jobs:
         except WorkbookError:
             raise
         except UserError as exc:
+            *others, last = (f"inbox/{kind}/" for kind in KIND_FOLDERS)
             where = (
                 "In the drop folder, the sub-folder gives the kind: move it into "
-                "inbox/review/, inbox/alert/, inbox/conference/ or inbox/annual/."
+                f"{', '.join(others)} or {last}."
             )
             raise _Unrecognised(
                 f"{exc} {where}",

@@ -8,8 +8,6 @@ from contextlib import suppress
 from pathlib import Path
 from typing import IO
 
-from filelock import lock_descriptor, unlock_descriptor
-
 from docgen.errors import UserError
 
 
@@ -62,6 +60,8 @@ class Lock:
 
     def release(self) -> None:
         if self._fh is not None:
+            from filelock import unlock_descriptor
+
             with suppress(OSError):
                 unlock_descriptor(self._fh.fileno())
             self._fh.close()
@@ -76,6 +76,8 @@ _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 def _lock(fd: int) -> bool:
     """Lock ``fd`` without waiting: False if another process holds it. A file system
     without locks (NFS without lockd) cannot keep a second watcher out: it is let run."""
+    from filelock import lock_descriptor  # imported when used: `docgen status` does without
+
     try:
         return lock_descriptor(fd, blocking=False)
     except OSError:
