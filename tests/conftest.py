@@ -16,6 +16,8 @@ from docgen.cli import main
 
 REPO = Path(__file__).parents[1]
 SAMPLES = REPO / "samples"
+#: The bundled samples as they were before contract v2: v1 workbooks must keep working.
+V1_SAMPLES = REPO / "tests" / "fixtures" / "v1"
 #: Settings a developer's shell may hold that would change what a test sees.
 CLEAN_ENV: dict[str, str | None] = {
     f"DOCGEN_{name}": None

@@ -18,7 +18,7 @@ import pytest
 from click.testing import Result
 
 from tests.conftest import (
-    SAMPLES,
+    V1_SAMPLES,
     all_text,
     edit_workbook,
     find_table,
@@ -30,7 +30,7 @@ from tests.conftest import (
     workbook_rows,
 )
 
-WORKBOOK = SAMPLES / "conferences.xlsx"
+WORKBOOK = V1_SAMPLES / "conferences.xlsx"  # a v1 workbook: it must keep working
 
 NAMES = {
     "CP0201": "conference_CP0201_2014-05-14.docx",
