@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ from docgen.models import (
     ConferenceAttendee,
     ConferenceChild,
     CPConference,
+    PlanAction,
+    PreviousDecision,
     ReportSetting,
     Review,
     ReviewAttendee,
@@ -481,7 +484,7 @@ PAPERS = {
         REVIEW,
         "review_record.docx",
         ReviewMeeting,
-        (ReviewAttendee, ReviewDecision),
+        (ReviewAttendee, ReviewDecision, PreviousDecision),
         "review_meetings.xlsx",
     ),
     "alert": Paper(ALERT, "alert.docx", Alert, (AlertStep,), "alerts.xlsx"),
@@ -489,13 +492,15 @@ PAPERS = {
         CONFERENCE,
         "conference_report.docx",
         Conference,
-        (ConferenceChild, ConferenceAttendee),
+        (ConferenceChild, ConferenceAttendee, PlanAction),
         "conferences.xlsx",
     ),
 }
 
 
-def document_names(kind: str, meetings: Sequence[Row]) -> list[str]:
+def document_names(
+    kind: str, meetings: Sequence[Row], first_steps: dict[str, date] | None = None
+) -> list[str]:
     """The file name of each of a workbook's ``meetings``: unique, and the same whichever
     meetings are written (``--only``) and in whatever order the rows come.
 
@@ -506,7 +511,7 @@ def document_names(kind: str, meetings: Sequence[Row]) -> list[str]:
     key = PAPERS[kind].parent.key
     assert key is not None
     ids = [getattr(m, key) for m in meetings]
-    stems = [document_name(kind, m).removesuffix(".docx") for m in meetings]
+    stems = [document_name(kind, m, first_steps).removesuffix(".docx") for m in meetings]
     stems = _disambiguate(stems, [_safe(i) for i in ids])
     stems = _disambiguate(stems, [hashlib.sha256(i.encode()).hexdigest()[:8] for i in ids])
     names = [f"{stem}.docx" for stem in stems]
@@ -527,20 +532,32 @@ def _disambiguate(stems: list[str], suffixes: list[str]) -> list[str]:
     ]
 
 
-def document_name(kind: str, row: Row) -> str:
+def document_name(kind: str, row: Row, first_steps: dict[str, date] | None = None) -> str:
     """``review_C01234_2014-03-12.docx``: IDs and dates only, never a child's name.
 
-    The base name: :func:`document_names` extends it when meetings share it.
+    The base name: :func:`document_names` extends it when meetings share it. An alert is
+    named by the date its concern was first raised: its earliest Alert History step
+    (``first_steps``, by folded alert ID) when that is earlier than its Date Raised.
     """
     if isinstance(row, ReviewMeeting):
         parts = ("review", row.child_id, row.review_date.isoformat())
     elif isinstance(row, Alert):
-        parts = ("alert", row.alert_id, row.date_raised.isoformat())
+        step = (first_steps or {}).get(row.alert_id.casefold(), row.date_raised)
+        parts = ("alert", row.alert_id, min(step, row.date_raised).isoformat())
     elif isinstance(row, Conference):
         parts = ("conference", row.conference_id, row.conference_date.isoformat())
     else:
         raise ValueError(kind)
     return "_".join(_safe(p) for p in parts) + ".docx"
+
+
+def first_step_dates(tables: Tables) -> dict[str, date]:
+    """Each alert's earliest Alert History date, by folded alert ID."""
+    first: dict[str, date] = {}
+    for step in tables[AlertStep]:
+        ident = step.alert_id.casefold()
+        first[ident] = min(first.get(ident, step.step_date), step.step_date)
+    return first
 
 
 def _safe(part: str) -> str:
@@ -678,7 +695,10 @@ def _batch(job: _Job) -> _Batch:
     if only is not None and only.casefold() not in {i.casefold() for i in ids}:
         raise UserError(f"no {kind} with ID {only!r} in {job.book.path.name} (IDs: {_some(ids)}).")
     # Named over the whole workbook, so that --only writes a meeting under its batch name.
-    names = dict(zip((i.casefold() for i in ids), document_names(kind, meetings), strict=True))
+    first_steps = first_step_dates(tables) if kind == "alert" else None
+    names = dict(
+        zip((i.casefold() for i in ids), document_names(kind, meetings, first_steps), strict=True)
+    )
     papers = _papers(kind, tables, settings, only=only)
     outputs = [job.output / names[label.casefold()] for label in papers.labels]
     return _Batch(report, papers, outputs)
@@ -942,7 +962,7 @@ def _paper_context(
     kind: str, meeting: Row, rows: list[list[Any]], settings: Settings
 ) -> dict[str, Any]:
     if kind == "review":
-        return context.review_context(meeting, rows[0], rows[1], settings.review_policy)  # type: ignore[arg-type]
+        return context.review_context(meeting, *rows, settings=settings)  # type: ignore[arg-type]
     if kind == "alert":
-        return context.alert_context(meeting, rows[0], settings.alert_response_days)  # type: ignore[arg-type]
-    return context.conference_context(meeting, rows[0], rows[1])  # type: ignore[arg-type]
+        return context.alert_context(meeting, *rows, settings=settings)  # type: ignore[arg-type]
+    return context.conference_context(meeting, *rows, settings=settings)  # type: ignore[arg-type]

@@ -85,16 +85,16 @@ def test_the_sibling_group_gets_one_report_listing_every_child(docs: Path) -> No
     assert [p.name for p in docs.iterdir() if "CP0201" in p.name] == [NAMES["CP0201"]]
     table = find_table(report(docs, "CP0201"), "Child ID")
     assert table == [
-        ["Child ID", "Name", "Date of birth", "Age", "Category of abuse", "Child protection plan"],
-        ["P30011", "Ellie Dawson", "3 September 2004", "9", "Emotional Abuse", "Yes"],
-        ["P30012", "Callum Dawson", "22 January 2008", "6", "Physical Abuse", "Yes"],
-        ["P30013", "Rosie Dawson", "30 November 2012", "1", "Neglect", "Yes"],
+        ["Child ID", "Name", "Date of birth", "Age", "Category of abuse", "Decision"],
+        ["P30011", "Ellie Dawson", "3 September 2004", "9 years", "Emotional Abuse", "Plan"],
+        ["P30012", "Callum Dawson", "22 January 2008", "6 years", "Physical Abuse", "Plan"],
+        ["P30013", "Rosie Dawson", "30 November 2012", "1 year", "Neglect", "Plan"],
     ]
 
 
 def test_a_child_without_a_plan(docs: Path) -> None:
     table = find_table(report(docs, "CP0202"), "Child ID")
-    assert table[1:] == [["P30020", "Noah Whitfield", "17 February 2011", "3", "", "No"]]
+    assert table[1:] == [["P30020", "Noah Whitfield", "17 February 2011", "3 years", "", "No plan"]]
 
 
 # CP0201: strategy discussion Thursday 24 April 2014 + 15 working days: Fri 25 (1),
@@ -354,7 +354,9 @@ def test_a_review_judged_on_an_assumed_interval_is_a_warning(tmp_path: Path) -> 
     result = render(tmp_path / "out", workbook, "--only", "CP0203")
     assert "Conferences!F4: Previous Conference Type is blank" in result.output
     [doc] = (tmp_path / "out").iterdir()
-    assert details(doc)["Held within timescale"] == "Yes"
+    assert details(doc)["Held within timescale"] == (
+        "Yes (assumed from the dates: the previous conference is taken to be a review)"
+    )
     assert details(doc)["Due date"] == "26 September 2014"
 
 
