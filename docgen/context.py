@@ -716,7 +716,7 @@ def _placement(meeting: ReviewMeeting) -> dict[str, str]:
     moves = meeting.placement_moves
     return {
         "start": recorded(long_date(meeting.placement_start)),
-        "moves": NOT_RECORDED if moves is None else plural(moves, "move"),
+        "moves": NOT_RECORDED if moves is None else sentence(plural(moves, "move")),
         "permanence_plan": recorded(text(meeting.permanence_plan)),
         "permanence_date": recorded(long_date(meeting.permanence_plan_date)),
         "health_assessment": recorded(long_date(meeting.health_assessment_date)),
@@ -734,7 +734,7 @@ def _placement(meeting: ReviewMeeting) -> dict[str, str]:
     }
 
 
-def _next_meeting(deadline: date | None, given: date | None) -> dict[str, str]:
+def _next_meeting(deadline: date | None, given: date | None, what: str) -> dict[str, str]:
     """The statutory deadline and the date to book: the one given, else the last working
     day on or before the deadline (a deadline on a Sunday is not moved)."""
     if deadline is None and given is None:
@@ -743,7 +743,7 @@ def _next_meeting(deadline: date | None, given: date | None) -> dict[str, str]:
     return {
         "deadline": long_date(deadline),
         "proposed": long_date(proposed),
-        "proposed_label": "Date set" if given else "Proposed date (a working day on or before it)",
+        "proposed_label": what if given else "Proposed date (a working day on or before it)",
     }
 
 
@@ -788,14 +788,15 @@ def review_context(
             "within_timescale": f"{within} (assumed from the dates: {guess})" if guess else within,
             "venue": recorded(text(meeting.venue)),
             "previous_review_date": _previous_review(meeting, number_),
+            "first": number_ == 1 and meeting.previous_review_date is None,
             "next_review_date": long_date(meeting.next_review_date or deadline),
-            "next": _next_meeting(deadline, meeting.next_review_date),
+            "next": _next_meeting(deadline, meeting.next_review_date, "Next review date"),
             "decisions_by": long_date(
                 timescales.add_working_days(held, settings.review_decisions_days)
             ),
             "record_by": long_date(record_by),
-            "decisions_days": str(settings.review_decisions_days),
-            "record_days": str(settings.review_record_days),
+            "decisions_days": plural(settings.review_decisions_days, "working day"),
+            "record_days": plural(settings.review_record_days, "working day"),
             "source": IRO_HANDBOOK,
         },
         "child": {
@@ -952,20 +953,20 @@ def _conference_dates(
         if initial and any(c.has_plan for c in children)
         else None
     )
-    next_ = _next_meeting(deadline, conf.next_review_date)
+    next_ = _next_meeting(deadline, conf.next_review_date, "Next review conference")
     return {
         "next_review_date": long_date(conf.next_review_date or deadline),
         "next_deadline": next_["deadline"],
         "next_proposed": next_["proposed"],
         "next_proposed_label": next_["proposed_label"],
         "first_core_group_date": long_date(core_group),
-        "core_group_days": str(settings.core_group_days),
+        "core_group_days": plural(settings.core_group_days, "working day"),
         "decisions_by": long_date(
             timescales.add_working_days(held, settings.conference_decisions_days)
         ),
         "report_by": long_date(timescales.add_working_days(held, settings.conference_report_days)),
-        "decisions_days": str(settings.conference_decisions_days),
-        "report_days": str(settings.conference_report_days),
+        "decisions_days": plural(settings.conference_decisions_days, "working day"),
+        "report_days": plural(settings.conference_report_days, "working day"),
     }
 
 

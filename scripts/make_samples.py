@@ -1268,7 +1268,7 @@ ALERT_V2: dict[str, list[Any]] = {
         "Janet Morris",
         "Kayla told her IRO she does not want to change school and would miss her friends.",
     ],
-    "A0104": ["Duty Service Manager, CAFCASS", None],
+    "A0104": ["Duty Service Manager", None],
 }
 
 CONFERENCE_V2_COLUMNS = (
@@ -1705,7 +1705,7 @@ def make_alerts(path: Path) -> None:
             "pathway plan.",
             "Referral to CAFCASS for independent consideration of the failure to implement the "
             "plan.",
-            add_working_days(date(2014, 7, 21), 5),
+            None,  # a referral to CAFCASS has no response due under the council's protocol
             None,
             None,
             None,

@@ -16,7 +16,7 @@ import stat
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -183,7 +183,11 @@ def test_record_shows_child_dates_timeliness_and_iro(docs: Path, review_id: str)
     assert {k: shown.get(k) for k in expected} == expected
     assert shown["Review ID"] == review_id
     lines = paragraphs(path)
-    assert f"Next review date: {next_review}" in lines
+    # A date the workbook gives is printed as set; a computed one is the statutory deadline.
+    assert {
+        f"Next review date: {next_review}",
+        f"To be held by (statutory deadline): {next_review}",
+    } & set(lines)
     assert f"Independent Reviewing Officer: {expected['Independent Reviewing Officer']}" in lines
 
 
@@ -513,8 +517,7 @@ def test_a_blank_review_number_is_inferred_from_the_previous_review(edited: Path
     # within that window, so this is review 2, due 90 days after it: 21 July 2014.
     second = details(edited / NAMES["R0005"])
     assert (second["Review number"], second["Due date"]) == (
-        "2 (assumed from the dates: the previous review fell within the first review's "
-        "timescale)",
+        "2 (assumed from the dates: the previous review fell within the first review's timescale)",
         "21 July 2014",
     )
     # R0003: first review due 17 May 2013 + 28 = 14 June 2013; the previous review (15 Oct 2013)
@@ -556,7 +559,9 @@ def test_2010_regulations_policy_changes_computed_dates(tmp_path: Path) -> None:
         "R0004": "18 June 2014",
         "R0005": "22 July 2014",
     }
-    assert "Next review date: 11 September 2014" in paragraphs(tmp_path / NAMES["R0002"])
+    assert "To be held by (statutory deadline): 11 September 2014" in paragraphs(
+        tmp_path / NAMES["R0002"]
+    )
     assert "Next review date: 19 May 2014" in paragraphs(tmp_path / NAMES["R0001"])  # given
 
 
@@ -775,10 +780,14 @@ def test_a_failure_part_way_puts_the_folder_back_as_it_was(
         "nothing was written." in result.output
     )
     assert _snapshot(out) == before  # the five records replaced first are the old ones again
-    assert "Next review date: 7 September 2014" in paragraphs(out / NAMES["R0002"])
+    assert "To be held by (statutory deadline): 7 September 2014" in paragraphs(
+        out / NAMES["R0002"]
+    )
     monkeypatch.undo()
     render(out, book, env=POLICY_2010)
-    assert "Next review date: 11 September 2014" in paragraphs(out / NAMES["R0002"])
+    assert "To be held by (statutory deadline): 11 September 2014" in paragraphs(
+        out / NAMES["R0002"]
+    )
     assert _whose(out / "review_C5_2014-03-01_R6.docx") == ("R6", "C5")
     assert not list(out.glob(".*"))
 
@@ -988,7 +997,9 @@ def test_a_record_carries_its_title_and_nothing_of_the_template(docs: Path) -> N
     """Word's File > Info showed 'docgen template' and 'built by scripts/make_templates.py'."""
     props = Document(str(record(docs, "R0002"))).core_properties
     assert props.title == "Looked After Child Review Record"
-    assert (props.subject, props.author, props.comments, props.last_modified_by) == ("",) * 4
+    assert (props.subject, props.author) == ("R0002", "David Okafor")  # the review and its IRO
+    assert (props.comments, props.last_modified_by) == ("",) * 2
+    assert props.created.date() == date(2014, 3, 11)  # the review's date, not the template's
 
 
 def test_a_second_ctrl_c_during_the_clean_up_leaves_nothing_behind(
