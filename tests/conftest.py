@@ -28,6 +28,14 @@ CLEAN_ENV: dict[str, str | None] = {
         "ALERT_RESPONSE_DAYS",
         "CHNE_GROUP",
         "WORKERS",
+        "COUNCIL",
+        "PROTECTIVE_MARKING",
+        "ISSUE_DATE",
+        "REVIEW_DECISIONS_DAYS",
+        "REVIEW_RECORD_DAYS",
+        "CORE_GROUP_DAYS",
+        "CONFERENCE_DECISIONS_DAYS",
+        "CONFERENCE_REPORT_DAYS",
     )
 }
 
