@@ -583,15 +583,15 @@ class _Recorder:
             __lt__ = __le__ = __gt__ = __ge__ = _fail_with_undefined_error
             __pow__ = __rpow__ = _fail_with_undefined_error
 
-            def __int__(self) -> int:
+            def __int__(self) -> int:  # type: ignore[override]  # jinja2 declares Never
                 self._note()
                 return 0
 
-            def __float__(self) -> float:
+            def __float__(self) -> float:  # type: ignore[override]  # jinja2 declares Never
                 self._note()
                 return 0.0
 
-            def __complex__(self) -> complex:
+            def __complex__(self) -> complex:  # type: ignore[override]  # jinja2 declares Never
                 self._note()
                 return 0j
 
@@ -600,7 +600,7 @@ class _Recorder:
     def note(self, undefined: jinja2.Undefined) -> None:
         frame = _template_frame()
         template = frame.f_globals["__jinja_template__"] if frame else None
-        lineno = template.get_corresponding_lineno(frame.f_lineno) if frame else None
+        lineno = template.get_corresponding_lineno(frame.f_lineno) if frame and template else None
         name = undefined._undefined_name
         obj = undefined._undefined_obj
         key = (lineno, name if isinstance(name, str) else repr(name), id(obj))
@@ -734,7 +734,7 @@ def _scope_names(scope: dict[str, Any]) -> set[str]:
         if re.match(r"l_\d+_", k) and not isinstance(v, jinja2.Undefined)
     }
     if isinstance(ctx, Context):
-        names |= set(ctx.keys())
+        names |= set(ctx.get_all())
     return names
 
 

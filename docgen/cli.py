@@ -8,6 +8,7 @@ validation prints its whole report.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -285,7 +286,7 @@ def _summary_line(report: Report) -> str:
     return report.to_text().splitlines()[0]
 
 
-def _format_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def _format_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     """Plain aligned columns; the last column is left to wrap in the terminal."""
     shown = [header, *[(*(_clip(c) for c in row[:-1]), row[-1]) for row in rows]]
     widths = [max(len(r[i]) for r in shown) for i in range(len(header) - 1)]

@@ -270,6 +270,35 @@ PRIORITY_KIND = CodeList(
     (("Priority", "Priority", "Priority"), ("Recommendation", "Recommendation", "Recommendation")),
 )
 
+#: v2: how far a previous review's decision was carried out (IRO Handbook: the review
+#: considers progress on the decisions of the last one).
+PROGRESS = CodeList(
+    "progress",
+    tuple((p, p, p) for p in ("Achieved", "Partly achieved", "Not achieved")),
+    synonyms={"Done": "Achieved", "Partly": "Partly achieved", "Not done": "Not achieved"},
+)
+
+#: v2: an agency's recommendation at a child protection conference.
+RECOMMENDATION = CodeList(
+    "recommendation",
+    (("Plan", "Plan", "Plan"), ("No plan", "No plan", "No plan")),
+    synonyms={"CP plan": "Plan", "Child protection plan": "Plan", "No CP plan": "No plan"},
+)
+
+#: v2: the conference's decision for one child. Plan and Plan continues mean the child
+#: is (still) subject of a child protection plan; No plan and Plan ends mean not.
+CHILD_DECISION = CodeList(
+    "conference decision",
+    tuple((d, d, d) for d in ("Plan", "No plan", "Plan continues", "Plan ends")),
+    synonyms={
+        "Continue plan": "Plan continues",
+        "End plan": "Plan ends",
+        "Plan ended": "Plan ends",
+    },
+)
+WITH_PLAN = frozenset({"Plan", "Plan continues"})
+
+
 STAGES = {1: "Team Manager", 2: "Service Manager", 3: "Service Director", 4: "CAFCASS"}
 STAGES_EXPECTED = "a stage from 1 to 4: " + ", ".join(
     f"{n} ({label})" for n, label in STAGES.items()

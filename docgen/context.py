@@ -30,11 +30,14 @@ from docgen.models import (
     Conference,
     ConferenceAttendee,
     ConferenceChild,
+    PlanAction,
+    PreviousDecision,
     ReviewAttendee,
     ReviewDecision,
     ReviewMeeting,
 )
 from docgen.render import Chart
+from docgen.settings import Settings
 from docgen.timescales import ReviewPolicy
 from docgen.validate import SheetRows, Tables
 from docgen.workbook import normalise
@@ -555,7 +558,8 @@ _CONFERENCE_GUESS = (
 
 
 def timescale_guesses(tables: Tables, policy: ReviewPolicy) -> list[Problem]:
-    """Warnings for meetings whose 'held within timescale' rests on an assumption."""
+    """Warnings for meetings whose 'held within timescale' rests on an assumption, and
+    for those nobody would receive (:func:`distribution_warnings`)."""
     found: list[Problem] = []
     if ReviewMeeting in tables.sheets:
         reviews = tables[ReviewMeeting]
@@ -577,6 +581,37 @@ def timescale_guesses(tables: Tables, policy: ReviewPolicy) -> list[Problem]:
             for number, conference in conferences.located()
             if follows_an_unknown_conference(conference)
         ]
+    return found + distribution_warnings(tables)
+
+
+def distribution_warnings(tables: Tables) -> list[Problem]:
+    """A warning for each meeting whose distribution list is empty: someone must receive
+    the record. Only where the workbook has the Copy Of ... column (contract v2)."""
+    found: list[Problem] = []
+    for parent, child, flag in (
+        (ReviewMeeting, ReviewAttendee, "copy_of_record"),
+        (Conference, ConferenceAttendee, "copy_of_report"),
+    ):
+        if parent not in tables.sheets or flag not in tables[child].columns:
+            continue
+        key = parent.key
+        assert key is not None
+        receiving = {getattr(r, key).casefold() for r in tables[child] if getattr(r, flag)}
+        meetings = tables[parent]
+        column = tables[child].model.model_fields[flag].alias
+        found += [
+            meetings.problem(
+                "empty-distribution",
+                f"has nobody on its distribution list: no {tables[child].sheet_name} row of "
+                f"this meeting has {column} = Y, and someone must receive the document",
+                key,
+                number,
+                expected=f"Y in {column} for each person who receives a copy",
+                severity="warning",
+            )
+            for number, meeting in meetings.located()
+            if getattr(meeting, key).casefold() not in receiving
+        ]
     return found
 
 
@@ -586,13 +621,143 @@ def _guess(rows: SheetRows[Any], number: int, why: str, field_name: str, expecte
     )
 
 
+#: What a document prints for an optional value left blank: an empty box reads as if
+#: the value was lost on the way (contract v2).
+NOT_RECORDED = "Not recorded"
+#: Where the dates a meeting document prints come from.
+IRO_HANDBOOK = "IRO Handbook 2010"
+WORKING_TOGETHER = "Working Together to Safeguard Children"
+LOCAL_PROCEDURES = "local child protection procedures"
+
+
+def recorded(value: str) -> str:
+    """``value``, or "Not recorded" when it is blank."""
+    return value if value.strip() else NOT_RECORDED
+
+
+def age_text(born: date, on: date) -> str:
+    """``4 years``, ``1 year``, ``7 months`` (under one): an age with its unit."""
+    years = age_on(born, on)
+    if years >= 1:
+        return plural(years, "year")
+    months = (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
+    return plural(max(months, 0), "month") if months else "Under 1 month"
+
+
+def _settings(settings: Settings | None) -> Settings:
+    return settings if settings is not None else Settings()
+
+
+def document_block(
+    settings: Settings, title: str, ident: str, author: str, held: date, issue_by: date
+) -> dict[str, Any]:
+    """What every meeting document carries in its header, footer and properties.
+
+    The issue date is the one the council sets (``DOCGEN_ISSUE_DATE``); without it the
+    footer gives the date the document must be issued by, so the same workbook always
+    gives the same document.
+    """
+    issued = settings.issue_date
+    return {
+        "council": text(settings.council),
+        "marking": text(settings.protective_marking),
+        "title": title,
+        "id": text(ident),
+        "author": text(author),
+        "created": held,
+        "issue": f"Issued {long_date(issued)}" if issued else f"Issue by {long_date(issue_by)}",
+    }
+
+
+def _distribution(people: list[tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"name": text(name), "role": text(role)} for name, role in people]
+
+
+def _yes_no_recorded(value: bool | None, yes: str = "Yes", no: str = "No") -> str:
+    return NOT_RECORDED if value is None else (yes if value else no)
+
+
+def _review_number(meeting: ReviewMeeting, policy: ReviewPolicy) -> str:
+    number_ = review_ordinal(meeting, policy)
+    if meeting.review_number is not None:
+        return str(number_)
+    why = {
+        1: "no earlier review is given",
+        2: "the previous review fell within the first review's timescale",
+    }.get(number_, "the previous review fell after the first review's timescale")
+    return f"{number_} (assumed from the dates: {why})"
+
+
+def _previous_review(meeting: ReviewMeeting, number_: int) -> str:
+    if meeting.previous_review_date is not None:
+        return long_date(meeting.previous_review_date)
+    return "None: this is the first review" if number_ == 1 else NOT_RECORDED
+
+
+def _participation(code: str | None) -> str:
+    """The DfE's words as a reader would write them, with the code after them."""
+    if not code:
+        return ""
+    label = codes.PARTICIPATION.label(code)
+    label = label.replace("him or herself", "themselves").replace("him or her", "them")
+    label = label.replace("his or her", "their")
+    return f"{label} ({code})."
+
+
+def _care_plan_judgement(value: bool | None) -> str:
+    return _yes_no_recorded(
+        value,
+        "Yes: the care plan meets the child's needs.",
+        "No: the care plan does not meet the child's needs (see the IRO's comments).",
+    )
+
+
+def _placement(meeting: ReviewMeeting) -> dict[str, str]:
+    moves = meeting.placement_moves
+    return {
+        "start": recorded(long_date(meeting.placement_start)),
+        "moves": NOT_RECORDED if moves is None else sentence(plural(moves, "move")),
+        "permanence_plan": recorded(text(meeting.permanence_plan)),
+        "permanence_date": recorded(long_date(meeting.permanence_plan_date)),
+        "health_assessment": recorded(long_date(meeting.health_assessment_date)),
+        "dental_check": recorded(long_date(meeting.dental_check_date)),
+        "pep": recorded(long_date(meeting.pep_date)),
+        "school": recorded(text(meeting.school)),
+        "advocacy": _yes_no_recorded(meeting.advocacy_offered),
+        "independent_visitor": _yes_no_recorded(meeting.independent_visitor_offered),
+        # Care proceedings are live only while the order is interim.
+        "final_hearing": (
+            recorded(long_date(meeting.final_hearing_date))
+            if meeting.legal_status == "C1" or meeting.final_hearing_date
+            else ""
+        ),
+    }
+
+
+def _next_meeting(deadline: date | None, given: date | None, what: str) -> dict[str, str]:
+    """The statutory deadline and the date to book: the one given, else the last working
+    day on or before the deadline (a deadline on a Sunday is not moved)."""
+    if deadline is None and given is None:
+        return {"deadline": "", "proposed": "", "proposed_label": ""}
+    proposed = given or timescales.book_by(deadline)  # type: ignore[arg-type]
+    return {
+        "deadline": long_date(deadline),
+        "proposed": long_date(proposed),
+        "proposed_label": what if given else "Proposed date (a working day on or before it)",
+    }
+
+
 def review_context(
     meeting: ReviewMeeting,
     attendees: list[ReviewAttendee],
     decisions: list[ReviewDecision],
-    policy: ReviewPolicy,
+    previous: list[PreviousDecision] | tuple[()] = (),
+    *,
+    settings: Settings | None = None,
 ) -> dict[str, Any]:
     """The review record template's context."""
+    settings = _settings(settings)
+    policy = settings.review_policy
     number_ = review_ordinal(meeting, policy)
     due = meeting.due_date or timescales.review_due(
         number_,
@@ -600,51 +765,83 @@ def review_context(
         previous_review=meeting.previous_review_date,
         policy=policy,
     )
-    next_due = meeting.next_review_date or timescales.next_review_due(
-        number_, meeting.review_date, policy
-    )
+    deadline = timescales.next_review_due(number_, meeting.review_date, policy)
+    guess = _review_guess(meeting, policy)
+    within = timeliness(meeting.review_date, due)
+    held = meeting.review_date
+    record_by = timescales.add_working_days(held, settings.review_record_days)
     status = codes.LEGAL_STATUS
     return {
+        "document": document_block(
+            settings,
+            "Looked After Child Review Record",
+            meeting.review_id,
+            meeting.iro,
+            held,
+            record_by,
+        ),
         "review": {
             "id": text(meeting.review_id),
-            "number": str(number_),
-            "date": long_date(meeting.review_date),
+            "number": _review_number(meeting, policy),
+            "date": long_date(held),
             "due_date": long_date(due),
-            "within_timescale": timeliness(meeting.review_date, due),
-            "venue": text(meeting.venue),
-            "previous_review_date": long_date(meeting.previous_review_date),
-            "next_review_date": long_date(next_due),
+            "within_timescale": f"{within} (assumed from the dates: {guess})" if guess else within,
+            "venue": recorded(text(meeting.venue)),
+            "previous_review_date": _previous_review(meeting, number_),
+            "first": number_ == 1 and meeting.previous_review_date is None,
+            "next_review_date": long_date(meeting.next_review_date or deadline),
+            "next": _next_meeting(deadline, meeting.next_review_date, "Next review date"),
+            "decisions_by": long_date(
+                timescales.add_working_days(held, settings.review_decisions_days)
+            ),
+            "record_by": long_date(record_by),
+            "decisions_days": plural(settings.review_decisions_days, "working day"),
+            "record_days": plural(settings.review_record_days, "working day"),
+            "source": IRO_HANDBOOK,
         },
         "child": {
             "id": text(meeting.child_id),
             "name": text(meeting.child_name),
             "dob": long_date(meeting.dob),
-            "age": str(age_on(meeting.dob, meeting.review_date)),
-            "legal_status": (
+            "age": age_text(meeting.dob, held),
+            "legal_status": recorded(
                 f"{status.label(meeting.legal_status)} ({meeting.legal_status})"
                 if meeting.legal_status
                 else ""
             ),
-            "placement": text(meeting.placement),
+            "placement": recorded(text(meeting.placement)),
             "became_looked_after": long_date(meeting.became_looked_after),
         },
+        "placement": _placement(meeting),
         "iro": text(meeting.iro),
-        "social_worker": text(meeting.social_worker),
+        "social_worker": recorded(text(meeting.social_worker)),
         "care_plan": text(meeting.care_plan),
+        "care_plan_meets_needs": _care_plan_judgement(meeting.care_plan_meets_needs),
         "childs_views": text(meeting.childs_views),
         "parents_views": text(meeting.parents_views),
+        "carers_views": text(meeting.carers_views),
         "health": text(meeting.health),
         "education": text(meeting.education),
         "contact": text(meeting.contact),
-        "participation": (
-            f"{meeting.participation}: {codes.PARTICIPATION.label(meeting.participation)}"
-            if meeting.participation
-            else ""
-        ),
+        "participation": _participation(meeting.participation),
         "iro_comments": text(meeting.iro_comments),
         "attendees": [
             {"name": text(a.name), "role": text(a.role), "attendance": a.attendance}
             for a in attendees
+        ],
+        "views": [
+            {"name": text(a.name), "role": text(a.role), "views": text(a.views)}
+            for a in attendees
+            if a.views
+        ],
+        "distribution": _distribution([(a.name, a.role) for a in attendees if a.copy_of_record]),
+        "previous_decisions": [
+            {
+                "decision": text(p.decision),
+                "progress": p.progress,
+                "comment": recorded(text(p.comment)),
+            }
+            for p in previous
         ],
         "decisions": [
             {
@@ -662,34 +859,66 @@ def stage_label(stage: int) -> str:
     return f"Stage {stage}: {codes.STAGES[stage]}"
 
 
-def alert_context(alert: Alert, steps: list[AlertStep], response_days: int) -> dict[str, Any]:
+#: A stage-4 referral goes to CAFCASS, which the council's protocol does not time.
+CAFCASS_NO_RESPONSE = (
+    "None set: a referral to CAFCASS is outside the council's dispute resolution timescales"
+)
+
+
+def first_raised(alert: Alert, steps: list[AlertStep]) -> date:
+    """When the concern was first raised: its earliest step, when that is earlier."""
+    return min([alert.date_raised, *(s.step_date for s in steps)])
+
+
+def alert_context(
+    alert: Alert, steps: list[AlertStep], *, settings: Settings | None = None
+) -> dict[str, Any]:
     """The alert of concern template's context."""
-    due = alert.response_due or timescales.alert_response_due(alert.date_raised, response_days)
+    settings = _settings(settings)
+    cafcass = alert.stage == 4
+    due = alert.response_due or (
+        None
+        if cafcass
+        else timescales.alert_response_due(alert.date_raised, settings.alert_response_days)
+    )
     status = f"Resolved on {long_date(alert.date_resolved)}" if alert.date_resolved else "Open"
+    role = codes.STAGES[alert.stage]
+    recipient = f"{text(alert.addressed_to)}, {role}" if alert.addressed_to else role
     return {
+        "document": document_block(
+            settings,
+            "Alert of Concern",
+            alert.alert_id,
+            alert.iro,
+            alert.date_raised,
+            alert.date_raised,
+        ),
         "alert": {
             "id": text(alert.alert_id),
-            "date_raised": long_date(alert.date_raised),
+            "date_raised": long_date(first_raised(alert, steps)),
+            "stage_date": long_date(alert.date_raised),
             "stage": str(alert.stage),
             "stage_label": stage_label(alert.stage),
-            "addressed_to": codes.STAGES[alert.stage],
+            "addressed_to": recipient,
             "category": text(alert.category),
             "concern": text(alert.concern),
             "action_required": text(alert.action_required),
-            "response_due": long_date(due),
+            "response_due": long_date(due) if due else CAFCASS_NO_RESPONSE,
+            "has_deadline": bool(due),
             "response": text(alert.response),
             "date_resolved": long_date(alert.date_resolved),
             "outcome": text(alert.outcome),
             "status": status,
+            "childs_views": text(alert.childs_views),
         },
         "child": {
             "id": text(alert.child_id),
             "name": text(alert.child_name),
-            "dob": long_date(alert.dob),
+            "dob": recorded(long_date(alert.dob)),
         },
         "iro": text(alert.iro),
-        "social_worker": text(alert.social_worker),
-        "team_manager": text(alert.team_manager),
+        "social_worker": recorded(text(alert.social_worker)),
+        "team_manager": recorded(text(alert.team_manager)),
         "history": [
             {
                 "stage": str(s.stage),
@@ -702,44 +931,85 @@ def alert_context(alert: Alert, steps: list[AlertStep], response_days: int) -> d
     }
 
 
+def _child_decision(child: ConferenceChild) -> str:
+    if child.decision is not None:
+        return child.decision
+    return {True: "Plan", False: "No plan", None: NOT_RECORDED}[child.plan]
+
+
+def _conference_dates(
+    conf: Conference, children: list[ConferenceChild], settings: Settings
+) -> dict[str, str]:
+    """The dates guidance sets from the conference: the next one, the core group and
+    when the decisions and the report go out."""
+    held = conf.conference_date
+    no_plan = bool(children) and all(c.has_plan is False for c in children)
+    deadline = (
+        None if no_plan else timescales.next_conference_due(conf.conference_type, held)  # type: ignore[arg-type]
+    )
+    initial = conf.conference_type == "Initial"
+    core_group = conf.core_group_date or (
+        timescales.first_core_group_due(held, settings.core_group_days)
+        if initial and any(c.has_plan for c in children)
+        else None
+    )
+    next_ = _next_meeting(deadline, conf.next_review_date, "Next review conference")
+    return {
+        "next_review_date": long_date(conf.next_review_date or deadline),
+        "next_deadline": next_["deadline"],
+        "next_proposed": next_["proposed"],
+        "next_proposed_label": next_["proposed_label"],
+        "first_core_group_date": long_date(core_group),
+        "core_group_days": plural(settings.core_group_days, "working day"),
+        "decisions_by": long_date(
+            timescales.add_working_days(held, settings.conference_decisions_days)
+        ),
+        "report_by": long_date(timescales.add_working_days(held, settings.conference_report_days)),
+        "decisions_days": plural(settings.conference_decisions_days, "working day"),
+        "report_days": plural(settings.conference_report_days, "working day"),
+    }
+
+
 def conference_context(
-    conf: Conference, children: list[ConferenceChild], attendees: list[ConferenceAttendee]
+    conf: Conference,
+    children: list[ConferenceChild],
+    attendees: list[ConferenceAttendee],
+    actions: list[PlanAction] | tuple[()] = (),
+    *,
+    settings: Settings | None = None,
 ) -> dict[str, Any]:
     """The CP conference report template's context.
 
     A review conference reviews a child protection plan (Working Together 2013), so
-    when every child's Plan is N (none made, or every plan ended) no next review is
-    dated; a blank Plan is not taken for a no.
+    when every child's decision is no plan (none made, or every plan ended) no next
+    review is dated; a blank Plan is not taken for a no.
     """
+    settings = _settings(settings)
     due = conference_due(conf)
-    no_plan = bool(children) and all(c.plan is False for c in children)
-    next_review = conf.next_review_date or (
-        None
-        if no_plan
-        else timescales.next_conference_due(
-            conf.conference_type,  # type: ignore[arg-type]
-            conf.conference_date,
-        )
-    )
-    initial = conf.conference_type == "Initial"
+    dates = _conference_dates(conf, children, settings)
+    within = timeliness(conf.conference_date, due)
+    if follows_an_unknown_conference(conf):
+        within += " (assumed from the dates: the previous conference is taken to be a review)"
+    title = f"{conf.conference_type} Child Protection Conference"
+    report_by = timescales.add_working_days(conf.conference_date, settings.conference_report_days)
     return {
+        "document": document_block(
+            settings, title, conf.conference_id, conf.chair, conf.conference_date, report_by
+        ),
         "conference": {
             "id": text(conf.conference_id),
             "type": conf.conference_type,
-            "title": f"{conf.conference_type} Child Protection Conference",
+            "title": title,
             "date": long_date(conf.conference_date),
             "due_date": long_date(due),
-            "within_timescale": timeliness(conf.conference_date, due),
+            "within_timescale": within,
             "chair": text(conf.chair),
-            "venue": text(conf.venue),
+            "venue": recorded(text(conf.venue)),
+            "lead_social_worker": recorded(text(conf.lead_social_worker)),
             "strategy_discussion_date": long_date(conf.strategy_discussion_date),
             "previous_conference_date": long_date(conf.previous_conference_date),
-            "next_review_date": long_date(next_review),
-            "first_core_group_date": (
-                long_date(timescales.first_core_group_due(conf.conference_date))
-                if initial and any(c.plan for c in children)
-                else ""
-            ),
+            **dates,
+            "sources": f"{WORKING_TOGETHER}; {LOCAL_PROCEDURES}",
         },
         "children": [
             {
@@ -749,9 +1019,10 @@ def conference_context(
                 # A pre-birth conference is real; its child has no age yet.
                 "age": "Unborn"
                 if c.dob > conf.conference_date
-                else str(age_on(c.dob, conf.conference_date)),
+                else age_text(c.dob, conf.conference_date),
                 "category": codes.CATEGORY_OF_ABUSE.label(c.category) if c.category else "",
-                "plan": yes_no(c.plan),
+                "plan": yes_no(c.has_plan),
+                "decision": _child_decision(c),
             }
             for c in children
         ],
@@ -761,9 +1032,31 @@ def conference_context(
                 "agency": text(a.agency),
                 "attendance": a.attendance,
                 "report_submitted": yes_no(a.report_submitted),
+                "recommendation": a.recommendation or "",
             }
             for a in attendees
         ],
+        "recommendations": [
+            {"name": text(a.name), "agency": text(a.agency), "recommendation": a.recommendation}
+            for a in attendees
+            if a.recommendation
+        ],
+        "core_group": _distribution([(a.name, a.agency) for a in attendees if a.core_group_member]),
+        "distribution": _distribution([(a.name, a.agency) for a in attendees if a.copy_of_report]),
+        "actions": [
+            {
+                "action": text(a.action),
+                "responsible": text(a.responsible),
+                "by_when": long_date(a.by_when),
+                "outcome": recorded(text(a.outcome_sought)),
+            }
+            for a in actions
+        ],
+        "reasons": text(conf.reasons),
+        "parents_views": text(conf.parents_views),
+        "childs_views": text(conf.childs_views),
+        "dissent": text(conf.dissent),
+        "contingency_plan": text(conf.contingency_plan),
         "worried": text(conf.worried),
         "working_well": text(conf.working_well),
         "needs_to_happen": text(conf.needs_to_happen),

@@ -82,6 +82,8 @@ PROBLEM_CODES: dict[str, str] = {
     "(warning).",
     "assumed-timescale": "A meeting's timeliness rests on a guessed review number or type "
     "(warning).",
+    "empty-distribution": "A meeting's distribution list is empty: nobody has Copy Of Record "
+    "or Copy Of Report = Y (warning).",
     "year-mismatch": "The Report sheet's Year is not the year asked for (--year or file name).",
     "year-empty": "No review or conference falls in the reporting year: the wrong year's workbook?",
     "year-unknown": "An annual workbook's year is unknown: its figures were not checked (warning).",

@@ -684,6 +684,37 @@ class ReviewMeeting(Row):
     next_review_date: date | None = column(
         "Next Review Date", default=None, description="Computed from the review policy when blank."
     )
+    # v2: what the IRO Handbook expects a review record to hold before it is sent.
+    placement_start: date | None = column("Placement Start Date", default=None)
+    placement_moves: int | None = column(
+        "Placement Moves In Last 12 Months",
+        default=None,
+        ge=0,
+        description="v2. Moves of placement in the 12 months before the review (a number).",
+    )
+    permanence_plan: str | None = column("Permanence Plan", default=None)
+    permanence_plan_date: date | None = column(
+        "Permanence Plan Date", default=None, description="v2. When permanence is to be achieved."
+    )
+    care_plan_meets_needs: bool | None = column(
+        "Care Plan Meets Needs",
+        default=None,
+        description="v2. The IRO's judgement: Y when the care plan meets the child's needs.",
+    )
+    carers_views: str | None = column("Carers' Views", default=None)
+    health_assessment_date: date | None = column("Health Assessment Date", default=None)
+    dental_check_date: date | None = column("Dental Check Date", default=None)
+    pep_date: date | None = column(
+        "PEP Date", default=None, description="v2. The latest personal education plan."
+    )
+    school: str | None = column("School", default=None)
+    advocacy_offered: bool | None = column("Advocacy Offered", default=None)
+    independent_visitor_offered: bool | None = column("Independent Visitor Offered", default=None)
+    final_hearing_date: date | None = column(
+        "Final Hearing Date",
+        default=None,
+        description="v2. Care proceedings: the final hearing of a child on an interim care order.",
+    )
 
     def problems(self) -> Iterator[Breach]:
         if self.became_looked_after < self.dob:
@@ -752,6 +783,14 @@ class ReviewAttendee(Row):
     attendance: Annotated[str, coded(codes.ATTENDANCE)] = column(
         "Attendance", description="Attended, Contributed, Apologies or Not Invited."
     )
+    views: str | None = column(
+        "Views", default=None, description="v2. This person's views, printed under their name."
+    )
+    copy_of_record: bool | None = column(
+        "Copy Of Record",
+        default=None,
+        description="v2. Y puts this person on the record's distribution list.",
+    )
 
 
 class ReviewDecision(Row):
@@ -763,6 +802,19 @@ class ReviewDecision(Row):
     decision: str = column("Decision")
     responsible: str = column("Responsible")
     timescale: date = column("Timescale")
+
+
+class PreviousDecision(Row):
+    """v2: a decision of the previous review and how far it was carried out."""
+
+    sheet: ClassVar[str] = "Previous Decisions"
+    parent: ClassVar[tuple[str, str] | None] = ("review_id", "Review Meetings")
+    review_id: ID = column("Review ID", description="The review at which progress was checked.")
+    decision: str = column("Decision")
+    progress: Annotated[str, coded(codes.PROGRESS)] = column(
+        "Progress", description="Achieved, Partly achieved or Not achieved."
+    )
+    comment: str | None = column("Comment", default=None)
 
 
 class Alert(Row):
@@ -793,6 +845,10 @@ class Alert(Row):
     response: str | None = column("Response", default=None)
     date_resolved: date | None = column("Date Resolved", default=None)
     outcome: str | None = column("Outcome", default=None)
+    addressed_to: str | None = column(
+        "Addressed To", default=None, description="v2. The manager's name the alert is sent to."
+    )
+    childs_views: str | None = column("Child's Views", default=None)
 
     def problems(self) -> Iterator[Breach]:
         if self.date_resolved and self.date_resolved < self.date_raised:
@@ -858,6 +914,21 @@ class Conference(Row):
         description="Computed (Working Together 2013) when blank; none when every child's "
         "Plan is N.",
     )
+    # v2: what Working Together and local procedures expect a conference record to hold.
+    reasons: str | None = column("Reasons For Conference", default=None)
+    lead_social_worker: str | None = column("Lead Social Worker", default=None)
+    parents_views: str | None = column("Parents' Views", default=None)
+    childs_views: str | None = column("Child's Views", default=None)
+    dissent: str | None = column(
+        "Dissent", default=None, description="v2. Any agency's or parent's dissent, and why."
+    )
+    contingency_plan: str | None = column("Contingency Plan", default=None)
+    core_group_date: date | None = column(
+        "Core Group Date",
+        default=None,
+        description="v2. The first core group; computed when blank for an initial conference "
+        "(10 working days after it, Working Together).",
+    )
 
     def problems(self) -> Iterator[Breach]:
         yield from CPConference.problems(self)  # type: ignore[arg-type]
@@ -867,6 +938,12 @@ class Conference(Row):
                 "is not after this conference",
                 "a date after the Conference Date, or blank to compute it",
                 ("conference_date",),
+            )
+        if self.core_group_date is not None and self.core_group_date < self.conference_date:
+            yield (
+                "core_group_date",
+                "is before the conference",
+                "a date on or after the Conference Date, or blank to compute it",
             )
 
 
@@ -884,6 +961,18 @@ class ConferenceChild(Row):
         "Category of Abuse", default=None
     )
     plan: bool | None = column("Plan", default=None, description="Y when a plan is made.")
+    decision: Annotated[str | None, coded(codes.CHILD_DECISION)] = column(
+        "Decision",
+        default=None,
+        description="v2. Plan, No plan, Plan continues or Plan ends (wins over Plan).",
+    )
+
+    @property
+    def has_plan(self) -> bool | None:
+        """Subject of a plan after the conference: the v2 Decision, else the v1 Plan Y/N."""
+        if self.decision is not None:
+            return self.decision in codes.WITH_PLAN
+        return self.plan
 
 
 class ConferenceAttendee(Row):
@@ -896,6 +985,27 @@ class ConferenceAttendee(Row):
     agency: str = column("Agency")
     attendance: Annotated[str, coded(codes.ATTENDANCE)] = column("Attendance")
     report_submitted: bool | None = column("Report Submitted", default=None)
+    recommendation: Annotated[str | None, coded(codes.RECOMMENDATION)] = column(
+        "Recommendation", default=None, description="v2. Plan or No plan."
+    )
+    core_group_member: bool | None = column("Core Group Member", default=None)
+    copy_of_report: bool | None = column(
+        "Copy Of Report",
+        default=None,
+        description="v2. Y puts this person on the report's distribution list.",
+    )
+
+
+class PlanAction(Row):
+    """v2: an action of the outline child protection plan."""
+
+    sheet: ClassVar[str] = "Plan Actions"
+    parent: ClassVar[tuple[str, str] | None] = ("conference_id", "Conferences")
+    conference_id: ID = column("Conference ID")
+    action: str = column("Action")
+    responsible: str = column("Responsible")
+    by_when: date = column("By When")
+    outcome_sought: str | None = column("Outcome Sought", default=None)
 
 
 # --------------------------------------------------------------------------- workbook kinds
@@ -940,7 +1050,12 @@ ANNUAL = WorkbookSpec(
 REVIEW = WorkbookSpec(
     "review",
     "Review meetings workbook (each review becomes a review record)",
-    (SheetSpec(ReviewMeeting), SheetSpec(ReviewAttendee), SheetSpec(ReviewDecision)),
+    (
+        SheetSpec(ReviewMeeting),
+        SheetSpec(ReviewAttendee),
+        SheetSpec(ReviewDecision),
+        SheetSpec(PreviousDecision, required=False),
+    ),
 )
 ALERT = WorkbookSpec(
     "alert",
@@ -950,6 +1065,11 @@ ALERT = WorkbookSpec(
 CONFERENCE = WorkbookSpec(
     "conference",
     "Conferences workbook (each conference becomes a conference report)",
-    (SheetSpec(Conference), SheetSpec(ConferenceChild), SheetSpec(ConferenceAttendee)),
+    (
+        SheetSpec(Conference),
+        SheetSpec(ConferenceChild),
+        SheetSpec(ConferenceAttendee),
+        SheetSpec(PlanAction, required=False),
+    ),
 )
 KINDS: dict[str, WorkbookSpec] = {s.kind: s for s in (ANNUAL, REVIEW, ALERT, CONFERENCE)}

@@ -552,7 +552,7 @@ def document_name(doc: DocumentType, unit: Unit) -> str:
     The base name: :func:`document_names` extends it when documents share it.
     """
     assert doc.file_parts is not None, doc.name
-    parts = doc.file_parts(unit.meeting, unit.item, unit.position)
+    parts = doc.file_parts(unit.meeting, unit.related, unit.item, unit.position)
     return "_".join(_safe(p) for p in parts) + ".docx"
 
 

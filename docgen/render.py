@@ -26,6 +26,7 @@ import zipfile
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -206,6 +207,7 @@ class _Compiled:
             {prop: env.from_string(value) for prop, value in values.items()} if tagged else {}
         )
         self.core_name = _core_part_name(tpl) if tagged else None
+        self.created = tpl.docx.core_properties.created
         members = _read_entries(path)
         self.names = [name for name, _ in members]
         fresh = {self.document_name, self.core_name, *self.parts}
@@ -224,6 +226,7 @@ class _Compiled:
             core = self._tpl.docx.core_properties  # python-docx's writer, as docxtpl's
             for prop, template in self.properties.items():
                 setattr(core, prop, template.render(context))
+            core.created = core.modified = _created(context) or self.created
             fresh[self.core_name] = etree.tostring(core._element, encoding="UTF-8", standalone=True)
         return _write_zip(
             [
@@ -313,6 +316,14 @@ def _renumber_drawings(xml: str) -> str:
     return _DRAWING_ID.sub(lambda m: f"{m[1]}{next(ids)}{m[2]}", xml)
 
 
+def _created(context: Mapping[str, Any]) -> datetime | None:
+    """A meeting document's creation date: its meeting's (``document.created``), so the
+    same workbook gives the same bytes and File > Info shows when the meeting was held."""
+    document = context.get("document")
+    day = document.get("created") if isinstance(document, Mapping) else None
+    return datetime.combine(day, time()) if isinstance(day, date) else None
+
+
 def _core_part_name(tpl: DocxTemplate) -> str:
     parts = tpl.docx.part.package.iter_parts()
     return next(p for p in parts if p.content_type == CT.OPC_CORE_PROPERTIES).partname.lstrip("/")
@@ -355,6 +366,9 @@ def _render_with_docxtpl(
         return value
 
     tpl.render(swap(context), jinja_env=env)
+    created = _created(context)
+    if created is not None:
+        tpl.docx.core_properties.created = tpl.docx.core_properties.modified = created
     buffer = io.BytesIO()
     tpl.save(buffer)
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as zf:

@@ -6,6 +6,7 @@ CLI's flags) beat the environment, which beats ``.env``, which beats defaults.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -36,6 +37,54 @@ class Settings(BaseSettings):
     )
     alert_response_days: int = Field(
         default=5, ge=1, le=60, description="Working days allowed for a response to an alert."
+    )
+    # Meeting paperwork: who sends it, how it is marked, and the guidance dates it prints.
+    council: str = Field(
+        default="", description="The council's name, printed in every meeting document's header."
+    )
+    protective_marking: str = Field(
+        default="OFFICIAL-SENSITIVE",
+        min_length=1,
+        description="Protective marking in every meeting document's header (Government "
+        "Security Classifications).",
+    )
+    issue_date: date | None = Field(
+        default=None,
+        description="The date meeting documents are issued (e.g. 2014-03-20); when unset each "
+        "document gives the date it must be issued by.",
+    )
+    review_decisions_days: int = Field(
+        default=5,
+        ge=1,
+        le=60,
+        description="Working days after a review by which its decisions go out (IRO Handbook).",
+    )
+    review_record_days: int = Field(
+        default=20,
+        ge=1,
+        le=60,
+        description="Working days after a review by which the full record goes out (IRO Handbook).",
+    )
+    core_group_days: int = Field(
+        default=10,
+        ge=1,
+        le=60,
+        description="Working days after an initial conference by which the first core group "
+        "meets (Working Together).",
+    )
+    conference_decisions_days: int = Field(
+        default=1,
+        ge=1,
+        le=60,
+        description="Working days after a conference by which its decisions go out (local "
+        "child protection procedures).",
+    )
+    conference_report_days: int = Field(
+        default=20,
+        ge=1,
+        le=60,
+        description="Working days after a conference by which the full report goes out (local "
+        "child protection procedures).",
     )
     chne_group: Literal["Other", "Asian"] = Field(
         default="Other", description="Ethnicity group that code CHNE (Chinese) rolls up to."

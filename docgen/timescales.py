@@ -232,13 +232,25 @@ def next_conference_due(conference_type: ConferenceType, held: date) -> date:
     return review_conference_due(held, previous_was_initial=conference_type == "Initial")
 
 
-def first_core_group_due(initial_conference: date) -> date:
+def first_core_group_due(initial_conference: date, working_days: int = 10) -> date:
     """Due date of the first core group: 10 working days after the initial conference.
 
     Working Together 2013 (chapter 1): the core group first meets within 10 working
-    days of the initial child protection conference.
+    days of the initial child protection conference (a setting passed as ``working_days``).
     """
-    return add_working_days(initial_conference, 10)
+    return add_working_days(initial_conference, working_days)
+
+
+def book_by(deadline: date) -> date:
+    """The latest working day on or before ``deadline``: the date to book a meeting for.
+
+    A deadline is not moved (a review due on a Sunday is due that Sunday); the meeting
+    is proposed for the last working day that still meets it.
+    """
+    day = deadline
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
 
 
 # --------------------------------------------------------------------------- dispute resolution

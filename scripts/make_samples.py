@@ -1109,6 +1109,278 @@ def make_annual(path: Path) -> None:
 # -------------------- meeting paperwork workbooks
 
 
+# -------------------- contract v2: what a record needs before it is signed and sent
+
+REVIEW_V2_COLUMNS = (
+    "Placement Start Date",
+    "Placement Moves In Last 12 Months",
+    "Permanence Plan",
+    "Permanence Plan Date",
+    "Care Plan Meets Needs",
+    "Carers' Views",
+    "Health Assessment Date",
+    "Dental Check Date",
+    "PEP Date",
+    "School",
+    "Advocacy Offered",
+    "Independent Visitor Offered",
+    "Final Hearing Date",
+)
+REVIEW_V2: dict[str, list[Any]] = {
+    "R0001": [
+        date(2014, 1, 31),
+        0,
+        "Decided at the final hearing: return to mother, or kinship care with the maternal aunt.",
+        date(2014, 7, 21),
+        "Y",
+        "The carers say Kayla has settled quickly, sleeps well and enjoys helping with the "
+        "younger child in the home.",
+        date(2014, 2, 14),
+        None,
+        date(2014, 2, 18),
+        "Westbourne Park Primary School",
+        "Y",
+        "N",
+        date(2014, 7, 21),
+    ],
+    "R0002": [
+        date(2013, 12, 13),
+        0,
+        "Long-term fostering with his current carers, matched at panel.",
+        date(2014, 1, 29),
+        "Y",
+        "The carers are committed to Jordan for the long term and ask for help with his "
+        "football kit and travel to matches.",
+        date(2013, 12, 20),
+        date(2014, 2, 5),
+        date(2014, 2, 27),
+        "Kingsmead Academy",
+        "Y",
+        "Y",
+        None,
+    ],
+    "R0003": [
+        date(2013, 5, 17),
+        0,
+        "Adoption by her current carers.",
+        date(2014, 9, 30),
+        "Y",
+        "The prospective adopters describe Amelia as a happy, curious little girl and are "
+        "ready to apply for the adoption order.",
+        date(2014, 3, 10),
+        date(2014, 1, 22),
+        None,
+        "Little Acorns Nursery",
+        "N",
+        "N",
+        None,
+    ],
+    "R0004": [
+        date(2013, 10, 14),
+        1,
+        "Supported lodgings until eighteen, then semi-independent living.",
+        date(2015, 8, 21),
+        "Y",
+        "The host family say Tyler is reliable and cooks for the household once a week.",
+        date(2014, 4, 2),
+        date(2014, 1, 15),
+        date(2014, 5, 20),
+        "Westbourne College (from September)",
+        "Y",
+        "Y",
+        None,
+    ],
+    "R0005": [
+        date(2014, 4, 11),
+        1,
+        "Return home to father if the parenting assessment is positive; parallel plan for "
+        "kinship care.",
+        date(2014, 9, 30),
+        "N",
+        "The carers say both children are settled and that Lily-Mae worries about where she "
+        "will live after the summer.",
+        date(2014, 4, 16),
+        None,
+        date(2014, 6, 10),
+        "St Mary's CE Primary School",
+        "Y",
+        "N",
+        date(2014, 9, 15),
+    ],
+}
+#: (review, name) -> (Views, Copy Of Record); anyone not listed gets no copy.
+ATTENDEE_V2: dict[tuple[str, str], tuple[str | None, str]] = {
+    ("R0001", "Helen Marsh"): (None, "Y"),
+    ("R0001", "Nadia Shah"): (
+        "The placement is meeting Kayla's needs while the assessments are completed.",
+        "Y",
+    ),
+    ("R0001", "Kayla Brennan"): (None, "Y"),
+    ("R0001", "Mrs Brennan"): (
+        "Wants contact increased and to be kept informed about the assessment.",
+        "Y",
+    ),
+    ("R0001", "Jean Fairley"): ("Kayla is settled; she needs a dentist near the placement.", "Y"),
+    ("R0002", "David Okafor"): (None, "Y"),
+    ("R0002", "Paul Ramsey"): ("Jordan's placement is stable and the match has gone well.", "Y"),
+    ("R0002", "Mrs Pike"): ("Supports the long-term plan and would like school photos.", "Y"),
+    ("R0002", "Mr Pike"): (None, "Y"),
+    ("R0002", "Sue Collins"): ("Jordan is making good progress, especially in maths.", "Y"),
+    ("R0003", "Sarah Whitlock"): (None, "Y"),
+    ("R0003", "Hannah Ford"): ("The adoption application is on track for the summer.", "Y"),
+    ("R0003", "Prospective adopters"): ("Ready to apply for the adoption order.", "Y"),
+    ("R0004", "Priya Raman"): (None, "Y"),
+    ("R0004", "Gemma Hart"): ("Tyler is ready to plan for semi-independent living.", "Y"),
+    ("R0004", "Tyler Morgan"): (None, "Y"),
+    ("R0004", "Mr Morgan"): ("Supports the plan for supported accommodation.", "Y"),
+    ("R0004", "Dev Patel"): ("Will help Tyler with the bursary application.", "Y"),
+    ("R0004", "Ruth Lane"): ("Tyler is welcome to stay until he moves on.", "N"),
+    ("R0005", "Tom Ellery"): (None, "Y"),
+    ("R0005", "Nadia Shah"): ("The parenting assessment needs an independent assessor.", "Y"),
+    ("R0005", "Mr Osei"): ("Wants the children home and will attend every session.", "Y"),
+    ("R0005", "Foster carer"): (None, "Y"),
+}
+PREVIOUS_DECISIONS = [
+    (
+        "R0002",
+        "Refer Jordan to CAMHS.",
+        "Partly achieved",
+        "Referral accepted; no appointment yet.",
+    ),
+    ("R0002", "Present the long-term match to the fostering panel.", "Achieved", None),
+    ("R0003", "Complete the child's permanence report.", "Achieved", None),
+    ("R0003", "Arrange the introductions plan with the prospective adopters.", "Achieved", None),
+    ("R0004", "Open a bank account with Tyler.", "Achieved", None),
+    (
+        "R0004",
+        "Complete the housing application for semi-independent accommodation.",
+        "Not achieved",
+        "Delayed until the pathway plan is updated.",
+    ),
+    ("R0005", "Start the parenting assessment of father.", "Partly achieved", "Started in May."),
+    ("R0005", "Keep the siblings placed together.", "Achieved", None),
+]
+
+ALERT_V2: dict[str, list[Any]] = {
+    "A0101": ["Alison Grey", "Jordan wants to see someone about his worries before his exams."],
+    "A0102": ["Richard Hale", "Lily-Mae asked when she will know where she is going to live."],
+    "A0103": [
+        "Janet Morris",
+        "Kayla told her IRO she does not want to change school and would miss her friends.",
+    ],
+    "A0104": ["Duty Service Manager", None],
+}
+
+CONFERENCE_V2_COLUMNS = (
+    "Reasons For Conference",
+    "Lead Social Worker",
+    "Parents' Views",
+    "Child's Views",
+    "Dissent",
+    "Contingency Plan",
+    "Core Group Date",
+)
+CONFERENCE_V2: dict[str, list[Any]] = {
+    "CP0201": [
+        "A section 47 enquiry after two police call-outs for domestic abuse found the children "
+        "at continuing risk of emotional and physical harm.",
+        "Nadia Shah",
+        "Mother accepts the concerns and wants support. Father did not attend and sent a "
+        "message disputing the police account.",
+        "Ellie told her teacher she is frightened when her parents argue and likes staying at "
+        "her grandmother's.",
+        "Father disagrees with the decision; his view is recorded here and was shared with "
+        "the conference.",
+        "If the children return to the family home before the programme is completed, a "
+        "strategy discussion will be held the same day.",
+        None,
+    ],
+    "CP0202": [
+        "An unexplained bruise seen at nursery; a section 47 enquiry was completed.",
+        "Paul Ramsey",
+        "Both parents explained the fall and welcomed support from the family centre.",
+        "Noah is too young to give his views; he was observed to be relaxed with his parents.",
+        None,
+        None,
+        None,
+    ],
+    "CP0203": [
+        "The first review of the children's child protection plans.",
+        "Hannah Ford",
+        "Ms Grant is proud of the changes she has made and wants the plans to end soon.",
+        "Ava says home is better and she likes having friends round.",
+        None,
+        "If home conditions slip or mother disengages from mental health services, the core "
+        "group will meet within five working days.",
+        None,
+    ],
+}
+CHILD_DECISIONS = {"CP0201": "Plan", "CP0202": "No plan", "CP0203": "Plan continues"}
+#: (conference, name) -> (Recommendation, Core Group Member, Copy Of Report).
+CONFERENCE_ATTENDEE_V2: dict[tuple[str, str], tuple[str | None, str, str]] = {
+    ("CP0201", "Mrs Dawson"): (None, "Y", "Y"),
+    ("CP0201", "Mr Dawson"): (None, "Y", "Y"),
+    ("CP0201", "Nadia Shah"): ("Plan", "Y", "Y"),
+    ("CP0201", "Claire Booth"): ("Plan", "Y", "Y"),
+    ("CP0201", "PC Sam Rowe"): ("Plan", "N", "Y"),
+    ("CP0201", "Mr Hughes"): ("Plan", "Y", "Y"),
+    ("CP0202", "Mrs Whitfield"): (None, "N", "Y"),
+    ("CP0202", "Paul Ramsey"): ("No plan", "N", "Y"),
+    ("CP0202", "Joanna Lee"): ("No plan", "N", "Y"),
+    ("CP0203", "Ms Grant"): (None, "Y", "Y"),
+    ("CP0203", "Hannah Ford"): ("Plan", "Y", "Y"),
+    ("CP0203", "Sue Collins"): ("Plan", "Y", "Y"),
+    ("CP0203", "Claire Booth"): ("Plan", "Y", "Y"),
+    ("CP0203", "Anna Price"): ("Plan", "Y", "Y"),
+    ("CP0203", "Dr Iqbal"): (None, "N", "Y"),
+    ("CP0203", "Jo Turner"): (None, "N", "Y"),
+}
+PLAN_ACTIONS = [
+    (
+        "CP0201",
+        "Both parents to start the domestic abuse programme.",
+        "Nadia Shah",
+        date(2014, 6, 30),
+        "No further police call-outs to the home.",
+    ),
+    (
+        "CP0201",
+        "Agree a written safety plan with the grandmother.",
+        "Nadia Shah",
+        date(2014, 5, 29),
+        "The children are safe while they stay with their grandmother.",
+    ),
+    (
+        "CP0201",
+        "Visit fortnightly and make sure Rosie's health appointments are kept.",
+        "Claire Booth",
+        date(2014, 8, 13),
+        "Rosie's health needs are met.",
+    ),
+    (
+        "CP0201",
+        "Monitor attendance and punctuality and report weekly to the social worker.",
+        "Mr Hughes",
+        date(2014, 8, 13),
+        "Ellie and Callum arrive at school on time every day.",
+    ),
+    (
+        "CP0203",
+        "Unannounced home visits at least every three weeks.",
+        "Hannah Ford",
+        date(2014, 12, 24),
+        "Home conditions stay safe and clean.",
+    ),
+    (
+        "CP0203",
+        "Continue mental health appointments and share attendance with the core group.",
+        "Anna Price",
+        date(2014, 12, 24),
+        "Ms Grant's mental health stays stable.",
+    ),
+]
+
+
 def make_review_meetings(path: Path) -> None:
     reviews = [
         [
@@ -1155,8 +1427,8 @@ def make_review_meetings(path: Path) -> None:
             "Long-term foster placement, matched at panel in January.",
             "Permanence through long-term fostering with current carers.",
             "Jordan wants to stay where he is and to play football for the school team.",
-            'Mum said "I\'m happy" & <relieved> that {{ nothing }} changes\n'
-            "and asked for photos each term.",
+            "Mother said she is happy and relieved that Jordan is staying where he is, and asked "
+            "for photos each term.",
             "Annual health assessment up to date. Referral to CAMHS accepted.",
             "Personal education plan reviewed; progress in maths noted.",
             "Monthly contact with mother; letterbox contact with father.",
@@ -1307,6 +1579,9 @@ def make_review_meetings(path: Path) -> None:
             date(2014, 7, 18),
         ],
     ]
+    for row in reviews:
+        row.extend(REVIEW_V2[row[0]])
+    attendees = [row + list(ATTENDEE_V2.get((row[0], row[1]), (None, "N"))) for row in attendees]
     wb = new_workbook()
     write_sheet(
         wb,
@@ -1334,11 +1609,26 @@ def make_review_meetings(path: Path) -> None:
             "Participation",
             "IRO Comments",
             "Next Review Date",
+            *REVIEW_V2_COLUMNS,
         ],
         reviews,
+        wrap=["Carers' Views", "Permanence Plan"],
     )
-    write_sheet(wb, "Attendees", ["Review ID", "Name", "Role", "Attendance"], attendees)
+    write_sheet(
+        wb,
+        "Attendees",
+        ["Review ID", "Name", "Role", "Attendance", "Views", "Copy Of Record"],
+        attendees,
+        wrap=["Views"],
+    )
     write_sheet(wb, "Decisions", ["Review ID", "Decision", "Responsible", "Timescale"], decisions)
+    write_sheet(
+        wb,
+        "Previous Decisions",
+        ["Review ID", "Decision", "Progress", "Comment"],
+        [list(row) for row in PREVIOUS_DECISIONS],
+        wrap=["Decision", "Comment"],
+    )
     save_workbook(wb, path)
 
 
@@ -1415,7 +1705,7 @@ def make_alerts(path: Path) -> None:
             "pathway plan.",
             "Referral to CAFCASS for independent consideration of the failure to implement the "
             "plan.",
-            add_working_days(date(2014, 7, 21), 5),
+            None,  # a referral to CAFCASS has no response due under the council's protocol
             None,
             None,
             None,
@@ -1449,6 +1739,8 @@ def make_alerts(path: Path) -> None:
         ],
         ["A0104", 3, date(2014, 7, 7), "Escalated to the Service Director; decision upheld."],
     ]
+    for row in alerts:
+        row.extend(ALERT_V2[row[0]])
     wb = new_workbook()
     write_sheet(
         wb,
@@ -1470,8 +1762,11 @@ def make_alerts(path: Path) -> None:
             "Response",
             "Date Resolved",
             "Outcome",
+            "Addressed To",
+            "Child's Views",
         ],
         alerts,
+        wrap=["Child's Views"],
     )
     write_sheet(wb, "Alert History", ["Alert ID", "Stage", "Date", "Note"], history)
     save_workbook(wb, path)
@@ -1561,6 +1856,13 @@ def make_conferences(path: Path) -> None:
         ["CP0203", "Dr Iqbal", "GP", "Apologies", "N"],
         ["CP0203", "Jo Turner", "Housing", "Attended", "N"],
     ]
+    for row in conferences:
+        row.extend(CONFERENCE_V2[row[0]])
+    children = [[*row, CHILD_DECISIONS[row[0]]] for row in children]
+    attendees = [
+        row + list(CONFERENCE_ATTENDEE_V2.get((row[0], row[1]), (None, "N", "N")))
+        for row in attendees
+    ]
     wb = new_workbook()
     write_sheet(
         wb,
@@ -1579,20 +1881,46 @@ def make_conferences(path: Path) -> None:
             "What Needs To Happen",
             "Decision",
             "Next Review Date",
+            *CONFERENCE_V2_COLUMNS,
         ],
         conferences,
+        wrap=["Reasons For Conference", "Parents' Views", "Child's Views", "Contingency Plan"],
     )
     write_sheet(
         wb,
         "Conference Children",
-        ["Conference ID", "Child ID", "Child Name", "Date of Birth", "Category of Abuse", "Plan"],
+        [
+            "Conference ID",
+            "Child ID",
+            "Child Name",
+            "Date of Birth",
+            "Category of Abuse",
+            "Plan",
+            "Decision",
+        ],
         children,
     )
     write_sheet(
         wb,
         "Conference Attendees",
-        ["Conference ID", "Name", "Agency", "Attendance", "Report Submitted"],
+        [
+            "Conference ID",
+            "Name",
+            "Agency",
+            "Attendance",
+            "Report Submitted",
+            "Recommendation",
+            "Core Group Member",
+            "Copy Of Report",
+        ],
         attendees,
+    )
+    write_sheet(
+        wb,
+        "Plan Actions",
+        ["Conference ID", "Action", "Responsible", "By When", "Outcome Sought"],
+        [list(row) for row in PLAN_ACTIONS],
+        wrap=["Action", "Outcome Sought"],
     )
     save_workbook(wb, path)
 

@@ -630,7 +630,12 @@ def table_block(doc: DocxDocument, key: str, chart: str | None = None) -> None:
 
 
 def new_document(
-    title: str, header_left: str, header_right: str = "", *, cover: bool = False
+    title: str,
+    header_left: str,
+    header_right: str = "",
+    *,
+    cover: bool = False,
+    footer_left: str = "",
 ) -> DocxDocument:
     """An A4 portrait document with styles, header, "Page N of M" footer, properties."""
     doc = Document()
@@ -658,6 +663,7 @@ def new_document(
         add_text(header, header_right)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_text(footer, footer_left)
     footer.add_run("Page ")
     _add_field(footer, "PAGE")
     footer.add_run(" of ")
@@ -750,13 +756,69 @@ def build_annual_report() -> DocxDocument:
     return doc
 
 
-def build_review_record() -> DocxDocument:
-    """A looked after child review record."""
+#: Where each meeting document's dates come from, printed beside them.
+IRO_HANDBOOK = "IRO Handbook"
+WORKING_TOGETHER = "Working Together"
+LOCAL_PROCEDURES = "local child protection procedures"
+
+
+def meeting_document(title: str) -> DocxDocument:
+    """A meeting document: the council and title in the header with the protective
+    marking (a setting) at the right; the ID, issue date and page X of Y in the footer;
+    title, subject (the meeting ID), author (the IRO or chair) as document properties."""
     doc = new_document(
-        "Looked After Child Review Record",
-        "Looked After Child Review Record",
-        "Review {{ review.id }} · Child {{ child.id }}",
+        title,
+        "{{ document.council }}{% if document.council %} · {% endif %}{{ document.title }}",
+        "{{ document.marking }}",
+        footer_left="{{ document.id }} · {{ document.issue }} · ",
     )
+    props = doc.core_properties
+    props.title = "{{ document.title|safe }}"
+    props.subject = "{{ document.id|safe }}"
+    props.author = "{{ document.author|safe }}"
+    return doc
+
+
+def heading_then(doc: DocxDocument, title: str, level: int = 1) -> None:
+    """A heading kept with what follows it: never alone at the foot of a page."""
+    doc.add_heading(title, level).paragraph_format.keep_with_next = True
+
+
+def lines_or(doc: DocxDocument, items: str, line: str, empty: str, var: str = "item") -> None:
+    """One paragraph per element of ``items``, or ``empty`` when there are none."""
+    control(doc, f"{{%p if {items} %}}")
+    control(doc, f"{{%p for {var} in {items} %}}")
+    para(doc, line, "List Bullet")
+    control(doc, "{%p endfor %}")
+    control(doc, "{%p else %}")
+    para(doc, empty, italic=True)
+    control(doc, "{%p endif %}")
+
+
+def views_of_others(doc: DocxDocument) -> None:
+    """Each consulted person's views under their name and role."""
+    heading_then(doc, "Views of those consulted", 2)
+    control(doc, "{%p if views %}")
+    control(doc, "{%p for person in views %}")
+    named = para(doc, "{{ person.name }}, {{ person.role }}", bold=True)
+    named.paragraph_format.keep_with_next = True
+    named.paragraph_format.space_after = Pt(0)
+    para(doc, "{{ person.views }}")
+    control(doc, "{%p endfor %}")
+    control(doc, "{%p else %}")
+    para(doc, NOT_RECORDED, italic=True)
+    control(doc, "{%p endif %}")
+
+
+def distribution(doc: DocxDocument, what: str) -> None:
+    heading_then(doc, "Distribution")
+    para(doc, f"A copy of this {what} is sent to:").paragraph_format.keep_with_next = True
+    lines_or(doc, "distribution", "{{ person.name }}, {{ person.role }}", NOT_RECORDED, "person")
+
+
+def build_review_record() -> DocxDocument:
+    """A looked after child review record, in the order the IRO Handbook sets out."""
+    doc = meeting_document("Looked After Child Review Record")
     para(doc, "Looked After Child Review Record", "Title")
     details_table(
         doc,
@@ -766,7 +828,6 @@ def build_review_record() -> DocxDocument:
             ("Date of birth", "{{ child.dob }}"),
             ("Age", "{{ child.age }}"),
             ("Legal status", "{{ child.legal_status }}"),
-            ("Placement", "{{ child.placement }}"),
             ("Date became looked after", "{{ child.became_looked_after }}"),
             ("Review ID", "{{ review.id }}"),
             ("Review number", "{{ review.number }}"),
@@ -779,7 +840,47 @@ def build_review_record() -> DocxDocument:
             ("Social worker", "{{ social_worker }}"),
         ],
     )
-    doc.add_heading("Attendance", 2)
+    heading_then(doc, "Placement and permanence")
+    details_table(
+        doc,
+        [
+            ("Placement", "{{ child.placement }}"),
+            ("Placement start date", "{{ placement.start }}"),
+            ("Placement moves in the last 12 months", "{{ placement.moves }}"),
+            ("School or nursery", "{{ placement.school }}"),
+            ("Permanence plan", "{{ placement.permanence_plan }}"),
+            ("Permanence to be achieved by", "{{ placement.permanence_date }}"),
+            ("Final hearing", "{{ placement.final_hearing }}", "placement.final_hearing"),
+            ("Health assessment", "{{ placement.health_assessment }}"),
+            ("Dental check", "{{ placement.dental_check }}"),
+            ("Personal education plan", "{{ placement.pep }}"),
+            ("Advocacy offered", "{{ placement.advocacy }}"),
+            ("Independent visitor offered", "{{ placement.independent_visitor }}"),
+        ],
+    )
+    heading_then(doc, "Progress on the previous review's decisions")
+    control(doc, "{%p if previous_decisions %}")
+    list_table(
+        doc,
+        "done in previous_decisions",
+        [
+            ("Decision", "{{ done.decision }}", 8.0),
+            ("Progress", "{{ done.progress }}", 3.2),
+            ("Comment", "{{ done.comment }}", 0),
+        ],
+    )
+    control(doc, "{%p elif review.first %}")
+    para(doc, "None: this is the child's first review.", italic=True)
+    control(doc, "{%p else %}")
+    para(doc, NOT_RECORDED, italic=True)
+    control(doc, "{%p endif %}")
+    heading_then(doc, "Views")
+    text_section(doc, "Child's views", "childs_views")
+    text_section(doc, "Participation", "participation")
+    text_section(doc, "Parents' views", "parents_views")
+    text_section(doc, "Carers' views", "carers_views")
+    views_of_others(doc)
+    heading_then(doc, "Attendance")
     list_table(
         doc,
         "person in attendees",
@@ -790,15 +891,15 @@ def build_review_record() -> DocxDocument:
         ],
         empty="No attendees recorded.",
     )
-    text_section(doc, "Child's views", "childs_views")
-    text_section(doc, "Parents' views", "parents_views")
+    heading_then(doc, "The care plan")
     text_section(doc, "Care plan", "care_plan")
     text_section(doc, "Health", "health")
     text_section(doc, "Education (PEP)", "education")
     text_section(doc, "Contact", "contact")
-    text_section(doc, "Participation", "participation")
+    heading_then(doc, "The IRO's judgement")
+    labelled(doc, "Does the care plan meet the child's needs", "{{ care_plan_meets_needs }}")
     text_section(doc, "IRO comments", "iro_comments")
-    doc.add_heading("Decisions", 2)
+    heading_then(doc, "Decisions")
     list_table(
         doc,
         "decision in decisions",
@@ -810,8 +911,20 @@ def build_review_record() -> DocxDocument:
         ],
         empty="No decisions recorded.",
     )
-    doc.add_heading("Next review", 2)
-    labelled(doc, "Next review date", "{{ review.next_review_date }}")
+    labelled(
+        doc,
+        "Decisions to be sent by",
+        f"{{{{ review.decisions_by }}}} ({{{{ review.decisions_days }}}}, {IRO_HANDBOOK})",
+    )
+    labelled(
+        doc,
+        "Full record to be sent by",
+        f"{{{{ review.record_by }}}} ({{{{ review.record_days }}}}, {IRO_HANDBOOK})",
+    )
+    heading_then(doc, "Next review")
+    labelled(doc, "To be held by (statutory deadline)", "{{ review.next.deadline }}")
+    labelled(doc, "{{ review.next.proposed_label }}", "{{ review.next.proposed }}")
+    distribution(doc, "record")
     _signature_block(doc, "Independent Reviewing Officer", "{{ iro }}")
     return doc
 
@@ -834,8 +947,10 @@ def _signature_block(doc: DocxDocument, role: str, name: str) -> None:
 def build_alert() -> DocxDocument:
     """An alert of concern raised under the dispute resolution process."""
     title = "Alert of Concern – Dispute Resolution"
-    doc = new_document(title, title, "Alert {{ alert.id }} · Child {{ child.id }}")
+    doc = meeting_document(title)
     para(doc, title, "Title")
+    labelled(doc, "To", "{{ alert.addressed_to }}")
+    labelled(doc, "From", "{{ iro }}, Independent Reviewing Officer")
     details_table(
         doc,
         [
@@ -846,17 +961,19 @@ def build_alert() -> DocxDocument:
             ("Independent Reviewing Officer", "{{ iro }}"),
             ("Social worker", "{{ social_worker }}"),
             ("Team manager", "{{ team_manager }}"),
-            ("Date raised", "{{ alert.date_raised }}"),
+            ("Date first raised", "{{ alert.date_raised }}"),
             ("Stage", "{{ alert.stage_label }}"),
+            ("Date of this stage", "{{ alert.stage_date }}"),
             ("Addressed to", "{{ alert.addressed_to }}"),
             ("Category", "{{ alert.category }}"),
             ("Response due", "{{ alert.response_due }}"),
             ("Status", "{{ alert.status }}"),
         ],
     )
-    text_section(doc, "Concern", "alert.concern")
-    text_section(doc, "Action required", "alert.action_required")
-    doc.add_heading("Escalation history", 2)
+    text_section(doc, "Concern", "alert.concern", level=1)
+    text_section(doc, "Action required", "alert.action_required", level=1)
+    text_section(doc, "The child's views", "alert.childs_views", level=1)
+    heading_then(doc, "Escalation history")
     list_table(
         doc,
         "step in history",
@@ -867,13 +984,19 @@ def build_alert() -> DocxDocument:
         ],
         empty="No earlier stages.",
     )
-    doc.add_heading("Response", 2)
+    _signature_block(doc, "Independent Reviewing Officer", "{{ iro }}")
+    heading_then(doc, "Response")
     control(doc, "{%p if alert.response %}")
     para(doc, "{{ alert.response }}")
+    control(doc, "{%p elif alert.has_deadline %}")
+    para(doc, "No response yet; due {{ alert.response_due }}. Please reply in the space below.")
+    for _ in range(4):
+        para(doc, "_" * 78)
+    _signature_block(doc, "Manager", "{{ alert.addressed_to }}")
     control(doc, "{%p else %}")
-    para(doc, "No response yet; due {{ alert.response_due }}.")
+    para(doc, "Referred to CAFCASS: no response is due under the council's protocol.")
     control(doc, "{%p endif %}")
-    doc.add_heading("Resolution", 2)
+    heading_then(doc, "Resolution")
     control(doc, "{%p if alert.date_resolved %}")
     labelled(doc, "Date resolved", "{{ alert.date_resolved }}")
     labelled(doc, "Outcome", "{{ alert.outcome }}")
@@ -884,12 +1007,9 @@ def build_alert() -> DocxDocument:
 
 
 def build_conference_report() -> DocxDocument:
-    """A child protection conference report (Signs of Safety format)."""
-    doc = new_document(
-        "Child Protection Conference Report",
-        "{{ conference.title }}",
-        "Conference {{ conference.id }}",
-    )
+    """A child protection conference report (Signs of Safety format), holding what
+    Working Together and local child protection procedures ask of a conference record."""
+    doc = meeting_document("{{ conference.title }}")
     para(doc, "{{ conference.title }}", "Title")
     details_table(
         doc,
@@ -900,6 +1020,7 @@ def build_conference_report() -> DocxDocument:
             ("Due date", "{{ conference.due_date }}"),
             ("Held within timescale", "{{ conference.within_timescale }}"),
             ("Chair", "{{ conference.chair }}"),
+            ("Lead social worker", "{{ conference.lead_social_worker }}"),
             ("Venue", "{{ conference.venue }}"),
             (
                 "Strategy discussion",
@@ -913,7 +1034,8 @@ def build_conference_report() -> DocxDocument:
             ),
         ],
     )
-    doc.add_heading("Children", 2)
+    text_section(doc, "Reasons for the conference", "reasons", level=1)
+    heading_then(doc, "Children")
     list_table(
         doc,
         "child in children",
@@ -921,37 +1043,87 @@ def build_conference_report() -> DocxDocument:
             ("Child ID", "{{ child.id }}", 2.0),
             ("Name", "{{ child.name }}", 3.5),
             ("Date of birth", "{{ child.dob }}", 3.5),  # 30 September 2014 on one line
-            ("Age", "{{ child.age }}", 1.6),  # Unborn on one line
-            ("Category of abuse", "{{ child.category }}", 3.4),
-            ("Child protection plan", "{{ child.plan }}", 0),
+            ("Age", "{{ child.age }}", 1.9),  # Unborn, 10 years on one line
+            ("Category of abuse", "{{ child.category }}", 3.1),
+            ("Decision", "{{ child.decision }}", 0),
         ],
     )
-    doc.add_heading("Attendance and agency reports", 2)
+    heading_then(doc, "Attendance and agency reports")
     list_table(
         doc,
         "person in attendees",
         [
-            ("Name", "{{ person.name }}", 4.5),
-            ("Agency", "{{ person.agency }}", 5.5),
-            ("Attendance", "{{ person.attendance }}", 3.5),
-            ("Report submitted", "{{ person.report_submitted }}", 0),
+            ("Name", "{{ person.name }}", 3.8),
+            ("Agency", "{{ person.agency }}", 4.2),
+            ("Attendance", "{{ person.attendance }}", 2.8),
+            ("Report submitted", "{{ person.report_submitted }}", 2.6),
+            ("Recommendation", "{{ person.recommendation }}", 0),
         ],
         empty="No attendees recorded.",
     )
-    doc.add_heading("Signs of Safety", 1)
+    heading_then(doc, "Views")
+    text_section(doc, "The child's views", "childs_views")
+    text_section(doc, "Parents' views", "parents_views")
+    heading_then(doc, "Signs of Safety")
     text_section(doc, "What are we worried about?", "worried")
     text_section(doc, "What is working well?", "working_well")
     text_section(doc, "What needs to happen?", "needs_to_happen")
-    text_section(doc, "Decision", "decision", level=1)
-    doc.add_heading("Next steps", 2)
-    control(doc, "{%p if conference.next_review_date %}")
-    labelled(doc, "Next review conference", "{{ conference.next_review_date }}")
+    heading_then(doc, "Recommendations and decision")
+    heading_then(doc, "Agency recommendations", 2)
+    lines_or(
+        doc,
+        "recommendations",
+        "{{ person.agency }} ({{ person.name }}): {{ person.recommendation }}",
+        NOT_RECORDED,
+        "person",
+    )
+    text_section(doc, "Dissent", "dissent")
+    text_section(doc, "Decision", "decision")
+    heading_then(doc, "Outline child protection plan")
+    list_table(
+        doc,
+        "action in actions",
+        [
+            ("Action", "{{ action.action }}", 6.0),
+            ("Who", "{{ action.responsible }}", 3.0),
+            ("By when", "{{ action.by_when }}", 3.5),
+            ("Outcome sought", "{{ action.outcome }}", 0),
+        ],
+        empty="Not recorded.",
+    )
+    text_section(doc, "Contingency plan", "contingency_plan", level=1)
+    heading_then(doc, "Core group")
+    control(doc, "{%p if conference.first_core_group_date %}")
+    labelled(doc, "First core group meeting", "{{ conference.first_core_group_date }}")
+    para(
+        doc,
+        "Within {{ conference.core_group_days }} of the initial conference "
+        f"({WORKING_TOGETHER}).",
+        italic=True,
+    )
+    control(doc, "{%p endif %}")
+    para(doc, "Members:").paragraph_format.keep_with_next = True
+    lines_or(doc, "core_group", "{{ person.name }}, {{ person.role }}", NOT_RECORDED, "person")
+    heading_then(doc, "Next steps")
+    control(doc, "{%p if conference.next_deadline or conference.next_proposed %}")
+    labelled(doc, "Next review conference by (deadline)", "{{ conference.next_deadline }}")
+    labelled(doc, "{{ conference.next_proposed_label }}", "{{ conference.next_proposed }}")
     control(doc, "{%p else %}")
     para(doc, "No review conference: no child is subject of a child protection plan.")
     control(doc, "{%p endif %}")
-    control(doc, "{%p if conference.first_core_group_date %}")
-    labelled(doc, "First core group meeting", "{{ conference.first_core_group_date }}")
-    control(doc, "{%p endif %}")
+    labelled(
+        doc,
+        "Decisions to be sent by",
+        "{{ conference.decisions_by }} ({{ conference.decisions_days }}, "
+        f"{LOCAL_PROCEDURES})",
+    )
+    labelled(
+        doc,
+        "Full report to be sent by",
+        f"{{{{ conference.report_by }}}} ({{{{ conference.report_days }}}}, {LOCAL_PROCEDURES})",
+    )
+    distribution(doc, "report")
+    _signature_block(doc, "Chair", "{{ conference.chair }}")
     return doc
 
 

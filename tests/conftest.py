@@ -16,6 +16,8 @@ from docgen.cli import main
 
 REPO = Path(__file__).parents[1]
 SAMPLES = REPO / "samples"
+#: The bundled samples as they were before contract v2: v1 workbooks must keep working.
+V1_SAMPLES = REPO / "tests" / "fixtures" / "v1"
 #: Settings a developer's shell may hold that would change what a test sees.
 CLEAN_ENV: dict[str, str | None] = {
     f"DOCGEN_{name}": None
@@ -26,6 +28,14 @@ CLEAN_ENV: dict[str, str | None] = {
         "ALERT_RESPONSE_DAYS",
         "CHNE_GROUP",
         "WORKERS",
+        "COUNCIL",
+        "PROTECTIVE_MARKING",
+        "ISSUE_DATE",
+        "REVIEW_DECISIONS_DAYS",
+        "REVIEW_RECORD_DAYS",
+        "CORE_GROUP_DAYS",
+        "CONFERENCE_DECISIONS_DAYS",
+        "CONFERENCE_REPORT_DAYS",
     )
 }
 

@@ -82,13 +82,13 @@ def test_every_unknown_name_is_reported_in_one_run(tmp_path: Path) -> None:
         custom,
         "review_record.docx",
         ("<w:t>{{ child.name }}</w:t>", "<w:t>{{ child.nmae }} {{ review.foo }}</w:t>"),
-        ("<w:t>{{ person.name }}</w:t>", "<w:t>{{ person.nam }}</w:t>"),  # inside a loop
+        ("<w:t>{{ done.decision }}</w:t>", "<w:t>{{ done.nam }}</w:t>"),  # inside a loop
         ("<w:t>{{ social_worker }}</w:t>", "<w:t>{% if chair %}{{ chair }}{% endif %}</w:t>"),
     )
     council_template(
         custom,
         "alert.docx",
-        ("{{ alert.id }}", "{{ alert.ident }}"),
+        ("{{ document.marking }}", "{{ document.markng }}"),
         part="word/header1.xml",
     )
     problems = check_templates(custom)
@@ -96,8 +96,8 @@ def test_every_unknown_name_is_reported_in_one_run(tmp_path: Path) -> None:
         ("review_record.docx", "child.nmae"),
         ("review_record.docx", "review.foo"),
         ("review_record.docx", "chair"),
-        ("review_record.docx", "person.nam"),
-        ("alert.docx", "alert.ident"),
+        ("review_record.docx", "done.nam"),
+        ("alert.docx", "document.markng"),
     ]
     assert problems[0].paragraph == problems[1].paragraph == "{{ child.nmae }} {{ review.foo }}"
     assert "(page header)" in problems[-1].problem

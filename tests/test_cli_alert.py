@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 
 from docgen.cli import main
 from tests.conftest import (
-    SAMPLES,
+    V1_SAMPLES,
     all_text,
     docx_tables,
     edit_workbook,
@@ -27,13 +27,13 @@ from tests.conftest import (
     run_cli,
 )
 
-WORKBOOK = SAMPLES / "alerts.xlsx"
+WORKBOOK = V1_SAMPLES / "alerts.xlsx"  # a v1 workbook: it must keep working
 
-NAMES = {
+NAMES = {  # named by the date each concern was first raised: its earliest step
     "A0101": "alert_A0101_2014-04-07.docx",
-    "A0102": "alert_A0102_2014-05-12.docx",
-    "A0103": "alert_A0103_2014-06-02.docx",
-    "A0104": "alert_A0104_2014-07-21.docx",
+    "A0102": "alert_A0102_2014-04-28.docx",
+    "A0103": "alert_A0103_2014-05-08.docx",
+    "A0104": "alert_A0104_2014-06-09.docx",
 }
 CHILD_NAMES = ("Jordan Pike", "Lily-Mae Osei", "Kayla Brennan", "Tyler Morgan")
 
@@ -109,7 +109,9 @@ def test_child_and_people_of_an_alert(docs: Path) -> None:
     assert shown["Independent Reviewing Officer"] == "Priya Raman"
     assert shown["Social worker"] == "Gemma Hart"
     assert shown["Team manager"] == "Martin Cole"
-    assert shown["Date raised"] == "21 July 2014"
+    # First raised with the Team Manager on 9 June; referred to CAFCASS on 21 July.
+    assert shown["Date first raised"] == "9 June 2014"
+    assert shown["Date of this stage"] == "21 July 2014"
     assert shown["Category"] == "Education"
 
 
@@ -274,7 +276,7 @@ def test_without_a_history_sheet_every_alert_has_no_earlier_stages(tmp_path: Pat
         WORKBOOK, tmp_path / "alerts.xlsx", lambda wb: wb.remove(wb["Alert History"])
     )
     render(tmp_path / "out", book, "--only", "A0104")
-    path = tmp_path / "out" / NAMES["A0104"]
+    path = tmp_path / "out" / "alert_A0104_2014-07-21.docx"  # no earlier step to date it by
     assert history(path) is None
     assert "No earlier stages." in paragraphs(path)
 

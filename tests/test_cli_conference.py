@@ -18,7 +18,7 @@ import pytest
 from click.testing import Result
 
 from tests.conftest import (
-    SAMPLES,
+    V1_SAMPLES,
     all_text,
     edit_workbook,
     find_table,
@@ -30,7 +30,7 @@ from tests.conftest import (
     workbook_rows,
 )
 
-WORKBOOK = SAMPLES / "conferences.xlsx"
+WORKBOOK = V1_SAMPLES / "conferences.xlsx"  # a v1 workbook: it must keep working
 
 NAMES = {
     "CP0201": "conference_CP0201_2014-05-14.docx",
@@ -85,16 +85,16 @@ def test_the_sibling_group_gets_one_report_listing_every_child(docs: Path) -> No
     assert [p.name for p in docs.iterdir() if "CP0201" in p.name] == [NAMES["CP0201"]]
     table = find_table(report(docs, "CP0201"), "Child ID")
     assert table == [
-        ["Child ID", "Name", "Date of birth", "Age", "Category of abuse", "Child protection plan"],
-        ["P30011", "Ellie Dawson", "3 September 2004", "9", "Emotional Abuse", "Yes"],
-        ["P30012", "Callum Dawson", "22 January 2008", "6", "Physical Abuse", "Yes"],
-        ["P30013", "Rosie Dawson", "30 November 2012", "1", "Neglect", "Yes"],
+        ["Child ID", "Name", "Date of birth", "Age", "Category of abuse", "Decision"],
+        ["P30011", "Ellie Dawson", "3 September 2004", "9 years", "Emotional Abuse", "Plan"],
+        ["P30012", "Callum Dawson", "22 January 2008", "6 years", "Physical Abuse", "Plan"],
+        ["P30013", "Rosie Dawson", "30 November 2012", "1 year", "Neglect", "Plan"],
     ]
 
 
 def test_a_child_without_a_plan(docs: Path) -> None:
     table = find_table(report(docs, "CP0202"), "Child ID")
-    assert table[1:] == [["P30020", "Noah Whitfield", "17 February 2011", "3", "", "No"]]
+    assert table[1:] == [["P30020", "Noah Whitfield", "17 February 2011", "3 years", "", "No plan"]]
 
 
 # CP0201: strategy discussion Thursday 24 April 2014 + 15 working days: Fri 25 (1),
@@ -111,6 +111,7 @@ CONFERENCES = {
         "Due date": "16 May 2014",
         "Held within timescale": "Yes",
         "Chair": "Sarah Whitlock",
+        "Lead social worker": "Not recorded",  # a v2 column this v1 workbook lacks
         "Venue": "Civic Centre, Room 3",
         "Strategy discussion": "24 April 2014",
     },
@@ -120,6 +121,7 @@ CONFERENCES = {
         "Due date": "10 June 2014",
         "Held within timescale": "Yes",
         "Chair": "Mark Fenwick",
+        "Lead social worker": "Not recorded",
         "Venue": "Westbourne Family Centre",
         "Strategy discussion": "19 May 2014",
     },
@@ -129,6 +131,7 @@ CONFERENCES = {
         "Due date": "26 June 2014",
         "Held within timescale": "Yes",
         "Chair": "Helen Marsh",
+        "Lead social worker": "Not recorded",
         "Venue": "Civic Centre, Room 1",
         "Previous conference": "26 March 2014",
     },
@@ -174,13 +177,14 @@ def test_first_core_group_only_for_an_initial_conference_with_a_plan(docs: Path)
 @pytest.mark.parametrize("conference_id", sorted(NAMES))
 def test_attendees_with_report_submitted(docs: Path, conference_id: str) -> None:
     table = find_table(report(docs, conference_id), "Name")
-    assert table[0] == ["Name", "Agency", "Attendance", "Report submitted"]
+    assert table[0] == ["Name", "Agency", "Attendance", "Report submitted", "Recommendation"]
     expected = [
         [
             r["Name"],
             r["Agency"],
             r["Attendance"],
             {"Y": "Yes", "N": "No"}[str(r["Report Submitted"])],
+            "",  # v1: no Recommendation column
         ]
         for r in workbook_rows("Conference Attendees", WORKBOOK)
         if r["Conference ID"] == conference_id
@@ -190,10 +194,10 @@ def test_attendees_with_report_submitted(docs: Path, conference_id: str) -> None
 
 def test_attendees_of_the_nursery_bruise_conference(docs: Path) -> None:
     assert find_table(report(docs, "CP0202"), "Name")[1:] == [
-        ["Mrs Whitfield", "Parent", "Attended", "No"],
-        ["Paul Ramsey", "Children's Social Care", "Attended", "Yes"],
-        ["Joanna Lee", "Nursery", "Attended", "Yes"],
-        ["Dr Iqbal", "GP", "Not Invited", "No"],
+        ["Mrs Whitfield", "Parent", "Attended", "No", ""],
+        ["Paul Ramsey", "Children's Social Care", "Attended", "Yes", ""],
+        ["Joanna Lee", "Nursery", "Attended", "Yes", ""],
+        ["Dr Iqbal", "GP", "Not Invited", "No", ""],
     ]
 
 
@@ -286,7 +290,9 @@ def test_first_review_is_due_three_months_after_the_initial(edited: Path) -> Non
 def test_next_review_six_months_after_a_review_not_moved_off_christmas(edited: Path) -> None:
     # 25 June 2014 + 6 months = 25 December 2014: due dates are never moved off holidays.
     lines = paragraphs(edited / NAMES["CP0203"])
-    assert "Next review conference: 25 December 2014" in lines
+    assert "Next review conference by (deadline): 25 December 2014" in lines
+    # ... and the date to book is the last working day on or before it: Christmas Eve.
+    assert "Proposed date (a working day on or before it): 24 December 2014" in lines
 
 
 def test_child_of_an_unknown_conference_fails_naming_the_cell(tmp_path: Path) -> None:
@@ -354,7 +360,9 @@ def test_a_review_judged_on_an_assumed_interval_is_a_warning(tmp_path: Path) -> 
     result = render(tmp_path / "out", workbook, "--only", "CP0203")
     assert "Conferences!F4: Previous Conference Type is blank" in result.output
     [doc] = (tmp_path / "out").iterdir()
-    assert details(doc)["Held within timescale"] == "Yes"
+    assert details(doc)["Held within timescale"] == (
+        "Yes (assumed from the dates: the previous conference is taken to be a review)"
+    )
     assert details(doc)["Due date"] == "26 September 2014"
 
 

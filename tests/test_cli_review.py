@@ -16,7 +16,7 @@ import stat
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -32,7 +32,7 @@ from docgen.errors import OutputError, Problem, UserError, ValidationFailed
 from docgen.files import folder_lock
 from docgen.report import Report
 from tests.conftest import (
-    SAMPLES,
+    V1_SAMPLES,
     all_text,
     edit_workbook,
     find_table,
@@ -44,7 +44,7 @@ from tests.conftest import (
     workbook_rows,
 )
 
-WORKBOOK = SAMPLES / "review_meetings.xlsx"
+WORKBOOK = V1_SAMPLES / "review_meetings.xlsx"  # a v1 workbook: it must keep working
 #: Settings a developer's shell might hold; the tests give them explicitly or not at all.
 
 NAMES = {
@@ -183,7 +183,11 @@ def test_record_shows_child_dates_timeliness_and_iro(docs: Path, review_id: str)
     assert {k: shown.get(k) for k in expected} == expected
     assert shown["Review ID"] == review_id
     lines = paragraphs(path)
-    assert f"Next review date: {next_review}" in lines
+    # A date the workbook gives is printed as set; a computed one is the statutory deadline.
+    assert {
+        f"Next review date: {next_review}",
+        f"To be held by (statutory deadline): {next_review}",
+    } & set(lines)
     assert f"Independent Reviewing Officer: {expected['Independent Reviewing Officer']}" in lines
 
 
@@ -192,7 +196,10 @@ def test_legal_status_and_participation_are_spelled_out(docs: Path) -> None:
     assert shown["Legal status"] == "Care Order (C2)"  # typed as the label in the workbook
     assert shown["Date became looked after"] == "13 December 2013"
     assert shown["Previous review"] == "10 January 2014"
-    assert any(line.startswith("PN6: ") for line in paragraphs(record(docs, "R0002")))
+    assert (
+        "Child does not attend but conveys their feelings by a facilitative medium (PN6)."
+        in paragraphs(record(docs, "R0002"))
+    )
 
 
 @pytest.mark.parametrize("review_id", sorted(NAMES))
@@ -509,11 +516,17 @@ def test_a_blank_review_number_is_inferred_from_the_previous_review(edited: Path
     # R0005: first review due 27 Mar 2014 + 28 = 24 Apr 2014; the previous review (22 Apr) fell
     # within that window, so this is review 2, due 90 days after it: 21 July 2014.
     second = details(edited / NAMES["R0005"])
-    assert (second["Review number"], second["Due date"]) == ("2", "21 July 2014")
+    assert (second["Review number"], second["Due date"]) == (
+        "2 (assumed from the dates: the previous review fell within the first review's timescale)",
+        "21 July 2014",
+    )
     # R0003: first review due 17 May 2013 + 28 = 14 June 2013; the previous review (15 Oct 2013)
     # came later, so this is a later review, due 180 days after it: 13 April 2014.
     later = details(edited / NAMES["R0003"])
-    assert (later["Review number"], later["Due date"]) == ("3", "13 April 2014")
+    assert (later["Review number"], later["Due date"]) == (
+        "3 (assumed from the dates: the previous review fell after the first review's timescale)",
+        "13 April 2014",
+    )
 
 
 def test_control_characters_are_dropped_and_line_breaks_kept(edited: Path) -> None:
@@ -546,7 +559,9 @@ def test_2010_regulations_policy_changes_computed_dates(tmp_path: Path) -> None:
         "R0004": "18 June 2014",
         "R0005": "22 July 2014",
     }
-    assert "Next review date: 11 September 2014" in paragraphs(tmp_path / NAMES["R0002"])
+    assert "To be held by (statutory deadline): 11 September 2014" in paragraphs(
+        tmp_path / NAMES["R0002"]
+    )
     assert "Next review date: 19 May 2014" in paragraphs(tmp_path / NAMES["R0001"])  # given
 
 
@@ -765,10 +780,14 @@ def test_a_failure_part_way_puts_the_folder_back_as_it_was(
         "nothing was written." in result.output
     )
     assert _snapshot(out) == before  # the five records replaced first are the old ones again
-    assert "Next review date: 7 September 2014" in paragraphs(out / NAMES["R0002"])
+    assert "To be held by (statutory deadline): 7 September 2014" in paragraphs(
+        out / NAMES["R0002"]
+    )
     monkeypatch.undo()
     render(out, book, env=POLICY_2010)
-    assert "Next review date: 11 September 2014" in paragraphs(out / NAMES["R0002"])
+    assert "To be held by (statutory deadline): 11 September 2014" in paragraphs(
+        out / NAMES["R0002"]
+    )
     assert _whose(out / "review_C5_2014-03-01_R6.docx") == ("R6", "C5")
     assert not list(out.glob(".*"))
 
@@ -978,7 +997,9 @@ def test_a_record_carries_its_title_and_nothing_of_the_template(docs: Path) -> N
     """Word's File > Info showed 'docgen template' and 'built by scripts/make_templates.py'."""
     props = Document(str(record(docs, "R0002"))).core_properties
     assert props.title == "Looked After Child Review Record"
-    assert (props.subject, props.author, props.comments, props.last_modified_by) == ("",) * 4
+    assert (props.subject, props.author) == ("R0002", "David Okafor")  # the review and its IRO
+    assert (props.comments, props.last_modified_by) == ("",) * 2
+    assert props.created.date() == date(2014, 3, 11)  # the review's date, not the template's
 
 
 def test_a_second_ctrl_c_during_the_clean_up_leaves_nothing_behind(

@@ -156,12 +156,13 @@ def test_review_context_computes_due_and_next_dates() -> None:
     # Review 1 of a child looked after 31 January 2014: due 28 February 2014. Held
     # 24 February, so the next (second) review is due 90 days later: 4 days to 28 Feb,
     # +31 (Mar) = 35, +30 (Apr) = 65, +25 = 25 May 2014.
-    ctx = review_context(meeting(review_date=date(2014, 2, 24)), [], [], "seed")
-    assert ctx["review"]["number"] == "1"
+    ctx = review_context(meeting(review_date=date(2014, 2, 24)), [], [])
+    # Nothing says which review this is: the record says the number is assumed.
+    assert ctx["review"]["number"] == "1 (assumed from the dates: no earlier review is given)"
     assert ctx["review"]["due_date"] == "28 February 2014"
     assert ctx["review"]["within_timescale"] == "Yes"
     assert ctx["review"]["next_review_date"] == "25 May 2014"
-    assert ctx["review"]["previous_review_date"] == ""
+    assert ctx["review"]["previous_review_date"] == "None: this is the first review"
 
 
 def test_review_context_uses_given_dates_as_they_are() -> None:
@@ -170,7 +171,7 @@ def test_review_context_uses_given_dates_as_they_are() -> None:
         due_date=date(2014, 3, 1),
         next_review_date=date(2014, 6, 1),
     )
-    ctx = review_context(m, [], [], "seed")
+    ctx = review_context(m, [], [])
     assert ctx["review"]["due_date"] == "1 March 2014"
     assert ctx["review"]["within_timescale"] == "No (held 2 days after the due date)"
     assert ctx["review"]["next_review_date"] == "1 June 2014"
@@ -181,7 +182,7 @@ def test_review_context_numbers_decisions_from_one() -> None:
         ReviewDecision(review_id="R1", decision=f"Do {n}.", responsible="SW", timescale=day)
         for n, day in ((1, date(2014, 7, 1)), (2, date(2014, 6, 1)))
     ]
-    ctx = review_context(meeting(), [], decisions, "seed")
+    ctx = review_context(meeting(), [], decisions)
     assert [(d["number"], d["decision"], d["timescale"]) for d in ctx["decisions"]] == [
         ("1", "Do 1.", "1 July 2014"),
         ("2", "Do 2.", "1 June 2014"),  # workbook order, not date order
@@ -211,13 +212,13 @@ def test_alert_context_due_status_and_history_order() -> None:
         AlertStep(alert_id="A1", stage=2, step_date=date(2014, 4, 10), note="second"),
         AlertStep(alert_id="A1", stage=1, step_date=date(2014, 4, 1), note="first"),
     ]
-    ctx = alert_context(_alert(), steps, 5)
+    ctx = alert_context(_alert(), steps)
     # Thursday 17 April 2014 + 5 working days past Easter (18 and 21 April) = 28 April 2014.
     assert ctx["alert"]["response_due"] == "28 April 2014"
     assert ctx["alert"]["addressed_to"] == "Service Director"
     assert ctx["alert"]["status"] == "Open"
     assert [s["note"] for s in ctx["history"]] == ["first", "second"]
-    resolved = alert_context(_alert(date_resolved=date(2014, 4, 30)), [], 5)
+    resolved = alert_context(_alert(date_resolved=date(2014, 4, 30)), [])
     assert resolved["alert"]["status"] == "Resolved on 30 April 2014"
     assert resolved["history"] == []
 
@@ -260,7 +261,7 @@ def test_first_core_group_only_after_an_initial_conference_with_a_plan() -> None
 def test_conference_context_next_review_and_ages() -> None:
     ctx = conference_context(_conference(), [_child(True)], [])
     assert ctx["conference"]["next_review_date"] == "14 August 2014"  # initial + 3 months
-    assert ctx["children"][0]["age"] == "3"  # the day before the 4th birthday
+    assert ctx["children"][0]["age"] == "3 years"  # the day before the 4th birthday
     assert ctx["children"][0]["category"] == "Neglect"
     review = conference_context(_conference("Review"), [_child(True)], [])
     assert review["conference"]["next_review_date"] == "14 November 2014"  # + 6 months

@@ -77,7 +77,10 @@ def _spec_columns() -> list[tuple[WorkbookSpec, str, str, bool, tuple[str, ...]]
             continue
         row = dict(zip(header, cells, strict=True))
         spec = KINDS[row["workbook"]] if "workbook" in row else ANNUAL
-        for item in _split_top_level(row["columns (required in bold)"]):
+        # The v2 table names its columns so, and a new sheet as ``**Plan Actions** (new sheet)``.
+        listed = row.get("columns (required in bold)") or row["v2 columns / sheet"]
+        row["sheet"] = re.sub(r"\(.*\)", "", row["sheet"]).replace("*", "").strip()
+        for item in _split_top_level(listed):
             bold = "**" in item
             aliases = tuple(re.findall(r"\(([A-Z]+)\)", item))
             name = re.sub(r"\([^()]*(\([^()]*\)[^()]*)*\)", "", item).replace("*", "")

@@ -107,7 +107,7 @@ def _per_attendee() -> documents.DocumentType:
         per="item",
         items=invited,
         build=build,
-        file_parts=lambda m, _a, n: ("note", m.review_id, m.review_date.isoformat(), f"p{n}"),
+        file_parts=lambda m, _r, _a, n: ("note", m.review_id, m.review_date.isoformat(), f"p{n}"),
     )
 
 

@@ -8,6 +8,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable
+from datetime import datetime, time
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,9 @@ def _c14n(docx: bytes, name: str) -> bytes:
 def _docxtpl(template: Path, context: dict) -> bytes:
     tpl = DocxTemplate(str(template))
     tpl.render(context, jinja_env=make_environment())
+    # docgen dates a meeting document by its meeting (docxtpl keeps the template's date).
+    held = datetime.combine(context["document"]["created"], time())
+    tpl.docx.core_properties.created = tpl.docx.core_properties.modified = held
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()

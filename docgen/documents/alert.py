@@ -12,11 +12,15 @@ from docgen.settings import Settings
 
 def build(alert: Alert, related: Related, settings: Settings, _item: Any) -> dict:
     (steps,) = related
-    return context.alert_context(alert, list(steps), settings.alert_response_days)
+    return context.alert_context(alert, list(steps), settings=settings)
 
 
-def file_parts(alert: Alert, _item: Any, _position: int) -> tuple[str, ...]:
-    return ("alert", alert.alert_id, alert.date_raised.isoformat())
+def file_parts(alert: Alert, related: Related, _item: Any, _n: int) -> tuple[str, ...]:
+    """Named by the date the concern was first raised: its earliest Alert History step
+    when that is earlier than its Date Raised (the contract, v2)."""
+    (steps,) = related
+    first = min([alert.date_raised, *(step.step_date for step in steps)])
+    return ("alert", alert.alert_id, first.isoformat())
 
 
 DOCUMENT = DocumentType(
@@ -32,8 +36,9 @@ DOCUMENT = DocumentType(
     file_parts=file_parts,
     notes=(
         "`docgen alert WORKBOOK` writes one alert of concern per row of Alerts, named "
-        "`alert_<Alert ID>_<Date Raised>.docx`. Alert History rows belong to the alert whose "
-        "Alert ID they carry."
+        "`alert_<Alert ID>_<date first raised>.docx` (the earliest of Date Raised and the "
+        "alert's Alert History dates). Alert History rows belong to the alert whose Alert ID "
+        "they carry."
     ),
     order=20,
 )

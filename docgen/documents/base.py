@@ -26,8 +26,9 @@ from docgen.settings import Settings
 Related = Sequence[Sequence[Any]]
 #: (meeting, its related rows, settings, the item or None) -> the template's context.
 ContextBuilder = Callable[[Any, Related, Settings, Any], dict[str, Any]]
-#: (meeting, item or None, item's position) -> the parts of the file name: IDs and dates only.
-NameParts = Callable[[Any, Any, int], tuple[str, ...]]
+#: (meeting, its related rows, item or None, item's position) -> the parts of the file
+#: name: IDs, dates and positions only.
+NameParts = Callable[[Any, Related, Any, int], tuple[str, ...]]
 #: (meeting, its related rows) -> the items that each get a document (e.g. invitees).
 ItemPicker = Callable[[Any, Related], Sequence[Any]]
 

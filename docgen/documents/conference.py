@@ -6,17 +6,19 @@ from typing import Any
 
 from docgen import context
 from docgen.documents.base import DocumentType, Related
-from docgen.models import CONFERENCE, Conference, ConferenceAttendee, ConferenceChild
+from docgen.models import CONFERENCE, Conference, ConferenceAttendee, ConferenceChild, PlanAction
 from docgen.settings import Settings
 
 
-def build(conference: Conference, related: Related, _settings: Settings, _item: Any) -> dict:
-    children, attendees = related
-    return context.conference_context(conference, list(children), list(attendees))
+def build(conference: Conference, related: Related, settings: Settings, _item: Any) -> dict:
+    children, attendees, actions = related
+    return context.conference_context(
+        conference, list(children), list(attendees), list(actions), settings=settings
+    )
 
 
-def file_parts(conference: Conference, _item: Any, _position: int) -> tuple[str, ...]:
-    return ("conference", conference.conference_id, conference.conference_date.isoformat())
+def file_parts(conf: Conference, _related: Related, _item: Any, _n: int) -> tuple[str, ...]:
+    return ("conference", conf.conference_id, conf.conference_date.isoformat())
 
 
 DOCUMENT = DocumentType(
@@ -27,13 +29,14 @@ DOCUMENT = DocumentType(
     template="conference_report.docx",
     sample="conferences.xlsx",
     parent=Conference,
-    children=(ConferenceChild, ConferenceAttendee),
+    children=(ConferenceChild, ConferenceAttendee, PlanAction),
     build=build,
     file_parts=file_parts,
     notes=(
         "`docgen conference WORKBOOK` writes one conference report per row of Conferences, "
-        "named `conference_<Conference ID>_<Conference Date>.docx`. Conference Children and "
-        "Conference Attendees rows belong to the conference whose Conference ID they carry."
+        "named `conference_<Conference ID>_<Conference Date>.docx`. Conference Children, "
+        "Conference Attendees and Plan Actions rows belong to the conference whose Conference "
+        "ID they carry."
     ),
     order=30,
 )

@@ -6,16 +6,18 @@ from typing import Any
 
 from docgen import context
 from docgen.documents.base import DocumentType, Related
-from docgen.models import REVIEW, ReviewAttendee, ReviewDecision, ReviewMeeting
+from docgen.models import REVIEW, PreviousDecision, ReviewAttendee, ReviewDecision, ReviewMeeting
 from docgen.settings import Settings
 
 
 def build(meeting: ReviewMeeting, related: Related, settings: Settings, _item: Any) -> dict:
-    attendees, decisions = related
-    return context.review_context(meeting, list(attendees), list(decisions), settings.review_policy)
+    attendees, decisions, previous = related
+    return context.review_context(
+        meeting, list(attendees), list(decisions), list(previous), settings=settings
+    )
 
 
-def file_parts(meeting: ReviewMeeting, _item: Any, _position: int) -> tuple[str, ...]:
+def file_parts(meeting: ReviewMeeting, _related: Related, _item: Any, _n: int) -> tuple[str, ...]:
     return ("review", meeting.child_id, meeting.review_date.isoformat())
 
 
@@ -27,13 +29,14 @@ DOCUMENT = DocumentType(
     template="review_record.docx",
     sample="review_meetings.xlsx",
     parent=ReviewMeeting,
-    children=(ReviewAttendee, ReviewDecision),
+    children=(ReviewAttendee, ReviewDecision, PreviousDecision),
     build=build,
     file_parts=file_parts,
     notes=(
         "`docgen review WORKBOOK` writes one review record per row of Review Meetings, named "
         "`review_<Child ID>_<Review Date>.docx` (e.g. `review_C01234_2014-03-12.docx`). "
-        "Attendees and Decisions rows belong to the review whose Review ID they carry."
+        "Attendees, Decisions and Previous Decisions rows belong to the review whose Review ID "
+        "they carry."
     ),
     order=10,
 )
