@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 import jinja2
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -54,6 +55,10 @@ class Chart:
 
     png: bytes
     width_mm: int = 150
+    #: What the chart shows and its key figure, for a screen reader (Word's alt text).
+    alt: str = ""
+    #: The picture's name in Word's selection pane ("Picture 1" when not given).
+    name: str = ""
 
 
 def bundled_templates() -> Path:
@@ -85,9 +90,13 @@ def make_environment() -> SandboxedEnvironment:
     """Sandboxed (a template cannot reach Python internals), XML-autoescaped (text from
     a workbook such as ``<b>&`` comes out literally), strict about undefined names, and
     with no other files to read."""
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         autoescape=True, undefined=jinja2.StrictUndefined, loader=_NoOtherFiles()
     )
+    from docgen.filters import FILTERS  # here: the filters format as docgen.context does
+
+    env.filters.update(FILTERS)
+    return env
 
 
 class Renderer:
@@ -346,6 +355,28 @@ def _finish(tpl: DocxTemplate, xml: str) -> str:
     return tpl.resolve_listing(xml)
 
 
+class _DescribedImage(InlineImage):
+    """docxtpl's inline image with the chart's name and alt text on its drawing."""
+
+    def __init__(self, tpl: DocxTemplate, chart: Chart) -> None:
+        super().__init__(tpl, io.BytesIO(chart.png), width=Mm(chart.width_mm))
+        self.chart = chart
+
+    def _insert_image(self) -> str:
+        xml: str = super()._insert_image()
+        if not (self.chart.alt or self.chart.name):
+            return xml
+        attrs = f" descr={quoteattr(self.chart.alt)}" if self.chart.alt else ""
+        if self.chart.name:
+            xml = re.sub(
+                r'(<wp:docPr\b[^>]*?\sname=)"[^"]*"',
+                lambda m: m[1] + quoteattr(self.chart.name),
+                xml,
+                count=1,
+            )
+        return xml.replace("<wp:docPr ", f"<wp:docPr{attrs} ", 1)
+
+
 def _render_with_docxtpl(
     path: Path, context: Mapping[str, Any], env: SandboxedEnvironment
 ) -> bytes:
@@ -353,7 +384,7 @@ def _render_with_docxtpl(
 
     def swap(value: Any) -> Any:
         if isinstance(value, Chart):
-            return InlineImage(tpl, io.BytesIO(value.png), width=Mm(value.width_mm))
+            return _DescribedImage(tpl, value)
         if isinstance(value, Mapping):
             return {k: swap(v) for k, v in value.items()}
         if isinstance(value, list | tuple):
