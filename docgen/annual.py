@@ -552,6 +552,54 @@ def _iro_caseloads(tables: Tables, cases: Cases) -> list[IroCaseload]:
 CITATION = re.compile(r"\[\[([^\[\]]*)\]\]")
 
 
+#: The headline figures prose may cite, with what each counts (for the docs).
+HEADLINES: dict[str, str] = {
+    "children looked after at 31 March": "looked after on the year's last day, short breaks "
+    "left out",
+    "short-breaks children at 31 March": "short-breaks (respite) children looked after then",
+    "children on CP plans at 31 March": "children subject of a child protection plan then",
+    "families on CP plans at 31 March": "their families",
+    "children who became subject of a CP plan": "in the year, each child once",
+    "children placed for adoption": "in the year",
+    "children who ceased to be looked after": "in the year, short breaks left out",
+    "reviews held": "looked after reviews held in the year",
+    "reviews out of time": "of them, held after the due date",
+    "reviews on time %": "the % held on time",
+    "conferences held": "child protection conferences held in the year",
+    "initial conferences": "initial conferences held",
+    "initial conferences out of time": "of them, held after the due date",
+    "review conferences": "review conferences held",
+    "review conferences out of time": "of them, held after the due date",
+    "conferences out of time": "all conferences held after the due date",
+    "alerts raised": "alerts of concern raised in the year",
+    "alerts resolved within the council": "resolved by 31 March without CAFCASS",
+    "alerts escalated to CAFCASS": "referred to CAFCASS (stage 4)",
+    "alerts open at 31 March": "neither resolved nor escalated by 31 March",
+    **{f"alerts reaching stage {n}": f"alerts whose highest stage was {n}" for n in codes.STAGES},
+    "IRO posts": "IRO full-time equivalent posts (Staff)",
+    "looked after children per IRO": "looked after children per full-time IRO (the "
+    "guideline's measure)",
+    "all children per IRO": "looked after children and children on plans per full-time IRO",
+    "reviews with a participation code": "reviews of the year with a PN code",
+    "children who spoke for themselves": "reviews coded PN1",
+    "children who spoke for themselves %": "the % of coded reviews coded PN1",
+}
+
+
+def citable_names() -> list[tuple[str, str]]:
+    """Every name prose may cite and what it is, for the docs; with the Figures
+    sheet's own measures, which are cited by their Measure."""
+    names = list(HEADLINES.items())
+    for spec in TABLES:
+        if spec.cite:
+            for row in spec.rows:
+                label = row[:3] if row.startswith("PN") else row
+                names.append((f"{spec.cite} {label}", f"{spec.title}: {row}"))
+                if spec.finish is _participation_shares and row != NOT_RECORDED:
+                    names.append((f"{spec.cite} {label} %", f"the % of coded reviews: {row}"))
+    return names
+
+
 def _headline(f: AnnualFigures) -> dict[str, Named]:
     """The report's headline figures, by the names prose cites them with."""
     t, d = f.tables, f.disputes
@@ -637,7 +685,7 @@ def citation_problems(tables: Tables, named: dict[str, Named]) -> list[Problem]:
                         "text",
                         number,
                         value=match[0],
-                        expected="a figure name listed in docs/workbooks.md (Figures cited "
+                        expected="a figure name listed in docs/figures.md (Figures cited "
                         "in prose)",
                     )
                 )

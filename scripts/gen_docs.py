@@ -19,6 +19,31 @@ from docgen.contract import stale_generated, write_generated
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI_REFERENCE = Path("docs/cli.md")
+FIGURE_NAMES = Path("docs/figures.md")
+
+
+def figure_names() -> str:
+    """The names Narrative and Priorities text may cite as [[name]]."""
+    from docgen.annual import citable_names
+
+    lines = [
+        "<!-- Generated from docgen/annual.py by scripts/gen_docs.py; do not edit by hand. -->",
+        "",
+        "# Figures cited in prose",
+        "",
+        "Narrative and Priorities text may cite a figure of the annual report as `[[name]]`:",
+        "`[[alerts open at 31 March]] alerts were still open at the year end.` prints the",
+        "figure as its table does. Names match in any case and with any spacing. A name the",
+        "report does not have is an error at its cell (e.g. `Narrative!B4`) naming the",
+        "nearest ones. Each Measure of the Figures sheet may be cited by its name too.",
+        "Nothing else in a cell is interpreted: `{{ }}` prints as typed.",
+        "",
+        "| name | the figure |",
+        "|---|---|",
+        *(f"| `{name}` | {what} |" for name, what in citable_names()),
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def cli_reference() -> str:
@@ -47,21 +72,26 @@ def cli_reference() -> str:
     return "\n".join(parts)
 
 
+GENERATED_PAGES = ((CLI_REFERENCE, cli_reference), (FIGURE_NAMES, figure_names))
+
+
 def stale(root: Path) -> list[Path]:
     found = stale_generated(root)
-    target = root / CLI_REFERENCE
-    if not target.exists() or target.read_text(encoding="utf-8") != cli_reference():
-        found.append(target)
+    for page, make in GENERATED_PAGES:
+        target = root / page
+        if not target.exists() or target.read_text(encoding="utf-8") != make():
+            found.append(target)
     return found
 
 
 def write(root: Path) -> list[Path]:
     changed = write_generated(root)
-    target = root / CLI_REFERENCE
-    text = cli_reference()
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
-        changed.append(target)
+    for page, make in GENERATED_PAGES:
+        target = root / page
+        text = make()
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            changed.append(target)
     return changed
 
 

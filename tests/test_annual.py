@@ -61,6 +61,8 @@ def figures(
     staff=(("Ann", "IRO", 1),),
     settings=(("Council", "Testshire"),),
     policy: ReviewPolicy = "seed",
+    narrative=(),
+    priorities=(),
 ) -> AnnualFigures:
     sheets = {
         "Report": [["Setting", "Value"], *settings],
@@ -82,6 +84,8 @@ def figures(
         ],
         "Staff": [["Name", "Role", "FTE"], *staff],
         "History": [["Table", "Row", "Year", "Value"], *history],
+        "Narrative": [["Section", "Text"], *narrative],
+        "Priorities": [["Text", "Kind"], *priorities],
     }
     path = build_workbook(tmp_path / "annual_2014.xlsx", sheets)
     tables, report = validate_workbook(read_workbook(path), ANNUAL)
@@ -631,3 +635,49 @@ def test_a_tie_for_the_largest_group_names_every_row_that_shares_it(tmp_path: Pa
     text = said(f)
     assert "Children aged 1-4 and 5-9 were the largest groups (1 each)." in text
     assert "; neglect and emotional abuse were the most common categories (1 each)." in text
+
+
+# --------------------------------------------------------------------------- citations
+
+
+def test_citations_print_the_figure_as_its_table_does(tmp_path: Path) -> None:
+    f = figures(
+        tmp_path,
+        children=[["A", "01/01/2010", "WBRI", "C2", "01/01/2013", None, None]],
+        disputes=[["AL1", "A", "01/05/2013", 2, None, "N"]],
+        narrative=[
+            ["Dispute resolution", "[[Alerts open at 31 March]] alert was open; {{ x }} stays."],
+            ["Timeliness of reviews", "Reviews on time: [[reviews on time %]]."],
+        ],
+        priorities=[["Keep [[legal status care order]] care orders under review.", None]],
+    )
+    text = said(f)
+    assert "1 alert was open; {{ x }} stays." in text
+    assert "Reviews on time: -." in text  # no reviews: the table's own "-"
+    assert "Keep 1 care orders under review." in text
+
+
+def test_an_unknown_citation_is_an_error_at_its_cell_with_the_nearest_names(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(FiguresError) as caught:
+        figures(
+            tmp_path,
+            narrative=[
+                ["Executive summary", "Fine."],
+                ["Dispute resolution", "[[alerts opened at 31 March]] were open."],
+            ],
+            priorities=[["[[nonsense]]", None]],
+        )
+    first, second = caught.value.problems
+    assert (first.code, first.location) == ("unknown-figure", "Narrative!B3")
+    assert "nearest: alerts open at 31 March" in first.message
+    assert second.location == "Priorities!A2"
+
+
+def test_every_name_a_report_computes_is_documented(tmp_path: Path) -> None:
+    from docgen.annual import citable_names
+
+    documented = {name for name, _ in citable_names()}
+    f = figures(tmp_path, adoptions=[["X", "01/01/2000", "01/05/2013"]])
+    assert set(f.named) - set(f.figures) <= documented
