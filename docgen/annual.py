@@ -685,8 +685,7 @@ def citation_problems(tables: Tables, named: dict[str, Named]) -> list[Problem]:
                         "text",
                         number,
                         value=match[0],
-                        expected="a figure name listed in docs/figures.md (Figures cited "
-                        "in prose)",
+                        expected="a figure name listed in docs/figures.md (Figures cited in prose)",
                     )
                 )
     return problems
@@ -1131,7 +1130,7 @@ def _paragraphs(text: str) -> list[str]:
 
 # --------------------------------------------------------------------------- the tables
 
-SOURCE_CHILDREN = "Source: the service's records of children looked after (Children sheet)."
+SOURCE_CHILDREN = "Source: Children sheet (children looked after)."
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "looked_after_age",
@@ -1185,7 +1184,7 @@ TABLES: tuple[TableSpec, ...] = (
         note="Age in whole years on the date of placement.",
         cite="adopted aged",
         used=lambda c, _rows: _used_bands(ADOPTION_BANDS, c.placed, c.history.get("adoptions", {})),
-        source="Source: the adoption service's placements (Adoptions sheet).",
+        source="Source: Adoptions sheet.",
     ),
     TableSpec(
         "cp_category",
@@ -1198,7 +1197,7 @@ TABLES: tuple[TableSpec, ...] = (
         cite="new plans",
         total_label="Total number of children",
         note="A child with more than one new plan in the year is counted once, by the latest.",
-        source="Source: child protection plans (CP Plans sheet).",
+        source="Source: CP Plans sheet.",
         chart="cp_category",
     ),
     TableSpec(
@@ -1211,7 +1210,7 @@ TABLES: tuple[TableSpec, ...] = (
         _review_counts,
         total_label=None,
         note="A review held after its due date is out of time, even with a manager's approval.",
-        source="Source: looked after reviews (Reviews sheet).",
+        source="Source: Reviews sheet.",
         finish=_review_rates,
     ),
     TableSpec(
@@ -1225,7 +1224,7 @@ TABLES: tuple[TableSpec, ...] = (
         total_label=None,
         note="Initial conferences are due within 15 working days of the strategy discussion; "
         "the first review within 3 months of it, then every 6 months.",
-        source="Source: child protection conferences (CP Conferences sheet).",
+        source="Source: CP Conferences sheet.",
         compare=False,
     ),
     TableSpec(
@@ -1238,7 +1237,7 @@ TABLES: tuple[TableSpec, ...] = (
         _participation_counts,
         cite="participation",
         note="SSDA903 participation codes. The % is of the reviews with a code.",
-        source="Source: looked after reviews (Reviews sheet).",
+        source="Source: Reviews sheet.",
         compare=False,
         finish=_participation_shares,
     ),

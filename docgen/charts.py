@@ -26,6 +26,7 @@ _STYLE = {
     "axes.spines.right": False,
     "svg.hashsalt": "docgen",
 }
+_HATCHES = ["", "////", "....", "xxxx", "\\\\\\\\", "++++", "oo"]
 _COLOURS = ["#1f4e79", "#5b9bd5", "#a5a5a5", "#ed7d31", "#70ad47", "#ffc000", "#7030a0"]
 
 
@@ -87,22 +88,29 @@ def rows_by_year(table: YearTable, title: str, labels: list[str]) -> bytes:
     height = 0.8 / count
     plt = _pyplot()
     with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(6.0, 0.45 * len(rows) + 1.2))
+        fig, ax = plt.subplots(figsize=(6.0, (0.2 + 0.12 * count) * len(rows) + 1.2))
         for i, (year, label) in enumerate(zip(table.years, labels, strict=True)):
             values = [table.value(r, year).number or 0 for r in rows]
             positions = [r + (count - 1 - i) * height - 0.4 + height / 2 for r in range(len(rows))]
-            ax.barh(
+            bars = ax.barh(
                 positions,
                 values,
                 height=height,
                 label=label,
                 color=_COLOURS[(len(table.years) - 1 - i) % len(_COLOURS)],
+                # a pattern per year too: the years must not be told apart by colour alone
+                hatch=_HATCHES[(len(table.years) - 1 - i) % len(_HATCHES)],
+                edgecolor="white",
+                linewidth=0,
             )
+            # every bar labelled, so a small one (1 child) is still read at print size
+            ax.bar_label(bars, labels=[f"{v:g}" for v in values], padding=2, fontsize=7)
         ax.set_yticks(range(len(rows)), [_wrap(r) for r in rows])
         ax.invert_yaxis()
         ax.set_xlabel("Children")
         _whole_children(ax.xaxis)
         ax.set_xlim(left=0)
+        ax.margins(x=0.08)
         ax.set_title(title, loc="left", fontsize=10)
         handles, names = ax.get_legend_handles_labels()
         ax.legend(

@@ -279,6 +279,11 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
         "guideline": {"low": CASELOAD_GUIDELINE[0], "high": CASELOAD_GUIDELINE[1]},
         "sections": _sections(figures),
         "charts": _charts(figures),
+        "figure_titles": {
+            "looked_after": "Children looked after on 31 March, year by year",
+            "legal_status": "Children looked after by legal status, year by year",
+            "cp_category": "New child protection plans by category of abuse, year by year",
+        },
         "narrative": _narrative(figures),
         "priorities": [cite(x, named) for x in figures.priorities],
         "recommendations": [cite(x, named) for x in figures.recommendations],
@@ -343,7 +348,7 @@ def _sections(figures: AnnualFigures) -> dict[str, Any]:
         f"Children subject of a child protection plan on {end}",
         ["Child protection plans", end],
         [("Children", [number(figures.cp_children)]), ("Families", [number(figures.cp_families)])],
-        source="Source: child protection plans (CP Plans sheet).",
+        source="Source: CP Plans sheet, on 31 March.",
     )
     dispute_rows = [("Alerts of concern raised", [number(d["raised"])])]
     dispute_rows += [
@@ -360,7 +365,7 @@ def _sections(figures: AnnualFigures) -> dict[str, Any]:
         ["Alerts of concern", *one_year],
         dispute_rows,
         note="An alert resolved after 31 March is counted as open on that day.",
-        source="Source: the dispute resolution log (Disputes sheet).",
+        source="Source: Disputes sheet (alerts of concern).",
     )
     sections["staffing"] = _staffing(figures, one_year)
     sections["iro_caseloads"] = _iro_caseloads(figures, end)
@@ -368,7 +373,7 @@ def _sections(figures: AnnualFigures) -> dict[str, Any]:
         "Figures reported by the service",
         ["Measure", *one_year],
         [(text(measure), [number(value)]) for measure, value in figures.figures.items()],
-        source="Source: the service's own counts (Figures sheet).",
+        source="Source: Figures sheet (the service's own counts).",
     )
     return sections
 
@@ -388,7 +393,7 @@ def _staffing(figures: AnnualFigures, one_year: list[str]) -> dict[str, Any]:
         "IRO service staff (full-time equivalent)",
         ["Staff", *one_year],
         rows,
-        source="Source: the service's staff list (Staff sheet).",
+        source="Source: Staff sheet.",
     )
 
 
@@ -403,7 +408,7 @@ def _iro_caseloads(figures: AnnualFigures, end: str) -> dict[str, Any]:
         rows,
         note="The guideline of 50 to 70 (IRO Handbook) compares with the last column: "
         "looked after children only.",
-        source="Source: the IRO column of the Children and CP Plans sheets.",
+        source="Source: IRO columns of Children and CP Plans.",
     )
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -434,7 +435,10 @@ def _annual_report(
         raise ValidationFailed(report)
     step("render")
     document = Renderer(settings.templates).render(
-        "annual_report.docx", context.annual_context(figures), charts=True
+        "annual_report.docx",
+        context.annual_context(figures),
+        charts=True,
+        created=datetime.combine(figures.period.end, time(12)),  # the end of the year reported
     )
     step("save")
     with folder_lock(target.parent):

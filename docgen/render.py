@@ -32,6 +32,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
@@ -135,16 +136,25 @@ class Renderer:
             raise TemplateError(f"template {name} not found in {path.parent}.")
         return path
 
-    def render(self, name: str, context: Mapping[str, Any], *, charts: bool = False) -> bytes:
+    def render(
+        self,
+        name: str,
+        context: Mapping[str, Any],
+        *,
+        charts: bool = False,
+        created: datetime | None = None,
+    ) -> bytes:
         """The finished .docx as bytes.
 
         A context holding :class:`Chart` values needs ``charts=True``: docxtpl's own
         path adds their image parts. Every other document takes the compiled path.
+        ``created`` (on the charts path) dates the document, created and modified: a
+        report made twice from the same workbook carries the same date.
         """
         path = self.template_path(name)
         try:
             if charts:
-                return _render_with_docxtpl(path, context, self.env)
+                return _render_with_docxtpl(path, context, self.env, created)
             compiled = self._compiled.get(path)
             if compiled is None:
                 compiled = self._compiled[path] = _compile(path, self.env)
@@ -378,7 +388,10 @@ class _DescribedImage(InlineImage):
 
 
 def _render_with_docxtpl(
-    path: Path, context: Mapping[str, Any], env: SandboxedEnvironment
+    path: Path,
+    context: Mapping[str, Any],
+    env: SandboxedEnvironment,
+    created: datetime | None = None,
 ) -> bytes:
     tpl = DocxTemplate(str(path))
 
@@ -392,6 +405,8 @@ def _render_with_docxtpl(
         return value
 
     tpl.render(swap(context), jinja_env=env)
+    if created is not None:
+        tpl.docx.core_properties.created = tpl.docx.core_properties.modified = created
     buffer = io.BytesIO()
     tpl.save(buffer)
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as zf:

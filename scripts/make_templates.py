@@ -804,7 +804,8 @@ def report_table(doc: DocxDocument, key: str, chart: str | None = None) -> None:
         para(doc, f"{{{{ charts.{chart} }}}}", "Chart").paragraph_format.keep_with_next = True
         para(
             doc,
-            "Figure {{ ns.figure }}: {{ t.title }} (the data of table {{ ns.table }})",
+            f"Figure {{{{ ns.figure }}}}: {{{{ figure_titles.{chart} }}}} "
+            "(data in table {{ ns.table }})",
             "Caption",
         )
 
@@ -940,7 +941,8 @@ def _children_section(doc: DocxDocument) -> None:
         doc,
         "{{ n.short_breaks_children_at_31_march|plural('short-breaks child', "
         "'short-breaks children')|sentence }} {{ n.short_breaks_children_at_31_march|was }} "
-        "looked after on {{ end }}, not counted in these tables.",
+        "also looked after on {{ end }}; the tables leave them out.",
+        "n.short_breaks_children_at_31_march",
     )
     doc.add_heading("Legal status", 2)
     report_table(doc, "legal_status", "legal_status")
@@ -1045,7 +1047,8 @@ def _timeliness_section(doc: DocxDocument) -> None:
         "Of {{ n.initial_conferences|plural('initial conference') }}, "
         "{{ n.initial_conferences_out_of_time|number }} {{ n.initial_conferences_out_of_time|was "
         "}} held out of time; of {{ n.review_conferences|plural('review conference') }}, "
-        "{{ n.review_conferences_out_of_time|number }}.",
+        "{% if n.review_conferences_out_of_time %}{{ n.review_conferences_out_of_time|number }}"
+        "{% else %}none{% endif %}.",
         "n.conferences_held",
     )
     say(
@@ -1090,9 +1093,10 @@ def _contact_and_disputes(doc: DocxDocument) -> None:
     report_table(doc, "disputes")
     say(
         doc,
-        "Of those alerts, {{ n.alerts_resolved_within_the_council|number }} "
+        "Of the {{ n.alerts_raised|plural('alert') }}, "
+        "{{ n.alerts_resolved_within_the_council|number }} "
         "{{ n.alerts_resolved_within_the_council|was }} resolved within the local authority "
-        "and {{ n.alerts_escalated_to_cafcass|number }} "
+        "and {{ n.alerts_escalated_to_cafcass|plural('alert') }} "
         "{{ n.alerts_escalated_to_cafcass|was }} referred to CAFCASS.",
         "n.alerts_raised",
     )
