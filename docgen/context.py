@@ -12,7 +12,7 @@ import re
 from datetime import date
 from typing import Any
 
-from docgen import charts, codes, timescales
+from docgen import codes, timescales
 from docgen.annual import (
     CASELOAD_GUIDELINE,
     CITATION,
@@ -42,6 +42,7 @@ from docgen.models import (
 from docgen.render import Chart
 from docgen.timescales import ReviewPolicy
 from docgen.validate import SheetRows, Tables
+from docgen.wordchart import WordChart
 from docgen.workbook import normalise
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -413,33 +414,56 @@ def _iro_caseloads(figures: AnnualFigures, end: str) -> dict[str, Any]:
 
 
 def _charts(figures: AnnualFigures) -> dict[str, Chart]:
-    t, end = figures.tables, long_date(figures.period.end)
+    """The report's charts, drawn by Word from their numbers, each with its alt text."""
+    t, end, year = figures.tables, long_date(figures.period.end), figures.period.year
     legal, cp, age = t["legal_status"], t["cp_category"], t["looked_after_age"]
-    labels = lambda tb: [column_label(tb, y) for y in tb.years]  # noqa: E731
-    year = figures.period.year
     top, most = _largest_rows(cp)
+    totals = [(column_label(age, y), age.totals[y].number) for y in age.years]
+    shown = [(label, number) for label, number in totals if number is not None]
     return {
-        "looked_after": Chart(
-            charts.totals_by_year(age, "Children looked after on 31 March", labels(age)),
-            alt=f"Bar chart of children looked after on 31 March of each year, "
-            f"{', '.join(_total_words(age))}: {number(figures.looked_after)} on {end}.",
+        "looked_after": WordChart(
+            title="Children looked after on 31 March",
+            categories=[label for label, _ in shown],
+            series=[("Children looked after", [n for _, n in shown])],
+            height_mm=60,
+            alt=f"Column chart of children looked after on 31 March of each year: "
+            f"{', '.join(_total_words(age))}. {number(figures.looked_after)} on {end}.",
             name="Chart: children looked after by year",
         ),
-        "legal_status": Chart(
-            charts.rows_by_year(legal, "Children looked after by legal status", labels(legal)),
+        "legal_status": _rows_chart(
+            legal,
+            "Children looked after by legal status",
             alt=f"Bar chart of children looked after by legal status in "
-            f"{', '.join(labels(legal))}. In {year} the largest group was "
-            f"{_and(_largest_rows(legal)[0])} ({number(_largest_rows(legal)[1])} children).",
+            f"{', '.join(column_label(legal, y) for y in legal.years)}. In {year} the largest "
+            f"group was {_and(_largest_rows(legal)[0])} ({number(_largest_rows(legal)[1])}).",
             name="Chart: legal status by year",
         ),
-        "cp_category": Chart(
-            charts.rows_by_year(cp, "New child protection plans by category of abuse", labels(cp)),
+        "cp_category": _rows_chart(
+            cp,
+            "New child protection plans by category of abuse",
             alt=f"Bar chart of children who became subject of a plan, by category of abuse, "
-            f"in {', '.join(labels(cp))}. In {period_label(year)} the most common was "
-            f"{_and(top).lower()} ({number(most)} children).",
+            f"in {', '.join(column_label(cp, y) for y in cp.years)}. In {period_label(year)} "
+            f"the most common was {_and(top).lower()} ({number(most)} children).",
             name="Chart: new child protection plans by category",
         ),
     }
+
+
+def _rows_chart(table: YearTable, title: str, *, alt: str, name: str) -> WordChart:
+    """Horizontal bars: one group per row of ``table``, one bar per year, newest first."""
+    series = [
+        (column_label(table, y), [table.value(r, y).number or 0 for r in table.rows])
+        for y in reversed(table.years)
+    ]
+    return WordChart(
+        title=title,
+        categories=list(table.rows),
+        series=series,
+        horizontal=True,
+        height_mm=min(190, 24 + len(table.rows) * (3 + 3 * len(table.years))),
+        alt=alt,
+        name=name,
+    )
 
 
 def _total_words(table: YearTable) -> list[str]:

@@ -25,7 +25,7 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from docgen import annual, charts, context
+from docgen import annual, context
 from docgen.errors import Problem, UserError, ValidationFailed
 from docgen.models import (
     ALERT,
@@ -403,7 +403,6 @@ def annual_report(
     if not 1990 <= year <= 2100:
         raise UserError(f"--year {year} is not a reporting year (the year the period ends).")
     target = _target(output, f"annual_report_{year}.docx")  # a bad --output fails first
-    charts.load()  # here, where no frame holds the job's data (see charts.load)
     return _annual_report(year, data, workbook, target, settings or Settings(), progress)
 
 

@@ -39,6 +39,8 @@ from xml.sax.saxutils import quoteattr
 
 import jinja2
 from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
@@ -387,6 +389,32 @@ class _DescribedImage(InlineImage):
         return xml.replace("<wp:docPr ", f"<wp:docPr{attrs} ", 1)
 
 
+class _NativeChart:
+    """A Word chart in the rendered text: its chart part is added to the package and
+    related from the part being rendered, as docxtpl's InlineImage adds a picture."""
+
+    def __init__(self, tpl: DocxTemplate, chart: Any) -> None:
+        self.tpl, self.chart = tpl, chart
+
+    def _insert(self) -> str:
+        owner = self.tpl.current_rendering_part
+        package = owner.package
+        part = Part(
+            package.next_partname("/word/charts/chart%d.xml"),
+            CT.DML_CHART,
+            self.chart.part_xml(),
+            package,
+        )
+        rel_id = owner.relate_to(part, RT.CHART)
+        return (
+            "</w:t></w:r><w:r><w:drawing>"
+            + self.chart.inline(rel_id, 1)
+            + '</w:drawing></w:r><w:r><w:t xml:space="preserve">'
+        )
+
+    __str__ = __html__ = _insert
+
+
 def _render_with_docxtpl(
     path: Path,
     context: Mapping[str, Any],
@@ -396,6 +424,8 @@ def _render_with_docxtpl(
     tpl = DocxTemplate(str(path))
 
     def swap(value: Any) -> Any:
+        if isinstance(value, Chart) and hasattr(value, "part_xml"):
+            return _NativeChart(tpl, value)  # a docgen.wordchart.WordChart
         if isinstance(value, Chart):
             return _DescribedImage(tpl, value)
         if isinstance(value, Mapping):
