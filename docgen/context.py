@@ -125,14 +125,17 @@ def column_label(table: YearTable, year: int) -> str:
 def table_context(table: YearTable, spec: TableSpec | None = None) -> dict[str, Any]:
     """A year table for the template: header row, rows, total, note and source."""
     columns = [table.row_header] + [column_label(table, y) for y in table.years]
+    share = table.share
     rows = [
-        {"label": row, "cells": [show(table.value(row, y)) for y in table.years]}
+        {
+            "label": row,
+            "cells": [show(table.value(row, y)) for y in table.years]
+            + ([percent(share.get(row))] if share is not None else []),
+        }
         for row in table.rows
     ]
-    if table.share is not None:
+    if share is not None:
         columns.append(f"% {column_label(table, table.years[-1])}")
-        for row in rows:
-            row["cells"].append(percent(table.share.get(row["label"])))
     total = None
     if table.total_label:
         cells = [show(table.totals[y], total=True) for y in table.years]
