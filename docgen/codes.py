@@ -333,5 +333,8 @@ HISTORY_TABLES = (
     "Category of Abuse",
     "Reviews",
     "Conferences",
+    "Participation",
+    "Ceased",
+    "Caseloads",
 )
 HISTORY_TABLE = CodeList("History table", tuple((t, t, t) for t in HISTORY_TABLES))

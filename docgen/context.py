@@ -12,15 +12,20 @@ import re
 from datetime import date
 from typing import Any
 
-from docgen import charts, codes, timescales
+from docgen import codes, timescales
 from docgen.annual import (
     CASELOAD_GUIDELINE,
+    CITATION,
+    SPECS,
     AnnualFigures,
     LateMeeting,
+    Named,
+    TableSpec,
     Value,
     YearTable,
     age_on,
     conference_due,
+    find_named,
     follows_an_unknown_conference,
 )
 from docgen.errors import Problem
@@ -40,6 +45,7 @@ from docgen.render import Chart
 from docgen.settings import Settings
 from docgen.timescales import ReviewPolicy
 from docgen.validate import SheetRows, Tables
+from docgen.wordchart import WordChart
 from docgen.workbook import normalise
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -87,10 +93,17 @@ def was(n: float) -> str:
     return "was" if n == 1 else "were"
 
 
-def show(value: Value) -> str:
-    """A table cell: published text verbatim, else the number, with brackets or %."""
+def show(value: Value, *, total: bool = False) -> str:
+    """A table cell: published text verbatim, else the number, with brackets or %.
+
+    A row's bracket is its short-breaks children, printed ``89 (+1)`` as the published
+    report did (History may give ``89 (1)``); a total's bracket is the count including
+    them, ``265 (267)``.
+    """
     if value.percent:
         return percent(value.number)
+    if value.bracket and value.number is not None and not total:
+        return f"{number(value.number)} (+{number(value.bracket)})"
     if value.published is not None:
         return value.published
     if value.number is None:
@@ -112,23 +125,33 @@ def column_label(table: YearTable, year: int) -> str:
     }[table.column_style]
 
 
-def table_context(
-    table: YearTable, commentary: list[str] | None = None, note: str = ""
-) -> dict[str, Any]:
+def table_context(table: YearTable, spec: TableSpec | None = None) -> dict[str, Any]:
+    """A year table for the template: header row, rows, total, note and source."""
     columns = [table.row_header] + [column_label(table, y) for y in table.years]
+    share = table.share
+    rows = [
+        {
+            "label": row,
+            "cells": [show(table.value(row, y)) for y in table.years]
+            + ([percent(share.get(row))] if share is not None else []),
+        }
+        for row in table.rows
+    ]
+    if share is not None:
+        columns.append(f"% {column_label(table, table.years[-1])}")
     total = None
     if table.total_label:
-        total = {"label": table.total_label, "cells": [show(table.totals[y]) for y in table.years]}
+        cells = [show(table.totals[y], total=True) for y in table.years]
+        if table.share is not None:
+            cells.append("")
+        total = {"label": table.total_label, "cells": cells}
     return {
         "title": table.title,
         "columns": columns,
-        "rows": [
-            {"label": row, "cells": [show(table.value(row, y)) for y in table.years]}
-            for row in table.rows
-        ],
+        "rows": rows,
         "total": total,
-        "commentary": commentary or [],
-        "note": note,
+        "note": spec.note if spec else "",
+        "source": spec.source if spec else "",
     }
 
 
@@ -136,29 +159,35 @@ def simple_table(
     title: str,
     columns: list[str],
     rows: list[tuple[str, list[str]]],
-    commentary: list[str] | None = None,
+    *,
     note: str = "",
+    source: str = "",
 ) -> dict[str, Any]:
     return {
         "title": title,
         "columns": columns,
         "rows": [{"label": label, "cells": cells} for label, cells in rows],
         "total": None,
-        "commentary": commentary or [],
         "note": note,
+        "source": source,
     }
 
 
-def _change(now: float, before: float | None, noun: str = "") -> str:
-    """``23 more (8.6%) than`` / ``3 fewer (12.0%) than`` / ``the same number as``."""
+def _change(now: float, before: float | None) -> dict[str, Any] | None:
+    """The change from ``before`` to ``now``: how many, which way, and the rate against
+    ``before`` (counted as the table counts: short-breaks children left out)."""
     if before is None:
-        return ""
+        return None
     diff = now - before
-    if diff == 0:
-        return "the same number as"
-    rate = f" ({abs(diff) / before * 100:.1f}%)" if before else ""
-    word = "more" if diff > 0 else "fewer"
-    return f"{number(abs(diff))}{noun} {word}{rate} than"
+    return {
+        "by": abs(diff),
+        "word": "more" if diff > 0 else "fewer" if diff < 0 else "",
+        "rate": percent(_one_place(abs(diff) / before * 100)) if before else "",
+    }
+
+
+def _one_place(x: float) -> float:
+    return int(x * 10 + 0.5) / 10
 
 
 def _previous_total(table: YearTable) -> float | None:
@@ -169,146 +198,165 @@ def _previous_total(table: YearTable) -> float | None:
     return table.totals[table.years[-2]].number
 
 
-def _late_phrase(late: LateMeeting) -> str:
-    days = plural(late.days_late, "day")
-    approval = f", with {late.approved_by} approval" if late.approved_by else ""  # the seed's words
-    return f"held {days} after its due date of {long_date(late.due)}{approval}"
+def _late(late: list[LateMeeting]) -> dict[str, Any]:
+    """Late meetings for the template: the first few told one by one, the rest counted."""
+    return {
+        "shown": [
+            {
+                "kind": m.kind,
+                "days": m.days_late,
+                "held": long_date(m.held),
+                "due": long_date(m.due),
+                "approved_by": text(m.approved_by or ""),
+            }
+            for m in late[:LATE_DETAIL]
+        ],
+        "more": max(0, len(late) - LATE_DETAIL),
+    }
 
 
 #: Late meetings described one by one; beyond this many the rest are counted.
 LATE_DETAIL = 5
 
+#: The report's sections, after the National IRO Manager Partnership's template: a
+#: Narrative row whose Section is one of these is printed in that section.
+NARRATIVE_SECTIONS = (
+    "Executive summary",
+    "Purpose and legal context",
+    "Profile of the service",
+    "Profile of the children",
+    "Timeliness of reviews",
+    "Participation of children",
+    "IRO contact and consultation",
+    "Dispute resolution",
+    "Quality assurance",
+    "Areas for development",
+)
 
-def _late_lines(noun: str, late: list[LateMeeting]) -> list[str]:
-    lines = [f"One {m.kind} was {_late_phrase(m)}." for m in late[:LATE_DETAIL]]
-    if len(late) > LATE_DETAIL:
-        rest = len(late) - LATE_DETAIL
-        lines.append(f"{plural(rest, 'further ' + noun)} {was(rest)} held out of time.")
-    return lines
+
+def slug(name: str) -> str:
+    """A figure's name as a template variable: ``alerts open at 31 March`` ->
+    ``alerts_open_at_31_march``, ``reviews on time %`` -> ``reviews_on_time_percent``."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower().replace("%", "percent")).strip("_")
+
+
+def shown(value: Named) -> str:
+    """A cited figure, formatted as its table shows it."""
+    if value.kind == "percent":
+        return percent(value.number)
+    if value.kind == "fte":
+        return fte(value.number or 0)
+    return number(value.number)
+
+
+def cite(value: str, named: dict[str, Named]) -> str:
+    """Free text with each ``[[name]]`` replaced by the figure (compute has refused
+    unknown names, at their cells); nothing else in the text is interpreted."""
+
+    def figure(match: re.Match[str]) -> str:
+        found = find_named(named, match[1])
+        return shown(found) if found is not None else match[0]
+
+    return CITATION.sub(figure, text(value))
 
 
 def annual_context(figures: AnnualFigures) -> dict[str, Any]:
-    """The annual report template's context (see templates/docx/annual_report.docx)."""
+    """The annual report template's context (see templates/docx/annual_report.docx).
+
+    Numbers come as ``n`` (each named figure, for the template's sentences and their
+    filters) and ``f`` (the same, formatted as the tables print them); the sentences
+    themselves are the template's, so a council can reword them in Word.
+    """
     p = figures.period
-    t = figures.tables
     year = p.year
-    settings = figures.settings
-    end = long_date(p.end)
+    named = figures.named
+    return {
+        **_cover(figures),
+        "end": long_date(p.end),
+        "start": long_date(p.start),
+        "this_year": period_label(year),
+        "last_year": period_label(year - 1),
+        "next_year": period_label(year + 1),
+        "n": {slug(k): v.number if v.number is not None else 0 for k, v in named.items()},
+        "f": {slug(k): shown(v) for k, v in named.items()},
+        "changes": _changes(figures),
+        "largest": _largest(figures),
+        "late_reviews": _late(figures.late_reviews),
+        "late_conferences": _late(figures.late_conferences),
+        "guideline": {"low": CASELOAD_GUIDELINE[0], "high": CASELOAD_GUIDELINE[1]},
+        "sections": _sections(figures),
+        "charts": _charts(figures),
+        "figure_titles": {
+            "looked_after": "Children looked after on 31 March, year by year",
+            "legal_status": "Children looked after by legal status, year by year",
+            "cp_category": "New child protection plans by category of abuse, year by year",
+        },
+        "narrative": _narrative(figures),
+        "priorities": [cite(x, named) for x in figures.priorities],
+        "recommendations": [cite(x, named) for x in figures.recommendations],
+    }
 
-    legal = t["legal_status"]
-    before = _previous_total(legal)
-    looked_after = sentence(
-        f"{plural(figures.looked_after, 'child', 'children')} "
-        f"{'was' if figures.looked_after == 1 else 'were'} looked after on {end}"
-    )
-    if before is not None:
-        looked_after += f", {_change(figures.looked_after, before)} a year earlier"
-    looked_after += "."
+
+def _cover(figures: AnnualFigures) -> dict[str, str]:
+    settings, p = figures.settings, figures.period
+    label = f"{p.year - 1}-{str(p.year)[-2:]}"
+    return {
+        "council": text(settings.get("council", "")),
+        "service": text(settings.get("service", "Independent Reviewing Officer Service")),
+        "author": text(settings.get("author", "")),
+        "author_role": text(settings.get("author role", "")),
+        "period": f"{long_date(p.start)} to {long_date(p.end)}",
+        "period_label": label,
+        "year": str(p.year),
+        "report_title": f"Independent Reviewing Officer Service Annual Report {label}",
+        "signed": long_date(p.end),
+    }
+
+
+def _changes(figures: AnnualFigures) -> dict[str, Any]:
+    """Each comparison the sentences make with the year before (None without one)."""
+    t, year = figures.tables, figures.period.year
     age = t["looked_after_age"]
-    bands, most = _largest_rows(age)
-    age_lines = [looked_after]
-    if figures.looked_after:
-        age_lines.append(
-            f"Children aged {bands[0]} were the largest group ({number(most)})."
-            if len(bands) == 1
-            else f"Children aged {_and(bands)} were the largest groups ({number(most)} each)."
-        )
-    short_breaks = figures.looked_after_short_breaks
-    age_note = (
-        "Short-breaks (respite) children are not counted: a band shows its short-breaks "
-        "children in brackets, and the total the count including them. "
-        + sentence(plural(short_breaks, "short-breaks child", "short-breaks children"))
-        + f" {was(short_breaks)} looked after on {end}."
-    )
-
-    legal_lines = _largest_changes(legal)
-    ethnicity = t["ethnicity"]
-    white = ethnicity.current("White")
-    eth_lines = []
-    if figures.looked_after:
-        eth_lines.append(
-            f"{number(white / figures.looked_after * 100 if figures.looked_after else 0)}% of "
-            f"children looked after on {end} were White ({number(white)} of "
-            f"{number(figures.looked_after)})."
-        )
-
-    adoptions = t["adoptions"]
-    placed = adoptions.totals[year].number or 0
-    adoption_lines = [
-        sentence(f"{plural(placed, 'child', 'children')} ")
-        + f"{'was' if placed == 1 else 'were'} placed for "
-        f"adoption in {period_label(year)}"
-        + (
-            f", {_change(placed, _previous_total(adoptions))} in {period_label(year - 1)}."
-            if _previous_total(adoptions) is not None
-            else "."
-        )
-    ]
-    adm = next(  # a measure's name matches as headers do: any case, any spacing
-        (
-            v
-            for k, v in figures.figures.items()
-            if normalise(k) == normalise("ADM Adoption Decisions")
+    return {
+        # The age table's total leaves short-breaks children out ("265 (267)" is 265), as
+        # this year's count does; a workbook with no Age history compares legal status's.
+        "looked_after": _change(
+            figures.looked_after,
+            _first_given(_previous_total(age), _previous_total(t["legal_status"])),
         ),
-        None,
+        "adoptions": _change(
+            t["adoptions"].totals[year].number or 0, _previous_total(t["adoptions"])
+        ),
+        "cp_category": _change(
+            t["cp_category"].totals[year].number or 0, _previous_total(t["cp_category"])
+        ),
+        "legal_status": _largest_changes(t["legal_status"]),
+    }
+
+
+def _first_given(*values: float | None) -> float | None:
+    return next((v for v in values if v is not None), None)
+
+
+def _largest(figures: AnnualFigures) -> dict[str, Any]:
+    """The largest row of a table (all rows that share it), for "the largest group"."""
+    out = {}
+    for key in ("looked_after_age", "cp_category"):
+        rows, most = _largest_rows(figures.tables[key])
+        out[key] = {"rows": _and(rows), "count": most, "tied": len(rows) > 1}
+    return out
+
+
+def _sections(figures: AnnualFigures) -> dict[str, Any]:
+    t, d = figures.tables, figures.disputes
+    sections = {key: table_context(t[key], SPECS[key]) for key in t}
+    end, one_year = long_date(figures.period.end), [period_label(figures.period.year)]
+    sections["cp_snapshot"] = simple_table(
+        f"Children subject of a child protection plan on {end}",
+        ["Child protection plans", end],
+        [("Children", [number(figures.cp_children)]), ("Families", [number(figures.cp_families)])],
+        source="Source: CP Plans sheet, on 31 March.",
     )
-    if adm is not None:
-        adoption_lines.append(
-            f"The agency decision maker made {plural(adm, 'decision')} that adoption was in "
-            "the child's best interests."
-        )
-
-    cp = t["cp_category"]
-    new_cp = cp.totals[year].number or 0
-    top, commonest = _largest_rows(cp)
-    most_common = (
-        f"; {top[0]} was the most common category ({number(commonest)})."
-        if len(top) == 1
-        else f"; {_and(top)} were the most common categories ({number(commonest)} each)."
-    )
-    cp_lines = [
-        sentence(f"{plural(new_cp, 'child', 'children')} ")
-        + "became subject of a child protection plan in "
-        f"{period_label(year)}"
-        + (
-            f", {_change(new_cp, _previous_total(cp))} in {period_label(year - 1)}"
-            if _previous_total(cp) is not None
-            else ""
-        )
-        + (most_common if new_cp else ".")
-    ]
-    snapshot_line = (
-        f"On {end}, {plural(figures.cp_children, 'child', 'children')} in "
-        f"{plural(figures.cp_families, 'family', 'families')} "
-        f"{'was' if figures.cp_children == 1 else 'were'} subject of a child protection plan."
-        if figures.cp_children
-        else f"On {end}, no children were subject of a child protection plan."
-    )
-
-    reviews = t["reviews"]
-    held = reviews.current("Reviews held")
-    review_lines = [
-        f"{plural(held, 'looked after review')} {was(held)} held in {period_label(year)}; "
-        f"{percent(reviews.value('% on time', year).number)} were held within timescale."
-        if held
-        else f"No looked after reviews were held in {period_label(year)}."
-    ]
-    review_lines += _late_lines("review", figures.late_reviews)
-
-    conf = t["conferences"]
-    conf_lines = [
-        f"{plural(conf.current('Total held'), 'child protection conference')} "
-        f"{'was' if conf.current('Total held') == 1 else 'were'} held: "
-        f"{number(conf.current('Initial conferences'))} initial and "
-        f"{number(conf.current('Review conferences'))} review conferences."
-    ]
-    if not conf.current("Total held"):
-        conf_lines = [f"No child protection conferences were held in {period_label(year)}."]
-    elif not figures.late_conferences:
-        conf_lines.append("Every conference was held within timescale.")
-    conf_lines += _late_lines("conference", figures.late_conferences)
-
-    d = figures.disputes
     dispute_rows = [("Alerts of concern raised", [number(d["raised"])])]
     dispute_rows += [
         (f"Highest stage {n}: {label}", [number(d[f"stage_{n}"])])
@@ -319,138 +367,132 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
         ("Escalated to CAFCASS", [number(d["escalated_to_cafcass"])]),
         (f"Open on {end}", [number(d["open"])]),
     ]
-    escalated = d["escalated_to_cafcass"]
-    dispute_line = (
-        f"{plural(d['raised'], 'alert')} of concern {was(d['raised'])} raised; "
-        f"{number(d['resolved_internally'])} {was(d['resolved_internally'])} resolved within "
-        "the local authority, "
-        + ("none was" if not escalated else f"{number(escalated)} {was(escalated)}")
-        + f" escalated to CAFCASS and {number(d['open'])} remained open on {end}."
-        if d["raised"]
-        else f"No alerts of concern were raised in {period_label(year)}."
+    sections["disputes"] = simple_table(
+        "Alerts of concern by highest stage reached",
+        ["Alerts of concern", *one_year],
+        dispute_rows,
+        note="An alert resolved after 31 March is counted as open on that day.",
+        source="Source: Disputes sheet (alerts of concern).",
     )
+    sections["staffing"] = _staffing(figures, one_year)
+    sections["iro_caseloads"] = _iro_caseloads(figures, end)
+    sections["other_work"] = simple_table(
+        "Figures reported by the service",
+        ["Measure", *one_year],
+        [(text(measure), [number(value)]) for measure, value in figures.figures.items()],
+        source="Source: Figures sheet (the service's own counts).",
+    )
+    return sections
 
+
+def _staffing(figures: AnnualFigures, one_year: list[str]) -> dict[str, Any]:
     ftes = figures.staff_fte
-    low, high = CASELOAD_GUIDELINE
-    caseload = figures.caseload_per_iro
-    staff_rows = [
-        (role_label, [fte(ftes[role])])
-        for role, role_label in (
+    rows = [
+        (label, [fte(ftes[role])])
+        for role, label in (
             ("IRO", "Independent Reviewing Officers (FTE)"),
             ("Manager", "Managers (FTE)"),
             ("Co-ordinator", "Co-ordinators (FTE)"),
             ("LADO", "LADO (FTE)"),
         )
     ]
-    staff_rows += [
-        (f"Children looked after on {end}", [number(figures.looked_after)]),
-        ("Children per FTE IRO", [number(caseload)]),
-        ("National guideline per IRO", [f"{low}-{high}"]),
-    ]
-    if caseload is None:
-        staff_line = "No IRO posts are recorded, so no caseload can be given."
-    else:
-        where = "below" if caseload < low else "above" if caseload > high else "within"
-        iros = plural(ftes["IRO"], "full-time equivalent IRO", shown=fte(ftes["IRO"]))
-        children = plural(figures.looked_after, "child", "children")
-        staff_line = (
-            f"The service had {iros} for {children} looked after: "
-            f"{plural(caseload, 'child', 'children')} per IRO, {where} the national guideline "
-            f"of {low} to {high}."
-        )
+    return simple_table(
+        "IRO service staff (full-time equivalent)",
+        ["Staff", *one_year],
+        rows,
+        source="Source: Staff sheet.",
+    )
 
-    other_rows = [(measure, [number(value)]) for measure, value in figures.figures.items()]
-    one_year = [period_label(year)]
 
-    summary = [
-        looked_after,
-        cp_lines[0],
-        snapshot_line,
-        review_lines[0],
-        conf_lines[0],
-        dispute_line,
-        staff_line,
-    ]
-    summary += [f"{measure}: {number(value)}." for measure, value in figures.figures.items()]
+def _iro_caseloads(figures: AnnualFigures, end: str) -> dict[str, Any]:
+    rows = []
+    for c in figures.caseloads:
+        per = number(_one_place(c.looked_after / c.fte)) if c.fte else "-"
+        rows.append((text(c.name), [fte(c.fte), number(c.looked_after), number(c.on_plans), per]))
+    return simple_table(
+        f"Children of each IRO on {end}",
+        ["IRO", "FTE", "Looked after", "On CP plans", "Looked after per full-time post"],
+        rows,
+        note="The guideline of 50 to 70 (IRO Handbook) compares with the last column: "
+        "looked after children only.",
+        source="Source: IRO columns of Children and CP Plans.",
+    )
 
-    year_labels = lambda tb: [column_label(tb, y) for y in tb.years]  # noqa: E731
+
+def _charts(figures: AnnualFigures) -> dict[str, Chart]:
+    """The report's charts, drawn by Word from their numbers, each with its alt text."""
+    t, end, year = figures.tables, long_date(figures.period.end), figures.period.year
+    legal, cp, age = t["legal_status"], t["cp_category"], t["looked_after_age"]
+    top, most = _largest_rows(cp)
+    totals = [(column_label(age, y), age.totals[y].number) for y in age.years]
+    shown = [(label, number) for label, number in totals if number is not None]
     return {
-        "council": text(settings.get("council", "")),
-        "service": text(settings.get("service", "Independent Reviewing Officer Service")),
-        "author": text(settings.get("author", "")),
-        "author_role": text(settings.get("author role", "")),
-        "period": f"{long_date(p.start)} to {long_date(p.end)}",
-        "period_label": f"{year - 1}-{str(year)[-2:]}",
-        "year": str(year),
-        "report_title": (
-            f"Independent Reviewing Officer Service Annual Report {year - 1}-{str(year)[-2:]}"
+        "looked_after": WordChart(
+            title="Children looked after on 31 March",
+            categories=[label for label, _ in shown],
+            series=[("Children looked after", [n for _, n in shown])],
+            height_mm=60,
+            alt=f"Column chart of children looked after on 31 March of each year: "
+            f"{', '.join(_total_words(age))}. {number(figures.looked_after)} on {end}.",
+            name="Chart: children looked after by year",
         ),
-        "summary": summary,
-        "narrative": [
-            {"title": text(title), "paragraphs": [text(p) for p in paragraphs]}
-            for title, paragraphs in figures.narrative
-        ],
-        "sections": {
-            "looked_after_age": table_context(age, age_lines, age_note),
-            "legal_status": table_context(legal, legal_lines),
-            "ethnicity": table_context(
-                ethnicity,
-                eth_lines,
-                f"Children of Chinese heritage (CHNE) are counted as {figures.chne_group}.",
-            ),
-            "adoptions": table_context(
-                adoptions, adoption_lines, "Age in whole years on the date of placement."
-            ),
-            "cp_category": table_context(cp, cp_lines),
-            "cp_snapshot": simple_table(
-                f"Children subject of a child protection plan on {end}",
-                ["Child protection plans", end],
-                [
-                    ("Children", [number(figures.cp_children)]),
-                    ("Families", [number(figures.cp_families)]),
-                ],
-                [snapshot_line],
-            ),
-            "reviews": table_context(reviews, review_lines),
-            "conferences": table_context(conf, conf_lines),
-            "disputes": simple_table(
-                "Alerts of concern by highest stage reached",
-                ["Alerts of concern", *one_year],
-                dispute_rows,
-                [dispute_line],
-            ),
-            "staffing": simple_table(
-                "IRO service staff (full-time equivalent) and caseload",
-                ["Staff", *one_year],
-                staff_rows,
-                [staff_line],
-            ),
-            "other_work": simple_table(
-                "Figures reported by the service",
-                ["Measure", *one_year],
-                other_rows,
-            ),
-        },
-        "charts": {
-            "looked_after": Chart(
-                charts.totals_by_year(
-                    legal, "Children looked after on 31 March", year_labels(legal)
-                )
-            ),
-            "legal_status": Chart(
-                charts.rows_by_year(
-                    legal, "Children looked after by legal status", year_labels(legal)
-                )
-            ),
-            "cp_category": Chart(
-                charts.rows_by_year(
-                    cp, "New child protection plans by category of abuse", year_labels(cp)
-                )
-            ),
-        },
-        "priorities": [text(x) for x in figures.priorities],
-        "recommendations": [text(x) for x in figures.recommendations],
+        "legal_status": _rows_chart(
+            legal,
+            "Children looked after by legal status",
+            alt=f"Bar chart of children looked after by legal status in "
+            f"{', '.join(column_label(legal, y) for y in legal.years)}. In {year} the largest "
+            f"group was {_and(_largest_rows(legal)[0])} ({number(_largest_rows(legal)[1])}).",
+            name="Chart: legal status by year",
+        ),
+        "cp_category": _rows_chart(
+            cp,
+            "New child protection plans by category of abuse",
+            alt=f"Bar chart of children who became subject of a plan, by category of abuse, "
+            f"in {', '.join(column_label(cp, y) for y in cp.years)}. In {period_label(year)} "
+            f"the most common was {_and(top).lower()} ({number(most)} children).",
+            name="Chart: new child protection plans by category",
+        ),
     }
+
+
+def _rows_chart(table: YearTable, title: str, *, alt: str, name: str) -> WordChart:
+    """Horizontal bars: one group per row of ``table``, one bar per year, newest first."""
+    series = [
+        (column_label(table, y), [table.value(r, y).number or 0 for r in table.rows])
+        for y in reversed(table.years)
+    ]
+    return WordChart(
+        title=title,
+        categories=list(table.rows),
+        series=series,
+        horizontal=True,
+        height_mm=min(190, 24 + len(table.rows) * (3 + 3 * len(table.years))),
+        alt=alt,
+        name=name,
+    )
+
+
+def _total_words(table: YearTable) -> list[str]:
+    return [
+        f"{column_label(table, y)} {number(table.totals[y].number)}"
+        for y in table.years
+        if table.totals.get(y) is not None and table.totals[y].number is not None
+    ]
+
+
+def _narrative(figures: AnnualFigures) -> dict[str, Any]:
+    """Narrative paragraphs by the template's section (``by_section``), with sections
+    the template does not name kept, in order, as ``other``."""
+    known = {normalise(s): s for s in NARRATIVE_SECTIONS}
+    by_section: dict[str, list[str]] = {slug(s): [] for s in NARRATIVE_SECTIONS}
+    other = []
+    for title, paragraphs in figures.narrative:
+        cited = [cite(p, figures.named) for p in paragraphs]
+        if normalise(title) in known:
+            by_section[slug(known[normalise(title)])] += cited
+        else:
+            other.append({"title": text(title), "paragraphs": cited})
+    return {**by_section, "other": other}
 
 
 def _largest_rows(table: YearTable) -> tuple[list[str], float]:
@@ -465,10 +507,10 @@ def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _largest_changes(table: YearTable) -> list[str]:
-    """The two rows that changed most against the year before, as a sentence."""
+def _largest_changes(table: YearTable) -> dict[str, Any]:
+    """The two rows that changed most against the year before, for one sentence."""
     if len(table.years) < 2:
-        return []
+        return {"since": "", "rows": []}
     then = table.years[-2]
     changes = []
     for row in table.rows:
@@ -479,13 +521,18 @@ def _largest_changes(table: YearTable) -> list[str]:
         if diff:
             changes.append((abs(diff), row, diff))
     changes.sort(key=lambda c: (-c[0], c[1]))
-    parts = [
-        f"{row} {'up' if diff > 0 else 'down'} {number(abs(diff))} to {number(table.current(row))}"
-        for _, row, diff in changes[:2]
-    ]
-    if not parts:
-        return [f"The numbers were unchanged since {column_label(table, then)}."]
-    return [f"The largest changes since {column_label(table, then)}: " + "; ".join(parts) + "."]
+    return {
+        "since": column_label(table, then),
+        "rows": [
+            {
+                "row": row,
+                "word": "up" if diff > 0 else "down",
+                "by": abs(diff),
+                "to": table.current(row),
+            }
+            for _, row, diff in changes[:2]
+        ],
+    }
 
 
 # --------------------------------------------------------------------------- meeting paperwork

@@ -75,6 +75,10 @@ PROBLEM_CODES: dict[str, str] = {
     "no-child-rows": "A row that needs rows on another sheet (a conference's children) has none.",
     "due-date-unknown": "A due date is blank and cannot be computed from the rows given.",
     "unused-history": "A History row that no table prints (warning).",
+    "missing-history": "History gives earlier years but none for a table the report "
+    "compares year on year (warning).",
+    "unknown-figure": "Narrative or Priorities text cites [[a name]] that is no figure of "
+    "the report; the message gives the nearest names.",
     "adult-looked-after": "A child of 18 or over still looked after on 31 March (warning).",
     "unknown-setting": "A Report setting the report does not print (warning).",
     "missing-setting": "No Council setting on the Report sheet (warning).",

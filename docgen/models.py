@@ -422,6 +422,9 @@ class CPPlan(Row):
     plan_start: date = column("Plan Start Date")
     plan_end: date | None = column("Plan End Date", default=None)
     category: Annotated[str, coded(codes.CATEGORY_OF_ABUSE)] = column("Category of Abuse")
+    iro: str | None = column(
+        "IRO", default=None, description="The IRO chairing the child's conferences (v2)."
+    )
 
     def problems(self) -> Iterator[Breach]:
         if self.plan_end and self.plan_end < self.plan_start:

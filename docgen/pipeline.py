@@ -21,10 +21,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from docgen import annual, charts, context, documents
+from docgen import annual, context, documents
 from docgen import returns as dfe_returns
 from docgen.documents import DocumentType
 from docgen.errors import Problem, UserError, ValidationFailed
@@ -398,7 +399,6 @@ def annual_report(
     if not 1990 <= year <= 2100:
         raise UserError(f"--year {year} is not a reporting year (the year the period ends).")
     target = _target(output, f"annual_report_{year}.docx")  # a bad --output fails first
-    charts.load()  # here, where no frame holds the job's data (see charts.load)
     return _annual_report(year, data, workbook, target, settings or Settings(), progress, returns)
 
 
@@ -421,7 +421,10 @@ def _annual_report(
     _, report, figures = _year_figures(year, data, workbook, returns, settings, step)
     step("render")
     document = Renderer(settings.templates).render(
-        "annual_report.docx", context.annual_context(figures), charts=True
+        "annual_report.docx",
+        context.annual_context(figures),
+        charts=True,
+        created=datetime.combine(figures.period.end, time(12)),  # the end of the year reported
     )
     step("save")
     with folder_lock(target.parent, group=settings.group):

@@ -29,9 +29,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 import jinja2
 from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
@@ -49,6 +52,10 @@ class Chart:
 
     png: bytes
     width_mm: int = 150
+    #: What the chart shows and its key figure, for a screen reader (Word's alt text).
+    alt: str = ""
+    #: The picture's name in Word's selection pane ("Picture 1" when not given).
+    name: str = ""
 
 
 def bundled_templates() -> Path:
@@ -80,9 +87,13 @@ def make_environment() -> SandboxedEnvironment:
     """Sandboxed (a template cannot reach Python internals), XML-autoescaped (text from
     a workbook such as ``<b>&`` comes out literally), strict about undefined names, and
     with no other files to read."""
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         autoescape=True, undefined=jinja2.StrictUndefined, loader=_NoOtherFiles()
     )
+    from docgen.filters import FILTERS  # here: the filters format as docgen.context does
+
+    env.filters.update(FILTERS)
+    return env
 
 
 class Renderer:
@@ -121,16 +132,25 @@ class Renderer:
             raise TemplateError(f"template {name} not found in {path.parent}.")
         return path
 
-    def render(self, name: str, context: Mapping[str, Any], *, charts: bool = False) -> bytes:
+    def render(
+        self,
+        name: str,
+        context: Mapping[str, Any],
+        *,
+        charts: bool = False,
+        created: datetime | None = None,
+    ) -> bytes:
         """The finished .docx as bytes.
 
         A context holding :class:`Chart` values needs ``charts=True``: docxtpl's own
         path adds their image parts. Every other document takes the compiled path.
+        ``created`` (on the charts path) dates the document, created and modified: a
+        report made twice from the same workbook carries the same date.
         """
         path = self.template_path(name)
         try:
             if charts:
-                return _render_with_docxtpl(path, context, self.env)
+                return _render_with_docxtpl(path, context, self.env, created)
             compiled = self._compiled.get(path)
             if compiled is None:
                 compiled = self._compiled[path] = _compile(path, self.env)
@@ -351,14 +371,67 @@ def _finish(tpl: DocxTemplate, xml: str) -> str:
     return tpl.resolve_listing(xml)
 
 
+class _DescribedImage(InlineImage):
+    """docxtpl's inline image with the chart's name and alt text on its drawing."""
+
+    def __init__(self, tpl: DocxTemplate, chart: Chart) -> None:
+        super().__init__(tpl, io.BytesIO(chart.png), width=Mm(chart.width_mm))
+        self.chart = chart
+
+    def _insert_image(self) -> str:
+        xml: str = super()._insert_image()
+        if not (self.chart.alt or self.chart.name):
+            return xml
+        attrs = f" descr={quoteattr(self.chart.alt)}" if self.chart.alt else ""
+        if self.chart.name:
+            xml = re.sub(
+                r'(<wp:docPr\b[^>]*?\sname=)"[^"]*"',
+                lambda m: m[1] + quoteattr(self.chart.name),
+                xml,
+                count=1,
+            )
+        return xml.replace("<wp:docPr ", f"<wp:docPr{attrs} ", 1)
+
+
+class _NativeChart:
+    """A Word chart in the rendered text: its chart part is added to the package and
+    related from the part being rendered, as docxtpl's InlineImage adds a picture."""
+
+    def __init__(self, tpl: DocxTemplate, chart: Any) -> None:
+        self.tpl, self.chart = tpl, chart
+
+    def _insert(self) -> str:
+        owner = self.tpl.current_rendering_part
+        package = owner.package
+        part = Part(
+            package.next_partname("/word/charts/chart%d.xml"),
+            CT.DML_CHART,
+            self.chart.part_xml(),
+            package,
+        )
+        rel_id = owner.relate_to(part, RT.CHART)
+        return (
+            "</w:t></w:r><w:r><w:drawing>"
+            + self.chart.inline(rel_id, 1)
+            + '</w:drawing></w:r><w:r><w:t xml:space="preserve">'
+        )
+
+    __str__ = __html__ = _insert
+
+
 def _render_with_docxtpl(
-    path: Path, context: Mapping[str, Any], env: SandboxedEnvironment
+    path: Path,
+    context: Mapping[str, Any],
+    env: SandboxedEnvironment,
+    created: datetime | None = None,
 ) -> bytes:
     tpl = DocxTemplate(str(path))
 
     def swap(value: Any) -> Any:
+        if isinstance(value, Chart) and hasattr(value, "part_xml"):
+            return _NativeChart(tpl, value)  # a docgen.wordchart.WordChart
         if isinstance(value, Chart):
-            return InlineImage(tpl, io.BytesIO(value.png), width=Mm(value.width_mm))
+            return _DescribedImage(tpl, value)
         if isinstance(value, Mapping):
             return {k: swap(v) for k, v in value.items()}
         if isinstance(value, list | tuple):
@@ -366,7 +439,7 @@ def _render_with_docxtpl(
         return value
 
     tpl.render(swap(context), jinja_env=env)
-    created = _created(context)
+    created = created or _created(context)
     if created is not None:
         tpl.docx.core_properties.created = tpl.docx.core_properties.modified = created
     buffer = io.BytesIO()

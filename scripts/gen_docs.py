@@ -23,6 +23,31 @@ from docgen.template_docs import templates_reference
 ROOT = Path(__file__).resolve().parent.parent
 CLI_REFERENCE = Path("docs/cli.md")
 TEMPLATES_REFERENCE = Path("docs/templates.md")
+FIGURE_NAMES = Path("docs/figures.md")
+
+
+def figure_names() -> str:
+    """The names Narrative and Priorities text may cite as [[name]]."""
+    from docgen.annual import citable_names
+
+    lines = [
+        "<!-- Generated from docgen/annual.py by scripts/gen_docs.py; do not edit by hand. -->",
+        "",
+        "# Figures cited in prose",
+        "",
+        "Narrative and Priorities text may cite a figure of the annual report as `[[name]]`:",
+        "`[[alerts open at 31 March]] alerts were still open at the year end.` prints the",
+        "figure as its table does. Names match in any case and with any spacing. A name the",
+        "report does not have is an error at its cell (e.g. `Narrative!B4`) naming the",
+        "nearest ones. Each Measure of the Figures sheet may be cited by its name too.",
+        "Nothing else in a cell is interpreted: `{{ }}` prints as typed.",
+        "",
+        "| name | the figure |",
+        "|---|---|",
+        *(f"| `{name}` | {what} |" for name, what in citable_names()),
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def cli_reference() -> str:
@@ -53,7 +78,11 @@ def cli_reference() -> str:
 
 def _made_here() -> dict[Path, str]:
     """The docs this script makes itself (the contract's are made in docgen.contract)."""
-    return {CLI_REFERENCE: cli_reference(), TEMPLATES_REFERENCE: templates_reference()}
+    return {
+        CLI_REFERENCE: cli_reference(),
+        TEMPLATES_REFERENCE: templates_reference(),
+        FIGURE_NAMES: figure_names(),
+    }
 
 
 def stale(root: Path) -> list[Path]:

@@ -684,76 +684,451 @@ def new_document(
     return doc
 
 
-def build_annual_report() -> DocxDocument:
-    """The IRO service annual report, in the order of the 2013-14 seed report."""
-    doc = new_document("IRO Service Annual Report", "{{ report_title }}", cover=True)
+#: The annual report's numbered sections, after the National IRO Manager Partnership's
+#: template (2013/14); the contents page lists them as written here.
+ANNUAL_SECTIONS = (
+    "Executive summary",
+    "Purpose and legal context",
+    "Profile of the service",
+    "Profile of the children",
+    "Timeliness of reviews",
+    "Participation of children",
+    "IRO contact and consultation",
+    "Dispute resolution",
+    "Quality assurance",
+    "Areas for development",
+)
 
+
+def _report_styles(doc: DocxDocument) -> None:
+    """The annual report's own styles: numbered paragraphs, captions, contents."""
+    _format(_paragraph_style(doc, "Numbered Paragraph"), before=3, after=6)
+    _format(
+        _paragraph_style(doc, "Caption"),
+        size=10,
+        bold=True,
+        colour=NAVY,
+        before=9,
+        after=3,
+        keep_next=True,
+    )
+    _format(_paragraph_style(doc, "Contents Heading"), size=16, bold=True, colour=NAVY, after=12)
+    _format(_paragraph_style(doc, "TOC 1"), after=4)
+
+
+def _report_numbering(doc: DocxDocument) -> None:
+    """Heading 1 numbered 1., 2., ... and "Numbered Paragraph" 1.1, 1.2, ... under it,
+    as committee reports are cited by paragraph."""
+    numbering = doc.part.numbering_part.element
+    abstract_id, num_id = 90, 90
+    levels = "".join(
+        f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        f'<w:pStyle w:val="{style}"/><w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:ind w:left="{indent}" w:hanging="{indent}"/></w:pPr></w:lvl>'
+        for level, style, text, indent in (
+            (0, "Heading1", "%1.", 567),
+            (1, "NumberedParagraph", "%1.%2", 680),
+        )
+    )
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+        f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'
+    )
+    numbering.insert(0, abstract)
+    numbering.append(
+        parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="{num_id}">'
+            f'<w:abstractNumId w:val="{abstract_id}"/></w:num>'
+        )
+    )
+    for style_name, level in (("Heading 1", 0), ("Numbered Paragraph", 1)):
+        ppr = doc.styles[style_name].element.get_or_add_pPr()
+        num_pr = parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/>'
+            f'<w:numId w:val="{num_id}"/></w:numPr>'
+        )
+        _set_child(ppr, num_pr, PPR_ORDER)
+
+
+def say(doc: DocxDocument, text: str, when: str | None = None) -> None:
+    """A numbered paragraph of the report's own wording (Jinja with named figures)."""
+    if when:
+        control(doc, f"{{%p if {when} %}}")
+    para(doc, text, "Numbered Paragraph")
+    if when:
+        control(doc, "{%p endif %}")
+
+
+def narrative(doc: DocxDocument, section: str) -> None:
+    """The Narrative rows written for ``section``, one numbered paragraph each."""
+    key = re.sub(r"[^a-z0-9]+", "_", section.lower()).strip("_")
+    control(doc, f"{{%p for text in narrative.{key} %}}")
+    para(doc, "{{ text }}", "Numbered Paragraph")
+    control(doc, "{%p endfor %}")
+
+
+def contents(doc: DocxDocument) -> None:
+    """A Word table-of-contents field whose shown result is the written list of
+    sections, so the page is not empty before Word updates its fields."""
+    para(doc, "Contents", "Contents Heading").paragraph_format.page_break_before = True
+    for index, title in enumerate(ANNUAL_SECTIONS, start=1):
+        paragraph = doc.add_paragraph(style="TOC 1")
+        if index == 1:
+            for child in (
+                _el("fldChar", fldCharType="begin"),
+                _instr('TOC \\o "1-1" \\h \\z \\u'),
+                _el("fldChar", fldCharType="separate"),
+            ):
+                paragraph.add_run()._r.append(child)
+        paragraph.add_run(f"{index}. {title}")
+        if index == len(ANNUAL_SECTIONS):
+            paragraph.add_run()._r.append(_el("fldChar", fldCharType="end"))
+
+
+def _instr(instruction: str) -> BaseOxmlElement:
+    instr = _el("instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    return instr
+
+
+def report_table(doc: DocxDocument, key: str, chart: str | None = None) -> None:
+    """A numbered, captioned table of ``sections[key]`` with its note and source, and
+    ``charts[chart]`` as a numbered figure after it."""
+    control(doc, f"{{%p set t = sections.{key} %}}")
+    control(doc, "{%p set ns.table = ns.table + 1 %}")
+    para(doc, "Table {{ ns.table }}: {{ t.title }}", "Caption")
+    data_table(doc, "t")
+    control(doc, "{%p if t.note %}")
+    para(doc, "{{ t.note }}", "Table Note")
+    control(doc, "{%p endif %}")
+    control(doc, "{%p if t.source %}")
+    para(doc, "{{ t.source }}", "Table Note")
+    control(doc, "{%p endif %}")
+    if chart is not None:
+        control(doc, "{%p set ns.figure = ns.figure + 1 %}")
+        para(doc, f"{{{{ charts.{chart} }}}}", "Chart").paragraph_format.keep_with_next = True
+        para(
+            doc,
+            f"Figure {{{{ ns.figure }}}}: {{{{ figure_titles.{chart} }}}} "
+            "(data in table {{ ns.table }})",
+            "Caption",
+        )
+
+
+def build_annual_report() -> DocxDocument:
+    """The IRO service annual report, in the National IRO Manager Partnership's order."""
+    doc = new_document("{{ report_title }}", "{{ report_title }}", cover=True)
+    doc.core_properties.author = "{{ author }}"
+    _report_styles(doc)
+    _report_numbering(doc)
+    control(doc, "{%p set ns = namespace(table=0, figure=0) %}")
     para(doc, "{{ council }}", "Cover Council")
     para(doc, "{{ report_title }}", "Title")
     para(doc, "{{ service }}", "Cover Subtitle")
     para(doc, "{{ period }}", "Cover Subtitle")
     para(doc, "{{ author }}", "Cover Detail", bold=True).paragraph_format.space_before = Pt(72)
     para(doc, "{{ author_role }}", "Cover Detail")
-
-    heading = doc.add_heading("Executive summary", 1)
-    heading.paragraph_format.page_break_before = True
-    bullet_loop(doc, "summary", "sentence")
-    control(
-        doc, '{%p for section in narrative if section.title|trim|lower == "executive summary" %}'
-    )
-    control(doc, "{%p for text in section.paragraphs %}")
-    para(doc, "{{ text }}")
-    control(doc, "{%p endfor %}")
-    control(doc, "{%p endfor %}")
-
-    control(doc, "{%p if recommendations %}")
-    doc.add_heading("Recommendations", 1)
-    numbered_loop(doc, "recommendations", "recommendation")
-    control(doc, "{%p endif %}")
-
-    doc.add_heading("Data and information", 1)
-    table_block(doc, "looked_after_age", "looked_after")
-    table_block(doc, "legal_status", "legal_status")
-    table_block(doc, "ethnicity")
-    table_block(doc, "adoptions")
-    doc.add_heading("Child protection", 1)
-    table_block(doc, "cp_category", "cp_category")
-    table_block(doc, "cp_snapshot")
-    doc.add_heading("Performance", 1)
-    table_block(doc, "reviews")
-    table_block(doc, "conferences")
-    doc.add_heading("Dispute resolution", 1)
-    table_block(doc, "disputes")
-    doc.add_heading("Staffing and caseload", 1)
-    table_block(doc, "staffing")
-    control(doc, "{%p if sections.other_work.rows %}")  # no Figures rows: no empty table
-    doc.add_heading("Other work of the service", 1)
-    table_block(doc, "other_work")
-    control(doc, "{%p endif %}")
-
-    control(
-        doc, '{%p for section in narrative if section.title|trim|lower != "executive summary" %}'
-    )
-    control(doc, "{%p if loop.first %}")
-    doc.add_heading("Context and practice", 1)
-    control(doc, "{%p endif %}")
-    doc.add_heading("{{ section.title }}", 2)
-    control(doc, "{%p for text in section.paragraphs %}")
-    para(doc, "{{ text }}")
-    control(doc, "{%p endfor %}")
-    control(doc, "{%p endfor %}")
-
-    control(doc, "{%p if priorities %}")
-    doc.add_heading("Priorities for the coming year", 1)
-    numbered_loop(doc, "priorities", "priority")
-    control(doc, "{%p endif %}")
-
+    contents(doc)
+    _summary_section(doc)
+    _purpose_section(doc)
+    _service_section(doc)
+    _children_section(doc)
+    _timeliness_section(doc)
+    _participation_section(doc)
+    _contact_and_disputes(doc)
+    _quality_and_development(doc)
     sign = para(doc, "{{ author }}", "Signature", bold=True)
     sign.paragraph_format.space_before = Pt(30)
     sign.paragraph_format.keep_with_next = True
     para(doc, "{{ author_role }}", "Signature").paragraph_format.keep_with_next = True
-    para(doc, "{{ service }}", "Signature")
+    para(doc, "{{ service }}", "Signature").paragraph_format.keep_with_next = True
+    para(doc, "{{ signed }}", "Signature")
     return doc
+
+
+def _summary_section(doc: DocxDocument) -> None:
+    doc.add_heading(ANNUAL_SECTIONS[0], 1).paragraph_format.page_break_before = True
+    say(
+        doc,
+        "This is the annual report of the {{ service }} of {{ council }} for {{ this_year }} "
+        "({{ period }}), as the IRO Handbook requires. It is presented to the corporate "
+        "parenting board and to senior managers of children's services.",
+    )
+    narrative(doc, "Executive summary")
+    para(doc, "The year in figures:", "Commentary")
+    for text in (
+        "{{ n.children_looked_after_at_31_march|plural('child', 'children')|sentence }} "
+        "{{ n.children_looked_after_at_31_march|was }} looked after on {{ end }}"
+        "{% if changes.looked_after and changes.looked_after.word %}, "
+        "{{ changes.looked_after.by|number }} {{ changes.looked_after.word }} than on 31 March "
+        "a year before{% endif %}.",
+        "{{ n.children_on_cp_plans_at_31_march|plural('child', 'children')|sentence }} in "
+        "{{ n.families_on_cp_plans_at_31_march|plural('family', 'families') }} had a child "
+        "protection plan on {{ end }}.",
+        "{{ f.reviews_on_time_percent }} of {{ n.reviews_held|plural('looked after review') }} "
+        "took place within timescale.",
+        "{{ n.conferences_held|plural('child protection conference')|sentence }}; "
+        "{{ n.conferences_out_of_time|number }} out of time.",
+        "{{ n.alerts_raised|plural('alert')|sentence }} of concern raised by IROs; "
+        "{{ n.alerts_open_at_31_march|number }} still open at the year end.",
+        "{{ f.looked_after_children_per_iro }} looked after children per full-time IRO "
+        "(guideline {{ guideline.low }} to {{ guideline.high }}).",
+    ):
+        para(doc, text, "List Bullet")
+    control(doc, "{%p if recommendations %}")
+    doc.add_heading("Recommendations", 2)
+    para(doc, "Members are asked to:", "Commentary")
+    numbered_loop(doc, "recommendations", "recommendation")
+    control(doc, "{%p endif %}")
+
+
+def _purpose_section(doc: DocxDocument) -> None:
+    doc.add_heading(ANNUAL_SECTIONS[1], 1)
+    say(
+        doc,
+        "Every looked after child must have an Independent Reviewing Officer (section 118 "
+        "of the Adoption and Children Act 2002). The Children and Young Persons Act 2008 and "
+        "the Care Planning, Placement and Case Review (England) Regulations 2010 strengthened "
+        "the role; the IRO Handbook (2010) sets out how it is carried out, including this "
+        "annual report.",
+    )
+    narrative(doc, "Purpose and legal context")
+
+
+def _service_section(doc: DocxDocument) -> None:
+    doc.add_heading(ANNUAL_SECTIONS[2], 1)
+    narrative(doc, "Profile of the service")
+    doc.add_heading("Staff", 2)
+    report_table(doc, "staffing")
+    doc.add_heading("Caseloads", 2)
+    report_table(doc, "caseloads")
+    say(
+        doc,
+        "Each full-time IRO had {{ f.looked_after_children_per_iro }} looked after children "
+        "on {{ end }}, {% if n.looked_after_children_per_iro < guideline.low %}below"
+        "{% elif n.looked_after_children_per_iro > guideline.high %}above{% else %}within"
+        "{% endif %} the IRO Handbook's guideline of {{ guideline.low }} to "
+        "{{ guideline.high }}, which counts looked after children only. The same IROs chair "
+        "the conferences of {{ n.children_on_cp_plans_at_31_march|plural('child', 'children') "
+        "}} on child protection plans; counting them too, a full-time IRO had "
+        "{{ f.all_children_per_iro }} children.",
+        "n.iro_posts",
+    )
+    say(doc, "No IRO posts are recorded, so no caseload can be given.", "not n.iro_posts")
+    report_table(doc, "iro_caseloads")
+    control(doc, "{%p if sections.other_work.rows %}")
+    doc.add_heading("Other work of the service", 2)
+    report_table(doc, "other_work")
+    control(doc, "{%p endif %}")
+
+
+def _children_section(doc: DocxDocument) -> None:
+    doc.add_heading(ANNUAL_SECTIONS[3], 1)
+    narrative(doc, "Profile of the children")
+    doc.add_heading("Children looked after", 2)
+    report_table(doc, "looked_after_age", "looked_after")
+    say(
+        doc,
+        "Children aged {{ largest.looked_after_age.rows }} were the largest "
+        "{% if largest.looked_after_age.tied %}groups ({{ largest.looked_after_age.count|number "
+        "}} each){% else %}group ({{ largest.looked_after_age.count|number }}){% endif %}.",
+        "n.children_looked_after_at_31_march",
+    )
+    say(
+        doc,
+        "Compared with a year earlier that is {% if changes.looked_after.word %}"
+        "{{ changes.looked_after.by|number }} {{ changes.looked_after.word }} children, a change "
+        "of {{ changes.looked_after.rate }}{% else %}the same number{% endif %}; short-breaks "
+        "children are not counted either year.",
+        "changes.looked_after",
+    )
+    say(
+        doc,
+        "{{ n.short_breaks_children_at_31_march|plural('short-breaks child', "
+        "'short-breaks children')|sentence }} {{ n.short_breaks_children_at_31_march|was }} "
+        "also looked after on {{ end }}; the tables leave them out.",
+        "n.short_breaks_children_at_31_march",
+    )
+    doc.add_heading("Legal status", 2)
+    report_table(doc, "legal_status", "legal_status")
+    say(
+        doc,
+        "The largest changes since {{ changes.legal_status.since }}: "
+        "{% for c in changes.legal_status.rows %}{{ c.row }} {{ c.word }} {{ c.by|number }} to "
+        "{{ c.to|number }}{% if not loop.last %}; {% endif %}{% endfor %}.",
+        "changes.legal_status.rows",
+    )
+    doc.add_heading("Ethnicity", 2)
+    report_table(doc, "ethnicity")
+    say(
+        doc,
+        "{{ (100 * n.ethnicity_white / n.children_looked_after_at_31_march)|round(1)|percent }} "
+        "of the children looked after on {{ end }} were White ({{ n.ethnicity_white|number }}); "
+        "{{ (n.children_looked_after_at_31_march - n.ethnicity_white)|number }} were of other "
+        "or unrecorded ethnicity.",
+        "n.children_looked_after_at_31_march",
+    )
+    doc.add_heading("Children who ceased to be looked after", 2)
+    report_table(doc, "ceased")
+    say(
+        doc,
+        "{{ n.children_who_ceased_to_be_looked_after|plural('child', 'children')|sentence }} "
+        "left care in {{ this_year }}; {{ n.ceased_returned_home|number }} returned home and "
+        "{{ n.ceased_adopted|number }} {{ n.ceased_adopted|was }} adopted.",
+    )
+    _adoption_and_protection(doc)
+
+
+def _adoption_and_protection(doc: DocxDocument) -> None:
+    doc.add_heading("Adoption", 2)
+    report_table(doc, "adoptions")
+    say(
+        doc,
+        "{{ n.children_placed_for_adoption|plural('child', 'children')|sentence }} "
+        "{{ n.children_placed_for_adoption|was }} placed for adoption in {{ this_year }}"
+        "{% if changes.adoptions and changes.adoptions.word %}, {{ changes.adoptions.by|number }} "
+        "{{ changes.adoptions.word }} ({{ changes.adoptions.rate }}) than in {{ last_year }}"
+        "{% endif %}.",
+    )
+    say(
+        doc,
+        "The agency decision maker decided for {{ n.adm_adoption_decisions|plural('child', "
+        "'children') }} that adoption was in the child's best interests.",
+        "n.get('adm_adoption_decisions') is not none",
+    )
+    doc.add_heading("Child protection", 2)
+    report_table(doc, "cp_category", "cp_category")
+    say(
+        doc,
+        "{{ n.children_who_became_subject_of_a_cp_plan|plural('child', 'children')|sentence }} "
+        "became subject of a child protection plan in {{ this_year }}"
+        "{% if changes.cp_category and changes.cp_category.word %}, "
+        "{{ changes.cp_category.by|number }} {{ changes.cp_category.word }} "
+        "({{ changes.cp_category.rate }}) than in {{ last_year }}{% endif %}"
+        "{% if n.children_who_became_subject_of_a_cp_plan %}; {{ largest.cp_category.rows|lower "
+        "}} {% if largest.cp_category.tied %}were the most common categories"
+        "{% else %}was the most common category{% endif %} "
+        "({{ largest.cp_category.count|number }}{% if largest.cp_category.tied %} each"
+        "{% endif %}){% endif %}.",
+    )
+    report_table(doc, "cp_snapshot")
+
+
+def _late_lines(doc: DocxDocument, late: str, noun: str) -> None:
+    control(doc, f"{{%p for m in {late}.shown %}}")
+    para(
+        doc,
+        "One {{ m.kind }} was held on {{ m.held }}, {{ m.days|plural('day') }} after its due "
+        "date of {{ m.due }}{% if m.approved_by %}, with {{ m.approved_by }} approval{% endif %}.",
+        "Numbered Paragraph",
+    )
+    control(doc, "{%p endfor %}")
+    say(
+        doc,
+        f"{{{{ {late}.more|plural('further {noun}')|sentence }}}} "
+        f"{{{{ {late}.more|was }}}} held out of time.",
+        f"{late}.more",
+    )
+
+
+def _timeliness_section(doc: DocxDocument) -> None:
+    doc.add_heading(ANNUAL_SECTIONS[4], 1)
+    narrative(doc, "Timeliness of reviews")
+    doc.add_heading("Looked after reviews", 2)
+    report_table(doc, "reviews")
+    say(
+        doc,
+        "Of the {{ n.reviews_held|number }} reviews in {{ this_year }}, "
+        "{{ n.reviews_out_of_time|number }} {{ n.reviews_out_of_time|was }} held after the due "
+        "date.",
+        "n.reviews_held",
+    )
+    say(doc, "No looked after reviews were held in {{ this_year }}.", "not n.reviews_held")
+    _late_lines(doc, "late_reviews", "review")
+    doc.add_heading("Child protection conferences", 2)
+    report_table(doc, "conferences")
+    say(
+        doc,
+        "Of {{ n.initial_conferences|plural('initial conference') }}, "
+        "{{ n.initial_conferences_out_of_time|number }} {{ n.initial_conferences_out_of_time|was "
+        "}} held out of time; of {{ n.review_conferences|plural('review conference') }}, "
+        "{% if n.review_conferences_out_of_time %}{{ n.review_conferences_out_of_time|number }}"
+        "{% else %}none{% endif %}.",
+        "n.conferences_held",
+    )
+    say(
+        doc,
+        "No child protection conferences were held in {{ this_year }}.",
+        "not n.conferences_held",
+    )
+    _late_lines(doc, "late_conferences", "conference")
+
+
+def _participation_section(doc: DocxDocument) -> None:
+    doc.add_heading(ANNUAL_SECTIONS[5], 1)
+    report_table(doc, "participation")
+    say(
+        doc,
+        "In {{ n.children_who_spoke_for_themselves|plural('review') }} "
+        "({{ f.children_who_spoke_for_themselves_percent }} of those with a participation "
+        "code) the child came and spoke for themselves (PN1); {{ n.participation_pn0|number }} "
+        "{{ n.participation_pn0|was }} of children under 4 (PN0) and in "
+        "{{ n.participation_pn7|number }} the child's views were not conveyed (PN7).",
+        "n.reviews_with_a_participation_code",
+    )
+    say(
+        doc,
+        "{{ n.participation_not_recorded|plural('review')|sentence }} had no participation "
+        "code recorded.",
+        "n.participation_not_recorded",
+    )
+    narrative(doc, "Participation of children")
+
+
+def _contact_and_disputes(doc: DocxDocument) -> None:
+    doc.add_heading(ANNUAL_SECTIONS[6], 1)
+    narrative(doc, "IRO contact and consultation")
+    say(
+        doc,
+        "The service has written nothing for this section for {{ this_year }}.",
+        "not narrative.iro_contact_and_consultation",
+    )
+    doc.add_heading(ANNUAL_SECTIONS[7], 1)
+    narrative(doc, "Dispute resolution")
+    report_table(doc, "disputes")
+    say(
+        doc,
+        "Of the {{ n.alerts_raised|plural('alert') }}, "
+        "{{ n.alerts_resolved_within_the_council|number }} "
+        "{{ n.alerts_resolved_within_the_council|was }} resolved within the local authority "
+        "and {{ n.alerts_escalated_to_cafcass|plural('alert') }} "
+        "{{ n.alerts_escalated_to_cafcass|was }} referred to CAFCASS.",
+        "n.alerts_raised",
+    )
+    say(doc, "No alerts of concern were raised in {{ this_year }}.", "not n.alerts_raised")
+
+
+def _quality_and_development(doc: DocxDocument) -> None:
+    doc.add_heading(ANNUAL_SECTIONS[8], 1)
+    narrative(doc, "Quality assurance")
+    say(
+        doc,
+        "The service has written nothing for this section for {{ this_year }}.",
+        "not narrative.quality_assurance",
+    )
+    doc.add_heading(ANNUAL_SECTIONS[9], 1)
+    narrative(doc, "Areas for development")
+    control(doc, "{%p for section in narrative.other %}")
+    doc.add_heading("{{ section.title }}", 2)
+    control(doc, "{%p for text in section.paragraphs %}")
+    para(doc, "{{ text }}", "Numbered Paragraph")
+    control(doc, "{%p endfor %}")
+    control(doc, "{%p endfor %}")
+    control(doc, "{%p if priorities %}")
+    doc.add_heading("Priorities for {{ next_year }}", 2)
+    numbered_loop(doc, "priorities", "priority")
+    control(doc, "{%p endif %}")
 
 
 #: Where each meeting document's dates come from, printed beside them.

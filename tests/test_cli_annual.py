@@ -34,8 +34,8 @@ def test_age_table_matches_the_seed(report: Path) -> None:
         "0-1": ("26", "20"),
         "1-4": ("54", "59"),
         "5-9": ("46", "45"),
-        "10-15": ("89 (1)", "107"),  # the seed's 2013 brackets are short-breaks (respite)
-        "16-18": ("50 (1)", "59"),  # children; its 2014 column has none
+        "10-15": ("89 (+1)", "107"),  # the seed's 2013 brackets are short-breaks (respite)
+        "16-18": ("50 (+1)", "59"),  # children, printed "+(1)"; its 2014 column has none
         "Total": ("265 (267)", "290"),
     }
     for label, (before, now) in expected.items():
@@ -114,8 +114,10 @@ def test_performance_tables_match_the_seed(report: Path) -> None:
     assert row_of(conferences, "Initial conferences") == {"2013/14": "285"}
     assert row_of(conferences, "Review conferences") == {"2013/14": "175"}
     assert row_of(conferences, "Held out of time") == {"2013/14": "1"}
+    assert row_of(conferences, "Initial out of time") == {"2013/14": "1"}  # the seed's "one
+    assert row_of(conferences, "Review out of time") == {"2013/14": "0"}  # Initial held out"
     text = all_text(report)
-    assert "held 6 days after its due date" in text
+    assert "6 days after its due date" in text
     assert "with Service Manager approval" in text
 
 
@@ -154,9 +156,12 @@ def test_snapshot_staffing_and_other_figures(report: Path) -> None:
     snapshot = next(t for t in tables if any(r[0] == "Families" for r in t))
     assert row_of(snapshot, "Children") == {"31 March 2014": "231"}
     assert row_of(snapshot, "Families") == {"31 March 2014": "121"}
-    staffing = next(t for t in tables if any(r[0] == "Children per FTE IRO" for r in t))
+    staffing = next(t for t in tables if any(r[0] == "Managers (FTE)" for r in t))
     assert row_of(staffing, "Independent Reviewing Officers (FTE)") == {"2013/14": "6"}
-    assert row_of(staffing, "Children per FTE IRO") == {"2013/14": "48.3"}
+    caseloads = find_table(report, "Caseload")
+    assert row_of(caseloads, "Looked after children per full-time IRO") == {"31 March 2014": "48.3"}
+    assert row_of(caseloads, "Children on child protection plans") == {"31 March 2014": "231"}
+    assert row_of(caseloads, "All children per full-time IRO") == {"31 March 2014": "86.8"}
     other = next(t for t in tables if any(r[0] == "LADO Allegations" for r in t))
     assert row_of(other, "Foster Carer Annual Reviews") == {"2013/14": "60"}
     assert row_of(other, "LADO Allegations") == {"2013/14": "108"}
@@ -168,8 +173,8 @@ def test_snapshot_staffing_and_other_figures(report: Path) -> None:
 
 def test_commentary_title_and_no_leftover_tags(report: Path) -> None:
     text = all_text(report)
-    headline = (
-        "290 children were looked after on 31 March 2014, 23 more (8.6%) than a year earlier."
+    headline = (  # against 265: the 267 of 2013 counted 2 short-breaks children
+        "290 children were looked after on 31 March 2014, 25 more than on 31 March a year before."
     )
     assert headline in text
     assert "Westbourne Borough Council" in text
@@ -443,4 +448,4 @@ def test_a_figures_measure_matches_in_any_case(tmp_path: Path) -> None:
                 row[0].value = "adm  adoption decisions"
 
     out = edited_report(tmp_path, lower_case)
-    assert "The agency decision maker made 30 decisions that adoption was in" in all_text(out)
+    assert "The agency decision maker decided for 30 children that adoption was in" in all_text(out)

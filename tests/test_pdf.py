@@ -189,7 +189,12 @@ def test_one_process_per_folder_with_a_private_profile(fake_soffice: Path, tmp_p
     assert convert_to_pdf(documents) == [d.with_suffix(".pdf") for d in documents]
     [call] = [ast.literal_eval(line) for line in fake_soffice.read_text().splitlines()]
     assert [Path(a).name for a in call if a.endswith(".docx")] == ["a.docx", "b.docx", "c.docx"]
-    assert {"--headless", "--norestore", "--convert-to", "pdf"} <= set(call)
+    assert {"--headless", "--norestore", "--convert-to"} <= set(call)
+    # tagged, so screen readers find headings, tables and alt text
+    assert call[call.index("--convert-to") + 1].startswith("pdf:writer_pdf_Export:")
+    assert (
+        '"UseTaggedPDF":{"type":"boolean","value":"true"}' in call[call.index("--convert-to") + 1]
+    )
     profile = next(a for a in call if a.startswith("-env:UserInstallation=file:///"))
     assert not Path(profile.removeprefix("-env:UserInstallation=file://")).exists()  # removed
     for document in documents:
