@@ -480,3 +480,20 @@ def test_a_zip_of_returns_is_read_like_the_folder(tmp_path: Path) -> None:
     found = read_returns(archive, 10**8)
     result = derive(found.ssda903, found.census, 2014)
     assert result.problems == [] and len(result.tables[Child]) == 384
+
+
+def test_a_zip_dropped_for_the_service_gives_the_report(tmp_path: Path) -> None:
+    from docx import Document
+
+    from docgen.returns.drop import annual_from_returns
+
+    archive = tmp_path / "returns_2014.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted((SAMPLES / "returns_2014").iterdir()):
+            zf.write(path, f"Returns 2013-14/{path.name}")
+    out = tmp_path / "out"
+    out.mkdir()
+    result = annual_from_returns(archive, out)
+    assert result.outputs == [out / "annual_report_2014.docx"]
+    text = "\n".join(p.text for p in Document(str(result.outputs[0])).paragraphs)
+    assert "290 children were looked after on 31 March 2014" in text
