@@ -497,3 +497,66 @@ def test_a_zip_dropped_for_the_service_gives_the_report(tmp_path: Path) -> None:
     assert result.outputs == [out / "annual_report_2014.docx"]
     text = "\n".join(p.text for p in Document(str(result.outputs[0])).paragraphs)
     assert "290 children were looked after on 31 March 2014" in text
+
+
+def test_an_initial_conference_with_no_section_47_is_counted_and_its_strategy_asked_for(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    census = CENSUS.replace(
+        "<CINreferralDate>2013-05-01</CINreferralDate>",
+        "<CINreferralDate>2013-05-01</CINreferralDate><DateOfInitialCPC>2013-06-03"
+        "</DateOfInitialCPC>",
+    )
+    (folder / "census.xml").write_text(census, encoding="utf-8")
+    result = derived(folder)
+    assert [(p.code, p.column, p.path) for p in result.problems] == [
+        (
+            "inconsistent-row",
+            "S47ActualStartDate",
+            "Message/Children[1]/Child[1]/CINdetails[1]/S47ActualStartDate",
+        ),
+        (
+            "duplicate-child",
+            "LAchildID",
+            "Message/Children[1]/Child[2]/ChildIdentifiers[1]/LAchildID",
+        ),
+    ]
+    assert "the initial conference's due date cannot be computed" in str(result.problems[0])
+
+
+def test_the_sample_census_gives_the_workbooks_plans_and_counts_conferences_per_child() -> None:
+    import xml.etree.ElementTree as ET
+
+    settings = Settings()
+    tables, report = pipeline.load(SAMPLES / "annual_2014.xlsx", ANNUAL, settings)
+    expected = pipeline.annual_figures(tables, 2014, settings, report)
+    folder = SAMPLES / "returns_2014_cin"
+    found = pipeline.annual_returns(folder, None, settings)
+    assert found is not None
+    from docgen.returns import annual_tables
+
+    merged, merged_report = annual_tables(
+        read_workbook(folder / "annual_2014.xlsx"), found, 2014, settings
+    )
+    assert [p.code for p in merged_report.problems] == ["per-child-conferences"]
+    figures = pipeline.annual_figures(merged, 2014, settings, merged_report)
+    assert expected is not None and figures is not None
+    for key, table in expected.tables.items():
+        if key != "conferences":
+            assert figures.tables[key] == table, key
+    assert figures.cp_children == expected.cp_children
+    assert figures.cp_families == figures.cp_children  # no family in the census
+    census = ET.parse(folder / "census_2014.xml").getroot()
+    period = annual.Period(2014)
+    initial = [e.text for e in census.iter("DateOfInitialCPC")]
+    reviews = [e.text for e in census.iter("CPPreviewDate")]
+    in_year = (
+        [date.fromisoformat(d) in period for d in initial],
+        [date.fromisoformat(d) in period for d in reviews],
+    )
+    conferences = figures.tables["conferences"]
+    assert conferences.current("Initial conferences") == sum(in_year[0])
+    assert conferences.current("Review conferences") == sum(in_year[1])
+    assert conferences.current("Held out of time") == 0
