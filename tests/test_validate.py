@@ -205,6 +205,8 @@ def test_report_json_carries_the_counts(ten_errors) -> None:
         "column": "Date Became Looked After",
         "value": "31/02/2014",
         "expected": "a date such as 31/03/2014 (day first)",
+        "line": None,
+        "path": None,
         "message": f"Children!F{rows['date']}: Date Became Looked After '31/02/2014' "
         "is not a real calendar date; expected a date such as 31/03/2014 (day first)",
     }
