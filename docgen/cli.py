@@ -38,6 +38,10 @@ def reports_errors(func: F) -> F:
             return func(*args, **kwargs)
         except ValidationFailed as exc:
             click.echo(exc.report.to_text(), err=True)
+            if exc.report.truncated:  # every kind, with how many of it, listed or not
+                click.echo("Found of each kind:", err=True)
+                for code, count in exc.report.counts().items():
+                    click.echo(f"  {count:>9,}  {code}", err=True)
             raise click.ClickException(
                 f"{exc.report.error_total} problem(s) in the workbook; nothing was written."
             ) from None

@@ -61,8 +61,11 @@ class Report:
     warning_total: int = 0
     #: How many errors (and as many warnings) are listed; None lists every one.
     limit: int | None = ERROR_LIMIT
+    #: Every problem found, listed or not, by (is a warning, code).
+    kinds: Counter[tuple[bool, str]] = field(default_factory=Counter)
 
     def add(self, problem: Problem) -> None:
+        self.kinds[(problem.severity != "error", problem.code)] += 1
         if problem.severity == "error":
             self.error_total += 1
             if self.limit is not None and self.error_total > self.limit:
@@ -92,9 +95,10 @@ class Report:
         return not self.errors
 
     def counts(self) -> dict[str, int]:
-        """How many problems of each code were listed, errors first, most frequent first."""
-        found = Counter((p.severity != "error", p.code) for p in self.problems)
-        return {code: n for (_, code), n in sorted(found.items(), key=lambda i: (i[0][0], -i[1]))}
+        """How many problems of each code were found, listed or not: errors first, then
+        the most frequent."""
+        ordered = sorted(self.kinds.items(), key=lambda item: (item[0][0], -item[1], item[0][1]))
+        return {code: n for (_, code), n in ordered}
 
     def flatten(self, *keys: str) -> list[list[Any]]:
         """Plain lists of the given problem fields (default: code and location), for tests."""
