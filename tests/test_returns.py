@@ -560,3 +560,21 @@ def test_the_sample_census_gives_the_workbooks_plans_and_counts_conferences_per_
     assert conferences.current("Initial conferences") == sum(in_year[0])
     assert conferences.current("Review conferences") == sum(in_year[1])
     assert conferences.current("Held out of time") == 0
+
+
+def test_a_table_is_known_by_its_header_row_with_a_later_years_extra_column(
+    tmp_path: Path,
+) -> None:
+    folder = returns(
+        tmp_path / "r",
+        **{
+            "export 1": header("C1").replace("MC_DOB", "MC_DOB,SEN_FLAG").replace(",,\n", ",,,\n")
+            + ",",
+            "export 2": f"{EPISODES}\n" + episode("C1", "03/05/2013", "S", "C2"),
+            "notes": "TEAM,MANAGER\nNorth,A Person",
+        },
+    )
+    found = read_returns(folder, 10**8)
+    assert found.ssda903.files == {"header": ["export 1.csv"], "episodes": ["export 2.csv"]}
+    assert [(p.code, p.file) for p in found.problems] == [("unrecognised-return", "notes.csv")]
+    assert one_child(derive(found.ssda903, found.census, 2014)).legal_status == "C2"

@@ -115,8 +115,15 @@ class Return903:
 
 
 def csv_table(columns: list[str]) -> str | None:
-    """The SSDA903 table a header row names, or None."""
-    return _BY_COLUMNS.get(frozenset(c.strip().upper() for c in columns if c.strip()))
+    """The SSDA903 table a header row names, or None: the table whose columns it has
+    exactly, as the DfE's validator asks, else the largest table whose columns it holds
+    all of (a column a later year adds is then read past, not a reason to refuse)."""
+    given = frozenset(c.strip().upper() for c in columns if c.strip())
+    exact = _BY_COLUMNS.get(given)
+    if exact is not None:
+        return exact
+    held = [(len(cols), name) for cols, name in _BY_COLUMNS.items() if cols <= given]
+    return max(held)[1] if held else None
 
 
 def is_last_year(name: str) -> bool:
