@@ -578,3 +578,40 @@ def test_a_table_is_known_by_its_header_row_with_a_later_years_extra_column(
     assert found.ssda903.files == {"header": ["export 1.csv"], "episodes": ["export 2.csv"]}
     assert [(p.code, p.file) for p in found.problems] == [("unrecognised-return", "notes.csv")]
     assert one_child(derive(found.ssda903, found.census, 2014)).legal_status == "C2"
+
+
+def test_a_period_begun_before_the_earliest_episode_is_a_warning_last_years_episodes_settle_it(
+    tmp_path: Path,
+) -> None:
+    this_year = f"{EPISODES}\n" + episode("C1", "02/01/2013", "P", "C2")
+    folder = returns(tmp_path / "r", header=header("C1"), episodes=this_year)
+    result = derived(folder)
+    assert [(p.code, p.severity, p.location) for p in result.problems] == [
+        ("period-start-unknown", "warning", "episodes.csv line 2, RNE")
+    ]
+    assert one_child(result).became_looked_after == date(2013, 1, 2)
+    last_year = "\n".join([EPISODES, episode("C1", "11/06/2012", "S", "C2", "02/01/2013", "X1")])
+    folder = returns(tmp_path / "r", episodes_last=last_year)
+    result = derived(folder)
+    assert result.problems == []
+    assert one_child(result).became_looked_after == date(2012, 6, 11)
+
+
+def test_episodes_of_a_child_the_header_does_not_list_are_refused(tmp_path: Path) -> None:
+    folder = returns(
+        tmp_path / "r",
+        header=header("C1"),
+        episodes="\n".join(
+            [
+                EPISODES,
+                episode("C1", "01/05/2013", "S", "C1"),
+                episode("C2", "01/06/2013", "S", "V2"),
+            ]
+        ),
+    )
+    (error,) = check_returns(folder, 2014, Settings()).errors
+    assert (error.code, error.location, error.value) == (
+        "unknown-child",
+        "episodes.csv line 3, CHILD",
+        "C2",
+    )
