@@ -160,6 +160,8 @@ class AnnualFigures:
     recommendations: list[str]
     chne_group: str = "Other"
     warnings: list[Problem] = field(default_factory=list)
+    #: CP plans and conferences came from the CIN census, which holds no family.
+    counted_per_child: bool = False
 
 
 class FiguresError(Exception):

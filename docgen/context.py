@@ -281,6 +281,13 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
         if figures.cp_children
         else f"On {end}, no children were subject of a child protection plan."
     )
+    if figures.counted_per_child and figures.cp_children:
+        snapshot_line = (
+            f"On {end}, {plural(figures.cp_children, 'child', 'children')} "
+            f"{'was' if figures.cp_children == 1 else 'were'} subject of a child protection "
+            "plan. These figures come from the CIN census, which records children, not "
+            "families: families are not counted."
+        )
 
     reviews = t["reviews"]
     held = reviews.current("Reviews held")
@@ -304,6 +311,11 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
     elif not figures.late_conferences:
         conf_lines.append("Every conference was held within timescale.")
     conf_lines += _late_lines("conference", figures.late_conferences)
+    if figures.counted_per_child:
+        conf_lines.append(
+            "Conferences are counted from the CIN census, one for each child: a conference "
+            "about brothers and sisters counts once for each of them."
+        )
 
     d = figures.disputes
     dispute_rows = [("Alerts of concern raised", [number(d["raised"])])]
@@ -404,7 +416,10 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
                 ["Child protection plans", end],
                 [
                     ("Children", [number(figures.cp_children)]),
-                    ("Families", [number(figures.cp_families)]),
+                    (
+                        "Families",
+                        ["-" if figures.counted_per_child else number(figures.cp_families)],
+                    ),
                 ],
                 [snapshot_line],
             ),

@@ -90,3 +90,17 @@ def test_a_refused_report_counts_every_kind_even_past_the_listing_limit(tmp_path
     assert result.exit_code == 1
     assert "      600  ceased-without-date" in result.output
     assert not list(tmp_path.glob("*.docx"))
+
+
+def test_a_report_from_the_cin_census_says_its_cp_figures_count_children(tmp_path: Path) -> None:
+    out = tmp_path / "report.docx"
+    result = run_cli(
+        "annual", "--year", "2014", "--data", str(SAMPLES / "returns_2014_cin"), "-o", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    assert "counted per child" in result.output  # the warning, on the terminal
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "which records children, not families: families are not counted." in text
+    assert "one for each child" in text
+    families = next(r for r in _tables(out) if r[0] == "Families")
+    assert families[1:] == ["-"]
