@@ -208,6 +208,8 @@ class AnnualFigures:
     caseloads: list[IroCaseload] = field(default_factory=list)
     #: Every figure prose may cite, by its name (see :func:`named_figures`).
     named: dict[str, Named] = field(default_factory=dict)
+    #: CP plans and conferences came from the CIN census, which holds no family.
+    counted_per_child: bool = False
 
 
 class FiguresError(Exception):

@@ -284,6 +284,7 @@ def annual_context(figures: AnnualFigures) -> dict[str, Any]:
         "late_reviews": _late(figures.late_reviews),
         "late_conferences": _late(figures.late_conferences),
         "guideline": {"low": CASELOAD_GUIDELINE[0], "high": CASELOAD_GUIDELINE[1]},
+        "counted_per_child": figures.counted_per_child,
         "sections": _sections(figures),
         "charts": _charts(figures),
         "figure_titles": {
@@ -354,7 +355,11 @@ def _sections(figures: AnnualFigures) -> dict[str, Any]:
     sections["cp_snapshot"] = simple_table(
         f"Children subject of a child protection plan on {end}",
         ["Child protection plans", end],
-        [("Children", [number(figures.cp_children)]), ("Families", [number(figures.cp_families)])],
+        [
+            ("Children", [number(figures.cp_children)]),
+            # The CIN census records children, not families: none are counted from it.
+            ("Families", ["-" if figures.counted_per_child else number(figures.cp_families)]),
+        ],
         source="Source: CP Plans sheet, on 31 March.",
     )
     dispute_rows = [("Alerts of concern raised", [number(d["raised"])])]

@@ -474,6 +474,7 @@ def _year_figures(
     figures = annual_figures(tables, year, settings, report)
     if figures is None:
         raise ValidationFailed(report)
+    figures.counted_per_child = found is not None and bool(found.census.files)
     return tables, report, figures
 
 

@@ -88,9 +88,11 @@ class Report:
         return not self.errors
 
     def counts(self) -> dict[str, int]:
-        """How many problems of each code were listed, errors first, most frequent first."""
-        found = Counter((p.severity != "error", p.code) for p in self.problems)
-        return {code: n for (_, code), n in sorted(found.items(), key=lambda i: (i[0][0], -i[1]))}
+        """How many problems of each code were found, listed or not: errors first, then
+        the most frequent."""
+        kinds = Counter((p.severity != "error", p.code) for p in self.problems)
+        ordered = sorted(kinds.items(), key=lambda item: (item[0][0], -item[1], item[0][1]))
+        return {code: n for (_, code), n in ordered}
 
     def flatten(self, *keys: str) -> list[list[Any]]:
         """Plain lists of the given problem fields (default: code and location), for tests."""

@@ -13,6 +13,13 @@ an interim care order becoming a care order, a care order becoming a placement o
 placement moves; each change ends the episode with X1 on the day the next begins. A
 few open episodes carry X1 as their reason ceased, as some systems export them.
 
+samples/returns_2014_cin/ holds the same SSDA903 files with a CIN census
+(census_2014.xml) made from the workbook's CP Plans, one Child per plan: the strategy
+discussion, the initial conference that began the plan (siblings share both), and
+the review conferences the plan had, in time. Its workbook leaves out the CP sheets
+too. The census counts conferences per child, where the workbook counts each
+conference once, so only the conference table differs from the workbook's.
+
 Run after scripts/make_samples.py: ``python scripts/make_returns.py``.
 """
 
@@ -34,18 +41,21 @@ sys.path.insert(0, str(ROOT))
 
 from make_samples import save_workbook  # noqa: E402
 
-from docgen.models import ANNUAL, Adoption, Child, Review  # noqa: E402
+from docgen.models import ANNUAL, Adoption, Child, CPPlan, Review  # noqa: E402
 from docgen.pipeline import load  # noqa: E402
 from docgen.returns.ssda903 import TABLES  # noqa: E402
 from docgen.settings import Settings  # noqa: E402
+from docgen.timescales import add_months, add_working_days, is_working_day  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 OUT = SAMPLES / "returns_2014"
+OUT_CIN = SAMPLES / "returns_2014_cin"
 SEED = 903_2014
 PERIOD_START, PERIOD_END = date(2013, 4, 1), date(2014, 3, 31)
 #: The legal status a child's earlier episode held before its last one (RNE L).
 EARLIER_STATUS = {"C2": "C1", "E1": "C2", "D1": "C2"}
 FOSTER = ["U1", "U3", "U4", "U4", "U5", "U6", "U6"]
+ETHNIC = ["WBRI"] * 6 + ["MWBC", "BAFR", "AOTH"]
 CIN_CODES = ["N1", "N1", "N1", "N2", "N4", "N5", "N6", "N8"]
 
 
@@ -186,6 +196,77 @@ def review_rows(children: list[Child], reviews: list[Review]) -> tuple[list[Any]
     return this_year, last_year
 
 
+def before_working(day: date) -> date:
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def family_meetings(rng: random.Random, plan: CPPlan) -> tuple[date, list[date]]:
+    """A family's strategy discussion before its initial conference, and the review
+    conferences of its plan held by 31 March (or the plan's end), each in time."""
+    strategy = plan.plan_start
+    for _ in range(rng.randint(6, 14)):  # 6-14 working days before: within the 15
+        strategy -= timedelta(days=1)
+        while not is_working_day(strategy):
+            strategy -= timedelta(days=1)
+    assert add_working_days(strategy, 15) >= plan.plan_start
+    reviews, previous, months = [], plan.plan_start, 3
+    last = min(plan.plan_end or PERIOD_END, PERIOD_END)
+    while True:
+        held = before_working(add_months(previous, months) - timedelta(days=rng.randint(0, 20)))
+        if held >= last:
+            return strategy, reviews
+        reviews.append(held)
+        previous, months = held, 6
+
+
+def xml_child(rng: random.Random, plan: CPPlan, meetings: tuple[date, list[date]]) -> str:
+    strategy, reviews = meetings
+    born = plan.plan_start - timedelta(days=rng.randint(120, 16 * 365))
+    review_xml = "".join(f"<CPPreviewDate>{d:%Y-%m-%d}</CPPreviewDate>" for d in reviews)
+    end = f"<CPPendDate>{plan.plan_end:%Y-%m-%d}</CPPendDate>" if plan.plan_end else ""
+    return (
+        "    <Child>\n"
+        f"      <ChildIdentifiers><LAchildID>{plan.child_id}</LAchildID>"
+        f"<UPN>Z{rng.randint(10**11, 10**12 - 1)}</UPN>"
+        f"<PersonBirthDate>{born:%Y-%m-%d}</PersonBirthDate>"
+        f"<GenderCurrent>{rng.choice('12')}</GenderCurrent></ChildIdentifiers>\n"
+        f"      <ChildCharacteristics><Ethnicity>{rng.choice(ETHNIC)}</Ethnicity>"
+        "</ChildCharacteristics>\n"
+        "      <CINdetails>\n"
+        f"        <CINreferralDate>{strategy - timedelta(days=rng.randint(2, 20)):%Y-%m-%d}"
+        "</CINreferralDate><ReferralSource>1A</ReferralSource>"
+        "<PrimaryNeedCode>N1</PrimaryNeedCode>\n"
+        f"        <Section47><S47ActualStartDate>{strategy:%Y-%m-%d}</S47ActualStartDate>"
+        f"<InitialCPCtarget>{add_working_days(strategy, 15):%Y-%m-%d}</InitialCPCtarget>"
+        f"<DateOfInitialCPC>{plan.plan_start:%Y-%m-%d}</DateOfInitialCPC>"
+        "<ICPCnotRequired>false</ICPCnotRequired></Section47>\n"
+        f"        <ChildProtectionPlans><CPPstartDate>{plan.plan_start:%Y-%m-%d}</CPPstartDate>"
+        f"{end}<InitialCategoryOfAbuse>{plan.category}</InitialCategoryOfAbuse>"
+        f"<LatestCategoryOfAbuse>{plan.category}</LatestCategoryOfAbuse>"
+        "<NumberOfPreviousCPP>0</NumberOfPreviousCPP>"
+        f"<Reviews>{review_xml}</Reviews></ChildProtectionPlans>\n"
+        "      </CINdetails>\n"
+        "    </Child>\n"
+    )
+
+
+def census_xml(rng: random.Random, plans: list[CPPlan]) -> str:
+    """The CIN census: one Child per plan; siblings share their family's meetings."""
+    families: dict[str, tuple[date, list[date]]] = {}
+    children = []
+    for plan in sorted(plans, key=lambda p: p.child_id):
+        meetings = families.setdefault(plan.family_id, family_meetings(rng, plan))
+        children.append(xml_child(rng, plan, meetings))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Message>\n'
+        "  <Header><CollectionDetails><Collection>CIN</Collection><Year>2014</Year>"
+        "<ReferenceDate>2014-03-31</ReferenceDate></CollectionDetails></Header>\n"
+        "  <Children>\n" + "".join(children) + "  </Children>\n</Message>\n"
+    )
+
+
 def main() -> None:
     rng = random.Random(SEED)
     tables, report = load(SAMPLES / "annual_2014.xlsx", ANNUAL, Settings())
@@ -213,7 +294,15 @@ def main() -> None:
     for name in ("Children", "Reviews", "Adoptions"):
         del book[name]
     save_workbook(book, OUT / "annual_2014.xlsx")
-    for path in sorted(OUT.iterdir()):
+    OUT_CIN.mkdir(exist_ok=True)
+    for path in sorted(OUT.glob("*.csv")):
+        (OUT_CIN / path.name).write_bytes(path.read_bytes())
+    census = census_xml(random.Random(SEED + 1), list(tables[CPPlan]))
+    (OUT_CIN / "census_2014.xml").write_bytes(census.encode("utf-8"))
+    for name in ("CP Plans", "CP Conferences"):
+        del book[name]
+    save_workbook(book, OUT_CIN / "annual_2014.xlsx")
+    for path in sorted([*OUT.iterdir(), *OUT_CIN.iterdir()]):
         print(f"wrote {path.relative_to(ROOT)}")
 
 

@@ -863,9 +863,10 @@ def _summary_section(doc: DocxDocument) -> None:
         "{% if changes.looked_after and changes.looked_after.word %}, "
         "{{ changes.looked_after.by|number }} {{ changes.looked_after.word }} than on 31 March "
         "a year before{% endif %}.",
-        "{{ n.children_on_cp_plans_at_31_march|plural('child', 'children')|sentence }} in "
-        "{{ n.families_on_cp_plans_at_31_march|plural('family', 'families') }} had a child "
-        "protection plan on {{ end }}.",
+        "{{ n.children_on_cp_plans_at_31_march|plural('child', 'children')|sentence }}"
+        "{% if not counted_per_child %} in "
+        "{{ n.families_on_cp_plans_at_31_march|plural('family', 'families') }}{% endif %} had "
+        "a child protection plan on {{ end }}.",
         "{{ f.reviews_on_time_percent }} of {{ n.reviews_held|plural('looked after review') }} "
         "took place within timescale.",
         "{{ n.conferences_held|plural('child protection conference')|sentence }}; "
@@ -1061,6 +1062,13 @@ def _timeliness_section(doc: DocxDocument) -> None:
         doc,
         "No child protection conferences were held in {{ this_year }}.",
         "not n.conferences_held",
+    )
+    say(
+        doc,
+        "These figures come from the CIN census, which records children, not families: a "
+        "conference about brothers and sisters is counted once for each of them, and families "
+        "are not counted.",
+        "counted_per_child",
     )
     _late_lines(doc, "late_conferences", "conference")
 

@@ -95,3 +95,29 @@ def test_history_writes_next_years_rows_that_next_years_workbook_accepts(tmp_pat
     again = tmp_path / "again.xlsx"
     run_cli("history", "--year", "2014", "--data", str(RETURNS), "-o", str(again))
     assert again.read_bytes() == out.read_bytes()
+
+
+def test_a_refused_report_counts_every_kind_even_past_the_listing_limit(tmp_path: Path) -> None:
+    folder = tmp_path / "returns_2014"
+    shutil.copytree(RETURNS, folder)
+    lines = (folder / "episodes.csv").read_text(encoding="utf-8").splitlines()
+    lines += [f"X{i},01/05/2013,S,C1,N1,U1,PR1,,E4A,,,," for i in range(600)]
+    (folder / "episodes.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("annual", "--year", "2014", "--data", str(folder), "-o", str(tmp_path))
+    assert result.exit_code == 1
+    assert "      600  ceased-without-date" in result.output
+    assert not list(tmp_path.glob("*.docx"))
+
+
+def test_a_report_from_the_cin_census_says_its_cp_figures_count_children(tmp_path: Path) -> None:
+    out = tmp_path / "report.docx"
+    result = run_cli(
+        "annual", "--year", "2014", "--data", str(SAMPLES / "returns_2014_cin"), "-o", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    assert "counted per child" in result.output  # the warning, on the terminal
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "which records children, not families" in text
+    assert "counted once for each of them, and families are not counted." in text
+    families = next(r for r in _tables(out) if r[0] == "Families")
+    assert families[1:] == ["-"]

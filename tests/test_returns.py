@@ -480,3 +480,138 @@ def test_a_zip_of_returns_is_read_like_the_folder(tmp_path: Path) -> None:
     found = read_returns(archive, 10**8)
     result = derive(found.ssda903, found.census, 2014)
     assert result.problems == [] and len(result.tables[Child]) == 384
+
+
+def test_a_zip_dropped_for_the_service_gives_the_report(tmp_path: Path) -> None:
+    from docx import Document
+
+    from docgen.returns.drop import annual_from_returns
+
+    archive = tmp_path / "returns_2014.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted((SAMPLES / "returns_2014").iterdir()):
+            zf.write(path, f"Returns 2013-14/{path.name}")
+    out = tmp_path / "out"
+    out.mkdir()
+    result = annual_from_returns(archive, out)
+    assert result.outputs == [out / "annual_report_2014.docx"]
+    text = "\n".join(p.text for p in Document(str(result.outputs[0])).paragraphs)
+    assert "290 children were looked after on 31 March 2014" in text
+
+
+def test_an_initial_conference_with_no_section_47_is_counted_and_its_strategy_asked_for(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    census = CENSUS.replace(
+        "<CINreferralDate>2013-05-01</CINreferralDate>",
+        "<CINreferralDate>2013-05-01</CINreferralDate><DateOfInitialCPC>2013-06-03"
+        "</DateOfInitialCPC>",
+    )
+    (folder / "census.xml").write_text(census, encoding="utf-8")
+    result = derived(folder)
+    assert [(p.code, p.column, p.path) for p in result.problems] == [
+        (
+            "inconsistent-row",
+            "S47ActualStartDate",
+            "Message/Children[1]/Child[1]/CINdetails[1]/S47ActualStartDate",
+        ),
+        (
+            "duplicate-child",
+            "LAchildID",
+            "Message/Children[1]/Child[2]/ChildIdentifiers[1]/LAchildID",
+        ),
+    ]
+    assert "the initial conference's due date cannot be computed" in str(result.problems[0])
+
+
+def test_the_sample_census_gives_the_workbooks_plans_and_counts_conferences_per_child() -> None:
+    import xml.etree.ElementTree as ET
+
+    settings = Settings()
+    tables, report = pipeline.load(SAMPLES / "annual_2014.xlsx", ANNUAL, settings)
+    expected = pipeline.annual_figures(tables, 2014, settings, report)
+    folder = SAMPLES / "returns_2014_cin"
+    found = pipeline.annual_returns(folder, None, settings)
+    assert found is not None
+    from docgen.returns import annual_tables
+
+    merged, merged_report = annual_tables(
+        read_workbook(folder / "annual_2014.xlsx"), found, 2014, settings
+    )
+    assert [p.code for p in merged_report.problems] == ["per-child-conferences"]
+    figures = pipeline.annual_figures(merged, 2014, settings, merged_report)
+    assert expected is not None and figures is not None
+    for key, table in expected.tables.items():
+        if key != "conferences":
+            assert figures.tables[key] == table, key
+    assert figures.cp_children == expected.cp_children
+    assert figures.cp_families == figures.cp_children  # no family in the census
+    census = ET.parse(folder / "census_2014.xml").getroot()
+    period = annual.Period(2014)
+    initial = [e.text for e in census.iter("DateOfInitialCPC")]
+    reviews = [e.text for e in census.iter("CPPreviewDate")]
+    in_year = (
+        [date.fromisoformat(d) in period for d in initial],
+        [date.fromisoformat(d) in period for d in reviews],
+    )
+    conferences = figures.tables["conferences"]
+    assert conferences.current("Initial conferences") == sum(in_year[0])
+    assert conferences.current("Review conferences") == sum(in_year[1])
+    assert conferences.current("Held out of time") == 0
+
+
+def test_a_table_is_known_by_its_header_row_with_a_later_years_extra_column(
+    tmp_path: Path,
+) -> None:
+    folder = returns(
+        tmp_path / "r",
+        **{
+            "export 1": header("C1").replace("MC_DOB", "MC_DOB,SEN_FLAG").replace(",,\n", ",,,\n")
+            + ",",
+            "export 2": f"{EPISODES}\n" + episode("C1", "03/05/2013", "S", "C2"),
+            "notes": "TEAM,MANAGER\nNorth,A Person",
+        },
+    )
+    found = read_returns(folder, 10**8)
+    assert found.ssda903.files == {"header": ["export 1.csv"], "episodes": ["export 2.csv"]}
+    assert [(p.code, p.file) for p in found.problems] == [("unrecognised-return", "notes.csv")]
+    assert one_child(derive(found.ssda903, found.census, 2014)).legal_status == "C2"
+
+
+def test_a_period_begun_before_the_earliest_episode_is_a_warning_last_years_episodes_settle_it(
+    tmp_path: Path,
+) -> None:
+    this_year = f"{EPISODES}\n" + episode("C1", "02/01/2013", "P", "C2")
+    folder = returns(tmp_path / "r", header=header("C1"), episodes=this_year)
+    result = derived(folder)
+    assert [(p.code, p.severity, p.location) for p in result.problems] == [
+        ("period-start-unknown", "warning", "episodes.csv line 2, RNE")
+    ]
+    assert one_child(result).became_looked_after == date(2013, 1, 2)
+    last_year = "\n".join([EPISODES, episode("C1", "11/06/2012", "S", "C2", "02/01/2013", "X1")])
+    folder = returns(tmp_path / "r", episodes_last=last_year)
+    result = derived(folder)
+    assert result.problems == []
+    assert one_child(result).became_looked_after == date(2012, 6, 11)
+
+
+def test_episodes_of_a_child_the_header_does_not_list_are_refused(tmp_path: Path) -> None:
+    folder = returns(
+        tmp_path / "r",
+        header=header("C1"),
+        episodes="\n".join(
+            [
+                EPISODES,
+                episode("C1", "01/05/2013", "S", "C1"),
+                episode("C2", "01/06/2013", "S", "V2"),
+            ]
+        ),
+    )
+    (error,) = check_returns(folder, 2014, Settings()).errors
+    assert (error.code, error.location, error.value) == (
+        "unknown-child",
+        "episodes.csv line 3, CHILD",
+        "C2",
+    )

@@ -150,10 +150,22 @@ def _child(record: XmlRecord, out: list[Problem]) -> CinChild | None:
                     child.initials.append(Conference(held, s47.src, strategy))
             except CellError:
                 pass
+        _unmatched_initial(details, child, out)
         for plans in details.all("ChildProtectionPlans"):
             with contextlib.suppress(CellError):
                 child.plans.append(_plan(plans, out))
     return child
+
+
+def _unmatched_initial(details: XmlRecord, child: CinChild, out: list[Problem]) -> None:
+    """A DateOfInitialCPC on the CINdetails that no Section47 gives is still a conference,
+    held with no strategy discussion recorded: it is counted, and its due date asked for."""
+    try:
+        held = _date(details, "DateOfInitialCPC", out)
+    except CellError:
+        return
+    if held is not None and all(c.held != held for c in child.initials):
+        child.initials.append(Conference(held, details.src, None))
 
 
 def read_census(file: ReturnFile, census: Census, out: list[Problem]) -> None:

@@ -111,7 +111,7 @@ def build(
     """A model row from derived values, its own rules checked; None (and the problems
     reported at the return's fields) when it breaks them."""
     try:
-        row = rows.model.model_validate(values)
+        row = rows.model.__pydantic_validator__.validate_python(values)
     except ValidationError as exc:
         error = exc.errors()[0]
         index, name = rows.fields.get(str(error["loc"][0]), (0, str(error["loc"][0])))
@@ -274,6 +274,8 @@ class Derived:
     problems: list[Problem] = field(default_factory=list)
     periods: dict[str, list[PeriodOfCare]] = field(default_factory=dict)
     chosen: dict[str, PeriodOfCare] = field(default_factory=dict)
+    #: Each child's row on Children.
+    rows: dict[str, Child] = field(default_factory=dict)
 
 
 def _episodes_by_child(ret: Return903) -> dict[str, list[Episode]]:
@@ -351,8 +353,10 @@ def derive_children(ret: Return903, year: annual.Period, derived: Derived) -> No
             "reason_ceased": (last.rec or None) if last.dec else None,
             "short_breaks": last.ls in codes.SHORT_BREAK_CODES,
         }
-        if build(rows, values, (head.src, period.episodes[0].src, last.src), out):
+        row = build(rows, values, (head.src, period.episodes[0].src, last.src), out)
+        if row is not None:
             derived.chosen[child_id] = period
+            derived.rows[child_id] = row
 
 
 def _start_unknown(episode: Episode) -> Problem:
@@ -440,8 +444,7 @@ def _earlier_period_dues(
     chaining (:func:`docgen.annual.review_due_dates`) run on that period alone."""
     period = next(p for p in derived.periods[child_id] if p.start == start)
     children = _rows(Child, "SSDA903 episodes", CHILD_FIELDS)
-    chosen_row = next(c for c in derived.tables[Child] if c.child_id == child_id)
-    stand_in = chosen_row.model_copy(
+    stand_in = derived.rows[child_id].model_copy(
         update={"became_looked_after": start, "date_ceased": period.end, "short_breaks": False}
     )
     children.append(stand_in, period.episodes[0].src)
