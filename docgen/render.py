@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 import jinja2
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -52,9 +51,9 @@ class Chart:
 
     png: bytes
     width_mm: int = 150
-    #: What the chart shows and its key figure, for a screen reader (Word's alt text).
+    #: What the chart shows and its key figure, for a screen reader (Word's alt text);
+    #: a native chart (docgen.wordchart) carries it, with its name in Word's selection pane.
     alt: str = ""
-    #: The picture's name in Word's selection pane ("Picture 1" when not given).
     name: str = ""
 
 
@@ -371,28 +370,6 @@ def _finish(tpl: DocxTemplate, xml: str) -> str:
     return tpl.resolve_listing(xml)
 
 
-class _DescribedImage(InlineImage):
-    """docxtpl's inline image with the chart's name and alt text on its drawing."""
-
-    def __init__(self, tpl: DocxTemplate, chart: Chart) -> None:
-        super().__init__(tpl, io.BytesIO(chart.png), width=Mm(chart.width_mm))
-        self.chart = chart
-
-    def _insert_image(self) -> str:
-        xml: str = super()._insert_image()
-        if not (self.chart.alt or self.chart.name):
-            return xml
-        attrs = f" descr={quoteattr(self.chart.alt)}" if self.chart.alt else ""
-        if self.chart.name:
-            xml = re.sub(
-                r'(<wp:docPr\b[^>]*?\sname=)"[^"]*"',
-                lambda m: m[1] + quoteattr(self.chart.name),
-                xml,
-                count=1,
-            )
-        return xml.replace("<wp:docPr ", f"<wp:docPr{attrs} ", 1)
-
-
 class _NativeChart:
     """A Word chart in the rendered text: its chart part is added to the package and
     related from the part being rendered, as docxtpl's InlineImage adds a picture."""
@@ -431,7 +408,7 @@ def _render_with_docxtpl(
         if isinstance(value, Chart) and hasattr(value, "part_xml"):
             return _NativeChart(tpl, value)  # a docgen.wordchart.WordChart
         if isinstance(value, Chart):
-            return _DescribedImage(tpl, value)
+            return InlineImage(tpl, io.BytesIO(value.png), width=Mm(value.width_mm))
         if isinstance(value, Mapping):
             return {k: swap(v) for k, v in value.items()}
         if isinstance(value, list | tuple):

@@ -29,6 +29,7 @@ FIGURE_NAMES = Path("docs/figures.md")
 def figure_names() -> str:
     """The names Narrative and Priorities text may cite as [[name]]."""
     from docgen.annual import citable_names
+    from docgen.context import slug
 
     lines = [
         "<!-- Generated from docgen/annual.py by scripts/gen_docs.py; do not edit by hand. -->",
@@ -42,9 +43,15 @@ def figure_names() -> str:
         "nearest ones. Each Measure of the Figures sheet may be cited by its name too.",
         "Nothing else in a cell is interpreted: `{{ }}` prints as typed.",
         "",
-        "| name | the figure |",
-        "|---|---|",
-        *(f"| `{name}` | {what} |" for name, what in citable_names()),
+        "The report's own sentences are in its Word template, where a council may reword",
+        "them: each figure is `n.<variable>` there (the number, for the filters `plural`,",
+        "`number`, `percent`, `fte`, `was` and `sentence`) and `f.<variable>` (formatted",
+        "as its table prints it), e.g. `{{ n.reviews_held|plural('review')|sentence }}`.",
+        "`docgen templates check` names a misspelt variable and the nearest one.",
+        "",
+        "| name | template variable | the figure |",
+        "|---|---|---|",
+        *(f"| `{name}` | `{slug(name)}` | {what} |" for name, what in citable_names()),
         "",
     ]
     return "\n".join(lines)

@@ -839,7 +839,7 @@ def build_annual_report() -> DocxDocument:
     _contact_and_disputes(doc)
     _quality_and_development(doc)
     sign = para(doc, "{{ author }}", "Signature", bold=True)
-    sign.paragraph_format.space_before = Pt(30)
+    sign.paragraph_format.space_before = Pt(18)
     sign.paragraph_format.keep_with_next = True
     para(doc, "{{ author_role }}", "Signature").paragraph_format.keep_with_next = True
     para(doc, "{{ service }}", "Signature").paragraph_format.keep_with_next = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import zipfile
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -306,3 +307,22 @@ def _written(tmp_path: Path, data: Path) -> Path:
     result = run_cli("annual", "--year", "2014", "--data", str(data), "--output", str(out))
     assert result.exit_code == 0, result.output
     return out
+
+
+def test_a_councils_reworded_sentence_is_checked(tmp_path: Path) -> None:
+    """A sentence reworded in Word with a misspelt figure: templates check names it."""
+    bundled = Path(__file__).parents[1] / "templates" / "docx" / "annual_report.docx"
+    council = tmp_path / "council"
+    council.mkdir()
+    with (
+        zipfile.ZipFile(bundled) as source,
+        zipfile.ZipFile(council / "annual_report.docx", "w") as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"The year in figures:", b"{{ n.alerts_opne_at_31_march }}", 1)
+            target.writestr(item, data)
+    result = run_cli("templates", "check", str(council))
+    assert result.exit_code != 0
+    assert "did you mean n.alerts_open_at_31_march?" in result.output
