@@ -613,6 +613,8 @@ def _batch(job: _Job) -> _Batch:
     if not report.ok:
         raise ValidationFailed(report)
     report.extend(context.timescale_guesses(tables, settings.review_policy))
+    if doc.warnings is not None:
+        report.extend(doc.warnings(tables, settings))
     meetings = list(tables[doc.parent])
     if not meetings:  # valid, as a blank workbook is, but a run that writes nothing has failed
         raise UserError(

@@ -1,0 +1,269 @@
+"""Build the Word templates of a co-ordinator's letters and lists in ``templates/docx/``:
+
+* ``invitation.docx``        - an invitation to a review or conference, with a
+  consultation form for a review's parents and carers;
+* ``invitation_child.docx``  - the same for the child, in plain words;
+* ``outcome_letter.docx``    - the chair's letter after a child protection conference;
+* ``planning_list.docx``     - the reviews and conferences falling due, officer by officer;
+* ``alerts_report.docx``     - the quarterly report on alerts of concern.
+
+Built with the helpers and conventions of ``make_templates.py`` (one Jinja tag per run,
+``{%p %}`` control paragraphs, byte-identical output); kept apart from it so that the
+meeting records and these letters can change independently.
+
+Usage::
+
+    python scripts/make_letter_templates.py [--out templates/docx]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_BREAK
+from docx.shared import Cm
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from make_templates import (
+    CONTENT_WIDTH,
+    LABEL_FILL,
+    Cell,
+    _finish_table,
+    add_row,
+    control,
+    details_table,
+    deterministic_bytes,
+    labelled,
+    new_document,
+    new_table,
+    para,
+)
+
+# --------------------------------------------------------------------------- pieces
+
+
+def page_break(doc: DocxDocument) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def address_block(doc: DocxDocument) -> None:
+    """The addressee's name and address for a window envelope; blank lines to fill in by
+    hand when the workbook has no address."""
+    para(doc, "{{ to.name }}")
+    control(doc, "{%p if to.has_address %}")
+    control(doc, "{%p for line in to.address_lines %}")
+    para(doc, "{{ line }}")
+    control(doc, "{%p endfor %}")
+    control(doc, "{%p else %}")
+    for _ in range(4):
+        para(doc, "_" * 36)
+    control(doc, "{%p endif %}")
+    control(doc, "{%p if to.email %}")
+    para(doc, "Email: {{ to.email }}")
+    control(doc, "{%p endif %}")
+    para(doc)
+
+
+def answer_box(doc: DocxDocument, question: str, height_cm: float = 4.0) -> None:
+    """A question over an empty box to write (or draw) the answer in."""
+    table = new_table(doc, [CONTENT_WIDTH], header_row=False)
+    add_row(table, [Cell(question, style="Table Heading", fill=LABEL_FILL)], keep_next=True)
+    add_row(table, [Cell("")])
+    row = table.rows[-1]
+    row.height = Cm(height_cm)
+    _finish_table(table)
+    para(doc)
+
+
+def form_page(doc: DocxDocument, title: str, intro: str, questions: Sequence[str]) -> None:
+    page_break(doc)
+    para(doc, title, "Title")
+    para(doc, intro)
+    labelled(doc, "Name", "{{ to.name }}")
+    for question in questions:
+        answer_box(doc, question)
+
+
+def letter_ending(doc: DocxDocument, closing: str = "Yours sincerely,") -> None:
+    para(doc, closing)
+    para(doc)
+    para(doc, "{{ meeting.chair }}")
+    para(doc, "{{ meeting.chair_role }}")
+
+
+PARENT_QUESTIONS = (
+    "What is going well for {{ about_first }}?",
+    "What are you worried about?",
+    "What would you like to change, about the care plan, contact or anything else?",
+    "What do you want the review to know?",
+)
+CARER_QUESTIONS = (
+    "How is {{ about_first }} getting on at home, at school and with friends?",
+    "What is going well?",
+    "What are you worried about? What help do you or {{ about_first }} need?",
+    "What do you want the review to know?",
+)
+CHILD_QUESTIONS = (
+    "What is going well for you?",
+    "Is anything worrying you?",
+    "What do you want the people at your meeting to know?",
+    "Who would you like to be at your meeting?",
+)
+
+
+# --------------------------------------------------------------------------- invitations
+
+
+def build_invitation() -> DocxDocument:
+    """An invitation to a review or a conference, addressed to one person."""
+    doc = new_document("Invitation", "OFFICIAL-SENSITIVE", "Ref {{ ref }}")
+    address_block(doc)
+    labelled(doc, "Our reference", "{{ ref }}")
+    para(doc, "Invitation: {{ meeting.title }}", "Title")
+    para(doc, "Dear {{ to.name }},")
+    control(doc, '{%p if meeting.kind == "review" %}')
+    para(
+        doc,
+        "You are invited to the review of {{ about }}'s care plan. A review is a meeting to "
+        "check how {{ about_first }} is getting on, whether the care plan still meets "
+        "{{ about_first }}'s needs, and to agree what happens next.",
+    )
+    control(doc, '{%p elif meeting.type == "Initial" %}')
+    para(
+        doc,
+        "You are invited to an initial child protection conference about {{ about }}. The "
+        "conference brings the family and professionals together to share what is known "
+        "about the children's safety and to decide whether a child protection plan is needed.",
+    )
+    control(doc, "{%p else %}")
+    para(
+        doc,
+        "You are invited to a review child protection conference about {{ about }}. The "
+        "conference looks at how the child protection plan is working and decides whether "
+        "it is still needed.",
+    )
+    control(doc, "{%p endif %}")
+    details_table(
+        doc,
+        [
+            ("Date", "{{ meeting.day }}"),
+            ("Time", "{{ meeting.time or 'To be confirmed' }}"),
+            ("Venue", "{{ meeting.venue or 'To be confirmed' }}"),
+            ("Chaired by", "{{ meeting.chair }}, {{ meeting.chair_role }}"),
+            ("Contact", "{{ meeting.contact }}"),
+        ],
+    )
+    para(doc)
+    para(
+        doc,
+        "Please tell the contact above by {{ meeting.reply_by }} whether you can come. "
+        "If you cannot come, your views still count: you can send them in writing before "
+        "the meeting.",
+    )
+    control(doc, "{%p if form %}")
+    para(
+        doc,
+        "A consultation form is enclosed. Please fill it in and bring it with you, or send "
+        "it back before the meeting.",
+    )
+    control(doc, "{%p endif %}")
+    control(doc, '{%p if meeting.kind == "conference" %}')
+    para(
+        doc,
+        "Professionals: please send your written report to the chair at least two working "
+        "days before the conference, and share it with the parents first. Parents may bring "
+        "a friend, relative or advocate for support.",
+    )
+    control(doc, "{%p endif %}")
+    letter_ending(doc)
+    for form, questions in (("parent", PARENT_QUESTIONS), ("carer", CARER_QUESTIONS)):
+        control(doc, f'{{%p if form == "{form}" %}}')
+        form_page(
+            doc,
+            f"Consultation form for {form}s",
+            "For the review of {{ about }} on {{ meeting.date }}. Write as much or as little "
+            "as you like; the Independent Reviewing Officer reads every form.",
+            questions,
+        )
+        control(doc, "{%p endif %}")
+    return doc
+
+
+def build_invitation_child() -> DocxDocument:
+    """An invitation to the child, in plain words, with the child's form."""
+    doc = new_document("Invitation", "OFFICIAL-SENSITIVE", "Ref {{ ref }}")
+    address_block(doc)
+    para(doc, "Your meeting", "Title")
+    para(doc, "Hello {{ to.first_name }},")
+    control(doc, '{%p if meeting.kind == "review" %}')
+    para(doc, "We are having a meeting about you. It is called a review.")
+    para(
+        doc,
+        "At the meeting we talk about how things are going for you. We make plans so that "
+        "you get what you need.",
+    )
+    control(doc, "{%p else %}")
+    para(doc, "We are having a meeting about keeping you and your family safe.")
+    para(doc, "It is called a child protection conference.")
+    control(doc, "{%p endif %}")
+    details_table(
+        doc,
+        [
+            ("Day", "{{ meeting.day }}"),
+            ("Time", "{{ meeting.time or 'We will tell you soon' }}"),
+            ("Place", "{{ meeting.venue or 'We will tell you soon' }}"),
+            ("Who runs the meeting", "{{ meeting.chair }}"),
+        ],
+    )
+    para(doc)
+    control(doc, '{%p if meeting.kind == "review" %}')
+    para(
+        doc,
+        "{{ meeting.chair }} is your Independent Reviewing Officer. Their job is to check "
+        "that the plan for you is right, and that people listen to you.",
+    )
+    control(doc, "{%p endif %}")
+    para(doc, "You can come to the meeting. If you do not want to come, that is OK.")
+    para(doc, "You can still tell us what you think. You can:")
+    control(doc, "{%p for way in ways %}")
+    para(doc, "{{ way }}", "List Bullet")
+    control(doc, "{%p endfor %}")
+    para(doc, "Please tell us by {{ meeting.reply_by }} if you want to come.")
+    para(doc, "From {{ meeting.chair }}")
+    control(doc, '{%p if meeting.kind == "review" %}')
+    form_page(
+        doc,
+        "All about me",
+        "You can write or draw in the boxes. You do not have to fill them all in.",
+        CHILD_QUESTIONS,
+    )
+    control(doc, "{%p endif %}")
+    return doc
+
+
+TEMPLATES: dict[str, Callable[[], DocxDocument]] = {
+    "invitation.docx": build_invitation,
+    "invitation_child.docx": build_invitation_child,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Write every letter template into the output folder."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    default = Path(__file__).resolve().parent.parent / "templates" / "docx"
+    parser.add_argument("--out", type=Path, default=default, help=f"output folder ({default})")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, build in TEMPLATES.items():
+        path = args.out / name
+        path.write_bytes(deterministic_bytes(build()))
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
