@@ -39,6 +39,7 @@ from make_templates import (
     details_table,
     deterministic_bytes,
     labelled,
+    list_table,
     new_document,
     new_table,
     para,
@@ -246,9 +247,96 @@ def build_invitation_child() -> DocxDocument:
     return doc
 
 
+# --------------------------------------------------------------------------- outcome letter
+
+
+def build_outcome_letter() -> DocxDocument:
+    """The chair's letter after a conference, to one person invited."""
+    doc = new_document("Conference outcome", "OFFICIAL-SENSITIVE", "Ref {{ ref }}")
+    address_block(doc)
+    labelled(doc, "Our reference", "{{ ref }}")
+    labelled(doc, "Date", "{{ sent_by }}")
+    para(doc, "Outcome of the {{ conference.title }}", "Title")
+    para(doc, "Dear {{ to.name }},")
+    para(
+        doc,
+        "I chaired the {{ conference.kind }} child protection conference about {{ about }} "
+        "on {{ conference.date }} at {{ conference.venue or 'the venue arranged' }}. This "
+        "letter confirms what the conference decided and the plan it agreed. The full "
+        "report will follow.",
+    )
+    doc.add_heading("Decisions", 2)
+    list_table(
+        doc,
+        "child in decisions",
+        [
+            ("Child", "{{ child.name }}", 4.2),
+            ("Date of birth", "{{ child.dob }}", 3.6),
+            ("Decision", "{{ child.decision }}", 5.0),
+            ("Category", "{{ child.category }}", 0),
+        ],
+    )
+    control(doc, "{%p if decision %}")
+    para(doc)
+    para(doc, "{{ decision }}")
+    control(doc, "{%p endif %}")
+    control(doc, "{%p if any_plan %}")
+    doc.add_heading("Outline child protection plan", 2)
+    list_table(
+        doc,
+        "step in plan",
+        [
+            ("No.", "{{ step.number }}", 1.0),
+            ("Action", "{{ step.action }}", 5.6),
+            ("Who", "{{ step.responsible }}", 3.4),
+            ("By", "{{ step.by_when }}", 3.0),
+            ("Outcome sought", "{{ step.outcome }}", 0),
+        ],
+        empty="The core group will set out the plan's actions at its first meeting.",
+    )
+    doc.add_heading("Core group", 2)
+    para(
+        doc, "The core group puts the plan into practice and reports on it to the next conference."
+    )
+    control(doc, "{%p if conference.lead_social_worker %}")
+    labelled(doc, "Lead social worker", "{{ conference.lead_social_worker }}")
+    control(doc, "{%p endif %}")
+    control(doc, "{%p if conference.core_group_date %}")
+    labelled(doc, "First core group meeting", "by {{ conference.core_group_date }}")
+    control(doc, "{%p endif %}")
+    list_table(
+        doc,
+        "member in core_group",
+        [("Member", "{{ member.name }}", 6.0), ("Agency", "{{ member.agency }}", 0)],
+        empty="The core group's members will be confirmed by the lead social worker.",
+    )
+    control(doc, "{%p endif %}")
+    doc.add_heading("Next conference", 2)
+    control(doc, "{%p if conference.next_review_date %}")
+    para(doc, "The review conference will be held by {{ conference.next_review_date }}.")
+    control(doc, "{%p else %}")
+    para(doc, "No review conference is planned: no child is subject of a child protection plan.")
+    control(doc, "{%p endif %}")
+    doc.add_heading("If you disagree", 2)
+    para(
+        doc,
+        "If you disagree with a decision, please write to me by {{ disagree_by }}, saying "
+        "which decision and why. I will look at it again and reply in writing. If you are "
+        "still unhappy after that, you can ask for the council's child protection "
+        "complaints procedure.",
+    )
+    para(doc, "You can ask a friend, relative or advocate to help you write.")
+    para(doc, "Yours sincerely,")
+    para(doc)
+    para(doc, "{{ chair }}")
+    para(doc, "Conference Chair")
+    return doc
+
+
 TEMPLATES: dict[str, Callable[[], DocxDocument]] = {
     "invitation.docx": build_invitation,
     "invitation_child.docx": build_invitation_child,
+    "outcome_letter.docx": build_outcome_letter,
 }
 
 
