@@ -24,8 +24,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_BREAK
-from docx.shared import Cm
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
+from docx.shared import Cm, Twips
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -34,6 +35,7 @@ from make_templates import (
     LABEL_FILL,
     Cell,
     _finish_table,
+    _twips,
     add_row,
     control,
     details_table,
@@ -43,6 +45,7 @@ from make_templates import (
     new_document,
     new_table,
     para,
+    tag_row,
 )
 
 # --------------------------------------------------------------------------- pieces
@@ -333,10 +336,84 @@ def build_outcome_letter() -> DocxDocument:
     return doc
 
 
+# --------------------------------------------------------------------------- planning list
+
+OVERDUE_FILL = "FFC7CE"
+LANDSCAPE_WIDTH = 14570  # twips: A4 landscape (29.7 cm) less two 2 cm margins
+
+
+def landscape(doc: DocxDocument) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21)
+    for name in ("Header", "Footer"):  # their tab stops, set for a portrait page
+        tabs = doc.styles[name].paragraph_format.tab_stops
+        tabs.clear_all()
+        tabs.add_tab_stop(Twips(LANDSCAPE_WIDTH // 2), WD_TAB_ALIGNMENT.CENTER)
+        tabs.add_tab_stop(Twips(LANDSCAPE_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
+
+
+def planning_table(doc: DocxDocument) -> None:
+    """One officer's meetings; an overdue row shaded red and its status in bold."""
+    columns = [
+        ("Meeting", "{{ row.meeting }} {{ row.meeting_id }}", 4.2),
+        ("Child", "{{ row.child_name }} ({{ row.child_id }})", 6.0),
+        ("Latest", "{{ row.latest }}", 3.4),
+        ("Deadline", "{{ row.deadline }}", 3.4),
+        ("Book by", "{{ row.book_by }}", 3.4),
+        ("Status", "{{ row.status }}", 0),
+    ]
+    widths = [_twips(width) for _, _, width in columns[:-1]]
+    widths.append(LANDSCAPE_WIDTH - sum(widths))
+    table = new_table(doc, widths, header_row=True)
+    add_row(table, [Cell(h, style="Table Heading") for h, _, _ in columns], header=True)
+    tag_row(table, "{%tr for row in officer.rows %}")
+    tag_row(table, "{%tr if row.overdue %}")
+    add_row(
+        table,
+        [
+            Cell(cell, fill=OVERDUE_FILL, bold=index == len(columns) - 1)
+            for index, (_, cell, _) in enumerate(columns)
+        ],
+    )
+    tag_row(table, "{%tr else %}")
+    add_row(table, [Cell(cell) for _, cell, _ in columns])
+    tag_row(table, "{%tr endif %}")
+    tag_row(table, "{%tr endfor %}")
+    _finish_table(table)
+
+
+def build_planning_list() -> DocxDocument:
+    """The reviews and conferences falling due, officer by officer."""
+    doc = new_document("Planning list", "OFFICIAL-SENSITIVE", "Planning list, {{ as_of }}")
+    landscape(doc)
+    para(doc, "Reviews and conferences falling due", "Title")
+    para(
+        doc,
+        "As of {{ as_of }}: the next meeting of {{ total }} "
+        "{{ 'child' if total == 1 else 'children' }}, {{ overdue }} overdue. Each deadline "
+        "is the statutory one; book the meeting by the working day shown.",
+    )
+    control(doc, "{%p for officer in officers %}")
+    doc.add_heading("{{ officer.name }}", 2)
+    para(
+        doc,
+        "{{ officer.count }} {{ 'child' if officer.count == 1 else 'children' }}"
+        "{{ ', ' ~ officer.overdue ~ ' overdue' if officer.overdue else '' }}.",
+    )
+    planning_table(doc)
+    control(doc, "{%p endfor %}")
+    control(doc, "{%p if not officers %}")
+    para(doc, "No child has a review or conference to come.")
+    control(doc, "{%p endif %}")
+    return doc
+
+
 TEMPLATES: dict[str, Callable[[], DocxDocument]] = {
     "invitation.docx": build_invitation,
     "invitation_child.docx": build_invitation_child,
     "outcome_letter.docx": build_outcome_letter,
+    "planning_list.docx": build_planning_list,
 }
 
 

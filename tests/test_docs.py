@@ -133,7 +133,7 @@ def test_every_problem_code_in_the_code_is_documented() -> None:
     undocumented; one listed but never used would document nothing."""
     from docgen.errors import PROBLEM_CODES
 
-    source = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "docgen").glob("*.py"))
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "docgen").rglob("*.py"))
     used = set(re.findall(r'Problem\(\s*"([a-z-]+)"', source))
     used |= set(re.findall(r'(?:_problem|\.problem)\(\s*"([a-z-]+)"', source))
     used |= set(re.findall(r'CellError\([^)]*?"([a-z]+-[a-z-]+)"\)', source, re.S))
