@@ -409,11 +409,112 @@ def build_planning_list() -> DocxDocument:
     return doc
 
 
+# --------------------------------------------------------------------------- alerts report
+
+
+def two_period_table(doc: DocxDocument, loop: str, first: str) -> None:
+    """Rows of a list, each with the period's figure beside the year to date's."""
+    value = _twips(3.2)
+    table = new_table(doc, [CONTENT_WIDTH - 2 * value, value, value], header_row=True)
+    add_row(
+        table,
+        [
+            Cell(first, style="Table Heading"),
+            Cell("{{ period.name }}", style="Table Heading Number"),
+            Cell("{{ ytd.name }}", style="Table Heading Number"),
+        ],
+        header=True,
+    )
+    tag_row(table, f"{{%tr for row in {loop} %}}")
+    add_row(
+        table,
+        [
+            Cell("{{ row.label }}"),
+            Cell("{{ row.quarter }}", style="Table Number"),
+            Cell("{{ row.year }}", style="Table Number"),
+        ],
+    )
+    tag_row(table, "{%tr endfor %}")
+    _finish_table(table)
+
+
+def build_alerts_report() -> DocxDocument:
+    """The quarterly report on alerts of concern, for senior managers."""
+    doc = new_document(
+        "Alerts of concern: quarterly report",
+        "OFFICIAL-SENSITIVE",
+        "Alerts of concern, {{ period.name }}",
+    )
+    para(doc, "Alerts of concern", "Title")
+    para(doc, "{{ period.name }}: {{ period.label }}. Year to date: {{ ytd.label }}.")
+    doc.add_heading("Summary", 2)
+    para(
+        doc,
+        "In {{ period.name }}, {{ q.raised }} {{ q.raised_verb }} first raised "
+        "({{ y.raised }} in the year to date).",
+        "Commentary",
+    )
+    control(doc, "{%p if q.top_category %}")
+    para(
+        doc,
+        "The most common concern was {{ q.top_category }} ({{ q.top_count }} of {{ q.raised_n }}).",
+        "Commentary",
+    )
+    control(doc, "{%p endif %}")
+    control(doc, "{%p if q.median %}")
+    para(
+        doc,
+        "During the {{ period.noun }}, {{ q.resolved }} {{ q.resolved_verb }} resolved, in a "
+        "median of {{ q.median }} working days from first being raised.",
+        "Commentary",
+    )
+    control(doc, "{%p else %}")
+    para(doc, "No alert was resolved during the {{ period.noun }}.", "Commentary")
+    control(doc, "{%p endif %}")
+    para(
+        doc,
+        "At the end of the {{ period.noun }}, {{ q.open }} {{ q.open_verb }} still open.",
+        "Commentary",
+    )
+    control(doc, "{%p if q.cafcass_n %}")
+    para(
+        doc,
+        "{{ q.cafcass }} {{ q.cafcass_verb }} referred to CAFCASS, the last stage of the "
+        "dispute resolution process ({{ y.cafcass }} in the year to date).",
+        "Commentary",
+    )
+    control(doc, "{%p else %}")
+    para(doc, "No alert was referred to CAFCASS in the {{ period.noun }}.", "Commentary")
+    control(doc, "{%p endif %}")
+    two_period_table(doc, "summary", "Figure")
+    doc.add_heading("By stage reached", 2)
+    two_period_table(doc, "stages", "Stage")
+    doc.add_heading("By category", 2)
+    two_period_table(doc, "categories", "Category")
+    para(doc, "{{ chart }}", "Chart")
+    doc.add_heading("Alerts first raised in the {{ period.noun }}", 2)
+    list_table(
+        doc,
+        "alert in alerts",
+        [
+            ("Alert", "{{ alert.id }}", 1.7),
+            ("Child ID", "{{ alert.child_id }}", 1.9),
+            ("First raised", "{{ alert.first_raised }}", 3.2),
+            ("Stage reached", "{{ alert.stage }}", 3.6),
+            ("Category", "{{ alert.category }}", 2.8),
+            ("Status", "{{ alert.status }}", 0),
+        ],
+        empty="No alert was first raised in the {{ period.noun }}.",
+    )
+    return doc
+
+
 TEMPLATES: dict[str, Callable[[], DocxDocument]] = {
     "invitation.docx": build_invitation,
     "invitation_child.docx": build_invitation_child,
     "outcome_letter.docx": build_outcome_letter,
     "planning_list.docx": build_planning_list,
+    "alerts_report.docx": build_alerts_report,
 }
 
 
