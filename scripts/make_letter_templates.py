@@ -253,6 +253,26 @@ def build_invitation_child() -> DocxDocument:
 # --------------------------------------------------------------------------- outcome letter
 
 
+def core_group(doc: DocxDocument) -> None:
+    """Who puts the plan into practice, and when they first meet."""
+    doc.add_heading("Core group", 2)
+    para(
+        doc, "The core group puts the plan into practice and reports on it to the next conference."
+    )
+    control(doc, "{%p if conference.lead_social_worker %}")
+    labelled(doc, "Lead social worker", "{{ conference.lead_social_worker }}")
+    control(doc, "{%p endif %}")
+    control(doc, "{%p if conference.core_group_date %}")
+    labelled(doc, "First core group meeting", "by {{ conference.core_group_date }}")
+    control(doc, "{%p endif %}")
+    list_table(
+        doc,
+        "member in core_group",
+        [("Member", "{{ member.name }}", 6.0), ("Agency", "{{ member.agency }}", 0)],
+        empty="The core group's members will be confirmed by the lead social worker.",
+    )
+
+
 def build_outcome_letter() -> DocxDocument:
     """The chair's letter after a conference, to one person invited."""
     doc = new_document("Conference outcome", "OFFICIAL-SENSITIVE", "Ref {{ ref }}")
@@ -297,22 +317,7 @@ def build_outcome_letter() -> DocxDocument:
         ],
         empty="The core group will set out the plan's actions at its first meeting.",
     )
-    doc.add_heading("Core group", 2)
-    para(
-        doc, "The core group puts the plan into practice and reports on it to the next conference."
-    )
-    control(doc, "{%p if conference.lead_social_worker %}")
-    labelled(doc, "Lead social worker", "{{ conference.lead_social_worker }}")
-    control(doc, "{%p endif %}")
-    control(doc, "{%p if conference.core_group_date %}")
-    labelled(doc, "First core group meeting", "by {{ conference.core_group_date }}")
-    control(doc, "{%p endif %}")
-    list_table(
-        doc,
-        "member in core_group",
-        [("Member", "{{ member.name }}", 6.0), ("Agency", "{{ member.agency }}", 0)],
-        empty="The core group's members will be confirmed by the lead social worker.",
-    )
+    core_group(doc)
     control(doc, "{%p endif %}")
     doc.add_heading("Next conference", 2)
     control(doc, "{%p if conference.next_review_date %}")

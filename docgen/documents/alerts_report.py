@@ -84,7 +84,8 @@ def cases(tables: Tables) -> list[Case]:
     history: dict[str, list[AlertStep]] = {}
     for step in tables[AlertStep].rows:
         history.setdefault(step.alert_id.casefold(), []).append(step)
-    found, labels = [], {}
+    found: list[Case] = []
+    labels: dict[str, str] = {}
     for alert in tables[Alert].rows:
         steps = [(s.step_date, s.stage) for s in history.get(alert.alert_id.casefold(), [])]
         steps.append((alert.date_raised, alert.stage))

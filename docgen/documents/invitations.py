@@ -127,7 +127,7 @@ def _ways(form: bool, social_worker: str | None, chair: str) -> list[str]:
 
 
 def _template(_meeting: Any, person: Any) -> str:
-    role = getattr(person, "role", None) or getattr(person, "agency", "")
+    role = str(getattr(person, "role", None) or getattr(person, "agency", ""))
     return CHILD if letters.form_for(role) == "child" else ADULT
 
 

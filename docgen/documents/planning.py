@@ -125,7 +125,7 @@ def conference_dues(tables: Tables, as_of: date) -> list[Due]:
         if child.plan is False:
             continue
         deadline = conf.next_review_date or timescales.next_conference_due(
-            conf.conference_type,  # type: ignore[arg-type]  (Initial or Review, validated)
+            conf.conference_type,  # type: ignore[arg-type]  # Initial or Review: validated
             held,
         )
         ids = (child.child_id, child.child_name, conf.conference_id)
