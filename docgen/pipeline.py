@@ -116,6 +116,7 @@ def check_workbook(
     settings = settings or Settings()
     try:
         spec = KINDS[kind] if kind else guess_kind(path, settings)
+        spec = documents.workbook_kinds().get(spec.kind, spec)  # with every type's sheets
         tables, report = load(path, spec, settings)
     except UserError as exc:  # not a workbook at all, or not one docgen knows
         report = Report(file=str(path))

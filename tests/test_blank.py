@@ -13,12 +13,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from docgen.blank import HOW_TO_SHEET, LAST_ROW, LISTS_SHEET, YES_NO_VALUES, write_blank_workbook
 from docgen.contract import column_facts
+from docgen.documents import workbook_kinds
 from docgen.errors import UserError
-from docgen.models import KINDS, YES, column_specs
+from docgen.models import YES, column_specs
 from docgen.pipeline import meeting_papers
 from docgen.validate import validate_workbook
 from docgen.workbook import read_workbook
 from tests.conftest import SAMPLES
+
+#: Each workbook kind with every sheet its document types read (the registry's view).
+KINDS = workbook_kinds()
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +98,8 @@ def test_how_to_fill_describes_every_sheet_and_column(blanks: dict[str, Path]) -
     ws = openpyxl.load_workbook(blanks["conference"])[HOW_TO_SHEET]
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
     for sheet in KINDS["conference"].sheets:
-        assert f"Sheet {sheet.model.sheet!r} (required)" in text
+        need = "required" if sheet.required else "optional"
+        assert f"Sheet {sheet.model.sheet!r} ({need})" in text
     rows = {row[0]: row for row in ws.iter_rows(values_only=True) if row[0]}
     assert rows["Child Name"][2] == "yes"
     assert rows["Plan"][2:5] == ("no", "yes/no", "Y or N (also Yes/No, TRUE/FALSE, 1/0)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import Result
 
@@ -166,3 +167,17 @@ def test_a_conference_workbook_without_plan_actions_still_writes(tmp_path: Path)
     assert "The core group will set out the plan's actions at its first meeting." in all_text(
         letter
     )
+
+
+def test_validate_and_the_blank_workbook_know_the_plan_actions_sheet(tmp_path: Path) -> None:
+    def spoil(wb: object) -> None:
+        set_cells(wb, "Plan Actions", 4, {"By When": "next week"})  # type: ignore[arg-type]
+
+    book = edit_workbook(WORKBOOK, tmp_path / "bad.xlsx", spoil)
+    result = run_cli("validate", str(book))
+    assert result.exit_code == 1
+    assert "Plan Actions" in result.output and "D4" in result.output
+    assert "'next week' is not a date" in result.output
+    blank = tmp_path / "blank.xlsx"
+    assert run_cli("new-workbook", "conference", "--output", str(blank)).exit_code == 0
+    assert "Plan Actions" in openpyxl.load_workbook(blank).sheetnames
