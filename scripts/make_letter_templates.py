@@ -176,12 +176,17 @@ def build_invitation() -> DocxDocument:
         "it back before the meeting.",
     )
     control(doc, "{%p endif %}")
-    control(doc, '{%p if meeting.kind == "conference" %}')
+    control(doc, '{%p if meeting.kind == "conference" and family %}')
     para(
         doc,
-        "Professionals: please send your written report to the chair at least two working "
-        "days before the conference, and share it with the parents first. Parents may bring "
-        "a friend, relative or advocate for support.",
+        "You may bring a friend, relative or advocate with you for support. The social "
+        "worker will go through the reports with you before the conference.",
+    )
+    control(doc, '{%p elif meeting.kind == "conference" %}')
+    para(
+        doc,
+        "Please send your written report to the chair at least two working days before the "
+        "conference, and share it with the parents first.",
     )
     control(doc, "{%p endif %}")
     letter_ending(doc)

@@ -177,3 +177,12 @@ def test_a_workbook_of_another_kind_is_refused(tmp_path: Path) -> None:
     result = run_cli("invitations", str(SAMPLES / "alerts.xlsx"), "-o", str(tmp_path))
     assert result.exit_code == 1
     assert "made from a review or conference workbook" in result.output
+
+
+def test_a_parent_is_told_about_support_an_agency_about_its_report(conferences: Path) -> None:
+    parent = all_text(conferences / "invitation_CP0203_2014-06-25_p1.docx")  # Ms Grant
+    school = all_text(conferences / "invitation_CP0203_2014-06-25_p3.docx")  # Sue Collins
+    assert "You may bring a friend, relative or advocate" in parent
+    assert "written report" not in parent
+    assert "Please send your written report to the chair" in school
+    assert "You may bring a friend" not in school

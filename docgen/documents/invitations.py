@@ -77,6 +77,7 @@ def build_review(meeting: ReviewMeeting, _related: Related, _s: Settings, person
             "first_name": letters.first_name(person.name),
         },
         "form": letters.form_for(person.role),
+        "family": letters.form_for(person.role) != "",
         "social_worker": text(meeting.social_worker),
         "ways": _ways(True, meeting.social_worker, iro),
     }
@@ -109,6 +110,7 @@ def build_conference(conf: Conference, related: Related, _s: Settings, person: A
             "first_name": letters.first_name(person.name),
         },
         "form": "",  # agencies send reports; a conference has no consultation form here
+        "family": letters.form_for(person.agency) != "",
         "social_worker": text(conf.lead_social_worker),
         "ways": _ways(False, conf.lead_social_worker, chair),
     }
