@@ -256,7 +256,9 @@ def _command() -> click.Command:
     @click.option(
         "--as-of",
         type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
-        help="The day the list is for: meetings after it are not counted [default: today].",
+        metavar="DATE",
+        help="The day the list is for (2014-09-01 or 01/09/2014): meetings after it are not "
+        "counted [default: today].",
     )
     @click.option(
         "--output",
