@@ -102,7 +102,9 @@ def write_blank_workbook(kind: str, dest: Path) -> None:
 
 def blank_workbook(kind: str) -> Workbook:
     """The blank ``kind`` workbook as an openpyxl ``Workbook`` (not yet saved)."""
-    spec = KINDS.get(kind)
+    from docgen import documents  # the registry: a kind's sheets as its documents read them
+
+    spec = documents.workbook_kinds().get(kind)
     if spec is None:
         raise UserError(f"unknown workbook kind {kind!r}: expected one of {', '.join(KINDS)}.")
     wb = Workbook()

@@ -230,6 +230,10 @@ def sample_contexts(settings: Settings) -> dict[str, list[dict[str, Any]]]:
     for doc in documents.per_row_types():
         for name, ctx in _meeting_contexts(doc, samples / doc.sample, settings):
             contexts.setdefault(name, []).append(ctx)
+    for doc in documents.all_types():
+        if doc.sample_contexts is not None:
+            for name, ctx in doc.sample_contexts(samples, settings):
+                contexts.setdefault(name, []).append(_without_charts(ctx))
     return contexts
 
 

@@ -64,6 +64,9 @@ PROBLEM_CODES: dict[str, str] = {
     "invalid-date": "A cell is not a real date in an accepted form.",
     "invalid-yes-no": "A yes/no cell holds something else.",
     "invalid-number": "A number cell holds something else.",
+    "invalid-time": "A time cell holds something other than a time of day.",
+    "no-address": "An invitee has no address: the letter's address block is left blank "
+    "to fill in by hand (warning).",
     "invalid-code": "A code cell holds a value off its code list.",
     "invalid-id": "An ID cell holds a date or a true/false value.",
     "invalid-value": "A value outside its allowed range or length.",

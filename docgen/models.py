@@ -214,6 +214,31 @@ STAGE_DESCRIPTION = (
 )
 
 
+TIME_EXPECTED = "a time of day such as 10:30 (or 10.30am)"
+_CLOCK = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+
+
+def to_clock(value: Any) -> str:
+    """A time of day as a letter prints it, ``10:30``: an Excel time, or text typed as
+    10:30, 10.30, 2pm or 2.15pm. The letter says the time; a date is not a time."""
+    if isinstance(value, time):
+        return f"{value:%H:%M}"
+    if isinstance(value, timedelta):
+        minutes = round(value.total_seconds() / 60)
+        if 0 <= minutes < 24 * 60:
+            return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    elif isinstance(value, float) and 0 <= value < 1:  # Excel's fraction of a day
+        minutes = round(value * 24 * 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    elif isinstance(value, str) and (match := _CLOCK.match(value.strip())):
+        hour, minute, half = int(match[1]), int(match[2] or 0), (match[3] or "").lower()
+        hour += 12 if half == "pm" and hour < 12 else 0
+        hour -= 12 if half == "am" and hour == 12 else 0
+        if hour < 24 and minute < 60 and (match[2] or half):
+            return f"{hour:02d}:{minute:02d}"
+    raise CellError("is not a time of day", TIME_EXPECTED, "invalid-time")
+
+
 @dataclass(frozen=True)
 class Converted:
     """Field metadata: the column's cells go through ``convert`` instead of the type's."""
@@ -718,6 +743,14 @@ class ReviewMeeting(Row):
         default=None,
         description="v2. Care proceedings: the final hearing of a child on an interim care order.",
     )
+    review_time: Annotated[str | None, Converted(to_clock)] = column(
+        "Review Time", default=None, description="When the review starts, e.g. 10:30 (invitations)."
+    )
+    coordinator: str | None = column(
+        "Co-ordinator",
+        default=None,
+        description="Who to contact about the review, with a telephone number (invitations).",
+    )
 
     def problems(self) -> Iterator[Breach]:
         if self.became_looked_after < self.dob:
@@ -794,6 +827,10 @@ class ReviewAttendee(Row):
         default=None,
         description="v2. Y puts this person on the record's distribution list.",
     )
+    address: str | None = column(
+        "Address", default=None, description="Postal address, one line per line (invitations)."
+    )
+    email: str | None = column("Email", default=None, description="Email address (invitations).")
 
 
 class ReviewDecision(Row):
@@ -932,6 +969,16 @@ class Conference(Row):
         description="v2. The first core group; computed when blank for an initial conference "
         "(10 working days after it, Working Together).",
     )
+    conference_time: Annotated[str | None, Converted(to_clock)] = column(
+        "Conference Time",
+        default=None,
+        description="When the conference starts, e.g. 10:30 (invitations).",
+    )
+    coordinator: str | None = column(
+        "Co-ordinator",
+        default=None,
+        description="Who to contact about the conference, with a telephone number (invitations).",
+    )
 
     def problems(self) -> Iterator[Breach]:
         yield from CPConference.problems(self)  # type: ignore[arg-type]
@@ -997,6 +1044,11 @@ class ConferenceAttendee(Row):
         default=None,
         description="v2. Y puts this person on the report's distribution list.",
     )
+
+    address: str | None = column(
+        "Address", default=None, description="Postal address, one line per line (letters)."
+    )
+    email: str | None = column("Email", default=None, description="Email address (letters).")
 
 
 class PlanAction(Row):

@@ -120,6 +120,7 @@ def check_workbook(
         return dfe_returns.check_returns(path, year or year_from_name(path), settings)
     try:
         spec = KINDS[kind] if kind else guess_kind(path, settings)
+        spec = documents.workbook_kinds().get(spec.kind, spec)  # with every type's sheets
         tables, report = load(path, spec, settings)
     except UserError as exc:  # not a workbook at all, or not one docgen knows
         report = Report(file=str(path))
@@ -681,6 +682,8 @@ def _batch(job: _Job) -> _Batch:
     if not report.ok:
         raise ValidationFailed(report)
     report.extend(context.timescale_guesses(tables, settings.review_policy))
+    if doc.warnings is not None:
+        report.extend(doc.warnings(tables, settings))
     meetings = list(tables[doc.parent])
     if not meetings:  # valid, as a blank workbook is, but a run that writes nothing has failed
         raise UserError(

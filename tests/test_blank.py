@@ -13,12 +13,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from docgen.blank import HOW_TO_SHEET, LAST_ROW, LISTS_SHEET, YES_NO_VALUES, write_blank_workbook
 from docgen.contract import column_facts
+from docgen.documents import workbook_kinds
 from docgen.errors import UserError
-from docgen.models import KINDS, YES, column_specs
+from docgen.models import YES, column_specs
 from docgen.pipeline import meeting_papers
 from docgen.validate import validate_workbook
 from docgen.workbook import read_workbook
 from tests.conftest import SAMPLES
+
+#: Each workbook kind with every sheet its document types read (the registry's view).
+KINDS = workbook_kinds()
 
 
 @pytest.fixture(scope="module")

@@ -161,10 +161,11 @@ def test_overriding_one_template_reports_the_others_as_bundled(tmp_path: Path) -
     assert all(is_bundled(sources[name]) for name in TEMPLATES if name != "alert.docx")
     assert check_templates(custom) == []
     lines = report_lines(custom, [])
-    assert [line.split()[0] for line in lines[:4]] == list(TEMPLATES)
-    assert all("bundled" in line for line in lines[:4] if not line.startswith("alert.docx"))
+    assert [line.split()[0] for line in lines[: len(TEMPLATES)]] == list(TEMPLATES)
+    shown = len(TEMPLATES)
+    assert all("bundled" in line for line in lines[:shown] if not line.startswith("alert.docx"))
     assert str(custom / "alert.docx") in lines[TEMPLATES.index("alert.docx")]
-    assert lines[4] == (
+    assert lines[shown] == (
         "note: Review Record.docx is not used: it is named differently; "
         "rename it review_record.docx."
     )
@@ -257,7 +258,7 @@ def test_a_template_saved_in_another_format_is_named_with_the_fix(
     shutil.copy(bundled_templates() / "review_record.docx", custom / name)
     (custom / "logo.png").write_bytes(b"not a template, not a note")
     lines = report_lines(custom, check_templates(custom))
-    assert lines[4:] == [
+    assert lines[len(TEMPLATES) :] == [
         f"note: {name} is not used: it is {why}; save it as 'Word Document (*.docx)' named "
         "review_record.docx."
     ]

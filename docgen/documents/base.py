@@ -14,13 +14,15 @@ import pkgutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import click
 
-from docgen.errors import UserError
+from docgen.errors import Problem, UserError
 from docgen.models import Row, WorkbookSpec
 from docgen.settings import Settings
+from docgen.validate import Tables
 
 #: A meeting's rows from each child sheet, in the order the type lists them.
 Related = Sequence[Sequence[Any]]
@@ -31,6 +33,10 @@ ContextBuilder = Callable[[Any, Related, Settings, Any], dict[str, Any]]
 NameParts = Callable[[Any, Related, Any, int], tuple[str, ...]]
 #: (meeting, its related rows) -> the items that each get a document (e.g. invitees).
 ItemPicker = Callable[[Any, Related], Sequence[Any]]
+#: (a validated workbook, settings) -> warnings of what its documents will lack.
+WarningFinder = Callable[[Tables, Settings], list[Problem]]
+#: (the bundled samples folder, settings) -> (template, context) of a per-workbook type.
+SampleContexts = Callable[[Path, Settings], list[tuple[str, dict[str, Any]]]]
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,10 @@ class DocumentType:
     command: Callable[[], click.Command] | None = None
     #: For docs/workbooks.md: what comes out of the workbook, and how files are named.
     notes: str = ""
+    #: Warnings of a batch beyond validation's (an invitee with no address), row by row.
+    warnings: WarningFinder | None = None
+    #: A per-workbook type's contexts for the bundled samples, for ``templates check``.
+    sample_contexts: SampleContexts | None = None
     inbox: bool = True  # the drop folder has an inbox/<name>/ for it
     order: int = 50  # where it comes in lists, help and docs
 
@@ -155,8 +165,10 @@ def generic_commands() -> dict[str, list[DocumentType]]:
 def workbook_kinds() -> dict[str, WorkbookSpec]:
     """Each workbook kind some document type reads, by kind."""
     kinds: dict[str, WorkbookSpec] = {}
-    for doc in all_types():
-        kinds.setdefault(doc.kind, doc.workbook)
+    for doc in all_types():  # a kind read by several types is described by its widest spec
+        known = kinds.get(doc.kind)
+        if known is None or len(doc.workbook.sheets) > len(known.sheets):
+            kinds[doc.kind] = doc.workbook
     return kinds
 
 

@@ -1,0 +1,90 @@
+"""What the per-workbook documents (a planning list, a quarterly report) share: read
+and validate their workbooks with every problem of every workbook reported at once,
+and write one file all or nothing."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from docgen import pipeline
+from docgen.errors import UserError
+from docgen.files import folder_lock, write_atomic
+from docgen.models import WorkbookSpec
+from docgen.render import Renderer
+from docgen.report import Report
+from docgen.settings import Settings
+from docgen.validate import Tables
+
+#: Zip entries' date in a written .xlsx: the same workbook gives the same bytes.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def load_all(
+    paths: Sequence[Path], kinds: Sequence[str], settings: Settings
+) -> list[tuple[Path, WorkbookSpec, Tables, Report]]:
+    """Each workbook read and validated, its kind judged by its sheets; any workbook not
+    of ``kinds``, or with errors, stops the run after every problem of every workbook
+    has been printed."""
+    loaded, failed = [], 0
+    for path in paths:
+        spec = pipeline.guess_kind(path, settings)
+        if spec.kind not in kinds:
+            raise UserError(
+                f"{path.name} has the sheets of the {spec.kind} workbook; expected a "
+                f"{' or '.join(kinds)} workbook."
+            )
+        tables, report = pipeline.load(path, spec, settings)
+        if not report.ok:
+            click.echo(report.to_text(), err=True)
+            failed += report.error_total
+        loaded.append((path, spec, tables, report))
+    if failed:
+        raise UserError(f"{failed} problem(s) in the workbooks; nothing was written.")
+    return loaded
+
+
+def output_kind(output: Path, suffixes: Sequence[str]) -> str:
+    """``output``'s suffix, when it is one of ``suffixes``; else the user's error."""
+    suffix = output.suffix.lower()
+    if suffix not in suffixes or output.is_dir():
+        raise UserError(f"--output {output.name}: give a file name ending {' or '.join(suffixes)}.")
+    return suffix
+
+
+def render(template: str, context: dict[str, Any], settings: Settings, **kw: Any) -> bytes:
+    return Renderer(settings.templates).render(template, context, **kw)
+
+
+def write(output: Path, data: bytes) -> None:
+    """``output`` written whole or not at all, one run at a time in its folder."""
+    folder = output.parent if str(output.parent) else Path(".")
+    with folder_lock(folder):
+        write_atomic(output, data)
+
+
+def fixed_xlsx(data: bytes) -> bytes:
+    """An openpyxl workbook's bytes with every zip entry dated alike, so a list made
+    twice from the same workbooks is the same file."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+def stamp(day: Any) -> datetime:
+    """A document property's time: the day the document is about, at midnight."""
+    return datetime(day.year, day.month, day.day)
