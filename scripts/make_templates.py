@@ -766,12 +766,18 @@ def meeting_document(title: str) -> DocxDocument:
     """A meeting document: the council and title in the header with the protective
     marking (a setting) at the right; the ID, issue date and page X of Y in the footer;
     title, subject (the meeting ID), author (the IRO or chair) as document properties."""
-    doc = new_document(
-        title,
-        "{{ document.council }}{% if document.council %} · {% endif %}{{ document.title }}",
-        "{{ document.marking }}",
-        footer_left="{{ document.id }} · {{ document.issue }} · ",
+    doc = new_document(title, "", footer_left="{{ document.id }} · {{ document.issue }} · ")
+    # One right-aligned tab: a long council name and title must not push the marking
+    # onto a second line (the style's centre tab would take the first tab).
+    header = doc.sections[0].header.paragraphs[0]
+    header.paragraph_format.tab_stops.add_tab_stop(
+        Twips(CONTENT_WIDTH // 2), WD_TAB_ALIGNMENT.CLEAR
     )
+    add_text(
+        header, "{{ document.council }}{% if document.council %} · {% endif %}{{ document.title }}"
+    )
+    header.add_run("\t")
+    add_text(header, "{{ document.marking }}", bold=True)
     props = doc.core_properties
     props.title = "{{ document.title|safe }}"
     props.subject = "{{ document.id|safe }}"
@@ -915,7 +921,7 @@ def build_review_record() -> DocxDocument:
         doc,
         "Decisions to be sent by",
         f"{{{{ review.decisions_by }}}} ({{{{ review.decisions_days }}}}, {IRO_HANDBOOK})",
-    )
+    ).paragraph_format.space_before = Pt(8)
     labelled(
         doc,
         "Full record to be sent by",
