@@ -858,7 +858,7 @@ def test_sheet_names_stay_out_of_the_log_and_the_journal(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     root = tmp_path / "root"
-    names = ["Kayla Brennan", "Tyler Morgan", "Ava Price"]
+    names = ["Kayla Brennan", "Tyler Morgan", "Ava Price", "Leo Grant"]
 
     def one_sheet_per_child(wb: openpyxl.Workbook) -> None:
         for sheet, name in zip(wb.worksheets, names, strict=True):
