@@ -880,6 +880,14 @@ def build_review_record() -> DocxDocument:
     control(doc, "{%p else %}")
     para(doc, NOT_RECORDED, italic=True)
     control(doc, "{%p endif %}")
+    _review_views(doc)
+    _review_plan_and_decisions(doc)
+    _signature_block(doc, "Independent Reviewing Officer", "{{ iro }}")
+    return doc
+
+
+def _review_views(doc: DocxDocument) -> None:
+    """The child's views first, then those consulted, then who attended."""
     heading_then(doc, "Views")
     text_section(doc, "Child's views", "childs_views")
     text_section(doc, "Participation", "participation")
@@ -897,6 +905,10 @@ def build_review_record() -> DocxDocument:
         ],
         empty="No attendees recorded.",
     )
+
+
+def _review_plan_and_decisions(doc: DocxDocument) -> None:
+    """The care plan's areas, the IRO's judgement, decisions, next review, distribution."""
     heading_then(doc, "The care plan")
     text_section(doc, "Care plan", "care_plan")
     text_section(doc, "Health", "health")
@@ -931,8 +943,6 @@ def build_review_record() -> DocxDocument:
     labelled(doc, "To be held by (statutory deadline)", "{{ review.next.deadline }}")
     labelled(doc, "{{ review.next.proposed_label }}", "{{ review.next.proposed }}")
     distribution(doc, "record")
-    _signature_block(doc, "Independent Reviewing Officer", "{{ iro }}")
-    return doc
 
 
 def _signature_block(doc: DocxDocument, role: str, name: str) -> None:
@@ -1067,6 +1077,14 @@ def build_conference_report() -> DocxDocument:
         ],
         empty="No attendees recorded.",
     )
+    _conference_views_and_decision(doc)
+    _conference_plan(doc)
+    _signature_block(doc, "Chair", "{{ conference.chair }}")
+    return doc
+
+
+def _conference_views_and_decision(doc: DocxDocument) -> None:
+    """Views, the Signs of Safety analysis, each agency's recommendation, dissent, decision."""
     heading_then(doc, "Views")
     text_section(doc, "The child's views", "childs_views")
     text_section(doc, "Parents' views", "parents_views")
@@ -1085,6 +1103,10 @@ def build_conference_report() -> DocxDocument:
     )
     text_section(doc, "Dissent", "dissent")
     text_section(doc, "Decision", "decision")
+
+
+def _conference_plan(doc: DocxDocument) -> None:
+    """The outline plan, contingency, core group, next steps and distribution."""
     heading_then(doc, "Outline child protection plan")
     list_table(
         doc,
@@ -1129,8 +1151,6 @@ def build_conference_report() -> DocxDocument:
         f"{{{{ conference.report_by }}}} ({{{{ conference.report_days }}}}, {LOCAL_PROCEDURES})",
     )
     distribution(doc, "report")
-    _signature_block(doc, "Chair", "{{ conference.chair }}")
-    return doc
 
 
 TEMPLATES: dict[str, Callable[[], DocxDocument]] = {
