@@ -357,7 +357,7 @@ def test_alert_names_its_recipient_and_leaves_room_for_the_reply(docs: Path) -> 
         "Jordan wants to see someone about his worries before his exams."
     ]
     resolved = paragraphs(docs / "alert_A0102_2014-04-28.docx")
-    assert "Outcome: Resolved: assessment timetable agreed and shared." in resolved
+    assert "Outcome: Assessment timetable agreed and shared with the IRO." in resolved
     assert details(docs / "alert_A0102_2014-04-28.docx", "Alert ID")["Status"] == (
         "Resolved on 16 May 2014"
     )
