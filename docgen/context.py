@@ -822,7 +822,6 @@ def review_context(
     within = timeliness(meeting.review_date, due)
     held = meeting.review_date
     record_by = timescales.add_working_days(held, settings.review_record_days)
-    status = codes.LEGAL_STATUS
     return {
         "document": document_block(
             settings,
@@ -851,19 +850,7 @@ def review_context(
             "record_days": plural(settings.review_record_days, "working day"),
             "source": IRO_HANDBOOK,
         },
-        "child": {
-            "id": text(meeting.child_id),
-            "name": text(meeting.child_name),
-            "dob": long_date(meeting.dob),
-            "age": age_text(meeting.dob, held),
-            "legal_status": recorded(
-                f"{status.label(meeting.legal_status)} ({meeting.legal_status})"
-                if meeting.legal_status
-                else ""
-            ),
-            "placement": recorded(text(meeting.placement)),
-            "became_looked_after": long_date(meeting.became_looked_after),
-        },
+        "child": _review_child(meeting),
         "placement": _placement(meeting),
         "iro": text(meeting.iro),
         "social_worker": recorded(text(meeting.social_worker)),
@@ -877,6 +864,36 @@ def review_context(
         "contact": text(meeting.contact),
         "participation": _participation(meeting.participation),
         "iro_comments": text(meeting.iro_comments),
+        **_review_lists(attendees, decisions, previous),
+    }
+
+
+def _review_child(meeting: ReviewMeeting) -> dict[str, str]:
+    status = codes.LEGAL_STATUS
+    held = meeting.review_date
+    return {
+        "id": text(meeting.child_id),
+        "name": text(meeting.child_name),
+        "dob": long_date(meeting.dob),
+        "age": age_text(meeting.dob, held),
+        "legal_status": recorded(
+            f"{status.label(meeting.legal_status)} ({meeting.legal_status})"
+            if meeting.legal_status
+            else ""
+        ),
+        "placement": recorded(text(meeting.placement)),
+        "became_looked_after": long_date(meeting.became_looked_after),
+    }
+
+
+def _review_lists(
+    attendees: list[ReviewAttendee],
+    decisions: list[ReviewDecision],
+    previous: list[PreviousDecision] | tuple[()],
+) -> dict[str, Any]:
+    """The review record's lists: who came, who said what, who receives the record,
+    and the decisions, previous and new."""
+    return {
         "attendees": [
             {"name": text(a.name), "role": text(a.role), "attendance": a.attendance}
             for a in attendees
@@ -1078,6 +1095,25 @@ def conference_context(
             }
             for c in children
         ],
+        **_conference_lists(attendees, actions),
+        "reasons": text(conf.reasons),
+        "parents_views": text(conf.parents_views),
+        "childs_views": text(conf.childs_views),
+        "dissent": text(conf.dissent),
+        "contingency_plan": text(conf.contingency_plan),
+        "worried": text(conf.worried),
+        "working_well": text(conf.working_well),
+        "needs_to_happen": text(conf.needs_to_happen),
+        "decision": text(conf.decision),
+    }
+
+
+def _conference_lists(
+    attendees: list[ConferenceAttendee], actions: list[PlanAction] | tuple[()]
+) -> dict[str, Any]:
+    """The conference report's lists: attendance, recommendations, core group,
+    distribution and the outline plan's actions."""
+    return {
         "attendees": [
             {
                 "name": text(a.name),
@@ -1104,13 +1140,4 @@ def conference_context(
             }
             for a in actions
         ],
-        "reasons": text(conf.reasons),
-        "parents_views": text(conf.parents_views),
-        "childs_views": text(conf.childs_views),
-        "dissent": text(conf.dissent),
-        "contingency_plan": text(conf.contingency_plan),
-        "worried": text(conf.worried),
-        "working_well": text(conf.working_well),
-        "needs_to_happen": text(conf.needs_to_happen),
-        "decision": text(conf.decision),
     }

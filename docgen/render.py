@@ -222,11 +222,13 @@ class _Compiled:
         # python-docx. Where none has a tag, the part is copied as it is.
         values = _property_values(tpl)
         tagged = any(_tagged(value) for value in values.values())
-        self.properties = (
-            {prop: env.from_string(value) for prop, value in values.items()} if tagged else {}
-        )
+        # A property without a tag renders as itself: only the tagged ones are rendered.
+        self.properties = {
+            prop: env.from_string(value) for prop, value in values.items() if _tagged(value)
+        }
         self.core_name = _core_part_name(tpl) if tagged else None
-        self.created = tpl.docx.core_properties.created
+        self.created: datetime = tpl.docx.core_properties.created
+        self.core_xml = _core_with_slots(tpl, values) if tagged else ""
         members = _read_entries(path)
         self.names = [name for name, _ in members]
         fresh = {self.document_name, self.core_name, *self.parts}
@@ -242,17 +244,49 @@ class _Compiled:
         for name, template in self.parts.items():
             fresh[name] = _XML_DECLARATION + _finish(self._tpl, template.render(context)).encode()
         if self.core_name is not None:
-            core = self._tpl.docx.core_properties  # python-docx's writer, as docxtpl's
-            for prop, template in self.properties.items():
-                setattr(core, prop, template.render(context))
-            core.created = core.modified = _created(context) or self.created
-            fresh[self.core_name] = etree.tostring(core._element, encoding="UTF-8", standalone=True)
+            fresh[self.core_name] = self._core(context)
         return _write_zip(
             [
                 entry or _deflate(name, fresh[name], level=1)
                 for name, entry in zip(self.names, self.entries, strict=True)
             ]
         )
+
+    def _core(self, context: Mapping[str, Any]) -> bytes:
+        """The document properties part: python-docx's XML for the template, written
+        once with a slot for each tagged property and the dates, filled here as
+        python-docx would fill them (text escaped, at most 255 characters)."""
+        xml = self.core_xml
+        for prop, template in self.properties.items():
+            value = template.render(context)
+            if len(value) > 255:  # python-docx's own limit
+                raise ValueError(f"exceeded 255 char limit for property, got:\n\n'{value}'")
+            xml = xml.replace(_slot(prop), _xml_text(value))
+        stamp = (_created(context) or self.created).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return xml.replace(_DATE_SLOT, stamp).encode()
+
+
+def _slot(prop: str) -> str:
+    return f"\ue000{prop}\ue000"  # a private-use character: in no template's value
+
+
+_DATE_SLOT_TIME = datetime(1901, 2, 3, 4, 5, 6)
+_DATE_SLOT = "1901-02-03T04:05:06Z"
+
+
+def _core_with_slots(tpl: DocxTemplate, values: Mapping[str, str]) -> str:
+    """docxtpl writes all six properties (a blank one as an empty element): a tagged
+    one gets its slot, the others their value, which renders as itself."""
+    core = tpl.docx.core_properties  # python-docx's writer, as docxtpl's
+    for prop, value in values.items():
+        setattr(core, prop, _slot(prop) if _tagged(value) else value)
+    core.created = core.modified = _DATE_SLOT_TIME
+    return etree.tostring(core._element, encoding="UTF-8", standalone=True).decode()
+
+
+def _xml_text(value: str) -> str:
+    """Text as lxml writes it into an element: ``&``, ``<`` and ``>`` escaped."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @dataclass(frozen=True)

@@ -1685,7 +1685,7 @@ def make_alerts(path: Path) -> None:
             "The Service Manager has commissioned an independent assessor with a report due in "
             "four weeks.",
             date(2014, 5, 16),
-            "Resolved: assessment timetable agreed and shared.",
+            "Assessment timetable agreed and shared with the IRO.",
         ],
         [
             "A0103",

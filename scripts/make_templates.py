@@ -1149,12 +1149,18 @@ def meeting_document(title: str) -> DocxDocument:
     """A meeting document: the council and title in the header with the protective
     marking (a setting) at the right; the ID, issue date and page X of Y in the footer;
     title, subject (the meeting ID), author (the IRO or chair) as document properties."""
-    doc = new_document(
-        title,
-        "{{ document.council }}{% if document.council %} · {% endif %}{{ document.title }}",
-        "{{ document.marking }}",
-        footer_left="{{ document.id }} · {{ document.issue }} · ",
+    doc = new_document(title, "", footer_left="{{ document.id }} · {{ document.issue }} · ")
+    # One right-aligned tab: a long council name and title must not push the marking
+    # onto a second line (the style's centre tab would take the first tab).
+    header = doc.sections[0].header.paragraphs[0]
+    header.paragraph_format.tab_stops.add_tab_stop(
+        Twips(CONTENT_WIDTH // 2), WD_TAB_ALIGNMENT.CLEAR
     )
+    add_text(
+        header, "{{ document.council }}{% if document.council %} · {% endif %}{{ document.title }}"
+    )
+    header.add_run("\t")
+    add_text(header, "{{ document.marking }}", bold=True)
     props = doc.core_properties
     props.title = "{{ document.title|safe }}"
     props.subject = "{{ document.id|safe }}"
@@ -1257,6 +1263,14 @@ def build_review_record() -> DocxDocument:
     control(doc, "{%p else %}")
     para(doc, NOT_RECORDED, italic=True)
     control(doc, "{%p endif %}")
+    _review_views(doc)
+    _review_plan_and_decisions(doc)
+    _signature_block(doc, "Independent Reviewing Officer", "{{ iro }}")
+    return doc
+
+
+def _review_views(doc: DocxDocument) -> None:
+    """The child's views first, then those consulted, then who attended."""
     heading_then(doc, "Views")
     text_section(doc, "Child's views", "childs_views")
     text_section(doc, "Participation", "participation")
@@ -1274,6 +1288,10 @@ def build_review_record() -> DocxDocument:
         ],
         empty="No attendees recorded.",
     )
+
+
+def _review_plan_and_decisions(doc: DocxDocument) -> None:
+    """The care plan's areas, the IRO's judgement, decisions, next review, distribution."""
     heading_then(doc, "The care plan")
     text_section(doc, "Care plan", "care_plan")
     text_section(doc, "Health", "health")
@@ -1298,7 +1316,7 @@ def build_review_record() -> DocxDocument:
         doc,
         "Decisions to be sent by",
         f"{{{{ review.decisions_by }}}} ({{{{ review.decisions_days }}}}, {IRO_HANDBOOK})",
-    )
+    ).paragraph_format.space_before = Pt(8)
     labelled(
         doc,
         "Full record to be sent by",
@@ -1308,8 +1326,6 @@ def build_review_record() -> DocxDocument:
     labelled(doc, "To be held by (statutory deadline)", "{{ review.next.deadline }}")
     labelled(doc, "{{ review.next.proposed_label }}", "{{ review.next.proposed }}")
     distribution(doc, "record")
-    _signature_block(doc, "Independent Reviewing Officer", "{{ iro }}")
-    return doc
 
 
 def _signature_block(doc: DocxDocument, role: str, name: str) -> None:
@@ -1444,6 +1460,14 @@ def build_conference_report() -> DocxDocument:
         ],
         empty="No attendees recorded.",
     )
+    _conference_views_and_decision(doc)
+    _conference_plan(doc)
+    _signature_block(doc, "Chair", "{{ conference.chair }}")
+    return doc
+
+
+def _conference_views_and_decision(doc: DocxDocument) -> None:
+    """Views, the Signs of Safety analysis, each agency's recommendation, dissent, decision."""
     heading_then(doc, "Views")
     text_section(doc, "The child's views", "childs_views")
     text_section(doc, "Parents' views", "parents_views")
@@ -1462,6 +1486,10 @@ def build_conference_report() -> DocxDocument:
     )
     text_section(doc, "Dissent", "dissent")
     text_section(doc, "Decision", "decision")
+
+
+def _conference_plan(doc: DocxDocument) -> None:
+    """The outline plan, contingency, core group, next steps and distribution."""
     heading_then(doc, "Outline child protection plan")
     list_table(
         doc,
@@ -1506,8 +1534,6 @@ def build_conference_report() -> DocxDocument:
         f"{{{{ conference.report_by }}}} ({{{{ conference.report_days }}}}, {LOCAL_PROCEDURES})",
     )
     distribution(doc, "report")
-    _signature_block(doc, "Chair", "{{ conference.chair }}")
-    return doc
 
 
 TEMPLATES: dict[str, Callable[[], DocxDocument]] = {

@@ -357,7 +357,7 @@ def test_alert_names_its_recipient_and_leaves_room_for_the_reply(docs: Path) -> 
         "Jordan wants to see someone about his worries before his exams."
     ]
     resolved = paragraphs(docs / "alert_A0102_2014-04-28.docx")
-    assert "Outcome: Resolved: assessment timetable agreed and shared." in resolved
+    assert "Outcome: Assessment timetable agreed and shared with the IRO." in resolved
     assert details(docs / "alert_A0102_2014-04-28.docx", "Alert ID")["Status"] == (
         "Resolved on 16 May 2014"
     )
@@ -503,3 +503,29 @@ def test_pages_read_as_a_council_would_send_them(tmp_path: Path) -> None:
             height = float(PdfReader(pdf).pages[number - 1].mediabox.height)
             if number < len(pages):
                 assert lowest < height * 0.5, f"{pdf.name} page {number} is mostly empty"
+
+
+def test_a_childs_decision_takes_its_listed_values(tmp_path: Path) -> None:
+    _fails(
+        tmp_path,
+        "conference",
+        lambda wb: set_cells(wb, "Conference Children", 2, {"Decision": "Probably"}),
+        "Conference Children!G2",
+        "Plan, No plan, Plan continues, Plan ends",
+    )
+
+
+def test_blank_workbooks_offer_the_v2_lists(tmp_path: Path) -> None:
+    for kind in ("review", "conference"):
+        result = run_cli("new-workbook", kind, "--output", str(tmp_path / f"{kind}.xlsx"))
+        assert result.exit_code == 0, result.output
+    lists = {
+        (ws.title, str(dv.sqref).split(":")[0][0]): dv.formula1
+        for path in tmp_path.glob("*.xlsx")
+        for ws in openpyxl.load_workbook(path).worksheets
+        for dv in ws.data_validations.dataValidation
+        if dv.type == "list"
+    }
+    assert lists[("Previous Decisions", "C")].startswith('"Achieved,Partly achieved,Not achieved')
+    assert lists[("Conference Children", "G")].startswith('"Plan,No plan,Plan continues,Plan ends')
+    assert lists[("Conference Attendees", "F")].startswith('"Plan,No plan')
