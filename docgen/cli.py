@@ -19,6 +19,7 @@ import pydantic
 
 from docgen import pipeline
 from docgen.checks import check_templates, report_lines
+from docgen.codes import a_or_an
 from docgen.errors import UserError, ValidationFailed
 from docgen.models import KINDS
 from docgen.pdf import convert_to_pdf, find_soffice
@@ -29,6 +30,25 @@ from docgen.settings import Settings
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class ReportingYear(click.ParamType):
+    """A reporting year as people write it: 2014, 2013-14 or 2013/2014 (all end March 2014)."""
+
+    name = "YEAR"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        year = pipeline.reporting_year(str(value), whole=True)
+        if year is None:
+            self.fail(
+                f"{value!r} is not a reporting year; give the year it ends, such as 2014 or "
+                "2013-14",
+                param,
+                ctx,
+            )
+        return year
+
+
 def reports_errors(func: F) -> F:
     """Turn docgen's exceptions into click's: message shown, exit status 1."""
 
@@ -37,6 +57,9 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ValidationFailed as exc:
+            hint = _kind_hint(kwargs.get("workbook"), click.get_current_context().info_name, exc)
+            if hint:
+                click.echo(hint, err=True)
             click.echo(exc.report.to_text(limit=SHOWN), err=True)
             listed = _write_errors(kwargs.get("errors_file"), exc.report)
             if not listed and len(exc.report.problems) > SHOWN:
@@ -48,6 +71,25 @@ def reports_errors(func: F) -> F:
             raise click.ClickException(str(exc)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _kind_hint(workbook: Path | None, kind: str | None, exc: ValidationFailed) -> str:
+    """``alerts.xlsx looks like an alert workbook: docgen alert alerts.xlsx`` when a
+    workbook given to the wrong command lacks that command's sheets."""
+    if workbook is None or kind not in KINDS:
+        return ""
+    if not any(p.code == "missing-sheet" for p in exc.report.errors):
+        return ""
+    try:
+        found = pipeline.guess_kind(workbook, _settings()).kind
+    except UserError:  # only a hint
+        return ""
+    if found == kind:
+        return ""
+    return (
+        f"{workbook.name} looks like {a_or_an(found)} workbook, not {a_or_an(kind)} one: "
+        f"run `docgen {found} {workbook}`."
+    )
 
 
 def _warnings(report: Report) -> None:
@@ -170,9 +212,9 @@ def _stopped_cleanly_by_sigterm() -> Iterator[None]:
 @main.command()
 @click.option(
     "--year",
-    type=int,
+    type=ReportingYear(),
     required=True,
-    help="The year the reporting period ends (2014 = April 2013 to March 2014).",
+    help="The year the reporting period ends: 2014 or 2013-14 (April 2013 to March 2014).",
 )
 @click.option(
     "--data",
@@ -219,6 +261,12 @@ def annual(
         )
     _warnings(result.report)
     _write_errors(errors_file, result.report)
+    if workbook is None and data is None and _settings().data is None:
+        click.echo(
+            f"Used the bundled sample workbook for {pipeline.period_name(year)}: a fictional "
+            "council's. Give --data or --workbook (or set DOCGEN_DATA) for your own.",
+            err=True,
+        )
     for path in result.outputs:
         click.echo(f"Wrote {path}")
     _write_pdfs(result.outputs, pdf)
@@ -241,8 +289,9 @@ def annual(
 )
 @click.option(
     "--year",
-    type=int,
-    help="For an annual workbook, the year it reports on [default: from its name].",
+    type=ReportingYear(),
+    help="For an annual workbook, the year it reports on, 2014 or 2013-14 "
+    "[default: from its name].",
 )
 @click.option(
     "--show",
@@ -332,6 +381,25 @@ def templates_check(directory: Path | None) -> None:
     for line in report_lines(folder, problems):
         click.echo(line)
     sys.exit(1 if problems else 0)
+
+
+@main.group(name="samples")
+def samples_group() -> None:
+    """The bundled sample workbooks: a fictional council's, to try docgen on."""
+
+
+@samples_group.command(name="export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace files of the same name that differ.")
+@reports_errors
+def samples_export(directory: Path, force: bool) -> None:
+    """Copy the sample workbooks (a fictional council's) into DIRECTORY."""
+    from docgen.samples import export_samples
+
+    copied = export_samples(directory, force=force)
+    click.echo(f"Copied {len(copied)} sample workbooks (a fictional council's) to {directory}:")
+    for path in copied:
+        click.echo(f"  {path.name}")
 
 
 def _summary_line(report: Report) -> str:

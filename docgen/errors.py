@@ -129,8 +129,12 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
         text = f"{where}{self.message}"
-        if self.expected:
-            text += f"; expected {self.expected}"
+        if self.expected:  # after "did you mean ...?", a new sentence
+            text += (
+                f" Expected {self.expected}"
+                if text.endswith("?")
+                else f"; expected {self.expected}"
+            )
         return text
 
     def as_dict(self) -> dict[str, Any]:

@@ -164,7 +164,7 @@ class Report:
                 p.sheet or "",
                 p.cell or (str(p.row) if p.row else ""),
                 "" if p.value is None else show_value(p.value),
-                p.message + (f"; expected {p.expected}" if p.expected else ""),
+                str(p).removeprefix(f"{p.location}: " if p.location else ""),
             )
             for p in self.problems
         ]
