@@ -581,9 +581,7 @@ def timescale_guesses(tables: Tables, policy: ReviewPolicy) -> list[Problem]:
 
 
 def _guess(rows: SheetRows[Any], number: int, why: str, field_name: str, expected: str) -> Problem:
-    return rows.problem(
-        "assumed-timescale", why, field_name, number, expected=expected, severity="warning"
-    )
+    return rows.problem("assumed-timescale", why, field_name, number, expected=expected)
 
 
 def review_context(

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen import annual, charts, context
-from docgen.errors import Problem, UserError, ValidationFailed
+from docgen.errors import Problem, UserError, ValidationFailed, problem
 from docgen.models import (
     ALERT,
     ANNUAL,
@@ -143,16 +143,7 @@ def check_workbook(
     if year is not None:
         annual_figures(tables, year, settings, report)
     elif report.ok:
-        report.add(
-            Problem(
-                "year-unknown",
-                f"{path.name} names no year, so the year's figures were not checked",
-                expected="--year, a name such as annual_2014.xlsx, or a Year row on the "
-                "Report sheet",
-                severity="warning",
-                file=path.name,
-            )
-        )
+        report.add(problem("year-unknown", name=path.name, file=path.name))
     return report
 
 

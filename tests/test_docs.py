@@ -135,7 +135,7 @@ def test_every_problem_code_in_the_code_is_documented() -> None:
 
     source = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "docgen").glob("*.py"))
     used = set(re.findall(r'Problem\(\s*"([a-z-]+)"', source))
-    used |= set(re.findall(r'(?:_problem|\.problem)\(\s*"([a-z-]+)"', source))
+    used |= set(re.findall(r'(?:_problem|\.problem|\bproblem)\(\s*"([a-z-]+)"', source))
     used |= set(re.findall(r'CellError\([^)]*?"([a-z]+-[a-z-]+)"\)', source, re.S))
     assert used - set(PROBLEM_CODES) == set()
     assert set(PROBLEM_CODES) - used == set()
