@@ -261,16 +261,26 @@ def _match_headers(
         )
         return {}
     report.extend(notes)
+    report.extend(_missing_columns(sheet, missing, wanted, file))
+    return found
+
+
+def _missing_columns(
+    sheet: Sheet, missing: list[ColumnSpec], wanted: dict[str, ColumnSpec], file: str
+) -> list[Problem]:
+    """A problem per required column missing, naming the header nearest to it that the
+    contract does not know (``Date of Brith``), when one is close."""
     unknown = {
         normalise(header): (header, f"{column_letter(index)}{sheet.header_row}")
         for index, header in sheet.headers
         if normalise(header) not in wanted
     }
+    found = []
     for spec in missing:
         aka = f" (or {', '.join(spec.aliases)})" if spec.aliases else ""
         close = difflib.get_close_matches(normalise(spec.header), list(unknown), n=2, cutoff=0.75)
         near = " or ".join(f"{unknown[c][0]!r} at {unknown[c][1]}" for c in close)
-        report.add(
+        found.append(
             problem(
                 "missing-column",
                 "near" if near else "",
