@@ -186,3 +186,22 @@ def test_values_one_column_off_are_named_as_a_shifted_column(tmp_path: Path) -> 
         for hint in hints
     ), result.output
     assert any("column 'Legal Status' (E" in hint for hint in hints)
+
+
+def test_the_marked_copy_marks_every_cell_a_rule_compared(tmp_path: Path) -> None:
+    """A date of birth typed in the future: the looked-after date and the date of birth
+    both turn red, each with the problem in its comment."""
+    from docgen.marked import write_marked_copy
+    from docgen.pipeline import check_workbook
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb["Children"]["B2"] = "05/03/2031"
+
+    path = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual_2014.xlsx", edit)
+    report = check_workbook(path)
+    (rule,) = [p for p in report.errors if p.code == "inconsistent-row"]
+    assert (rule.cell, rule.others) == ("F2", ("B2",))
+    write_marked_copy(path, report, tmp_path / "marked.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "marked.xlsx")["Children"]
+    for cell in ("B2", "F2"):
+        assert "is before the child's date of birth" in ws[cell].comment.text
