@@ -20,7 +20,7 @@ import pydantic
 from docgen import pipeline
 from docgen.checks import check_templates, report_lines
 from docgen.codes import a_or_an
-from docgen.errors import UserError, ValidationFailed
+from docgen.errors import Problem, UserError, ValidationFailed, WorkbookError
 from docgen.models import KINDS
 from docgen.pdf import convert_to_pdf, find_soffice
 from docgen.render import ENDING_SIGNALS, signals_handled
@@ -68,6 +68,10 @@ def reports_errors(func: F) -> F:
                 f"{exc.report.error_total} problem(s) in the workbook; nothing was written."
             ) from None
         except UserError as exc:
+            if isinstance(exc, WorkbookError) and kwargs.get("errors_file"):
+                refused = Report(file=str(kwargs.get("workbook") or ""))  # the list says why too
+                refused.add(Problem("unreadable-workbook", str(exc)))
+                _write_errors(kwargs["errors_file"], refused)
             raise click.ClickException(str(exc)) from None
 
     return wrapper  # type: ignore[return-value]

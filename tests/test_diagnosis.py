@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -205,3 +206,25 @@ def test_the_marked_copy_marks_every_cell_a_rule_compared(tmp_path: Path) -> Non
     ws = openpyxl.load_workbook(tmp_path / "marked.xlsx")["Children"]
     for cell in ("B2", "F2"):
         assert "is before the child's date of birth" in ws[cell].comment.text
+
+
+def test_a_refused_file_is_in_the_written_list_too(tmp_path: Path) -> None:
+    word = tmp_path / "reviews.xlsx"
+    with zipfile.ZipFile(word, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document/>")
+    target = tmp_path / "errors.csv"
+    result = run_cli("review", str(word), "-o", str(tmp_path / "out"), "--errors", str(target))
+    assert result.exit_code == 1
+    with target.open(encoding="utf-8-sig", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["code"] == "unreadable-workbook"
+    assert row["message"].startswith("reviews.xlsx is a Word document, not an Excel workbook")
+
+
+def test_a_title_above_the_headers_is_named_as_the_cause() -> None:
+    report = Report()
+    report.add(Problem("headers-not-first", "the header row is row 1", sheet="Children", row=1))
+    assert report.hints == [
+        "sheet 'Children' has rows above its column headers (a title?): delete them, so the "
+        "headers are in the first row."
+    ]
