@@ -302,14 +302,16 @@ def _compact_sheets(
     zf: zipfile.ZipFile, parts: dict[str, str], label: str, max_bytes: int
 ) -> dict[str, bytes]:
     """Part path -> its XML without the rows holding nothing, for each large sheet part
-    mostly made of them; and the workbook refused when what it holds exceeds
-    ``max_bytes`` (a large part is left out of :func:`_check_zip`'s total)."""
+    to be read that is mostly made of them; and the workbook refused when what it holds
+    exceeds ``max_bytes`` (a large part is left out of :func:`_check_zip`'s total, and
+    one not read, when only some sheets are, is not counted)."""
     total = sum(i.file_size for i in zf.infolist() if not _streamed(i))
     compacted: dict[str, bytes] = {}
+    read = set(parts.values())
     for info in zf.infolist():
-        if not _streamed(info):
+        if not _streamed(info) or info.filename not in read:
             continue
-        kept = _compact(zf, info) if info.filename in set(parts.values()) else None
+        kept = _compact(zf, info)
         if kept is not None:
             compacted[info.filename] = kept
         total += info.file_size if kept is None else len(kept)

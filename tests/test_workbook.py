@@ -948,3 +948,21 @@ def test_the_size_limit_counts_a_large_sheet_as_read(tmp_path: Path, small_strea
     message = refusal(path, max_bytes=1 << 16)
     assert message.startswith("alerts.xlsx is refused: it expands to 1 MB, more than the 0 MB")
     assert "Clear All" in message
+
+
+def test_a_formatted_sheet_not_asked_for_is_neither_read_nor_counted(
+    tmp_path: Path, small_streams: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding an annual workbook's year reads only its Report sheet: a large sheet beside
+    it, never inflated, cannot push it over the size limit."""
+    path = _formatted_to(tmp_path / "alerts.xlsx", 20_000)
+    inflated: list[str] = []
+    real = workbook_module._compact
+
+    def compact(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+        inflated.append(info.filename)
+        return real(zf, info)
+
+    monkeypatch.setattr(workbook_module, "_compact", compact)
+    book = read_workbook(path, max_bytes=200_000, sheets=["Alert History"])
+    assert list(book.sheets) == ["alert history"] and inflated == []
