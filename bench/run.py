@@ -18,6 +18,9 @@ input) and prints, side by side from one run:
    bundled five-meeting sample, start-up included (what a co-ordinator waits for);
 5. the annual report from national-scale DfE returns (SSDA903 CSV files: 80,000
    children, 500,000 episodes, 250,000 reviews) beside a workbook holding the rest.
+6. ``docgen validate`` on 12 reviews whose every column is formatted down to row
+   1,048,576 (an empty styled cell in each), as a fill dragged to the bottom of a
+   sheet leaves it: wall time, CPU time and peak memory, start-up included.
 
 Figures are benchmark output, never test assertions. ``--quick`` shrinks the
 national workbook tenfold for a smoke run.
@@ -567,6 +570,64 @@ def bench_startup(rounds: int = 7) -> list[tuple[str, Run]]:
     return results
 
 
+def make_formatted_workbook(path: Path, count: int = 12, last: int = 1_048_576) -> Path:
+    """``count`` reviews, and every column of Review Meetings formatted to row ``last``."""
+    import re
+    import zipfile
+
+    base = path.with_name(f".base_{path.name}")
+    make_review_workbook(base, count)
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename != "xl/worksheets/sheet1.xml":  # Review Meetings
+                zout.writestr(info, data)
+                continue
+            letters = list(dict.fromkeys(re.findall(rb'<c r="([A-Z]+)[0-9]+"', data)))
+            head, tail = data.split(b"</sheetData>")
+            row = b'<row r="%d">' + b"".join(b'<c r="' + c + b'%d" s="0"/>' for c in letters)
+            row += b"</row>"
+            width = len(letters) + 1
+            with zout.open(info.filename, "w", force_zip64=True) as out:
+                out.write(head)
+                for start in range(count + 2, last + 1, 10_000):
+                    numbers = range(start, min(start + 10_000, last + 1))
+                    out.write(b"".join(row % ((n,) * width) for n in numbers))
+                out.write(b"</sheetData>" + tail)
+    base.unlink()
+    return path
+
+
+def formatted_child(workbook: Path) -> None:
+    """``docgen validate WORKBOOK`` in this (child) process; print its peak memory."""
+    from docgen.cli import main as docgen
+
+    try:
+        docgen(["validate", str(workbook)], standalone_mode=False)
+    except SystemExit as exc:
+        if exc.code:
+            raise
+    print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def bench_formatted() -> tuple[Run, float]:
+    """``docgen validate`` on the formatted workbook in a fresh process, start-up
+    included: its wall and CPU time, and its peak memory in MB."""
+    CACHE.mkdir(exist_ok=True)
+    workbook = CACHE / "formatted_12.xlsx"
+    if not workbook.exists():
+        print(f"making {workbook.name} (once; cached in {CACHE}) ...", file=sys.stderr)
+        make_formatted_workbook(workbook)
+    argv = [sys.executable, __file__, "--formatted-child", str(workbook)]
+    found: list[str] = []
+
+    def child() -> None:
+        found.append(subprocess.run(argv, check=True, capture_output=True, text=True).stdout)
+
+    run = _timed(child)
+    return run, json.loads(found[0].strip().splitlines()[-1])["peak_mb"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reviews", type=int, default=300)
@@ -580,12 +641,22 @@ def main() -> None:
     parser.add_argument("--annual-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--returns-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--only-returns", action="store_true", help="run row 5 alone")
+    parser.add_argument("--formatted-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--formatted-only", action="store_true", help="run only row 6 (formatted rows)"
+    )
     args = parser.parse_args()
     if args.annual_child:
         annual_child(args.annual_child, args.returns_child)
         return
     if args.only_returns:
         _print_returns(0.1 if args.quick else 1.0)
+        return
+    if args.formatted_child:
+        formatted_child(args.formatted_child)
+        return
+    if args.formatted_only:
+        _print_formatted()
         return
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
@@ -618,6 +689,7 @@ def main() -> None:
     for label, run in bench_startup():
         print(f"{label:<30}{run.wall:>9.3f}{run.cpu:>9.3f}")
     _print_returns(scale)
+    _print_formatted()
 
 
 def _print_returns(scale: float) -> None:
@@ -631,6 +703,13 @@ def _print_returns(scale: float) -> None:
         print(f"{stage:<22}{seconds:>9.2f}")
     print(f"{'wall':<22}{annual['wall']:>9.2f}")
     print(f"{'peak memory (MB)':<22}{annual['peak_mb']:>9.0f}")
+
+
+def _print_formatted() -> None:
+    run, peak = bench_formatted()
+    print("\n6. docgen validate, 12 reviews formatted to row 1,048,576 (start-up included)")
+    print(f"{'wall s':>9}{'CPU s':>9}{'peak MB':>9}")
+    print(f"{run.wall:>9.3f}{run.cpu:>9.3f}{peak:>9.0f}")
 
 
 if __name__ == "__main__":

@@ -818,14 +818,13 @@ def _reviews_outside_care(
             continue
         problems.append(
             reviews.problem(
-                "inconsistent-row",
+                "doubtful-row",
                 f"Review Date {held:%d/%m/%Y} of child {review.child_id!r} {why}; it is counted",
                 "review_date",
                 number,
                 column="Review Date",
                 value=held,
                 expected=expected,
-                severity="warning",
             )
         )
     return problems
@@ -869,7 +868,6 @@ def _assumed_previous_reviews(
             "previous_conference_date",
             assumed[0],
             expected="Previous Conference Type (Initial or Review), or the Due Date",
-            severity="warning",
         )
     ]
 
@@ -934,7 +932,6 @@ def _unused_history(
                     "row",
                     number,
                     value=entry.row,
-                    severity="warning",
                 )
             )
     return problems
@@ -970,7 +967,6 @@ def _adults_in_care(children: SheetRows[Child], period: Period) -> list[Problem]
             f"{period.end:%d/%m/%Y} but has no Date Ceased before it; counted in the 16-18 band",
             "date_ceased",
             number,
-            severity="warning",
         )
         for number, child in children.located()
         if looked_after_on(child, period.end) and age_on(child.dob, period.end) >= 18
@@ -982,14 +978,13 @@ def _escalation_warnings(disputes: SheetRows[Dispute], period: Period) -> list[P
     so the service can put the row right without the report being held up."""
     return [
         disputes.problem(
-            "inconsistent-row",
+            "doubtful-row",
             f"Escalated To CAFCASS {'Y' if d.escalated_to_cafcass else 'N'} contradicts "
             f"Highest Stage {d.highest_stage} (stage 4 is CAFCASS); counted as "
             + ("escalated" if d.reached_cafcass else "not escalated"),
             "escalated_to_cafcass",
             number,
             expected="Y with Highest Stage 4, N with stages 1-3",
-            severity="warning",
         )
         for number, d in disputes.located()
         if d.date_raised in period and d.flag_contradicts_stage
@@ -1007,7 +1002,6 @@ def _setting_warnings(settings: SheetRows[ReportSetting]) -> list[Problem]:
             number,
             value=s.setting,
             expected=f"one of {', '.join(REPORT_SETTINGS)}",
-            severity="warning",
         )
         for number, s in settings.located()
         if normalise(s.setting) not in known
@@ -1019,7 +1013,6 @@ def _setting_warnings(settings: SheetRows[ReportSetting]) -> list[Problem]:
                 "No Council setting: the title page names no council",
                 sheet=settings.sheet_name,
                 expected="a row with Setting 'Council' and the council's name as its Value",
-                severity="warning",
             )
         )
     return problems

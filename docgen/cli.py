@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -35,6 +36,26 @@ from docgen.report import SHOWN, Report
 from docgen.settings import Settings
 
 
+class ReportingYear(click.ParamType):
+    """A reporting year as people write it: 2014, 2013-14 or 2013/2014 (all end March 2014)."""
+
+    name = "YEAR"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        year = pipeline.reporting_year(str(value), whole=True)
+        if year is None:
+            self.fail(
+                f"{value!r} is not a reporting year; give the year it ends, such as 2014 or "
+                "2013-14",
+                param,
+                ctx,
+            )
+        return year
+
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="docgen")
 def main() -> None:
@@ -54,9 +75,9 @@ def returns_option(func: F) -> F:
 @main.command()
 @click.option(
     "--year",
-    type=int,
+    type=ReportingYear(),
     required=True,
-    help="The year the reporting period ends (2014 = April 2013 to March 2014).",
+    help="The year the reporting period ends: 2014 or 2013-14 (April 2013 to March 2014).",
 )
 @click.option(
     "--data",
@@ -106,6 +127,12 @@ def annual(
         )
     _warnings(result.report)
     _write_errors(errors_file, result.report)
+    if workbook is None and data is None and _settings().data is None:
+        click.echo(
+            f"Used the bundled sample workbook for {pipeline.period_name(year)}: a fictional "
+            "council's. Give --data or --workbook (or set DOCGEN_DATA) for your own.",
+            err=True,
+        )
     for path in result.outputs:
         click.echo(f"Wrote {path}")
     _write_pdfs(result.outputs, pdf)
@@ -128,8 +155,9 @@ def annual(
 )
 @click.option(
     "--year",
-    type=int,
-    help="For an annual workbook, the year it reports on [default: from its name].",
+    type=ReportingYear(),
+    help="For an annual workbook, the year it reports on, 2014 or 2013-14 "
+    "[default: from its name].",
 )
 @click.option(
     "--show",
@@ -280,6 +308,25 @@ def templates_export(directory: Path, force: bool) -> None:
     for path in written:
         click.echo(f"  {path.name}")
     click.echo(f"Edit them in Word, then: docgen templates check {directory}")
+
+
+@main.group(name="samples")
+def samples_group() -> None:
+    """The bundled sample workbooks: a fictional council's, to try docgen on."""
+
+
+@samples_group.command(name="export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace files of the same name that differ.")
+@reports_errors
+def samples_export(directory: Path, force: bool) -> None:
+    """Copy the sample workbooks (a fictional council's) into DIRECTORY."""
+    from docgen.samples import export_samples
+
+    copied = export_samples(directory, force=force)
+    click.echo(f"Copied {len(copied)} sample workbooks (a fictional council's) to {directory}:")
+    for path in copied:
+        click.echo(f"  {path.name}")
 
 
 def _summary_line(report: Report) -> str:

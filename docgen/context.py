@@ -668,9 +668,7 @@ def distribution_warnings(tables: Tables) -> list[Problem]:
 
 
 def _guess(rows: SheetRows[Any], number: int, why: str, field_name: str, expected: str) -> Problem:
-    return rows.problem(
-        "assumed-timescale", why, field_name, number, expected=expected, severity="warning"
-    )
+    return rows.problem("assumed-timescale", why, field_name, number, expected=expected)
 
 
 #: What a document prints for an optional value left blank: an empty box reads as if

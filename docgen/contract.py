@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from docgen import codes, documents
 from docgen.codes import CodeList
-from docgen.errors import PROBLEM_CODES
+from docgen.errors import CODES
 from docgen.models import YES_NO_EXPECTED, Row, SheetSpec, WorkbookSpec, column_specs
 from docgen.report import JSON_FIELDS, PROBLEM_FIELDS
 from docgen.settings import Settings
@@ -482,7 +482,10 @@ def _problem_codes_markdown() -> list[str]:
         "Each problem carries one of these codes. They stay the same from release to "
         "release, so programs may rely on them.",
         "",
-        *_table(["Code", "Meaning"], ([_code(c), m] for c, m in PROBLEM_CODES.items())),
+        *_table(
+            ["Code", "Severity", "Meaning"],
+            ([_code(c.code), c.severity, c.meaning] for c in CODES.values()),
+        ),
         "",
     ]
 

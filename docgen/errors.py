@@ -43,76 +43,394 @@ class ValidationFailed(UserError):
         super().__init__(report.to_text())
 
 
-#: Every problem code docgen reports, with what it means. Codes are stable: programs
-#: reading ``docgen validate --format json`` may rely on them. docs/workbooks.md
-#: prints this table, and a test fails when the code uses a code not listed here.
-PROBLEM_CODES: dict[str, str] = {
-    "unreadable-workbook": "The file is not a workbook docgen can read, or not one of its kinds.",
-    "missing-sheet": "A required sheet is missing.",
-    "duplicate-sheet": "Two sheets have names that match the same contract sheet.",
-    "hidden-sheet": "A contract sheet is hidden in Excel; it is read all the same (warning).",
-    "hidden-rows": "Rows of a contract sheet are hidden in Excel (a filter?); they are read "
-    "all the same (warning).",
-    "missing-column": "A required column is missing from a sheet's header row.",
-    "headers-not-first": "A sheet's column headers are below its first non-empty row (a title "
-    "above the table?).",
-    "duplicate-column": "A column appears twice in a header row.",
-    "unknown-column": "A column the contract does not know; it is ignored (warning).",
-    "blank-cell": "A required cell is blank.",
-    "formula-without-value": "A formula Excel never calculated: open and save the workbook.",
-    "excel-error": "A cell holds an Excel error value such as #N/A.",
-    "invalid-date": "A cell is not a real date in an accepted form.",
-    "invalid-yes-no": "A yes/no cell holds something else.",
-    "invalid-number": "A number cell holds something else.",
-    "invalid-time": "A time cell holds something other than a time of day.",
-    "no-address": "An invitee has no address: the letter's address block is left blank "
-    "to fill in by hand (warning).",
-    "invalid-code": "A code cell holds a value off its code list.",
-    "invalid-id": "An ID cell holds a date or a true/false value.",
-    "invalid-value": "A value outside its allowed range or length.",
-    "inconsistent-row": "A row's cells contradict each other or another sheet's row.",
-    "duplicate-id": "An ID is used twice on its sheet.",
-    "listed-twice": "A row repeats another: a child twice at one conference, a History "
-    "figure twice for one table, row and year.",
-    "unknown-parent": "A row's ID matches no row of its parent sheet.",
-    "no-child-rows": "A row that needs rows on another sheet (a conference's children) has none.",
-    "due-date-unknown": "A due date is blank and cannot be computed from the rows given.",
-    "unused-history": "A History row that no table prints (warning).",
-    "missing-history": "History gives earlier years but none for a table the report "
-    "compares year on year (warning).",
-    "unknown-figure": "Narrative or Priorities text cites [[a name]] that is no figure of "
-    "the report; the message gives the nearest names.",
-    "adult-looked-after": "A child of 18 or over still looked after on 31 March (warning).",
-    "unknown-setting": "A Report setting the report does not print (warning).",
-    "missing-setting": "No Council setting on the Report sheet (warning).",
-    "assumed-previous-review": "Review conferences judged on an assumed 6-month interval "
-    "(warning).",
-    "assumed-timescale": "A meeting's timeliness rests on a guessed review number or type "
-    "(warning).",
-    "empty-distribution": "A meeting's distribution list is empty: nobody has Copy Of Record "
-    "or Copy Of Report = Y (warning).",
-    "year-mismatch": "The Report sheet's Year is not the year asked for (--year or file name).",
-    "year-empty": "No review or conference falls in the reporting year: the wrong year's workbook?",
-    "year-unknown": "An annual workbook's year is unknown: its figures were not checked (warning).",
-    "unrecognised-return": "A file in a returns folder is no SSDA903 or CIN census table docgen "
-    "reads; it is ignored (warning).",
-    "unreadable-return": "A return file cannot be read: not well-formed XML, or not text.",
-    "return-and-sheet": "A table is given twice, by a DfE return and by a sheet of the workbook.",
-    "overlapping-episodes": "An SSDA903 episode starts before the child's previous episode ended.",
-    "episode-after-open-episode": "An SSDA903 episode follows an episode that has no date ceased.",
-    "ceased-without-date": "An SSDA903 episode has a reason ceased other than X1 but no date "
-    "ceased.",
-    "broken-chain": "An SSDA903 episode ended with X1 (care continues) but no episode of the "
-    "child starts on that day.",
-    "review-outside-care": "A looked-after review in the SSDA903 return falls outside every "
-    "period of care of the child.",
-    "duplicate-child": "A child is listed twice in a return's header (or census).",
-    "unknown-child": "A row of an SSDA903 table names a child the header does not list.",
-    "per-child-conferences": "CP plans and conferences come from the CIN census, which holds no "
-    "family: they are counted per child (warning).",
-    "period-start-unknown": "A period of care begins before the earliest episode given "
-    "(warning): last year's episodes would give its start.",
-}
+@dataclass(frozen=True)
+class ProblemCode:
+    """One kind of problem, declared once: its stable code, its severity, what it means,
+    and the words of its message and of what is expected, as templates a call site fills
+    with values (``{header}``, ``{shown}``); a code with several situations has a
+    template per situation, by name ("" the usual one)."""
+
+    code: str
+    severity: Severity
+    meaning: str
+    templates: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def _codes(*codes: ProblemCode) -> dict[str, ProblemCode]:
+    return {c.code: c for c in codes}
+
+
+_W: Severity = "warning"
+_E: Severity = "error"
+#: Every problem code docgen reports. Codes are stable: programs reading
+#: ``docgen validate --format json`` may rely on them. docs/workbooks.md prints this
+#: table, and a test fails when the code uses a code not listed here.
+CODES: dict[str, ProblemCode] = _codes(
+    ProblemCode(
+        "unreadable-workbook",
+        _E,
+        "The file is not a workbook docgen can read, or not one of its kinds.",
+    ),
+    ProblemCode(
+        "missing-sheet",
+        _E,
+        "A required sheet is missing.",
+        {
+            "": (
+                "the workbook has no sheet named {name!r}",
+                "a sheet {name!r} (sheets found: {found})",
+            ),
+            "near": (
+                "the workbook has no sheet named {name!r}; did you mean {near}?",
+                "a sheet named {name!r}: rename the sheet (double-click its tab)",
+            ),
+            "chart": (
+                "sheet {chart!r} is a chart sheet, which holds no rows",
+                "a worksheet {name!r} holding the table (a chart may sit on a sheet of its own "
+                "under another name)",
+            ),
+        },
+    ),
+    ProblemCode(
+        "duplicate-sheet",
+        _E,
+        "Two sheets have names that match the same contract sheet.",
+        {
+            "": (
+                "sheets {name!r} and {other!r} both match {wanted!r}; only {name!r} was read",
+                "one sheet named {wanted!r}: rename or delete the other",
+            )
+        },
+    ),
+    ProblemCode(
+        "hidden-sheet",
+        _W,
+        "A contract sheet is hidden in Excel; it is read all the same (warning).",
+        {
+            "": (
+                "sheet {name!r} is {how_hidden} in Excel; its rows were read all the same",
+                "a visible sheet: unhide it ({how}) to check what it holds",
+            )
+        },
+    ),
+    ProblemCode(
+        "hidden-rows",
+        _W,
+        "Rows of a contract sheet are hidden in Excel (a filter?); they are read all the same "
+        "(warning).",
+        {
+            "": (
+                "{count} of sheet {name!r} {verb} hidden in Excel ({runs}); they were read all "
+                "the same",
+                "rows you can see: clear the filter or unhide them to check what they hold, and "
+                "delete those that should not be read",
+            )
+        },
+    ),
+    ProblemCode(
+        "missing-column",
+        _E,
+        "A required column is missing from a sheet's header row.",
+        {
+            "": (
+                "required column {header!r}{aka} is missing",
+                "a header {header!r} in the header row",
+            ),
+            "near": (
+                "required column {header!r}{aka} is missing; did you mean {near}?",
+                "a header {header!r} in the header row",
+            ),
+        },
+    ),
+    ProblemCode(
+        "headers-not-first",
+        _E,
+        "A sheet's column headers are below its first non-empty row (a title above the table?).",
+        {
+            "": (
+                "the header row is the first non-empty row, row {first}, but the column "
+                "headers ({shown}) are in row {number}",
+                "the headers in the first row: delete the rows above row {number}",
+            )
+        },
+    ),
+    ProblemCode(
+        "duplicate-column",
+        _E,
+        "A column appears twice in a header row.",
+        {"": ("column {header!r} appears twice (also at {first})", "each column once")},
+    ),
+    ProblemCode(
+        "unknown-column",
+        _W,
+        "A column the contract does not know; it is ignored (warning).",
+        {
+            "": ("column {header!r} is not part of the contract and is ignored", ""),
+            "near": (
+                "column {header!r} is not part of the contract and is ignored; did you mean "
+                "{near!r}?",
+                "",
+            ),
+        },
+    ),
+    ProblemCode(
+        "blank-cell",
+        _E,
+        "A required cell is blank.",
+        {"": ("{header} is blank", "{expected}")},
+    ),
+    ProblemCode(
+        "formula-without-value",
+        _E,
+        "A formula Excel never calculated: open and save the workbook.",
+        {
+            "": (
+                "holds a formula Excel has not calculated",
+                "a value: open the workbook in Excel and save it",
+            )
+        },
+    ),
+    ProblemCode(
+        "excel-error",
+        _E,
+        "A cell holds an Excel error value such as #N/A.",
+        {"": ("{header}{shown} is an Excel error value", "{expected}")},
+    ),
+    # A cell its column's converter refused: the converter says why and what it takes.
+    *(
+        ProblemCode(code, _E, meaning, {"": ("{header} {shown} {reason}", "{expected}")})
+        for code, meaning in (
+            ("invalid-date", "A cell is not a real date in an accepted form."),
+            ("invalid-yes-no", "A yes/no cell holds something else."),
+            ("invalid-number", "A number cell holds something else."),
+            ("invalid-code", "A code cell holds a value off its code list."),
+            ("invalid-id", "An ID cell holds a date or a true/false value."),
+            ("invalid-time", "A time cell holds something other than a time of day."),
+        )
+    ),
+    ProblemCode(
+        "invalid-value",
+        _E,
+        "A value outside its allowed range or length.",
+        {"": ("{message}", "{expected}")},  # worded from Pydantic's constraint: _constraint_text
+    ),
+    ProblemCode(
+        "inconsistent-row",
+        _E,
+        "A row's cells contradict each other or another sheet's row.",
+        {
+            "": ("{header} {shown} {rule}{compared}", "{expected}"),
+            "blank": ("{header} {rule}{compared}", "{expected}"),
+        },
+    ),
+    ProblemCode(
+        "doubtful-row",
+        _W,
+        "A row is counted but looks wrong beside another cell or sheet: a review after the "
+        "child left care, a flag contradicting the stage (warning).",
+    ),
+    ProblemCode(
+        "duplicate-id",
+        _E,
+        "An ID is used twice on its sheet.",
+        {
+            "": (
+                "{header} {shown!r} is used again (first in row {first})",
+                "each ID once on this sheet",
+            )
+        },
+    ),
+    ProblemCode(
+        "listed-twice",
+        _E,
+        "A row repeats another: a child twice at one conference, a History figure twice for "
+        "one table, row and year.",
+        {
+            "": (
+                "{header} {shown!r} is listed more than once for {where} (first in row {first})",
+                "each {header} once per {within}: delete one of the rows",
+            )
+        },
+    ),
+    ProblemCode(
+        "unknown-parent",
+        _E,
+        "A row's ID matches no row of its parent sheet.",
+        {
+            "": (
+                "{header} {shown!r} matches no row of sheet {parent!r}",
+                "an ID listed on {parent!r}",
+            )
+        },
+    ),
+    ProblemCode(
+        "no-child-rows",
+        _E,
+        "A row that needs rows on another sheet (a conference's children) has none.",
+        {
+            "": (
+                "{header} {shown!r} has no rows on sheet {child!r}",
+                "at least one row for it on {child!r}",
+            )
+        },
+    ),
+    ProblemCode(
+        "due-date-unknown", _E, "A due date is blank and cannot be computed from the rows given."
+    ),
+    ProblemCode("unused-history", _W, "A History row that no table prints (warning)."),
+    ProblemCode(
+        "adult-looked-after", _W, "A child of 18 or over still looked after on 31 March (warning)."
+    ),
+    ProblemCode("unknown-setting", _W, "A Report setting the report does not print (warning)."),
+    ProblemCode("missing-setting", _W, "No Council setting on the Report sheet (warning)."),
+    ProblemCode(
+        "assumed-previous-review",
+        _W,
+        "Review conferences judged on an assumed 6-month interval (warning).",
+    ),
+    ProblemCode(
+        "assumed-timescale",
+        _W,
+        "A meeting's timeliness rests on a guessed review number or type (warning).",
+    ),
+    ProblemCode(
+        "year-mismatch",
+        _E,
+        "The Report sheet's Year is not the year asked for (--year or file name).",
+    ),
+    ProblemCode(
+        "year-empty",
+        _E,
+        "No review or conference falls in the reporting year: the wrong year's workbook?",
+    ),
+    ProblemCode(
+        "year-unknown",
+        _W,
+        "An annual workbook's year is unknown: its figures were not checked (warning).",
+        {
+            "": (
+                "{name} names no year, so the year's figures were not checked",
+                "--year, a name such as annual_2014.xlsx, or a Year row on the Report sheet",
+            )
+        },
+    ),
+    # Codes whose call sites still word their own messages (annual report, meeting papers,
+    # letters, DfE returns): declared here for their severity and meaning.
+    ProblemCode(
+        "no-address",
+        _W,
+        "An invitee has no address: the letter's address block is left blank "
+        "to fill in by hand (warning).",
+    ),
+    ProblemCode(
+        "missing-history",
+        _W,
+        "History gives earlier years but none for a table the report "
+        "compares year on year (warning).",
+    ),
+    ProblemCode(
+        "unknown-figure",
+        _E,
+        "Narrative or Priorities text cites [[a name]] that is no figure of "
+        "the report; the message gives the nearest names.",
+    ),
+    ProblemCode(
+        "empty-distribution",
+        _W,
+        "A meeting's distribution list is empty: nobody has Copy Of Record "
+        "or Copy Of Report = Y (warning).",
+    ),
+    ProblemCode(
+        "unrecognised-return",
+        _W,
+        "A file in a returns folder is no SSDA903 or CIN census table docgen "
+        "reads; it is ignored (warning).",
+    ),
+    ProblemCode(
+        "unreadable-return", _E, "A return file cannot be read: not well-formed XML, or not text."
+    ),
+    ProblemCode(
+        "return-and-sheet",
+        _E,
+        "A table is given twice, by a DfE return and by a sheet of the workbook.",
+    ),
+    ProblemCode(
+        "overlapping-episodes",
+        _E,
+        "An SSDA903 episode starts before the child's previous episode ended.",
+    ),
+    ProblemCode(
+        "episode-after-open-episode",
+        _E,
+        "An SSDA903 episode follows an episode that has no date ceased.",
+    ),
+    ProblemCode(
+        "ceased-without-date",
+        _E,
+        "An SSDA903 episode has a reason ceased other than X1 but no date ceased.",
+    ),
+    ProblemCode(
+        "broken-chain",
+        _E,
+        "An SSDA903 episode ended with X1 (care continues) but no episode of the "
+        "child starts on that day.",
+    ),
+    ProblemCode(
+        "review-outside-care",
+        _E,
+        "A looked-after review in the SSDA903 return falls outside every "
+        "period of care of the child.",
+    ),
+    ProblemCode("duplicate-child", _E, "A child is listed twice in a return's header (or census)."),
+    ProblemCode(
+        "unknown-child", _E, "A row of an SSDA903 table names a child the header does not list."
+    ),
+    ProblemCode(
+        "per-child-conferences",
+        _W,
+        "CP plans and conferences come from the CIN census, which holds no "
+        "family: they are counted per child (warning).",
+    ),
+    ProblemCode(
+        "period-start-unknown",
+        _W,
+        "A period of care begins before the earliest episode given; last year's episodes "
+        "would give its start (warning).",
+    ),
+)
+#: Code -> what it means, as docs/workbooks.md lists them.
+PROBLEM_CODES: dict[str, str] = {code: c.meaning for code, c in CODES.items()}
+
+
+def problem(
+    code: str,
+    situation: str = "",
+    /,
+    *,
+    sheet: str | None = None,
+    cell: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+    value: Any = None,
+    file: str | None = None,
+    others: tuple[str, ...] = (),
+    **values: Any,
+) -> Problem:
+    """A problem of a declared code, its words filled from ``values``: a call site says
+    where and with what, never how to word it, nor how serious it is."""
+    message, expected = CODES[code].templates[situation]
+    return Problem(
+        code,
+        message.format(**values),
+        sheet=sheet,
+        cell=cell,
+        row=row,
+        column=column,
+        value=value,
+        expected=expected.format(**values),
+        file=file,
+        others=others,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +459,9 @@ class Problem:
     path: str | None = None
 
     def __post_init__(self) -> None:
+        declared = CODES.get(self.code)
+        if declared is not None:  # a declared code's severity is its own, wherever made
+            object.__setattr__(self, "severity", declared.severity)
         # A cell names its row: a program reading ``validate --format json`` finds the
         # row in ``row`` whatever the problem, not only for the kinds that passed it.
         if self.cell and self.row is None:
@@ -164,8 +485,12 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
         text = f"{where}{self.message}"
-        if self.expected:
-            text += f"; expected {self.expected}"
+        if self.expected:  # after "did you mean ...?", a new sentence
+            text += (
+                f" Expected {self.expected}"
+                if text.endswith("?")
+                else f"; expected {self.expected}"
+            )
         return text
 
     def as_dict(self) -> dict[str, Any]:

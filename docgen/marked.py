@@ -63,6 +63,8 @@ def write_marked_copy(source: Path, report: Report, dest: Path) -> None:
             unplaced.append(problem)
         else:
             by_cell[(ws.title, where)].append(problem)
+            for other in problem.others:  # a rule across cells: each cell it compared
+                by_cell[(ws.title, other)].append(problem)
     for (title, where), problems in by_cell.items():
         _mark(wb[title], where, problems)
     for problem in report.errors:

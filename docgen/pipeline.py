@@ -28,7 +28,7 @@ from typing import Any
 from docgen import annual, context, documents
 from docgen import returns as dfe_returns
 from docgen.documents import DocumentType
-from docgen.errors import Problem, UserError, ValidationFailed
+from docgen.errors import Problem, UserError, ValidationFailed, problem
 from docgen.files import (
     discard,
     folder_lock,
@@ -138,16 +138,7 @@ def check_workbook(
     if year is not None:
         annual_figures(tables, year, settings, report)
     elif report.ok:
-        report.add(
-            Problem(
-                "year-unknown",
-                f"{path.name} names no year, so the year's figures were not checked",
-                expected="--year, a name such as annual_2014.xlsx, or a Year row on the "
-                "Report sheet",
-                severity="warning",
-                file=path.name,
-            )
-        )
+        report.add(problem("year-unknown", name=path.name, file=path.name))
     return report
 
 

@@ -182,7 +182,7 @@ class Report:
                 or (f"{p.line:,} {p.column or ''}".strip() if p.line is not None else "")
                 or (str(p.row) if p.row else ""),
                 "" if p.value is None else show_value(p.value),
-                p.message + (f"; expected {p.expected}" if p.expected else ""),
+                str(p).removeprefix(f"{p.location}: " if p.location else ""),
             )
             for p in self.problems
         ]

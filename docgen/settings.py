@@ -95,7 +95,8 @@ class Settings(BaseSettings):
     max_workbook_mb: int = Field(
         default=200,
         ge=1,
-        description="Largest uncompressed workbook accepted, in MB (guards against zip bombs).",
+        description="Largest uncompressed workbook accepted, in MB (guards against zip bombs); "
+        "rows of a large sheet that hold only formatting do not count.",
     )
 
     group: str | None = Field(

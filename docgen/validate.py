@@ -17,7 +17,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from pydantic import ValidationError
 
-from docgen.errors import Problem, show_value
+from docgen.errors import Problem, problem, show_value
 from docgen.models import (
     Breach,
     CellError,
@@ -114,13 +114,13 @@ def validate_workbook(workbook: Workbook, spec: WorkbookSpec) -> tuple[Tables, R
             chart = workbook.chart_sheet(model.sheet)
             if sheet_spec.required and chart is not None:
                 report.add(
-                    _problem(
+                    problem(
                         "missing-sheet",
-                        f"sheet {chart!r} is a chart sheet, which holds no rows",
+                        "chart",
                         sheet=chart,
-                        expected=f"a worksheet {model.sheet!r} holding the table (a chart may "
-                        "sit on a sheet of its own under another name)",
                         file=workbook.path.name,
+                        chart=chart,
+                        name=model.sheet,
                     )
                 )
             elif sheet_spec.required:
@@ -135,41 +135,38 @@ def validate_workbook(workbook: Workbook, spec: WorkbookSpec) -> tuple[Tables, R
                 else "only Excel's VBA editor can: Alt+F11, the sheet's Visible property"
             )
             report.add(
-                _problem(
+                problem(
                     "hidden-sheet",
-                    f"sheet {sheet.name!r} is {sheet.hidden} in Excel; its rows were read "
-                    "all the same",
                     sheet=sheet.name,
-                    expected=f"a visible sheet: unhide it ({how}) to check what it holds",
-                    severity="warning",
                     file=workbook.path.name,
+                    name=sheet.name,
+                    how_hidden=sheet.hidden,
+                    how=how,
                 )
             )
         hidden_rows = sorted(sheet.hidden_rows & {number for number, _ in sheet.rows})
         if hidden_rows:
             report.add(
-                _problem(
+                problem(
                     "hidden-rows",
-                    f"{_count(len(hidden_rows), 'row')} of sheet {sheet.name!r} "
-                    f"{'is' if len(hidden_rows) == 1 else 'are'} hidden in Excel "
-                    f"({_runs(hidden_rows)}); they were read all the same",
                     sheet=sheet.name,
                     row=hidden_rows[0],
-                    expected="rows you can see: clear the filter or unhide them to check what "
-                    "they hold, and delete those that should not be read",
-                    severity="warning",
                     file=workbook.path.name,
+                    count=_count(len(hidden_rows), "row"),
+                    name=sheet.name,
+                    verb="is" if len(hidden_rows) == 1 else "are",
+                    runs=_runs(hidden_rows),
                 )
             )
         for other in workbook.duplicates_of(model.sheet):
             report.add(
-                _problem(
+                problem(
                     "duplicate-sheet",
-                    f"sheets {sheet.name!r} and {other!r} both match {model.sheet!r}; "
-                    f"only {sheet.name!r} was read",
                     sheet=other,
-                    expected=f"one sheet named {model.sheet!r}: rename or delete the other",
                     file=workbook.path.name,
+                    name=sheet.name,
+                    other=other,
+                    wanted=model.sheet,
                 )
             )
         _validate_sheet(sheet, model, rows, report, workbook.path.name)
@@ -185,24 +182,17 @@ def _missing_sheet(workbook: Workbook, name: str, spec: WorkbookSpec) -> Problem
     spare = {normalise(n): n for n in workbook.sheet_names if normalise(n) not in taken}
     close = difflib.get_close_matches(normalise(name), list(spare), n=2, cutoff=0.6)
     if close:
-        shown = " or ".join(repr(spare[c]) for c in close)
-        return _problem(
+        near = " or ".join(repr(spare[c]) for c in close)
+        return problem(
             "missing-sheet",
-            f"the workbook has no sheet named {name!r}; did you mean {shown}?",
+            "near",
             sheet=spare[close[0]],
-            expected=f"a sheet named {name!r}: rename the sheet (double-click its tab)",
             file=workbook.path.name,
+            name=name,
+            near=near,
         )
-    return _problem(
-        "missing-sheet",
-        f"the workbook has no sheet named {name!r}",
-        expected=f"a sheet {name!r} (sheets found: {', '.join(workbook.sheet_names) or 'none'})",
-        file=workbook.path.name,
-    )
-
-
-def _problem(code: str, message: str, **kwargs: Any) -> Problem:
-    return Problem(code=code, message=message, **kwargs)
+    found = ", ".join(workbook.sheet_names) or "none"
+    return problem("missing-sheet", file=workbook.path.name, name=name, found=found)
 
 
 def _match_headers(
@@ -222,31 +212,31 @@ def _match_headers(
         spec = wanted.get(normalise(header))
         if spec is None:
             close = difflib.get_close_matches(normalise(header), list(wanted), n=1, cutoff=0.75)
-            hint = f"; did you mean {wanted[close[0]].header!r}?" if close else ""
             notes.append(
-                _problem(
+                problem(
                     "unknown-column",
-                    f"column {header!r} is not part of the contract and is ignored{hint}",
+                    "near" if close else "",
                     sheet=sheet.name,
                     cell=cell,
                     value=header,
-                    severity="warning",
                     file=file,
+                    header=header,
+                    near=wanted[close[0]].header if close else "",
                 )
             )
             continue
         if spec.name in found:
             first = f"{column_letter(found[spec.name])}{sheet.header_row}"
             notes.append(
-                _problem(
+                problem(
                     "duplicate-column",
-                    f"column {spec.header!r} appears twice (also at {first})",
                     sheet=sheet.name,
                     cell=cell,
                     column=spec.header,
                     value=header,
-                    expected="each column once",
                     file=file,
+                    header=spec.header,
+                    first=first,
                 )
             )
             continue
@@ -259,37 +249,48 @@ def _match_headers(
         number, headers = lower
         shown = ", ".join(repr(h) for h in headers[:3]) + (", ..." if len(headers) > 3 else "")
         report.add(
-            _problem(
+            problem(
                 "headers-not-first",
-                f"the header row is the first non-empty row, row {sheet.header_row}, "
-                f"but the column headers ({shown}) are in row {number}",
                 sheet=sheet.name,
                 row=sheet.header_row,
-                expected=f"the headers in the first row: delete the rows above row {number}",
                 file=file,
+                first=sheet.header_row,
+                shown=shown,
+                number=number,
             )
         )
         return {}
     report.extend(notes)
+    report.extend(_missing_columns(sheet, missing, wanted, file))
+    return found
+
+
+def _missing_columns(
+    sheet: Sheet, missing: list[ColumnSpec], wanted: dict[str, ColumnSpec], file: str
+) -> list[Problem]:
+    """A problem per required column missing, naming the header nearest to it that the
+    contract does not know (``Date of Brith``), when one is close."""
     unknown = {
         normalise(header): (header, f"{column_letter(index)}{sheet.header_row}")
         for index, header in sheet.headers
         if normalise(header) not in wanted
     }
+    found = []
     for spec in missing:
         aka = f" (or {', '.join(spec.aliases)})" if spec.aliases else ""
         close = difflib.get_close_matches(normalise(spec.header), list(unknown), n=2, cutoff=0.75)
-        hint = " or ".join(f"{unknown[c][0]!r} at {unknown[c][1]}" for c in close)
-        report.add(
-            _problem(
+        near = " or ".join(f"{unknown[c][0]!r} at {unknown[c][1]}" for c in close)
+        found.append(
+            problem(
                 "missing-column",
-                f"required column {spec.header!r}{aka} is missing"
-                + (f"; did you mean {hint}?" if hint else ""),
+                "near" if near else "",
                 sheet=sheet.name,
                 row=sheet.header_row or 1,
                 column=spec.header,
-                expected=f"a header {spec.header!r} in the header row",
                 file=file,
+                header=spec.header,
+                aka=aka,
+                near=near,
             )
         )
     return found
@@ -424,14 +425,17 @@ class _Place(NamedTuple):
     def cell(self, field_name: str) -> str:
         return f"{self.letters[field_name]}{self.row}"
 
-    def problem(self, code: str, message: str, field_name: str | None, **kwargs: Any) -> Problem:
-        return _problem(
+    def problem(
+        self, code: str, field_name: str | None, situation: str = "", **values: Any
+    ) -> Problem:
+        """A problem of ``code`` at a field's cell of this row, worded from ``values``."""
+        return problem(
             code,
-            message,
+            situation,
             sheet=self.sheet,
             cell=self.cell(field_name) if field_name in self.letters else None,
             file=self.file,
-            **kwargs,
+            **values,
         )
 
 
@@ -460,19 +464,21 @@ def _convert_row(
         raw = values[index] if index < width else None
         if raw is None:
             if spec.required or flags:
-                problem = _empty_cell_problem(sheet, spec, place.cell(name), place)
-                if problem is not None:
-                    problems[name] = problem
+                found = _empty_cell_problem(sheet, spec, place.cell(name), place)
+                if found is not None:
+                    problems[name] = found
             continue
         try:
             data[name] = spec.convert(raw)
         except CellError as exc:
             problems[name] = place.problem(
                 exc.code,
-                f"{spec.header} {_show(raw)} {exc}",
                 name,
                 column=spec.header,
                 value=raw,
+                header=spec.header,
+                shown=_show(raw),
+                reason=str(exc),
                 expected=exc.expected,
             )
     return data, problems
@@ -485,26 +491,21 @@ def _empty_cell_problem(sheet: Sheet, spec: ColumnSpec, cell: str, place: _Place
         shown = f" {error!r}" if error else ""
         return place.problem(
             "excel-error",
-            f"{spec.header}{shown} is an Excel error value",
             spec.name,
             column=spec.header,
             value=error or None,
+            header=spec.header,
+            shown=shown,
             expected=_expected(spec) + ("" if spec.required else ", or a blank cell"),
         )
     if cell in sheet.uncached:
-        return place.problem(
-            "formula-without-value",
-            "holds a formula Excel has not calculated",
-            spec.name,
-            column=spec.header,
-            expected="a value: open the workbook in Excel and save it",
-        )
+        return place.problem("formula-without-value", spec.name, column=spec.header)
     if spec.required:
         return place.problem(
             "blank-cell",
-            f"{spec.header} is blank",
             spec.name,
             column=spec.header,
+            header=spec.header,
             expected=_expected(spec),
         )
     return None
@@ -542,11 +543,11 @@ def _validate_model(
             )
             problems[name] = place.problem(
                 "invalid-value",
-                message,
                 name if spec else None,
                 row=place.row,
                 column=spec.header if spec else None,
                 value=data.get(name),
+                message=message,
                 expected=expected,
             )
         return None
@@ -573,12 +574,13 @@ def _check_duplicate(
     header = by_name[key].header
     problems[key] = place.problem(
         "duplicate-id",
-        f"{header} {value!r} is used again (first in row {seen_keys[folded]})",
         key,
         row=place.row,
         column=header,
         value=value,
-        expected="each ID once on this sheet",
+        header=header,
+        shown=value,
+        first=seen_keys[folded],
     )
 
 
@@ -654,21 +656,20 @@ def _rule_problem(
     others = [o for o in (breach[3] if len(breach) > 3 else ()) if o in by_name]  # type: ignore[misc]
     spec = by_name[name]
     value = getattr(row, name)
-    text = (
-        f"{spec.header} {message}" if value is None else f"{spec.header} {_show(value)} {message}"
-    )
     compared = [_compared(by_name[o], getattr(row, o), place) for o in others]
-    if compared:
-        text += f" ({'; '.join(compared)})"
     return place.problem(
         "inconsistent-row",
-        text,
         name,
+        "blank" if value is None else "",
         row=place.row,
         column=spec.header,
         value=value,
-        expected=expected,
         others=tuple(place.cell(o) for o in others if o in place.letters),
+        header=spec.header,
+        shown="" if value is None else _show(value),
+        rule=message,
+        compared=f" ({'; '.join(compared)})" if compared else "",
+        expected=expected,
     )
 
 
@@ -776,15 +777,17 @@ def _check_parents(tables: Tables, report: Report, file: str) -> None:
         keys = parent.keys_seen
         header = next(s.header for s in column_specs(model) if s.name == field_name)
         orphans = {
-            number: rows.problem(
+            number: problem(
                 "unknown-parent",
-                f"{header} {value!r} matches no row of sheet {parent_sheet!r}",
-                field_name,
-                number,
+                sheet=rows.sheet_name,
+                cell=rows.cell(field_name, number),
+                row=number,
                 column=header,
                 value=value,
-                expected=f"an ID listed on {parent_sheet!r}",
                 file=file,
+                header=header,
+                shown=value,
+                parent=parent_sheet,
             )
             for number, value in rows.parent_ids
             if value.casefold() not in keys
@@ -815,16 +818,19 @@ def _check_once_per(tables: Tables, report: Report, file: str) -> None:
                     f"{headers[name]} {v!r}"
                     for name, v in zip(model.once_per[1:], group, strict=True)
                 )
-                repeats[number] = rows.problem(
+                repeats[number] = problem(
                     "listed-twice",
-                    f"{header} {value!r} is listed more than once for {where} "
-                    f"(first in row {first})",
-                    field_name,
-                    number,
+                    sheet=rows.sheet_name,
+                    cell=rows.cell(field_name, number),
+                    row=number,
                     column=header,
                     value=value,
-                    expected=f"each {header} once per {within}: delete one of the rows",
                     file=file,
+                    header=header,
+                    shown=value,
+                    where=where,
+                    first=first,
+                    within=within,
                 )
         rows.drop(repeats, report)
 
@@ -846,15 +852,17 @@ def _check_required_children(
                 key = getattr(row, model.key)
                 if key.casefold() not in have:
                     report.add(
-                        rows.problem(
+                        problem(
                             "no-child-rows",
-                            f"{header} {key!r} has no rows on sheet {child_sheet!r}",
-                            model.key,
-                            number,
+                            sheet=rows.sheet_name,
+                            cell=rows.cell(model.key, number),
+                            row=number,
                             column=header,
                             value=key,
-                            expected=f"at least one row for it on {child_sheet!r}",
                             file=file,
+                            header=header,
+                            shown=key,
+                            child=child_sheet,
                         )
                     )
 

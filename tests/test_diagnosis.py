@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -186,3 +187,44 @@ def test_values_one_column_off_are_named_as_a_shifted_column(tmp_path: Path) -> 
         for hint in hints
     ), result.output
     assert any("column 'Legal Status' (E" in hint for hint in hints)
+
+
+def test_the_marked_copy_marks_every_cell_a_rule_compared(tmp_path: Path) -> None:
+    """A date of birth typed in the future: the looked-after date and the date of birth
+    both turn red, each with the problem in its comment."""
+    from docgen.marked import write_marked_copy
+    from docgen.pipeline import check_workbook
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb["Children"]["B2"] = "05/03/2031"
+
+    path = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual_2014.xlsx", edit)
+    report = check_workbook(path)
+    (rule,) = [p for p in report.errors if p.code == "inconsistent-row"]
+    assert (rule.cell, rule.others) == ("F2", ("B2",))
+    write_marked_copy(path, report, tmp_path / "marked.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "marked.xlsx")["Children"]
+    for cell in ("B2", "F2"):
+        assert "is before the child's date of birth" in ws[cell].comment.text
+
+
+def test_a_refused_file_is_in_the_written_list_too(tmp_path: Path) -> None:
+    word = tmp_path / "reviews.xlsx"
+    with zipfile.ZipFile(word, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document/>")
+    target = tmp_path / "errors.csv"
+    result = run_cli("review", str(word), "-o", str(tmp_path / "out"), "--errors", str(target))
+    assert result.exit_code == 1
+    with target.open(encoding="utf-8-sig", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["code"] == "unreadable-workbook"
+    assert row["message"].startswith("reviews.xlsx is a Word document, not an Excel workbook")
+
+
+def test_a_title_above_the_headers_is_named_as_the_cause() -> None:
+    report = Report()
+    report.add(Problem("headers-not-first", "the header row is row 1", sheet="Children", row=1))
+    assert report.hints == [
+        "sheet 'Children' has rows above its column headers (a title?): delete them, so the "
+        "headers are in the first row."
+    ]

@@ -138,7 +138,7 @@ def test_every_problem_code_in_the_code_is_documented() -> None:
 
     source = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "docgen").rglob("*.py"))
     used = set(re.findall(r'Problem\(\s*"([a-z-]+)"', source))
-    used |= set(re.findall(r'(?:_problem|\.problem)\(\s*"([a-z-]+)"', source))
+    used |= set(re.findall(r'(?:_problem|\.problem|\bproblem)\(\s*"([a-z-]+)"', source))
     used |= set(re.findall(r'CellError\([^)]*?"([a-z]+-[a-z-]+)"\)', source, re.S))
     # docgen.returns: problem(src, field, "code", ...) at a return's line and field
     used |= set(re.findall(r'\bproblem\(\s*[\w.()]+,\s*(?:"\w+"|None|\w+),\s*"([a-z-]+)"', source))

@@ -853,3 +853,116 @@ def test_reading_one_sheet_reads_no_other(tmp_path: Path) -> None:
     book = read_workbook(path, sheets=["report"])
     assert list(book.sheets) == ["report"]
     assert "reaches cell XFD1048576" in refusal(path)
+
+
+# --------------------------------------------------------------------------- empty formatted rows
+
+
+def _formatted_to(path: Path, last: int, *, numbered: bool = True, far: str | None = None) -> Path:
+    """The sample alerts with every column formatted (empty styled cells) down to row
+    ``last``, as Excel writes a fill dragged to the bottom; ``far`` types a value in
+    the last row's first cell."""
+    source = SAMPLES / "alerts.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                head, tail = data.split(b"</sheetData>")
+                rows = []
+                for n in range(head.count(b"<row ") + 1, last + 1):
+                    cells = b"".join(b'<c r="%s%d" s="0"/>' % (c, n) for c in _LETTERS)
+                    if far and n == last:
+                        cells = b'<c r="A%d" t="inlineStr"><is><t>%s</t></is></c>' % (
+                            n,
+                            far.encode(),
+                        )
+                    number = b' r="%d"' % n if numbered else b""
+                    rows.append(b"<row%s>%s</row>" % (number, cells))
+                data = head + b"".join(rows) + b"</sheetData>" + tail
+            zout.writestr(info, data)
+    return path
+
+
+_LETTERS = [letter.encode() for letter in "ABCDEFGHIJ"]
+
+
+@pytest.fixture
+def small_streams(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sheet parts over 64 KB are compacted, in pieces of 16 KB and runs of 1 KB: the
+    same code as a sheet of 500 MB, at a size a test reads in a blink."""
+    monkeypatch.setattr(workbook_module, "STREAM_BYTES", 1 << 16)
+    monkeypatch.setattr(workbook_module, "_PIECE", 1 << 14)
+    monkeypatch.setattr(workbook_module, "_RUN", 1 << 10)
+
+
+def test_empty_formatted_rows_are_left_out_as_they_are_read(
+    tmp_path: Path, small_streams: None
+) -> None:
+    plain = read_workbook(SAMPLES / "alerts.xlsx")
+    path = _formatted_to(tmp_path / "alerts.xlsx", 20_000)
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+        assert info.file_size > 300_000
+        compacted = workbook_module._compact(zf, info)
+    assert compacted is not None and len(compacted) < info.file_size / 20
+    book = read_workbook(path, max_bytes=200_000)  # more than that only when formatted
+    assert [(s.name, s.rows) for s in book.sheets.values()] == [
+        (s.name, s.rows) for s in plain.sheets.values()
+    ]
+
+
+def test_a_value_far_below_formatted_rows_is_still_read_at_its_cell(
+    tmp_path: Path, small_streams: None
+) -> None:
+    path = _formatted_to(tmp_path / "alerts.xlsx", 20_000, far="A0999")
+    sheet = read_workbook(path).sheet("Alerts")
+    assert sheet is not None
+    number, values = sheet.rows[-1]
+    assert (number, values[0]) == (20_000, "A0999")
+
+
+def test_rows_without_numbers_are_read_as_they_are(tmp_path: Path, small_streams: None) -> None:
+    """A row without r= is placed after the one before it: none may be left out before it."""
+    path = _formatted_to(tmp_path / "alerts.xlsx", 5_000, numbered=False, far="A0999")
+    with zipfile.ZipFile(path) as zf:
+        assert workbook_module._compact(zf, zf.getinfo("xl/worksheets/sheet1.xml")) is None
+    sheet = read_workbook(path).sheet("Alerts")
+    assert sheet is not None and sheet.rows[-1][0] == 5_000
+
+
+def test_a_sheet_mostly_of_data_is_read_as_it_is(tmp_path: Path, small_streams: None) -> None:
+    rows = [ALERT_HEADERS, *(alert_row(f"A{n:05d}") for n in range(3_000))]
+    path = build_workbook(tmp_path / "alerts.xlsx", {"Alerts": rows})
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+        assert info.file_size > 1 << 16
+        assert workbook_module._compact(zf, info) is None
+    sheet = read_workbook(path).sheet("Alerts")
+    assert sheet is not None and len(sheet.rows) == 3_000
+
+
+def test_the_size_limit_counts_a_large_sheet_as_read(tmp_path: Path, small_streams: None) -> None:
+    """Data over the limit is refused all the same, with what to do in the workbook."""
+    rows = [ALERT_HEADERS, *(alert_row(f"A{n:05d}") for n in range(3_000))]
+    path = build_workbook(tmp_path / "alerts.xlsx", {"Alerts": rows})
+    message = refusal(path, max_bytes=1 << 16)
+    assert message.startswith("alerts.xlsx is refused: it expands to 1 MB, more than the 0 MB")
+    assert "Clear All" in message
+
+
+def test_a_formatted_sheet_not_asked_for_is_neither_read_nor_counted(
+    tmp_path: Path, small_streams: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding an annual workbook's year reads only its Report sheet: a large sheet beside
+    it, never inflated, cannot push it over the size limit."""
+    path = _formatted_to(tmp_path / "alerts.xlsx", 20_000)
+    inflated: list[str] = []
+    real = workbook_module._compact
+
+    def compact(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+        inflated.append(info.filename)
+        return real(zf, info)
+
+    monkeypatch.setattr(workbook_module, "_compact", compact)
+    book = read_workbook(path, max_bytes=200_000, sheets=["Alert History"])
+    assert list(book.sheets) == ["alert history"] and inflated == []
