@@ -724,60 +724,82 @@ def review_due_dates(
             continue  # an unknown parent is reported by validation; short breaks are not counted
         rows.sort(key=lambda item: item[1].review_date)
         began = child.became_looked_after
-        for number, review in rows:
-            if review.review_date >= began:
-                continue
-            if review.due_date is not None:
-                result.append((review, review.due_date))
-            elif review.review_date in period:
-                why = (
-                    f"the review is before the child became looked after on {began:%d/%m/%Y} "
-                    "(Children), in an earlier period of care whose start is not on the workbook"
-                )
-                expected = (
-                    "the review's due date; or, if the child has been looked after since "
-                    "before it, the date this period of care began as Date Became Looked After "
-                    "on Children (not the start of a later placement or legal status)"
-                )
-                problems.append(_unknown_due(reviews, number, why, expected))
+        _before_period_of_care(reviews, rows, began, period, result, problems)
         chain = [(number, review) for number, review in rows if review.review_date >= began]
-        if not chain:
-            continue
-        first_due = timescales.first_review_due(began, policy)
-        # The earliest row is the first review when its window closes in or after the
-        # year, or when it was held within that window (only the first review can be).
-        first_in_chain = first_due >= period.start or chain[0][1].review_date <= first_due
-        previous: date | None = None
-        for position, (number, review) in enumerate(chain):
-            is_first = position == 0 and first_in_chain
-            if review.due_date is not None:
-                due = review.due_date
-            elif is_first:
-                due = first_due
-            elif previous is not None:
-                ordinal = 2 if (position == 1 and first_in_chain) else 3
-                due = timescales.review_due(
-                    ordinal, became_looked_after=began, previous_review=previous, policy=policy
-                )
-            elif review.review_date not in period:
-                # An earlier year's review listed only to anchor the chain, or one after the
-                # year: not counted, so its own due date is not needed.
-                previous = review.review_date
-                continue
-            else:
-                why = (
-                    f"the child became looked after on {began:%d/%m/%Y}, so their first "
-                    "review was due before the year, and their previous review is not on the "
-                    "sheet"
-                )
-                expected = "the review's due date, or a row for the previous review"
-                problems.append(_unknown_due(reviews, number, why, expected))
-                previous = review.review_date
-                continue
-            result.append((review, due))
-            previous = review.review_date
+        if chain:
+            _chain_due_dates(reviews, chain, began, period, policy, result, problems)
     result.sort(key=lambda item: (item[0].review_date, item[0].child_id))
     return result, problems
+
+
+def _before_period_of_care(
+    reviews: SheetRows[Review],
+    rows: list[tuple[int, Review]],
+    began: date,
+    period: Period,
+    result: list[tuple[Review, date]],
+    problems: list[Problem],
+) -> None:
+    """A child's reviews before their latest period of care began: counted with the Due
+    Date given; a year's review without one is a problem (its period's start is unknown)."""
+    for number, review in rows:
+        if review.review_date >= began:
+            continue
+        if review.due_date is not None:
+            result.append((review, review.due_date))
+        elif review.review_date in period:
+            why = (
+                f"the review is before the child became looked after on {began:%d/%m/%Y} "
+                "(Children), in an earlier period of care whose start is not on the workbook"
+            )
+            expected = (
+                "the review's due date; or, if the child has been looked after since "
+                "before it, the date this period of care began as Date Became Looked After "
+                "on Children (not the start of a later placement or legal status)"
+            )
+            problems.append(_unknown_due(reviews, number, why, expected))
+
+
+def _chain_due_dates(
+    reviews: SheetRows[Review],
+    chain: list[tuple[int, Review]],
+    began: date,
+    period: Period,
+    policy: ReviewPolicy,
+    result: list[tuple[Review, date]],
+    problems: list[Problem],
+) -> None:
+    """Due dates along one period of care's reviews, each from the one before."""
+    first_due = timescales.first_review_due(began, policy)
+    # The earliest row is the first review when its window closes in or after the
+    # year, or when it was held within that window (only the first review can be).
+    first_in_chain = first_due >= period.start or chain[0][1].review_date <= first_due
+    previous: date | None = None
+    for position, (number, review) in enumerate(chain):
+        is_first = position == 0 and first_in_chain
+        due: date | None = None
+        if review.due_date is not None:
+            due = review.due_date
+        elif is_first:
+            due = first_due
+        elif previous is not None:
+            ordinal = 2 if (position == 1 and first_in_chain) else 3
+            due = timescales.review_due(
+                ordinal, became_looked_after=began, previous_review=previous, policy=policy
+            )
+        elif review.review_date in period:
+            why = (
+                f"the child became looked after on {began:%d/%m/%Y}, so their first "
+                "review was due before the year, and their previous review is not on the "
+                "sheet"
+            )
+            expected = "the review's due date, or a row for the previous review"
+            problems.append(_unknown_due(reviews, number, why, expected))
+        # else: an earlier year's review listed only to anchor the chain, or one after the
+        # year: not counted, so its own due date is not needed.
+        if due is not None:
+            result.append((review, due))
+        previous = review.review_date
 
 
 def _unknown_due(reviews: SheetRows[Review], number: int, why: str, expected: str) -> Problem:
@@ -1064,7 +1086,7 @@ def _total(table: YearTable, year: int, published: Value | None) -> Value:
     brackets = sum(c.bracket for c in cells if c.bracket)
     if not numbers:
         return Value(None)
-    return Value(sum(numbers), sum(numbers) + brackets if brackets else None)
+    return Value(sum(numbers), int(sum(numbers) + brackets) if brackets else None)
 
 
 def _review_rates(table: YearTable, cases: Cases) -> None:

@@ -666,7 +666,7 @@ class _NameIndex:
         chosen = on_line[0]
         if not top_level and len({c[1] for c in on_line}) > 1:
             for candidate in on_line:
-                base = _evaluate(candidate[2].node, hit.scope)  # type: ignore[attr-defined]
+                base = _evaluate(candidate[2].node, hit.scope)  # type: ignore[attr-defined]  # a Getattr node
                 if base is hit.obj:
                     chosen = candidate
                     break

@@ -42,7 +42,7 @@ def reports_errors(func: F) -> F:
         except UserError as exc:
             raise click.ClickException(str(exc)) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
 
 
 def _warnings(report: Report) -> None:

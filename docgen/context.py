@@ -789,7 +789,7 @@ def _next_meeting(deadline: date | None, given: date | None, what: str) -> dict[
     day on or before the deadline (a deadline on a Sunday is not moved)."""
     if deadline is None and given is None:
         return {"deadline": "", "proposed": "", "proposed_label": ""}
-    proposed = given or timescales.book_by(deadline)  # type: ignore[arg-type]
+    proposed = given if given is not None else timescales.book_by(deadline)  # type: ignore[arg-type]  # one of the two is set
     return {
         "deadline": long_date(deadline),
         "proposed": long_date(proposed),
@@ -1012,7 +1012,9 @@ def _conference_dates(
     held = conf.conference_date
     no_plan = bool(children) and all(c.has_plan is False for c in children)
     deadline = (
-        None if no_plan else timescales.next_conference_due(conf.conference_type, held)  # type: ignore[arg-type]
+        None
+        if no_plan
+        else timescales.next_conference_due(conf.conference_type, held)  # type: ignore[arg-type]  # validated: Initial or Review
     )
     initial = conf.conference_type == "Initial"
     core_group = conf.core_group_date or (

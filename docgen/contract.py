@@ -174,13 +174,13 @@ def column_facts(model: type[Row]) -> list[ColumnFacts]:
         max_length = None
         for meta in info.metadata:
             if isinstance(meta, Ge):
-                minimum = (float(meta.ge), True)  # type: ignore[arg-type]
+                minimum = (float(meta.ge), True)  # type: ignore[arg-type]  # annotated-types: any comparable
             elif isinstance(meta, Gt):
-                minimum = (float(meta.gt), False)  # type: ignore[arg-type]
+                minimum = (float(meta.gt), False)  # type: ignore[arg-type]  # ditto
             elif isinstance(meta, Le):
-                maximum = (float(meta.le), True)  # type: ignore[arg-type]
+                maximum = (float(meta.le), True)  # type: ignore[arg-type]  # ditto
             elif isinstance(meta, Lt):
-                maximum = (float(meta.lt), False)  # type: ignore[arg-type]
+                maximum = (float(meta.lt), False)  # type: ignore[arg-type]  # ditto
             elif isinstance(meta, MaxLen):
                 max_length = meta.max_length
         type_format = _TYPE_FORMAT[kind]
@@ -541,8 +541,8 @@ def _row_schema(model: type[BaseModel]) -> dict[str, Any]:
     label, which the validator maps to the code).
     """
     schema = model.model_json_schema(by_alias=True)
-    schema["title"] = model.sheet  # type: ignore[attr-defined]
-    facts = {f.header: f for f in column_facts(model)}  # type: ignore[arg-type]
+    schema["title"] = model.sheet  # type: ignore[attr-defined]  # every Row declares sheet
+    facts = {f.header: f for f in column_facts(model)}  # type: ignore[arg-type]  # a Row class
     required = set(schema.get("required", ()))
     for header, prop in schema["properties"].items():
         prop["title"] = header

@@ -68,7 +68,7 @@ def _two_digit_years(problems: Sequence[Problem]) -> list[str]:
     if len(dates) < AT_LEAST:
         return []
     first = dates[0]
-    day, month, year = _TWO_DIGIT_YEAR.match(str(first.value)).groups()  # type: ignore[union-attr]
+    day, month, year = _TWO_DIGIT_YEAR.match(str(first.value)).groups()  # type: ignore[union-attr]  # _match
     full = 2000 + int(year) if 2000 + int(year) <= date.today().year else 1900 + int(year)
     return [
         f"{len(dates):,} dates have a two-digit year (such as {first.value!r} at "
@@ -87,7 +87,7 @@ def _month_first_dates(problems: Sequence[Problem]) -> list[str]:
     if len(dates) < AT_LEAST:
         return []
     first = dates[0]
-    month, day, year = _DAY_MONTH_YEAR.match(str(first.value)).groups()  # type: ignore[union-attr]
+    month, day, year = _DAY_MONTH_YEAR.match(str(first.value)).groups()  # type: ignore[union-attr]  # _match
     return [
         f"{len(dates):,} dates are real only read month first (such as {first.value!r} at "
         f"{first.location}{_columns(dates)}): the export wrote US dates. docgen reads dates "

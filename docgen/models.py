@@ -283,10 +283,10 @@ def column_specs(model: type[BaseModel]) -> list[ColumnSpec]:
             ColumnSpec(
                 name=name,
                 header=info.alias or name,
-                aliases=tuple(extra.get("x-aliases", ())),  # type: ignore[arg-type]
+                aliases=tuple(extra.get("x-aliases", ())),  # type: ignore[arg-type]  # JSON value
                 required=info.is_required(),
-                type=annotation,  # type: ignore[arg-type]
-                convert=converter.convert if converter else _CONVERTERS[annotation],  # type: ignore[index]
+                type=annotation,  # type: ignore[arg-type]  # a column's plain type
+                convert=converter.convert if converter else _CONVERTERS[annotation],  # type: ignore[index]  # ditto
                 description=info.description or "",
                 codes=coded.codes if coded else None,
             )
@@ -981,7 +981,7 @@ class Conference(Row):
     )
 
     def problems(self) -> Iterator[Breach]:
-        yield from CPConference.problems(self)  # type: ignore[arg-type]
+        yield from CPConference.problems(self)  # type: ignore[arg-type]  # the same fields
         if self.next_review_date is not None and self.next_review_date <= self.conference_date:
             yield (
                 "next_review_date",

@@ -227,7 +227,8 @@ class _Compiled:
             prop: env.from_string(value) for prop, value in values.items() if _tagged(value)
         }
         self.core_name = _core_part_name(tpl) if tagged else None
-        self.created: datetime = tpl.docx.core_properties.created
+        # A template without a creation date (none from Word) gets a fixed one.
+        self.created: datetime = tpl.docx.core_properties.created or _NO_DATE
         self.core_xml = _core_with_slots(tpl, values) if tagged else ""
         members = _read_entries(path)
         self.names = [name for name, _ in members]
@@ -270,6 +271,7 @@ def _slot(prop: str) -> str:
     return f"\ue000{prop}\ue000"  # a private-use character: in no template's value
 
 
+_NO_DATE = datetime(2000, 1, 1)
 _DATE_SLOT_TIME = datetime(1901, 2, 3, 4, 5, 6)
 _DATE_SLOT = "1901-02-03T04:05:06Z"
 

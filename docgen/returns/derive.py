@@ -260,7 +260,8 @@ def chosen_period(periods: list[PeriodOfCare], year: annual.Period) -> PeriodOfC
     breaks only, else the latest short-breaks one (left out of counts, shown in brackets)."""
     in_year = [p for p in periods if p.start <= year.end and (p.end is None or p.end >= year.start)]
     full = [p for p in in_year if not p.short_breaks]
-    return (full or in_year or [None])[-1]  # type: ignore[list-item]
+    chosen = full or in_year
+    return chosen[-1] if chosen else None
 
 
 # --------------------------------------------------------------------------- SSDA903

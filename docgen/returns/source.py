@@ -84,7 +84,7 @@ class ReturnFile:
             except UnicodeDecodeError as exc:
                 # a character cut at the 64 KB boundary is still UTF-8
                 encoding = "utf-8-sig" if exc.start >= len(head) - 3 else "cp1252"
-            stream = io.BufferedReader(_Prefixed(head, handle))  # type: ignore[arg-type]
+            stream = io.BufferedReader(_Prefixed(head, handle))
             yield io.TextIOWrapper(stream, encoding=encoding, newline="")
 
 

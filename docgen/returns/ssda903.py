@@ -268,8 +268,8 @@ def _target(ret: Return903, table: str, last: bool) -> list[Any]:
     if table == "placed_adoption":
         return ret.placed
     if last and table in ("episodes", "reviews"):
-        return getattr(ret, f"{table}_last")  # type: ignore[no-any-return]
-    return getattr(ret, table)  # type: ignore[no-any-return]
+        return getattr(ret, f"{table}_last")
+    return getattr(ret, table)
 
 
 def add_record(
@@ -361,7 +361,7 @@ def _fast_header(
         _known(codes.ETHNICITY, row[ethnic], False),
         src,
     )
-    return _new(HeaderRow, values)  # type: ignore[no-any-return]
+    return _new(HeaderRow, values)
 
 
 def _fast_episode(
@@ -386,7 +386,7 @@ def _fast_episode(
         row[rec].strip().upper(),
         src,
     )
-    return _new(Episode, values)  # type: ignore[no-any-return]
+    return _new(Episode, values)
 
 
 def _fast_review(
@@ -402,7 +402,7 @@ def _fast_review(
     found = _codes[text] if text else None
     if not child_id or (text and found is None):
         raise ValueError(child_id)
-    return _new(ReviewRow, (child_id, _dates[row[review].strip()], found, src))  # type: ignore[no-any-return]
+    return _new(ReviewRow, (child_id, _dates[row[review].strip()], found, src))
 
 
 def _fast_placed(row: list[str], ix: tuple[int, ...], src: Src) -> PlacedRow:
