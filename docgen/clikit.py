@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 import click
 import pydantic
 
-from docgen.errors import UserError, ValidationFailed
+from docgen.codes import a_or_an
+from docgen.errors import Problem, UserError, ValidationFailed, WorkbookError
 from docgen.files import ENDING_SIGNALS, signals_handled
 from docgen.pdf import convert_to_pdf
 from docgen.report import SHOWN, Report
@@ -32,6 +33,9 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ValidationFailed as exc:
+            hint = _kind_hint(kwargs.get("workbook"), click.get_current_context().info_name, exc)
+            if hint:
+                click.echo(hint, err=True)
             click.echo(exc.report.to_text(limit=SHOWN), err=True)
             listed = _write_errors(kwargs.get("errors_file"), exc.report)
             if not listed and len(exc.report.problems) > SHOWN:
@@ -40,6 +44,10 @@ def reports_errors(func: F) -> F:
                 f"{exc.report.error_total} problem(s) in the workbook; nothing was written."
             ) from None
         except UserError as exc:
+            if isinstance(exc, WorkbookError) and kwargs.get("errors_file"):
+                refused = Report(file=str(kwargs.get("workbook") or ""))  # the list says why too
+                refused.add(Problem("unreadable-workbook", str(exc)))
+                _write_errors(kwargs["errors_file"], refused)
             raise click.ClickException(str(exc)) from None
 
     return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
@@ -48,6 +56,29 @@ def reports_errors(func: F) -> F:
 def _warnings(report: Report) -> None:
     for problem in report.warnings:
         click.echo(f"warning: {problem}", err=True)
+
+
+def _kind_hint(workbook: Path | None, command: str | None, exc: ValidationFailed) -> str:
+    """``alerts.xlsx looks like an alert workbook: docgen alert alerts.xlsx`` when a
+    workbook given to the wrong command lacks that command's sheets."""
+    from docgen import documents, pipeline  # here: the registry imports this module's users
+
+    wanted = {doc.kind for doc in documents.all_types() if doc.command_name == command}
+    if workbook is None or not wanted:
+        return ""
+    if not any(p.code == "missing-sheet" for p in exc.report.errors):
+        return ""
+    try:
+        found = pipeline.guess_kind(workbook, _settings()).kind
+    except UserError:  # only a hint
+        return ""
+    if found in wanted:
+        return ""
+    kind = sorted(wanted)[0]
+    return (
+        f"{workbook.name} looks like {a_or_an(found)} workbook, not {a_or_an(kind)} one: "
+        f"run `docgen {found} {workbook}`."
+    )
 
 
 def errors_option(func: F) -> F:

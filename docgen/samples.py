@@ -14,8 +14,11 @@ from docgen.pipeline import bundled_samples
 
 
 def sample_workbooks() -> list[Path]:
-    """The bundled sample workbooks, by name."""
-    return sorted(bundled_samples().glob("*.xlsx"))
+    """The bundled sample files, by path: the workbooks and the folders of DfE returns."""
+    root = bundled_samples()
+    return sorted(
+        p for p in root.rglob("*") if p.is_file() and not p.name.startswith((".", "~$"))
+    )
 
 
 def export_samples(folder: Path, *, force: bool = False) -> list[Path]:
@@ -24,22 +27,26 @@ def export_samples(folder: Path, *, force: bool = False) -> list[Path]:
     A file of the same name already there that differs is kept unless ``force``: it
     may be a workbook someone has been editing.
     """
-    samples = sample_workbooks()
+    root = bundled_samples()
+    samples = {s.relative_to(root): s for s in sample_workbooks()}
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"{folder} is a file; give a folder to copy the samples into.")
     clashes = [
-        folder / s.name
-        for s in samples
-        if (folder / s.name).exists() and (folder / s.name).read_bytes() != s.read_bytes()
+        name
+        for name, s in samples.items()
+        if (folder / name).is_file() and (folder / name).read_bytes() != s.read_bytes()
     ]
     if clashes and not force:
-        names = ", ".join(p.name for p in clashes)
+        names = ", ".join(str(p) for p in clashes)
         raise OutputError(
             f"{folder} already holds {names}, different from the samples; choose another "
             "folder or add --force to replace them."
         )
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        return [Path(shutil.copyfile(s, folder / s.name)) for s in samples]
+        copied = []
+        for name, source in samples.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            copied.append(Path(shutil.copyfile(source, folder / name)))
+        return copied
     except OSError as exc:
         raise OutputError(f"{folder}: cannot copy the samples there ({exc.strerror}).") from exc
