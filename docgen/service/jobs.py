@@ -565,7 +565,8 @@ def _summary(report: Report) -> str:
     shown = "; ".join(f"{p.location} {p.code}".strip() for p in errors[:3])
     more = f"; and {total - 3} more" if total > 3 else ""
     noun = "error" if total == 1 else "errors"
-    return f"{total} {noun} in the workbook: {shown}{more}"
+    where = "the returns and workbook" if report.from_returns else "the workbook"
+    return f"{total} {noun} in {where}: {shown}{more}"
 
 
 def _without_sheets(summary: str, workbook: Path) -> str:
