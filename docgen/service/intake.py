@@ -129,7 +129,7 @@ class Intake:
             except FileNotFoundError:
                 continue
             present.add(drop.path)
-            signature = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino)
+            signature: tuple[int, ...] = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino)
             if stat.S_ISDIR(st.st_mode):
                 signature += tree_signature(drop.path)
             seen = self._seen.get(drop.path)
