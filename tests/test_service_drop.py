@@ -131,6 +131,19 @@ def test_returns_the_dfe_would_reject_fail_with_every_problem_listed(tmp_path: P
     assert_consistent(root)
 
 
+def test_a_zip_with_no_returns_and_no_year_says_what_it_lacks(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    with zipfile.ZipFile(tmp_path / "notes.zip", "w") as zf:
+        zf.writestr("notes.txt", "minutes of the team meeting")
+    drop(root, tmp_path / "notes.zip", "annual")
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed"
+    reasons = (root / "failed/notes.errors.txt").read_text()
+    assert "holds no SSDA903 or CIN census file" in reasons
+    assert "drop the zip into inbox/annual/ again" in reasons
+    assert_consistent(root)
+
+
 def test_a_folder_holding_a_link_is_refused(tmp_path: Path) -> None:
     root = tmp_path / "root"
     service(root).run_once()

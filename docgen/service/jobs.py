@@ -393,13 +393,14 @@ class Jobs:
                 marked = f"{stem}.errors.xlsx"
             except Exception as copy_exc:  # the reasons still go out as text
                 log.warning("job=%d no marked copy: %s", job.id, type(copy_exc).__name__)
-        advice = _advice(exc, marked, job.folder, elsewhere, listed)
+        noun = _noun(self.work_dir(job) / job.name)
+        advice = _advice(exc, marked, job.folder, elsewhere, listed, noun)
         text = (
             f"{job.name} was not turned into documents (docgen job {job.id}, {now()}).\n\n"
             f"{message}\n\nWhat to do: {advice}\n"
         )
         write_atomic(report_dir / "errors.txt", text.encode(), group=self.settings.group)
-        shown = _advice(exc, marked and f"failed/{marked}", job.folder, elsewhere, listed)
+        shown = _advice(exc, marked and f"failed/{marked}", job.folder, elsewhere, listed, noun)
         notice = failure_notice(job, summary, shown, filed_as, bool(marked), listed=listed)
         self._write_notice(job, notice)
         if not isinstance(exc, UserError):
@@ -611,6 +612,13 @@ def _is_workbook(path: Path) -> bool:
     return path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file()
 
 
+def _noun(source: Path) -> str:
+    """What an admin dropped, as the advice names it."""
+    if source.is_dir() and not source.is_symlink():
+        return "the folder"
+    return "the zip" if source.suffix.lower() == ".zip" else "the workbook"
+
+
 def _list_problems(report: Report, report_dir: Path) -> bool:
     """Every problem of a drop that is no single workbook (a zip or folder of returns),
     listed by file, line and field in ``errors.xlsx``; False if it cannot be written."""
@@ -625,14 +633,22 @@ def _list_problems(report: Report, report_dir: Path) -> bool:
 
 
 def _advice(
-    exc: Exception, marked: str, folder: str, elsewhere: str | None, listed: bool = False
+    exc: Exception,
+    marked: str,
+    folder: str,
+    elsewhere: str | None,
+    listed: bool = False,
+    noun: str = "the workbook",
 ) -> str:
+    """What to do about a failure; ``listed`` for a zip or folder (of returns), whose
+    problems are listed by file and line rather than marked on a copy; ``noun`` is
+    what was dropped (``the workbook``, ``the zip``)."""
     inbox = "inbox/" if folder == ANY else f"inbox/{folder}/"
     if listed and isinstance(exc, ValidationFailed):
         return (
             f"open {marked}: every problem is listed with its file, line (or sheet and cell) "
-            f"and field. Correct them in the returns or the workbook, and drop the folder or "
-            f"zip into {inbox} again."
+            f"and field. Correct them in the returns or the workbook, and drop {noun} into "
+            f"{inbox} again."
         )
     if elsewhere:
         return (
@@ -647,17 +663,17 @@ def _advice(
             if marked
             else "correct each cell listed above"
         )
-        return f"{where}, save, and drop the workbook into {inbox} again."
+        return f"{where}, save, and drop {noun} into {inbox} again."
     if isinstance(exc, WorkbookError):
         return f"save it from Excel as an Excel Workbook (.xlsx) and drop it into {inbox} again."
     if isinstance(exc, OutputError | TemplateError):
         return (
             "this is a problem on the server (its folders or its Word templates), not in "
             "your workbook: tell IT, quoting the docgen job number. Once it is put right, "
-            f"drop the workbook into {inbox} again."
+            f"drop {noun} into {inbox} again."
         )
     if isinstance(exc, UserError):
-        return f"put right what is described above, then drop the workbook into {inbox} again."
+        return f"put right what is described above, then drop {noun} into {inbox} again."
     return (
         "this is a fault in docgen or the server, not in your workbook: tell IT, quoting "
         "the docgen job number. Other workbooks were not affected."
