@@ -463,7 +463,9 @@ def watch(
 
     ROOT/inbox/<kind>/ takes workbooks of one kind (review, alert, conference,
     annual); ROOT/inbox/ itself takes any, recognised by its sheets, and
-    ROOT/inbox/rerender/ makes documents again from a workbook done before. Documents
+    ROOT/inbox/rerender/ makes documents again from a workbook done before.
+    ROOT/inbox/invitations/, outcome-letters/ and planning/ make those documents,
+    and ROOT/inbox/annual/ also takes a zip or folder of DfE returns. Documents
     appear in ROOT/outbox/<kind>/<workbook name>/, the workbook moves to
     ROOT/archive/, or to ROOT/failed/ with the reasons beside it and a notice in
     ROOT/outbox/. Stops cleanly on SIGTERM or Ctrl-C, after the job in hand. See

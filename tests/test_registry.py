@@ -57,7 +57,9 @@ def test_every_type_has_its_template_sample_and_command() -> None:
 
 
 def test_the_drop_folder_has_an_inbox_per_type_it_takes() -> None:
-    assert set(KIND_FOLDERS) == {d.name for d in documents.all_types() if d.inbox}
+    folders = {d.command_name for d in documents.all_types() if d.inbox and d.drop}
+    assert set(KIND_FOLDERS) == folders
+    assert {"invitations", "outcome-letters", "planning"} <= folders
 
 
 def test_the_template_reference_names_every_template() -> None:

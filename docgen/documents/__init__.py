@@ -2,7 +2,9 @@
 
 from docgen.documents.base import (
     DocumentType,
+    Dropped,
     all_types,
+    drop_folders,
     generic_commands,
     get,
     per_row_types,
@@ -13,7 +15,9 @@ from docgen.documents.base import (
 
 __all__ = [
     "DocumentType",
+    "Dropped",
     "all_types",
+    "drop_folders",
     "generic_commands",
     "get",
     "per_row_types",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from docgen import context
+from docgen.documents._drop import papers
 from docgen.documents.base import DocumentType, Related
 from docgen.models import ALERT, Alert, AlertStep
 from docgen.settings import Settings
@@ -34,6 +35,7 @@ DOCUMENT = DocumentType(
     children=(AlertStep,),
     build=build,
     file_parts=file_parts,
+    drop=papers,
     notes=(
         "`docgen alert WORKBOOK` writes one alert of concern per row of Alerts, named "
         "`alert_<Alert ID>_<date first raised>.docx` (the earliest of Date Raised and the "

@@ -4,6 +4,7 @@ its tables are declared in :mod:`docgen.annual`."""
 
 from __future__ import annotations
 
+from docgen.documents import _drop
 from docgen.documents.base import DocumentType
 from docgen.models import ANNUAL
 
@@ -15,6 +16,9 @@ DOCUMENT = DocumentType(
     template="annual_report.docx",
     sample="annual_2014.xlsx",
     per="workbook",
+    drop=_drop.annual,
+    takes_folders=True,
+    yearly=True,
     notes=(
         "One workbook per reporting year, `annual_<year>.xlsx`. `docgen annual --year 2014` "
         "reports on 1 April 2013 to 31 March 2014: the year is the year the period ends. "

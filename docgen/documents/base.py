@@ -13,6 +13,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,27 @@ ItemPicker = Callable[[Any, Related], Sequence[Any]]
 WarningFinder = Callable[[Tables, Settings], list[Problem]]
 #: (the bundled samples folder, settings) -> (template, context) of a per-workbook type.
 SampleContexts = Callable[[Path, Settings], list[tuple[str, dict[str, Any]]]]
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """What the drop folder hands a type's ``drop``: one job's input and where it writes.
+
+    ``source`` is the file dropped (a workbook, or a zip for a type that ``takes_folders``)
+    or a settled folder, under the name it was dropped with; ``output`` is an empty
+    folder the service publishes as a whole once the job is done.
+    """
+
+    source: Path
+    output: Path
+    settings: Settings
+    workers: int = 1
+    year: int | None = None  # a ``yearly`` type's year, from the name or the Report sheet
+    today: date | None = None  # the day of the drop (for lists "as of" a day)
+
+
+#: (the type, what was dropped) -> what it wrote (a :class:`docgen.pipeline.Result`).
+DropMaker = Callable[["DocumentType", Dropped], Any]
 
 
 @dataclass(frozen=True)
@@ -77,7 +99,16 @@ class DocumentType:
     warnings: WarningFinder | None = None
     #: A per-workbook type's contexts for the bundled samples, for ``templates check``.
     sample_contexts: SampleContexts | None = None
-    inbox: bool = True  # the drop folder has an inbox/<name>/ for it
+    inbox: bool = True  # the drop folder has an inbox/<command name>/ for it, if it has a drop
+    #: How the drop folder makes it from what was dropped; a type with none has no inbox.
+    drop: DropMaker | None = None
+    #: Its inbox folder also takes zips and (once settled) folders: each is one job.
+    takes_folders: bool = False
+    #: A drop is for one reporting year (its name, else its Report sheet): the same
+    #: content dropped again for that year is a duplicate.
+    yearly: bool = False
+    #: A drop of content already made is made again (a list "as of" the day it is dropped).
+    repeatable: bool = False
     order: int = 50  # where it comes in lists, help and docs
 
     @property
@@ -158,6 +189,16 @@ def generic_commands() -> dict[str, list[DocumentType]]:
     found: dict[str, list[DocumentType]] = {}
     for doc in per_row_types():
         if doc.command is None:
+            found.setdefault(doc.command_name, []).append(doc)
+    return found
+
+
+def drop_folders() -> dict[str, list[DocumentType]]:
+    """The drop folder's inbox folders, by name (the command name), with the types each
+    makes; ``inbox/invitations/`` makes a review's or a conference's, told by its sheets."""
+    found: dict[str, list[DocumentType]] = {}
+    for doc in all_types():
+        if doc.inbox and doc.drop is not None:
             found.setdefault(doc.command_name, []).append(doc)
     return found
 

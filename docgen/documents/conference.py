@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from docgen import context
+from docgen.documents._drop import papers
 from docgen.documents.base import DocumentType, Related
 from docgen.models import CONFERENCE, Conference, ConferenceAttendee, ConferenceChild, PlanAction
 from docgen.settings import Settings
@@ -32,6 +33,7 @@ DOCUMENT = DocumentType(
     children=(ConferenceChild, ConferenceAttendee, PlanAction),
     build=build,
     file_parts=file_parts,
+    drop=papers,
     notes=(
         "`docgen conference WORKBOOK` writes one conference report per row of Conferences, "
         "named `conference_<Conference ID>_<Conference Date>.docx`. Conference Children, "

@@ -11,6 +11,7 @@ from docgen import codes
 from docgen.annual import age_on
 from docgen.context import text
 from docgen.documents import _letters as letters
+from docgen.documents._drop import papers
 from docgen.documents.base import DocumentType, Related
 from docgen.errors import Problem
 from docgen.models import (
@@ -188,7 +189,7 @@ DOCUMENTS = (
             "parents and carers a consultation form. ",
             cols="Review Time and Co-ordinator (Review Meetings), Address and Email (Attendees)",
         ),
-        inbox=False,
+        drop=papers,
         order=12,
     ),
     DocumentType(
@@ -217,7 +218,7 @@ DOCUMENTS = (
             cols="Conference Time and Co-ordinator (Conferences), Address and Email "
             "(Conference Attendees)",
         ),
-        inbox=False,
+        drop=papers,
         order=32,
     ),
 )

@@ -10,6 +10,7 @@ from typing import Any
 from docgen import context, timescales
 from docgen.context import long_date, text
 from docgen.documents import _letters as letters
+from docgen.documents._drop import papers
 from docgen.documents.base import DocumentType, Related
 from docgen.errors import Problem
 from docgen.models import CONFERENCE as CONFERENCE_WITH_PLAN
@@ -119,6 +120,6 @@ DOCUMENT = DocumentType(
         "core group from Core Group Member = Y; the first core group meeting from Core Group "
         "Date (10 working days after an initial conference when blank)."
     ),
-    inbox=False,
+    drop=papers,
     order=34,
 )

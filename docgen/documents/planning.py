@@ -18,10 +18,10 @@ import click
 from docgen import context, timescales
 from docgen.clikit import _settings, _write_pdfs, pdf_option, reports_errors, templates_option
 from docgen.context import long_date, plural, text
-from docgen.documents import _output
+from docgen.documents import _drop, _output
 from docgen.documents.base import DocumentType
 from docgen.errors import UserError
-from docgen.models import REVIEW, Conference, ConferenceChild, ReviewMeeting
+from docgen.models import REVIEW, Conference, ConferenceChild, ReviewMeeting, WorkbookSpec
 from docgen.pdf import find_soffice
 from docgen.settings import Settings
 from docgen.validate import Tables
@@ -135,9 +135,17 @@ def conference_dues(tables: Tables, as_of: date) -> list[Due]:
 
 def planning_list(paths: Sequence[Path], as_of: date, settings: Settings) -> list[Due]:
     """Every child's next meeting from the workbooks, by officer, then deadline."""
+    loaded = _output.load_all(paths, ("review", "conference"), settings)
+    return planning_of([(spec, tables) for _path, spec, tables, _report in loaded], as_of, settings)
+
+
+def planning_of(
+    loaded: Sequence[tuple[WorkbookSpec, Tables]], as_of: date, settings: Settings
+) -> list[Due]:
+    """:func:`planning_list` of workbooks already read and validated."""
     dues: list[Due] = []
     earliest: list[date] = []
-    for _path, spec, tables, _report in _output.load_all(paths, ("review", "conference"), settings):
+    for spec, tables in loaded:
         if spec.kind == "review":
             earliest += [r.review_date for r in tables[ReviewMeeting].rows]
             dues += review_dues(tables, as_of, settings)
@@ -316,6 +324,8 @@ DOCUMENT = DocumentType(
         "left, negative when overdue; by IRO or chair, then deadline. A child whose latest "
         "conference gave no plan (Plan = N) has no conference due."
     ),
-    inbox=False,
+    drop=_drop.planning,
+    takes_folders=True,
+    repeatable=True,
     order=60,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from docgen import context
+from docgen.documents._drop import papers
 from docgen.documents.base import DocumentType, Related
 from docgen.models import REVIEW, PreviousDecision, ReviewAttendee, ReviewDecision, ReviewMeeting
 from docgen.settings import Settings
@@ -32,6 +33,7 @@ DOCUMENT = DocumentType(
     children=(ReviewAttendee, ReviewDecision, PreviousDecision),
     build=build,
     file_parts=file_parts,
+    drop=papers,
     notes=(
         "`docgen review WORKBOOK` writes one review record per row of Review Meetings, named "
         "`review_<Child ID>_<Review Date>.docx` (e.g. `review_C01234_2014-03-12.docx`). "

@@ -69,7 +69,15 @@ def annual_from_returns(
             unpack(source, folder, settings.max_workbook_mb * 1024 * 1024)
         year = year or pipeline.year_from_name(source)
         if year is None:
-            year = infer_year(read_returns(folder, settings.max_workbook_mb * 1024 * 1024))
+            found = read_returns(folder, settings.max_workbook_mb * 1024 * 1024)
+            if not found:
+                raise UserError(
+                    f"{source.name} holds no SSDA903 or CIN census file docgen recognises, "
+                    "and its name gives no reporting year: add the returns (SSDA903 CSV files "
+                    "are known by their header rows, XML by its root element), or name it "
+                    "with the year (annual_2014.zip for April 2013 to March 2014)."
+                )
+            year = infer_year(found)
         if year is None:
             raise UserError(
                 f"{source.name} gives no reporting year: name it with the year "

@@ -17,6 +17,7 @@ from docgen.errors import UserError
 from docgen.journal import Job, Journal
 from docgen.service.layout import (
     ANY,
+    FOLDER_TAKERS,
     KIND_FOLDERS,
     SPECIAL_FOLDERS,
     Layout,
@@ -25,7 +26,7 @@ from docgen.service.layout import (
     storable,
 )
 
-ZIP_SUFFIXES = (".xlsx", ".xlsm")
+ZIP_SUFFIXES = (".xlsx", ".xlsm", ".zip")
 IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload")
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini"})
 #: Excel saves through a temporary file named with eight hex digits and no suffix.
@@ -105,6 +106,9 @@ class Intake:
             if ignored(entry.name):
                 continue
             if entry.is_dir(follow_symlinks=False):
+                if label in FOLDER_TAKERS:  # a folder of returns: one job once it settles
+                    yield Drop(Path(entry.path), label)
+                    continue
                 if not (label == ANY and entry.name in (*KIND_FOLDERS, *SPECIAL_FOLDERS)):
                     self._warnings.warn(
                         f"{self.layout.rel(Path(entry.path))} is a folder; docgen takes only "
@@ -125,7 +129,9 @@ class Intake:
             except FileNotFoundError:
                 continue
             present.add(drop.path)
-            signature = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino)
+            signature: tuple[int, ...] = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino)
+            if stat.S_ISDIR(st.st_mode):
+                signature += tree_signature(drop.path)
             seen = self._seen.get(drop.path)
             if seen is None or seen[0] != signature:
                 self._seen[drop.path] = (signature, moment)
@@ -167,6 +173,23 @@ class Intake:
         return job
 
 
+def tree_signature(folder: Path) -> tuple[int, int, int]:
+    """A dropped folder's entries: how many, their total size and latest change.
+
+    Unchanged for ``settle`` seconds, the copy into it has finished. Links are not
+    followed (os.walk's default), nor counted as anything but themselves.
+    """
+    count = total = latest = 0
+    for top, folders, files in os.walk(folder):
+        for name in (*folders, *files):
+            try:
+                st = os.lstat(os.path.join(top, name))
+            except OSError:  # removed while listed: the next look sees the change
+                continue
+            count, total, latest = count + 1, total + st.st_size, max(latest, st.st_mtime_ns)
+    return count, total, latest
+
+
 def sha256_of(path: Path) -> str | None:
     """The content hash of a regular file; None for a link or anything else."""
     try:
@@ -181,9 +204,19 @@ def sha256_of(path: Path) -> str | None:
         return None
 
 
-def refuse_special(path: Path, name: str) -> None:
-    """Links are never followed (one could point at any file the service can read)."""
+def refuse_special(path: Path, name: str, *, folders: bool = False) -> None:
+    """Links are never followed (one could point at any file the service can read);
+    with ``folders``, a folder is taken if nothing in it is a link."""
     mode = os.lstat(path).st_mode
+    if folders and stat.S_ISDIR(mode):
+        for top, subfolders, files in os.walk(path):
+            for entry in (*subfolders, *files):
+                if os.path.islink(os.path.join(top, entry)):
+                    raise UserError(
+                        f"{name} holds a link (shortcut), and links are not accepted: docgen "
+                        "never follows them. Copy the files themselves into the folder."
+                    )
+        return
     if stat.S_ISLNK(mode):
         raise UserError(
             f"{name} is a link (shortcut) to another file, and links are not accepted: "

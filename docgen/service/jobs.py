@@ -11,10 +11,12 @@ import time
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from docgen import pipeline
 from docgen.codes import a_or_an
+from docgen.documents import DocumentType, Dropped
 from docgen.errors import (
     OutputError,
     TemplateError,
@@ -30,6 +32,8 @@ from docgen.report import Report
 from docgen.service.intake import refuse_special
 from docgen.service.layout import (
     ANY,
+    DROP_TYPES,
+    FOLDER_TAKERS,
     KIND_FOLDERS,
     REPORT_DIR,
     RERENDER,
@@ -191,19 +195,20 @@ class Jobs:
                     f"{job.name} was set aside: the service stopped {job.attempts - 1} times "
                     "while working on it. Tell IT (quote the job number)."
                 )
-            refuse_special(source, job.name)
+            refuse_special(source, job.name, folders=kind in FOLDER_TAKERS)
             kind = kind or self._kind(source, job)
-            year = annual_year(job.name, source, self.settings) if kind == "annual" else None
+            doc = self._type(kind, source)
+            year = self._year(doc, job, source)
             earlier = (
                 None
-                if self.force or job.folder == RERENDER or job.sha256 is None
+                if self.force or job.folder == RERENDER or job.sha256 is None or doc.repeatable
                 else self.journal.find_done(job.sha256, kind, year, before=job.id)
             )
             if earlier is not None:
                 job = self._duplicate(job, earlier, kind, year, started)
             else:
                 job = self.journal.rendering(job.id, kind, year)
-                job = self._render(job, source, started)
+                job = self._render(job, doc, source, started)
         except ValidationFailed as exc:
             summary = _without_sheets(_summary(exc.report), source)
             job = self._fail(job, started, kind, exc.report.to_text(), summary, exc)
@@ -219,6 +224,33 @@ class Jobs:
             summary = f"unexpected {type(exc).__name__}; its message is in the .errors.txt"
             job = self._fail(job, started, kind, text, summary, exc)
         return self.file(job)
+
+    def _type(self, kind: str, source: Path) -> DocumentType:
+        """The document type the folder ``kind`` makes of ``source``: its only one, or
+        (``inbox/invitations/``) the one reading its kind of workbook, by its sheets."""
+        types = DROP_TYPES.get(kind)
+        if not types:  # a kind recognised by its sheets that the drop folder does not make
+            raise UserError(f"{source.name}: the drop folder makes no documents of a {kind}.")
+        if len(types) == 1:
+            return types[0]
+        found = pipeline.guess_kind(source, self.settings).kind
+        for doc in types:
+            if doc.kind == found:
+                return doc
+        kinds = " or ".join(dict.fromkeys(doc.kind for doc in types))
+        raise UserError(
+            f"{source.name} has the sheets of {a_or_an(found)} workbook; inbox/{kind}/ "
+            f"takes {a_or_an(kinds)} workbook."
+        )
+
+    def _year(self, doc: DocumentType, job: Job, source: Path) -> int | None:
+        """A yearly type's year: from the workbook's name or Report sheet; for a zip or
+        folder of returns, from its name, else (None here) from the returns themselves."""
+        if not doc.yearly:
+            return None
+        if source.is_dir() or source.suffix.lower() == ".zip":
+            return pipeline.year_from_name(Path(job.name))
+        return annual_year(job.name, source, self.settings)
 
     def _duplicate(
         self, job: Job, earlier: Job, kind: str, year: int | None, started: float
@@ -252,7 +284,8 @@ class Jobs:
         except WorkbookError:
             raise
         except UserError as exc:
-            *others, last = (f"inbox/{kind}/" for kind in KIND_FOLDERS)
+            # The folders named after a kind of workbook (inbox/invitations/ is a review's too).
+            *others, last = (f"inbox/{kind}/" for kind in KIND_FOLDERS if kind in KINDS)
             where = (
                 "In the drop folder, the sub-folder gives the kind: move it into "
                 f"{', '.join(others)} or {last}."
@@ -282,9 +315,10 @@ class Jobs:
             found = pipeline.guess_kind(self.work_dir(job) / job.name, self.settings).kind
         except Exception:  # only a hint: it never changes how the job fails
             return None
-        return found if found != kind else None
+        made = {doc.kind for doc in DROP_TYPES.get(kind or "", [])}
+        return found if found != kind and found not in made else None
 
-    def _render(self, job: Job, source: Path, started: float) -> Job:
+    def _render(self, job: Job, doc: DocumentType, source: Path, started: float) -> Job:
         """Write the documents into a hidden folder, then record where they will appear."""
         assert job.kind is not None
         folder = self.layout.outbox / job.kind
@@ -298,18 +332,16 @@ class Jobs:
                 f"cannot write the documents into {self.layout.rel(folder)}: {exc.strerror}."
             ) from exc
         try:
-            if job.kind == "annual":
-                assert job.year is not None
-                result = pipeline.annual_report(
-                    job.year,
-                    workbook=source,
-                    output=tmp / f"annual_report_{job.year}.docx",
-                    settings=self.settings,
-                )
-            else:
-                result = pipeline.meeting_papers(
-                    job.kind, source, output=tmp, settings=self.settings, workers=self.workers
-                )
+            assert doc.drop is not None
+            dropped = Dropped(
+                source,
+                tmp,
+                self.settings,
+                workers=self.workers,
+                year=job.year,
+                today=datetime.fromisoformat(job.claimed_at).astimezone().date(),
+            )
+            result = doc.drop(doc, dropped)
             if result.report.warnings:
                 write_atomic(tmp / "warnings.txt", (result.report.to_text() + "\n").encode())
             final = self._free(folder, _outbox_stem(job.name), directory=True)
@@ -349,8 +381,11 @@ class Jobs:
         stem = Path(filed_as).stem
         report_dir = self.work_dir(job) / REPORT_DIR
         report_dir.mkdir(parents=True, exist_ok=True)
-        marked = ""
-        if isinstance(exc, ValidationFailed):
+        marked, listed = "", False
+        if isinstance(exc, ValidationFailed) and not _is_workbook(self.work_dir(job) / job.name):
+            listed = _list_problems(exc.report, report_dir)  # DfE returns: file and line
+            marked = f"{stem}.errors.xlsx" if listed else ""
+        elif isinstance(exc, ValidationFailed):
             try:
                 write_marked_copy(
                     self.work_dir(job) / job.name, exc.report, report_dir / "errors.xlsx"
@@ -358,14 +393,16 @@ class Jobs:
                 marked = f"{stem}.errors.xlsx"
             except Exception as copy_exc:  # the reasons still go out as text
                 log.warning("job=%d no marked copy: %s", job.id, type(copy_exc).__name__)
-        advice = _advice(exc, marked, job.folder, elsewhere)
+        noun = _noun(self.work_dir(job) / job.name)
+        advice = _advice(exc, marked, job.folder, elsewhere, listed, noun)
         text = (
             f"{job.name} was not turned into documents (docgen job {job.id}, {now()}).\n\n"
             f"{message}\n\nWhat to do: {advice}\n"
         )
         write_atomic(report_dir / "errors.txt", text.encode(), group=self.settings.group)
-        shown = _advice(exc, marked and f"failed/{marked}", job.folder, elsewhere)
-        self._write_notice(job, failure_notice(job, summary, shown, filed_as, bool(marked)))
+        shown = _advice(exc, marked and f"failed/{marked}", job.folder, elsewhere, listed, noun)
+        notice = failure_notice(job, summary, shown, filed_as, bool(marked), listed=listed)
+        self._write_notice(job, notice)
         if not isinstance(exc, UserError):
             log.debug("job=%d unexpected error", job.id, exc_info=exc)
         return self.journal.failed(
@@ -402,7 +439,7 @@ class Jobs:
                 if report.exists():
                     os.replace(report, dest.with_name(name))
             if os.path.lexists(src):
-                make_private(src, self.layout.access)
+                _make_private_tree(src, self.layout)
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(src, dest)
         job = self._place_notice(job)
@@ -495,6 +532,17 @@ class Jobs:
         )
 
 
+def _make_private_tree(path: Path, layout: Layout) -> None:
+    """:func:`make_private` for a filed workbook, or each file of a filed folder (returns)."""
+    if path.is_dir() and not path.is_symlink():
+        layout.access.apply(path, folder=True)
+        for top, _folders, files in os.walk(path):
+            for name in files:
+                make_private(Path(top) / name, layout.access)
+        return
+    make_private(path, layout.access)
+
+
 def _duplicate_tag(earlier: int) -> str:
     """What a duplicate's name says: ``reviews (duplicate of job 3).xlsx``."""
     return f" (duplicate of job {earlier})"
@@ -518,7 +566,8 @@ def _summary(report: Report) -> str:
     shown = "; ".join(f"{p.location} {p.code}".strip() for p in errors[:3])
     more = f"; and {total - 3} more" if total > 3 else ""
     noun = "error" if total == 1 else "errors"
-    return f"{total} {noun} in the workbook: {shown}{more}"
+    where = "the returns and workbook" if report.from_returns else "the workbook"
+    return f"{total} {noun} in {where}: {shown}{more}"
 
 
 def _without_sheets(summary: str, workbook: Path) -> str:
@@ -559,8 +608,48 @@ def _first_line(text: str, name: str, limit: int = 300) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def _advice(exc: Exception, marked: str, folder: str, elsewhere: str | None) -> str:
+def _is_workbook(path: Path) -> bool:
+    return path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file()
+
+
+def _noun(source: Path) -> str:
+    """What an admin dropped, as the advice names it."""
+    if source.is_dir() and not source.is_symlink():
+        return "the folder"
+    return "the zip" if source.suffix.lower() == ".zip" else "the workbook"
+
+
+def _list_problems(report: Report, report_dir: Path) -> bool:
+    """Every problem of a drop that is no single workbook (a zip or folder of returns),
+    listed by file, line and field in ``errors.xlsx``; False if it cannot be written."""
+    try:
+        for path in report.write_errors(report_dir / "errors.xlsx"):
+            if path.suffix != ".xlsx":  # the .csv twin: failed/ keeps the .xlsx beside it
+                remove(path)
+    except Exception as exc:  # the reasons still go out as text
+        log.warning("no list of problems: %s", type(exc).__name__)
+        return False
+    return True
+
+
+def _advice(
+    exc: Exception,
+    marked: str,
+    folder: str,
+    elsewhere: str | None,
+    listed: bool = False,
+    noun: str = "the workbook",
+) -> str:
+    """What to do about a failure; ``listed`` for a zip or folder (of returns), whose
+    problems are listed by file and line rather than marked on a copy; ``noun`` is
+    what was dropped (``the workbook``, ``the zip``)."""
     inbox = "inbox/" if folder == ANY else f"inbox/{folder}/"
+    if listed and isinstance(exc, ValidationFailed):
+        return (
+            f"open {marked}: every problem is listed with its file, line (or sheet and cell) "
+            f"and field. Correct them in the returns or the workbook, and drop {noun} into "
+            f"{inbox} again."
+        )
     if elsewhere:
         return (
             f"if it is {a_or_an(elsewhere)} workbook, drop it into "
@@ -574,17 +663,17 @@ def _advice(exc: Exception, marked: str, folder: str, elsewhere: str | None) -> 
             if marked
             else "correct each cell listed above"
         )
-        return f"{where}, save, and drop the workbook into {inbox} again."
+        return f"{where}, save, and drop {noun} into {inbox} again."
     if isinstance(exc, WorkbookError):
         return f"save it from Excel as an Excel Workbook (.xlsx) and drop it into {inbox} again."
     if isinstance(exc, OutputError | TemplateError):
         return (
             "this is a problem on the server (its folders or its Word templates), not in "
             "your workbook: tell IT, quoting the docgen job number. Once it is put right, "
-            f"drop the workbook into {inbox} again."
+            f"drop {noun} into {inbox} again."
         )
     if isinstance(exc, UserError):
-        return f"put right what is described above, then drop the workbook into {inbox} again."
+        return f"put right what is described above, then drop {noun} into {inbox} again."
     return (
         "this is a fault in docgen or the server, not in your workbook: tell IT, quoting "
         "the docgen job number. Other workbooks were not affected."

@@ -16,8 +16,14 @@ from docgen.files import Access, make_folder
 
 log = logging.getLogger("docgen.service")
 
-#: The inbox sub-folders, one per document type the registry says the drop folder takes.
-KIND_FOLDERS = tuple(doc.name for doc in documents.all_types() if doc.inbox)
+#: The inbox sub-folders, one per command of the document types the registry says the
+#: drop folder makes (each declares its ``drop``), with the types each makes.
+DROP_TYPES = documents.drop_folders()
+KIND_FOLDERS = tuple(DROP_TYPES)
+#: The inbox sub-folders that also take a zip or a folder (DfE returns) as one job.
+FOLDER_TAKERS = frozenset(
+    name for name, types in DROP_TYPES.items() if any(t.takes_folders for t in types)
+)
 #: The folder label of a workbook dropped straight into ``inbox/``: routed by its sheets.
 ANY = "any"
 #: ``inbox/rerender/``: a workbook made into documents again, even if it was already

@@ -26,7 +26,9 @@ def when(stamp: str) -> str:
     return f"{moment.day} {moment:%B %Y at %H:%M}"
 
 
-def failure_notice(job: Job, summary: str, advice: str, filed_as: str, marked: bool) -> str:
+def failure_notice(
+    job: Job, summary: str, advice: str, filed_as: str, marked: bool, *, listed: bool = False
+) -> str:
     """What an admin reads in outbox/ about a workbook that made no documents.
 
     ``filed_as`` is where the workbook goes under ROOT (``failed/x.xlsx``); ``marked``
@@ -37,7 +39,10 @@ def failure_notice(job: Job, summary: str, advice: str, filed_as: str, marked: b
         (Path(filed_as).parent / side).as_posix() for side in sidecars_of(Path(filed_as).name)
     )
     where = (
-        f"A copy of the workbook with each cell that needs correcting in red is {copy}; "
+        f"Every problem is listed, with its file and line, in {copy}; the reasons in "
+        f"{reasons}. What was dropped is {filed_as}."
+        if listed
+        else f"A copy of the workbook with each cell that needs correcting in red is {copy}; "
         f"every reason is listed in {reasons}."
         if marked
         else f"The workbook, as dropped, is {filed_as}; every reason is listed in {reasons}."
