@@ -260,6 +260,31 @@ def test_contents_captions_and_one_sign_off(report: Path) -> None:
     assert sum(p.text == "Claire Hollis" for p in doc.paragraphs) == 2  # cover and sign-off
 
 
+def test_the_last_priority_stays_with_the_sign_off(report: Path) -> None:
+    """The signature never stands alone on a page: the last priority is kept with it,
+    and the list's numbering runs on unbroken (1 to 9)."""
+    doc = Document(str(report))
+    items = [p for p in doc.paragraphs if p.style.name == "List Number"]
+    priorities = items[-9:]
+    assert priorities[-1].text.startswith("Make sure every young person knows")
+    assert priorities[-1].paragraph_format.keep_with_next is True
+    assert not any(p.paragraph_format.keep_with_next for p in priorities[:-1])
+    num_ids = {p._p.pPr.numPr.numId.val for p in priorities}
+    assert len(num_ids) == 1
+    elements = [p._p for p in doc.paragraphs]
+    following = doc.paragraphs[elements.index(priorities[-1]._p) + 1]
+    assert following.style.name == "Signature" and following.text == "Claire Hollis"
+
+
+def test_the_alerts_sentence_agrees_with_the_stage_table(report: Path) -> None:
+    text = all_text(report)
+    stages = find_table(report, "Alerts of concern")
+    first = row_of(stages, "Highest stage 1: Team Manager")["2013/14"]
+    raised = row_of(stages, "Alerts of concern raised")["2013/14"]
+    assert f"Of the {raised} alerts, {first} went no further than the first stage" in text
+    assert "Most alerts were settled" not in text
+
+
 def test_the_samples_prose_cites_its_figures(report: Path) -> None:
     text = all_text(report)
     assert "[[" not in text and "{{" not in text and "{%" not in text
