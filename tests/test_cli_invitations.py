@@ -108,6 +108,11 @@ def test_the_child_gets_a_letter_in_plain_words_with_their_own_form(reviews: Pat
         assert "We are having a meeting about you. It is called a review." in text
         assert "All about me" in text and "Is anything worrying you?" in text
         assert "Dear" not in text and "care plan" not in text
+    kayla = reviews / "invitation_R0001_2014-02-24_p3.docx"
+    assert details(kayla)["Who to tell if you are coming"] == (
+        "Angela Price, Review Co-ordinator, 01632 960 411"
+    )
+    assert "Please tell Angela Price by 19 February 2014 if you want to come." in paragraphs(kayla)
 
 
 def test_conference_invitations_name_every_child_and_skip_the_not_invited(

@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import Result
+from docx import Document
 
 from tests.conftest import build_workbook, find_table, no_files, paragraphs, run_cli
 
@@ -216,7 +217,15 @@ def test_the_word_list_groups_by_officer(books: list[Path], tmp_path: Path) -> N
     out = tmp_path / "list.docx"
     plan(books, out)
     text = paragraphs(out)
-    assert text[1].startswith("As of 22 August 2014: the next meeting of 4 children, 2 overdue.")
+    assert text[1].startswith(
+        "As of 22 August 2014: 4 children with a meeting to hold, 2 of them overdue."
+    )
+    doc = Document(str(out))  # an officer's name, count and rows are kept on one page
+    counts = [p for p in doc.paragraphs if p.text.endswith("overdue.") or p.text.endswith("child.")]
+    assert counts and all(p.paragraph_format.keep_with_next for p in counts[1:])
+    for table in doc.tables:
+        for row in table.rows:
+            assert all(c.paragraphs[0].paragraph_format.keep_with_next for c in row.cells)
     table = find_table(out, "Meeting", "Kim Hart (K1)")
     assert table[1] == [
         "CP conference CP1",

@@ -48,6 +48,7 @@ def _meeting(
         **letters.when(day, clock),
         "venue": text(venue),
         "contact": contact,
+        "contact_name": contact.split(",")[0].strip(),
         "reply_by": letters.reply_by(day),
     }
 

@@ -29,6 +29,10 @@ def _items(_conference: Conference, related: Related) -> list[Any]:
     return letters.invited(attendees)
 
 
+#: The Category cell of a child left without a plan: a reader sees it is not a gap.
+NO_PLAN_CATEGORY = "Not applicable (no plan)"
+
+
 def decision(conference_type: str, plan: bool | None) -> str:
     """What the conference decided for one child, as the letter puts it."""
     if plan is None:
@@ -48,6 +52,7 @@ def build(conf: Conference, related: Related, _settings: Settings, person: Any) 
     return {
         "ref": text(conf.conference_id),
         "sent_by": long_date(sent),
+        "contact": text(conf.coordinator),
         "disagree_by": long_date(timescales.add_working_days(sent, DISAGREE_WITHIN)),
         "conference": {
             **meeting,
@@ -61,7 +66,7 @@ def build(conf: Conference, related: Related, _settings: Settings, person: Any) 
                 "name": shown["name"],
                 "dob": shown["dob"],
                 "decision": decision(conf.conference_type, child.plan),
-                "category": shown["category"] if child.plan else "",
+                "category": shown["category"] if child.plan else NO_PLAN_CATEGORY,
             }
             for child, shown in zip(children, report["children"], strict=True)
         ],
