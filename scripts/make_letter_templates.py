@@ -497,8 +497,8 @@ def build_alerts_report() -> DocxDocument:
     control(doc, "{%p if q.median %}")
     para(
         doc,
-        "During the {{ period.noun }}, {{ q.resolved }} {{ q.resolved_verb }} resolved, in a "
-        "median of {{ q.median }} working days from first being raised.",
+        "During the {{ period.noun }}, {{ q.resolved }} {{ q.resolved_verb }} resolved, "
+        "{{ q.median_words }} from first being raised.",
         "Commentary",
     )
     control(doc, "{%p else %}")
