@@ -24,9 +24,9 @@ SEND_WITHIN = 1
 DISAGREE_WITHIN = 15
 
 
-def _items(_conference: Conference, related: Related) -> list[Any]:
+def _items(conference: Conference, related: Related) -> list[Any]:
     _children, attendees, _actions = related
-    return letters.invited(attendees)
+    return letters.invited(attendees, conference.chair)
 
 
 #: The Category cell of a child left without a plan: a reader sees it is not a gap.
