@@ -966,8 +966,9 @@ def _children_section(doc: DocxDocument) -> None:
         doc,
         "{{ (100 * n.ethnicity_white / n.children_looked_after_at_31_march)|round(1)|percent }} "
         "of the children looked after on {{ end }} were White ({{ n.ethnicity_white|number }}); "
-        "{{ (n.children_looked_after_at_31_march - n.ethnicity_white)|number }} were of other "
-        "or unrecorded ethnicity.",
+        "the other {{ (n.children_looked_after_at_31_march - n.ethnicity_white)|number }} "
+        "{{ (n.children_looked_after_at_31_march - n.ethnicity_white)|was }} of Mixed, Asian, "
+        "Black or Other ethnicity, or had none recorded (N/A).",
         "n.children_looked_after_at_31_march",
     )
     doc.add_heading("Children who ceased to be looked after", 2)

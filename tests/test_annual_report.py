@@ -40,7 +40,7 @@ def test_the_sample_years_new_tables(report: Path) -> None:
     assert participation[0] == ["Participation", "2013/14", "% 2013/14"]
     assert row_of(participation, PN1) == {"2013/14": "69", "% 2013/14": "34.5%"}
     assert row_of(participation, "Not recorded") == {"2013/14": "0", "% 2013/14": "-"}
-    assert row_of(participation, "Total") == {"2013/14": "200", "% 2013/14": ""}
+    assert row_of(participation, "Total") == {"2013/14": "200", "% 2013/14": "100%"}
     ceased = find_table(report, "Reason")
     assert {row[0]: row[1] for row in ceased[1:]} == {
         "Returned home": "53",
@@ -274,6 +274,19 @@ def test_the_last_priority_stays_with_the_sign_off(report: Path) -> None:
     elements = [p._p for p in doc.paragraphs]
     following = doc.paragraphs[elements.index(priorities[-1]._p) + 1]
     assert following.style.name == "Signature" and following.text == "Claire Hollis"
+
+
+def test_the_ethnicity_sentence_names_the_groups_it_counts(report: Path) -> None:
+    text = all_text(report)
+    ethnicity = find_table(report, "Ethnicity")
+    rest = sum(
+        int(row_of(ethnicity, g)["2014"]) for g in ("Mixed", "Asian", "Black", "Other", "N/A")
+    )
+    assert rest == 63
+    assert (
+        "were White (227); the other 63 were of Mixed, Asian, Black or Other ethnicity, or had "
+        "none recorded (N/A)." in text
+    )
 
 
 def test_the_alerts_sentence_agrees_with_the_stage_table(report: Path) -> None:
