@@ -277,3 +277,38 @@ def test_every_problem_of_every_workbook_is_listed(books: list[Path], tmp_path: 
     assert "Review Meetings!E2" in result.output and "Conferences!C2" in result.output
     assert "nothing was written" in result.output
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_deadline_is_the_statutory_one_a_planned_date_is_the_day_to_book_by(
+    tmp_path: Path,
+) -> None:
+    """The list's Deadline agrees with the meeting record's "To be held by (statutory
+    deadline)"; an earlier Next Review Date is when to book it, not a new deadline."""
+    book = build_workbook(
+        tmp_path / "planned.xlsx",
+        {
+            "Review Meetings": [
+                (*REVIEW_HEADERS, "Next Review Date"),
+                (
+                    "R8",
+                    "C108",
+                    "Fay Lowe",
+                    d("2009-01-01"),
+                    d("2014-03-03"),
+                    d("2012-01-01"),
+                    3,
+                    d("2013-09-02"),
+                    "Tom Ellery",
+                    d("2014-08-20"),
+                ),
+            ],
+            "Attendees": [("Review ID", "Name", "Role", "Attendance")],
+            "Decisions": [("Review ID", "Decision", "Responsible", "Timescale")],
+        },
+    )
+    out = tmp_path / "planned.out.xlsx"
+    plan([book], out, "2014-08-22")
+    (row,) = sheet_rows(out)
+    # 3 March + 6 months = Wednesday 3 September 2014, whatever date was pencilled in.
+    assert row["Next Deadline"] == d("2014-09-03") and row["Book By"] == d("2014-08-20")
+    assert row["Days Left"] == 12 and row["Status"] == "Due in 12 days"
