@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import Result
 
@@ -167,7 +168,7 @@ def test_an_invitee_without_an_address_gets_a_blank_block_and_a_warning(tmp_path
 
     book = edit_workbook(REVIEWS, tmp_path / "no-address.xlsx", clear)
     result = render(tmp_path / "out", book, "--only", "R0001")
-    assert "warning: Attendees!E5" in result.output
+    assert "warning: Attendees!G5" in result.output
     assert "has no address" in result.output and "Brennan" not in result.output
     text = paragraphs(tmp_path / "out" / "invitation_R0001_2014-02-24_p3.docx")
     assert text[0] == "Mrs Brennan"
@@ -181,7 +182,7 @@ def test_a_time_that_is_not_a_time_is_refused_at_its_cell(tmp_path: Path) -> Non
     book = edit_workbook(REVIEWS, tmp_path / "bad.xlsx", spoil)
     result = run_cli("invitations", str(book), "--output", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert "Review Meetings!W3" in result.output and "'after lunch'" in result.output
+    assert "Review Meetings!AJ3" in result.output and "'after lunch'" in result.output
     assert "a time of day such as 10:30" in result.output
     assert no_files(tmp_path / "out")
 
@@ -199,3 +200,20 @@ def test_a_parent_is_told_about_support_an_agency_about_its_report(conferences: 
     assert "written report" not in parent
     assert "Please send your written report to the chair" in school
     assert "You may bring a friend" not in school
+
+
+def test_every_sample_letter_greets_a_person_not_a_role(reviews: Path) -> None:
+    greetings = [
+        next(p for p in paragraphs(letter) if p.startswith(("Dear ", "Hello ")))
+        for letter in sorted(reviews.glob("*.docx"))
+    ]
+    assert "Dear Mr and Mrs Kaur," in greetings and "Dear Mrs Doyle," in greetings
+    assert not any(g.startswith(("Dear Foster", "Dear Prospective")) for g in greetings)
+
+
+def test_the_letter_samples_repeat_no_column() -> None:
+    for book in (REVIEWS, CONFERENCES):
+        wb = openpyxl.load_workbook(book, read_only=True)
+        for ws in wb.worksheets:
+            headers = [h for h in next(ws.iter_rows(max_row=1, values_only=True)) if h]
+            assert len(headers) == len(set(headers)), (book.name, ws.title)
