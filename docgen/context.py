@@ -142,8 +142,9 @@ def table_context(table: YearTable, spec: TableSpec | None = None) -> dict[str, 
     total = None
     if table.total_label:
         cells = [show(table.totals[y], total=True) for y in table.years]
-        if table.share is not None:
-            cells.append("")
+        if table.share is not None:  # the shares add up to all the coded rows: 100%
+            coded = any(v is not None for v in table.share.values())
+            cells.append(percent(100) if coded else "")
         total = {"label": table.total_label, "cells": cells}
     return {
         "title": table.title,

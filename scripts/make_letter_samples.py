@@ -59,13 +59,19 @@ REVIEW_ADDRESSES: dict[tuple[str, str], tuple[str, str | None]] = {
         "Westbourne Academy, Park Road, Westbourne WB2 8AA",
         "s.collins@westbourne-academy.example.org",
     ),
-    ("R0003", "Prospective adopters"): ("4 Beech Grove\nKingsmead\nKM5 1RB", None),
+    ("R0003", "Mr and Mrs Kaur"): ("4 Beech Grove\nKingsmead\nKM5 1RB", None),
     ("R0004", "Tyler Morgan"): ("22 Hollis Street\nWestbourne\nWB1 4HG", "tyler.m@example.org"),
     ("R0004", "Mr Morgan"): ("9 Ash Road\nLowfield\nLF2 6PE", None),
     ("R0004", "Dev Patel"): (CIVIC, "d.patel@westbourne.example.gov.uk"),
     ("R0004", "Ruth Lane"): ("22 Hollis Street\nWestbourne\nWB1 4HG", None),
     ("R0005", "Mr Osei"): ("15 Victoria Terrace\nWestbourne\nWB3 9TU", None),
-    ("R0005", "Foster carer"): ("31 Larch Avenue\nWestbourne\nWB4 6QA", None),
+    ("R0005", "Mrs Doyle"): ("31 Larch Avenue\nWestbourne\nWB4 6QA", None),
+}
+#: (Review ID, Name) -> the name a letter is addressed to: the meeting sample names some
+#: carers by their role, and "Dear Foster carer," is no way to begin a letter.
+REVIEW_NAMES = {
+    ("R0003", "Prospective adopters"): "Mr and Mrs Kaur",
+    ("R0005", "Foster carer"): "Mrs Doyle",
 }
 
 CONFERENCE_EXTRA = {  # Conference ID -> (time, co-ordinator, lead social worker, core group)
@@ -190,8 +196,11 @@ PLAN_ACTIONS = [
 
 
 def add_column(ws: Worksheet, header: str, values: Sequence[Any], number_format: str = "") -> None:
-    """Append a column: its bold header, then one value per data row."""
-    column = ws.max_column + 1
+    """Append a column: its bold header, then one value per data row; a column the
+    meeting sample already has (v2: Lead Social Worker, ...) is filled in place, not
+    repeated under a second header."""
+    headers = [c.value for c in ws[1]]
+    column = headers.index(header) + 1 if header in headers else ws.max_column + 1
     ws.cell(row=1, column=column, value=header).font = Font(bold=True)
     for row, value in enumerate(values, start=2):
         cell = ws.cell(row=row, column=column, value=value)
@@ -209,6 +218,10 @@ def make_review_invitations(path: Path) -> None:
     ids = [r[0] for r in _rows(meetings)]
     add_column(meetings, "Review Time", [REVIEW_TIMES[i][0] for i in ids], TIME_FORMAT)
     add_column(meetings, "Co-ordinator", [REVIEW_TIMES[i][1] for i in ids])
+    for row in attendees.iter_rows(min_row=2):
+        named = REVIEW_NAMES.get((row[0].value, row[1].value))
+        if named:
+            row[1].value = named
     people = [(r[0], r[1], r[2]) for r in _rows(attendees)]
     found = [REVIEW_ADDRESSES.get((i, n)) for i, n, _ in people]
     staff = [role in {"Independent Reviewing Officer", "Social Worker"} for *_, role in people]
@@ -234,6 +247,8 @@ def make_conference_letters(path: Path) -> None:
     add_column(attendees, "Core Group Member", ["Y" if f and f[2] else "N" for f in found])
     add_column(attendees, "Address", [f[0] if f else None for f in found])
     add_column(attendees, "Email", [f[1] if f else None for f in found])
+    if "Plan Actions" in wb.sheetnames:  # v2 meeting sample: the letters' own plan instead
+        del wb["Plan Actions"]
     write_sheet(
         wb,
         "Plan Actions",

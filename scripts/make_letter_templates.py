@@ -27,6 +27,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
 from docx.shared import Cm, Twips
+from docx.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -227,6 +228,7 @@ def build_invitation_child() -> DocxDocument:
             ("Time", "{{ meeting.time or 'We will tell you soon' }}"),
             ("Place", "{{ meeting.venue or 'We will tell you soon' }}"),
             ("Who runs the meeting", "{{ meeting.chair }}"),
+            ("Who to tell if you are coming", "{{ meeting.contact }}"),
         ],
     )
     para(doc)
@@ -242,7 +244,10 @@ def build_invitation_child() -> DocxDocument:
     control(doc, "{%p for way in ways %}")
     para(doc, "{{ way }}", "List Bullet")
     control(doc, "{%p endfor %}")
-    para(doc, "Please tell us by {{ meeting.reply_by }} if you want to come.")
+    para(
+        doc,
+        "Please tell {{ meeting.contact_name }} by {{ meeting.reply_by }} if you want to come.",
+    )
     para(doc, "From {{ meeting.chair }}")
     control(doc, '{%p if meeting.kind == "review" %}')
     form_page(
@@ -263,12 +268,16 @@ def core_group(doc: DocxDocument) -> None:
     doc.add_heading("Core group", 2)
     para(
         doc, "The core group puts the plan into practice and reports on it to the next conference."
-    )
+    ).paragraph_format.keep_with_next = True
     control(doc, "{%p if conference.lead_social_worker %}")
-    labelled(doc, "Lead social worker", "{{ conference.lead_social_worker }}")
+    labelled(
+        doc, "Lead social worker", "{{ conference.lead_social_worker }}"
+    ).paragraph_format.keep_with_next = True
     control(doc, "{%p endif %}")
     control(doc, "{%p if conference.core_group_date %}")
-    labelled(doc, "First core group meeting", "by {{ conference.core_group_date }}")
+    labelled(
+        doc, "First core group meeting", "by {{ conference.core_group_date }}"
+    ).paragraph_format.keep_with_next = True
     control(doc, "{%p endif %}")
     list_table(
         doc,
@@ -276,6 +285,15 @@ def core_group(doc: DocxDocument) -> None:
         [("Member", "{{ member.name }}", 6.0), ("Agency", "{{ member.agency }}", 0)],
         empty="The core group's members will be confirmed by the lead social worker.",
     )
+    keep_together(doc.tables[-1])
+
+
+def keep_together(table: Table) -> None:
+    """Every row kept with the next, so a short table is never split across two pages."""
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def build_outcome_letter() -> DocxDocument:
@@ -338,6 +356,9 @@ def build_outcome_letter() -> DocxDocument:
         "still unhappy after that, you can ask for the council's child protection "
         "complaints procedure.",
     )
+    control(doc, "{%p if contact %}")
+    para(doc, "You can reach me through {{ contact }}, quoting the reference above.")
+    control(doc, "{%p endif %}")
     para(doc, "You can ask a friend, relative or advocate to help you write.")
     para(doc, "Yours sincerely,")
     para(doc)
@@ -385,9 +406,10 @@ def planning_table(doc: DocxDocument) -> None:
             Cell(cell, fill=OVERDUE_FILL, bold=index == len(columns) - 1)
             for index, (_, cell, _) in enumerate(columns)
         ],
+        keep_next=True,  # an officer's rows stay on one page, under their name
     )
     tag_row(table, "{%tr else %}")
-    add_row(table, [Cell(cell) for _, cell, _ in columns])
+    add_row(table, [Cell(cell) for _, cell, _ in columns], keep_next=True)
     tag_row(table, "{%tr endif %}")
     tag_row(table, "{%tr endfor %}")
     _finish_table(table)
@@ -400,8 +422,8 @@ def build_planning_list() -> DocxDocument:
     para(doc, "Reviews and conferences falling due", "Title")
     para(
         doc,
-        "As of {{ as_of }}: the next meeting of {{ total }} "
-        "{{ 'child' if total == 1 else 'children' }}, {{ overdue }} overdue. Each deadline "
+        "As of {{ as_of }}: {{ total }} {{ 'child' if total == 1 else 'children' }} with a "
+        "meeting to hold, {{ overdue or 'none' }} of them overdue. Each deadline "
         "is the statutory one; book the meeting by the working day shown.",
     )
     control(doc, "{%p for officer in officers %}")
@@ -410,8 +432,9 @@ def build_planning_list() -> DocxDocument:
         doc,
         "{{ officer.count }} {{ 'child' if officer.count == 1 else 'children' }}"
         "{{ ', ' ~ officer.overdue ~ ' overdue' if officer.overdue else '' }}.",
-    )
+    ).paragraph_format.keep_with_next = True
     planning_table(doc)
+    para(doc)  # the table keeps with this gap only, not with the next officer's name
     control(doc, "{%p endfor %}")
     control(doc, "{%p if not officers %}")
     para(doc, "No child has a review or conference to come.")
@@ -474,8 +497,8 @@ def build_alerts_report() -> DocxDocument:
     control(doc, "{%p if q.median %}")
     para(
         doc,
-        "During the {{ period.noun }}, {{ q.resolved }} {{ q.resolved_verb }} resolved, in a "
-        "median of {{ q.median }} working days from first being raised.",
+        "During the {{ period.noun }}, {{ q.resolved }} {{ q.resolved_verb }} resolved, "
+        "{{ q.median_words }} from first being raised.",
         "Commentary",
     )
     control(doc, "{%p else %}")

@@ -923,9 +923,10 @@ NARRATIVE: list[tuple[str, str]] = [
     ),
     (
         "Dispute resolution",
-        "The Alert of Concern has four stages, from team manager to CAFCASS. Most alerts were "
-        "settled at the first stage; the [[alerts open at 31 March]] still open at the year "
-        "end concern plans for permanence.\n\nThe themes raised most "
+        "The Alert of Concern has four stages, from team manager to CAFCASS. Of the "
+        "[[alerts raised]] alerts, [[alerts reaching stage 1]] went no further than the first "
+        "stage; the [[alerts open at 31 March]] still open at the year end concern plans for "
+        "permanence.\n\nThe themes raised most "
         "often were delays in permanence planning and in health assessments; both will be "
         "reported to senior managers each quarter.",
     ),

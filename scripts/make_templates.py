@@ -966,8 +966,9 @@ def _children_section(doc: DocxDocument) -> None:
         doc,
         "{{ (100 * n.ethnicity_white / n.children_looked_after_at_31_march)|round(1)|percent }} "
         "of the children looked after on {{ end }} were White ({{ n.ethnicity_white|number }}); "
-        "{{ (n.children_looked_after_at_31_march - n.ethnicity_white)|number }} were of other "
-        "or unrecorded ethnicity.",
+        "the other {{ (n.children_looked_after_at_31_march - n.ethnicity_white)|number }} "
+        "{{ (n.children_looked_after_at_31_march - n.ethnicity_white)|was }} of Mixed, Asian, "
+        "Black or Other ethnicity, or had none recorded (N/A).",
         "n.children_looked_after_at_31_march",
     )
     doc.add_heading("Children who ceased to be looked after", 2)
@@ -1135,8 +1136,22 @@ def _quality_and_development(doc: DocxDocument) -> None:
     control(doc, "{%p endfor %}")
     control(doc, "{%p if priorities %}")
     doc.add_heading("Priorities for {{ next_year }}", 2)
-    numbered_loop(doc, "priorities", "priority")
+    _priorities(doc)
     control(doc, "{%p endif %}")
+
+
+def _priorities(doc: DocxDocument) -> None:
+    """The numbered priorities, the last kept on the sign-off's page so the signature
+    never stands alone on a page of its own."""
+    num_id = _numbered_list(doc)
+    for items, keep in (("priorities[:-1]", False), ("priorities[-1:]", True)):
+        control(doc, f"{{%p for priority in {items} %}}")
+        paragraph = para(doc, "{{ priority }}", "List Number")
+        num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = 0
+        num_pr.get_or_add_numId().val = num_id
+        paragraph.paragraph_format.keep_with_next = keep
+        control(doc, "{%p endfor %}")
 
 
 #: Where each meeting document's dates come from, printed beside them.

@@ -40,7 +40,7 @@ def test_the_sample_years_new_tables(report: Path) -> None:
     assert participation[0] == ["Participation", "2013/14", "% 2013/14"]
     assert row_of(participation, PN1) == {"2013/14": "69", "% 2013/14": "34.5%"}
     assert row_of(participation, "Not recorded") == {"2013/14": "0", "% 2013/14": "-"}
-    assert row_of(participation, "Total") == {"2013/14": "200", "% 2013/14": ""}
+    assert row_of(participation, "Total") == {"2013/14": "200", "% 2013/14": "100%"}
     ceased = find_table(report, "Reason")
     assert {row[0]: row[1] for row in ceased[1:]} == {
         "Returned home": "53",
@@ -258,6 +258,44 @@ def test_contents_captions_and_one_sign_off(report: Path) -> None:
     signature = [p.text for p in doc.paragraphs if p.style.name == "Signature"]
     assert signature[0] == "Claire Hollis" and signature[-1] == "31 March 2014"
     assert sum(p.text == "Claire Hollis" for p in doc.paragraphs) == 2  # cover and sign-off
+
+
+def test_the_last_priority_stays_with_the_sign_off(report: Path) -> None:
+    """The signature never stands alone on a page: the last priority is kept with it,
+    and the list's numbering runs on unbroken (1 to 9)."""
+    doc = Document(str(report))
+    items = [p for p in doc.paragraphs if p.style.name == "List Number"]
+    priorities = items[-9:]
+    assert priorities[-1].text.startswith("Make sure every young person knows")
+    assert priorities[-1].paragraph_format.keep_with_next is True
+    assert not any(p.paragraph_format.keep_with_next for p in priorities[:-1])
+    num_ids = {p._p.pPr.numPr.numId.val for p in priorities}
+    assert len(num_ids) == 1
+    elements = [p._p for p in doc.paragraphs]
+    following = doc.paragraphs[elements.index(priorities[-1]._p) + 1]
+    assert following.style.name == "Signature" and following.text == "Claire Hollis"
+
+
+def test_the_ethnicity_sentence_names_the_groups_it_counts(report: Path) -> None:
+    text = all_text(report)
+    ethnicity = find_table(report, "Ethnicity")
+    rest = sum(
+        int(row_of(ethnicity, g)["2014"]) for g in ("Mixed", "Asian", "Black", "Other", "N/A")
+    )
+    assert rest == 63
+    assert (
+        "were White (227); the other 63 were of Mixed, Asian, Black or Other ethnicity, or had "
+        "none recorded (N/A)." in text
+    )
+
+
+def test_the_alerts_sentence_agrees_with_the_stage_table(report: Path) -> None:
+    text = all_text(report)
+    stages = find_table(report, "Alerts of concern")
+    first = row_of(stages, "Highest stage 1: Team Manager")["2013/14"]
+    raised = row_of(stages, "Alerts of concern raised")["2013/14"]
+    assert f"Of the {raised} alerts, {first} went no further than the first stage" in text
+    assert "Most alerts were settled" not in text
 
 
 def test_the_samples_prose_cites_its_figures(report: Path) -> None:

@@ -8,6 +8,8 @@ the period it was FIRST raised: A3's Date Raised is in July, but its first step 
 
 from __future__ import annotations
 
+import re
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -103,6 +105,23 @@ def test_the_commentary_gives_the_figures(workbook: Path, tmp_path: Path) -> Non
     )
     assert "At the end of the quarter, 3 alerts were still open." in text
     assert not any(p.startswith("The most common concern") for p in text)  # a three-way tie
+
+
+def test_one_resolved_alert_has_its_own_time_and_a_tie_names_no_top_category(
+    workbook: Path, tmp_path: Path
+) -> None:
+    out = report(workbook, tmp_path / "dec.docx", "--from", "2014-10-01", "--to", "2014-10-31")
+    text = paragraphs(out)  # A6 alone resolved: 2 working days, not "a median of 2"
+    assert (
+        "During the period, 1 alert was resolved, in 2 working days from first being raised."
+        in text
+    )
+    q2 = report(workbook, tmp_path / "q2.docx", "--quarter", "2014-15:Q2")
+    with zipfile.ZipFile(q2) as docx:
+        body = docx.read("word/document.xml").decode()
+    (alt,) = re.findall(r'<wp:docPr [^>]*descr="([^"]*)"', body)
+    assert "the most were about" not in alt  # Placement, Health and Education: 1 each
+    assert "no category had more than 1" in alt
 
 
 def test_first_quarter_counts_an_alert_by_its_first_step(workbook: Path, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import Result
 
@@ -56,16 +57,17 @@ def conferences(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_one_letter_per_invited_person_and_none_for_not_invited(reviews: Path) -> None:
     names = sorted(p.name for p in reviews.glob("*.docx"))
-    # 24 people on the Attendees sheet; R0003's birth mother is Not Invited.
-    assert len(names) == 23
+    # 24 people on the Attendees sheet; R0003's birth mother is Not Invited, and each
+    # review's IRO chairs it: no one is invited to their own meeting.
+    assert len(names) == 18
     assert [n for n in names if "R0003" in n] == [
-        f"invitation_R0003_2014-04-08_p{n}.docx" for n in (1, 2, 3)
+        f"invitation_R0003_2014-04-08_p{n}.docx" for n in (1, 2)
     ]
     assert not any("Birth mother" in all_text(reviews / n) for n in names)
 
 
 def test_each_letter_is_addressed_to_its_person_with_the_meeting_details(reviews: Path) -> None:
-    letter = reviews / "invitation_R0001_2014-02-24_p4.docx"
+    letter = reviews / "invitation_R0001_2014-02-24_p3.docx"
     text = paragraphs(letter)
     assert text[:4] == ["Mrs Brennan", "Flat 3, 41 Station Road", "Kingsmead", "KM2 7QT"]
     assert "Dear Mrs Brennan," in text
@@ -81,10 +83,17 @@ def test_each_letter_is_addressed_to_its_person_with_the_meeting_details(reviews
     assert "{{" not in all_text(letter) and "{%" not in all_text(letter)
 
 
+def test_the_chair_is_not_invited_to_their_own_meeting(reviews: Path) -> None:
+    """Helen Marsh chairs R0001 and is on its Attendees sheet: no letter invites her to it,
+    signed by herself."""
+    addressed = [paragraphs(p)[0] for p in sorted(reviews.glob("invitation_R0001_*.docx"))]
+    assert addressed == ["Nadia Shah", "Kayla Brennan", "Mrs Brennan", "Jean Fairley"]
+
+
 def test_a_one_line_address_is_split_at_its_commas(reviews: Path) -> None:
-    text = paragraphs(reviews / "invitation_R0004_2014-06-10_p1.docx")  # the IRO
+    text = paragraphs(reviews / "invitation_R0004_2014-06-10_p1.docx")  # the social worker
     assert text[:5] == [
-        "Priya Raman",
+        "Gemma Hart",
         "Children's Services",
         "Civic Centre",
         "Market Street",
@@ -93,21 +102,26 @@ def test_a_one_line_address_is_split_at_its_commas(reviews: Path) -> None:
 
 
 def test_parents_and_carers_get_their_consultation_form_professionals_none(reviews: Path) -> None:
-    mother = all_text(reviews / "invitation_R0001_2014-02-24_p4.docx")
-    carer = all_text(reviews / "invitation_R0001_2014-02-24_p5.docx")
-    worker = all_text(reviews / "invitation_R0001_2014-02-24_p2.docx")
+    mother = all_text(reviews / "invitation_R0001_2014-02-24_p3.docx")
+    carer = all_text(reviews / "invitation_R0001_2014-02-24_p4.docx")
+    worker = all_text(reviews / "invitation_R0001_2014-02-24_p1.docx")
     assert "Consultation form for parents" in mother and "What is going well for Kayla?" in mother
     assert "Consultation form for carers" in carer
     assert "Consultation form" not in worker and "consultation form" not in worker
 
 
 def test_the_child_gets_a_letter_in_plain_words_with_their_own_form(reviews: Path) -> None:
-    for name, first in (("R0001_2014-02-24_p3", "Kayla"), ("R0004_2014-06-10_p3", "Tyler")):
+    for name, first in (("R0001_2014-02-24_p2", "Kayla"), ("R0004_2014-06-10_p2", "Tyler")):
         text = all_text(reviews / f"invitation_{name}.docx")
         assert f"Hello {first}," in text
         assert "We are having a meeting about you. It is called a review." in text
         assert "All about me" in text and "Is anything worrying you?" in text
         assert "Dear" not in text and "care plan" not in text
+    kayla = reviews / "invitation_R0001_2014-02-24_p2.docx"
+    assert details(kayla)["Who to tell if you are coming"] == (
+        "Angela Price, Review Co-ordinator, 01632 960 411"
+    )
+    assert "Please tell Angela Price by 19 February 2014 if you want to come." in paragraphs(kayla)
 
 
 def test_conference_invitations_name_every_child_and_skip_the_not_invited(
@@ -144,7 +158,7 @@ def test_reply_by_skips_a_bank_holiday(tmp_path: Path) -> None:
 def test_only_writes_one_meeting_under_its_batch_names(tmp_path: Path) -> None:
     render(tmp_path, REVIEWS, "--only", "r0002")
     assert sorted(p.name for p in tmp_path.glob("*.docx")) == [
-        f"invitation_R0002_2014-03-11_p{n}.docx" for n in range(1, 6)
+        f"invitation_R0002_2014-03-11_p{n}.docx" for n in range(1, 5)
     ]
 
 
@@ -154,9 +168,9 @@ def test_an_invitee_without_an_address_gets_a_blank_block_and_a_warning(tmp_path
 
     book = edit_workbook(REVIEWS, tmp_path / "no-address.xlsx", clear)
     result = render(tmp_path / "out", book, "--only", "R0001")
-    assert "warning: Attendees!E5" in result.output
+    assert "warning: Attendees!G5" in result.output
     assert "has no address" in result.output and "Brennan" not in result.output
-    text = paragraphs(tmp_path / "out" / "invitation_R0001_2014-02-24_p4.docx")
+    text = paragraphs(tmp_path / "out" / "invitation_R0001_2014-02-24_p3.docx")
     assert text[0] == "Mrs Brennan"
     assert text[1:5] == ["_" * 36] * 4
 
@@ -168,7 +182,7 @@ def test_a_time_that_is_not_a_time_is_refused_at_its_cell(tmp_path: Path) -> Non
     book = edit_workbook(REVIEWS, tmp_path / "bad.xlsx", spoil)
     result = run_cli("invitations", str(book), "--output", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert "Review Meetings!W3" in result.output and "'after lunch'" in result.output
+    assert "Review Meetings!AJ3" in result.output and "'after lunch'" in result.output
     assert "a time of day such as 10:30" in result.output
     assert no_files(tmp_path / "out")
 
@@ -186,3 +200,20 @@ def test_a_parent_is_told_about_support_an_agency_about_its_report(conferences: 
     assert "written report" not in parent
     assert "Please send your written report to the chair" in school
     assert "You may bring a friend" not in school
+
+
+def test_every_sample_letter_greets_a_person_not_a_role(reviews: Path) -> None:
+    greetings = [
+        next(p for p in paragraphs(letter) if p.startswith(("Dear ", "Hello ")))
+        for letter in sorted(reviews.glob("*.docx"))
+    ]
+    assert "Dear Mr and Mrs Kaur," in greetings and "Dear Mrs Doyle," in greetings
+    assert not any(g.startswith(("Dear Foster", "Dear Prospective")) for g in greetings)
+
+
+def test_the_letter_samples_repeat_no_column() -> None:
+    for book in (REVIEWS, CONFERENCES):
+        wb = openpyxl.load_workbook(book, read_only=True)
+        for ws in wb.worksheets:
+            headers = [h for h in next(ws.iter_rows(max_row=1, values_only=True)) if h]
+            assert len(headers) == len(set(headers)), (book.name, ws.title)

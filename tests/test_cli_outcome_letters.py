@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import Result
+from docx import Document
 
 from tests.conftest import (
     SAMPLES,
@@ -73,7 +74,7 @@ def test_decisions_for_each_child_with_the_category(batch: Path) -> None:
         "Noah Whitfield",
         "17 February 2011",
         "No child protection plan",
-        "",
+        "Not applicable (no plan)",  # not an empty box a parent might read as missing
     ]
     assert "Outline child protection plan" not in all_text(none)
     assert section(none, "Next conference") == [
@@ -128,6 +129,26 @@ def test_sent_one_working_day_after_and_how_to_disagree(batch: Path) -> None:
     # 15 May + 15 working days, 26 May skipped: 6 June.
     assert any("please write to me by 6 June 2014" in p for p in section(letter, "If you disagree"))
     assert "{{" not in all_text(letter) and "{%" not in all_text(letter)
+
+
+def test_the_letter_says_how_to_reach_the_chair(batch: Path) -> None:
+    letter = batch / "outcome_CP0201_2014-05-14_p4.docx"
+    assert any(
+        p == "You can reach me through Beverley Shaw, Conference Co-ordinator, 01632 960 420, "
+        "quoting the reference above."
+        for p in section(letter, "If you disagree")
+    )
+
+
+def test_the_core_group_table_is_kept_on_one_page(batch: Path) -> None:
+    """Every row keeps with the next, so the few members are never split over a page."""
+    doc = Document(str(batch / "outcome_CP0203_2014-06-25_p1.docx"))
+    (table,) = [t for t in doc.tables if t.rows[0].cells[0].text == "Member"]
+    assert len(table.rows) == 6
+    for row in table.rows:
+        assert all(c.paragraphs[0].paragraph_format.keep_with_next for c in row.cells)
+    first_meeting = [p for p in doc.paragraphs if p.text.startswith("First core group meeting")]
+    assert first_meeting[0].paragraph_format.keep_with_next is True
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import Result
+from docx import Document
 
 from tests.conftest import build_workbook, find_table, no_files, paragraphs, run_cli
 
@@ -216,7 +217,15 @@ def test_the_word_list_groups_by_officer(books: list[Path], tmp_path: Path) -> N
     out = tmp_path / "list.docx"
     plan(books, out)
     text = paragraphs(out)
-    assert text[1].startswith("As of 22 August 2014: the next meeting of 4 children, 2 overdue.")
+    assert text[1].startswith(
+        "As of 22 August 2014: 4 children with a meeting to hold, 2 of them overdue."
+    )
+    doc = Document(str(out))  # an officer's name, count and rows are kept on one page
+    counts = [p for p in doc.paragraphs if p.text.endswith("overdue.") or p.text.endswith("child.")]
+    assert counts and all(p.paragraph_format.keep_with_next for p in counts[1:])
+    for table in doc.tables:
+        for row in table.rows:
+            assert all(c.paragraphs[0].paragraph_format.keep_with_next for c in row.cells)
     table = find_table(out, "Meeting", "Kim Hart (K1)")
     assert table[1] == [
         "CP conference CP1",
@@ -268,3 +277,38 @@ def test_every_problem_of_every_workbook_is_listed(books: list[Path], tmp_path: 
     assert "Review Meetings!E2" in result.output and "Conferences!C2" in result.output
     assert "nothing was written" in result.output
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_deadline_is_the_statutory_one_a_planned_date_is_the_day_to_book_by(
+    tmp_path: Path,
+) -> None:
+    """The list's Deadline agrees with the meeting record's "To be held by (statutory
+    deadline)"; an earlier Next Review Date is when to book it, not a new deadline."""
+    book = build_workbook(
+        tmp_path / "planned.xlsx",
+        {
+            "Review Meetings": [
+                (*REVIEW_HEADERS, "Next Review Date"),
+                (
+                    "R8",
+                    "C108",
+                    "Fay Lowe",
+                    d("2009-01-01"),
+                    d("2014-03-03"),
+                    d("2012-01-01"),
+                    3,
+                    d("2013-09-02"),
+                    "Tom Ellery",
+                    d("2014-08-20"),
+                ),
+            ],
+            "Attendees": [("Review ID", "Name", "Role", "Attendance")],
+            "Decisions": [("Review ID", "Decision", "Responsible", "Timescale")],
+        },
+    )
+    out = tmp_path / "planned.out.xlsx"
+    plan([book], out, "2014-08-22")
+    (row,) = sheet_rows(out)
+    # 3 March + 6 months = Wednesday 3 September 2014, whatever date was pencilled in.
+    assert row["Next Deadline"] == d("2014-09-03") and row["Book By"] == d("2014-08-20")
+    assert row["Days Left"] == 12 and row["Status"] == "Due in 12 days"

@@ -19,9 +19,16 @@ PARENT_WORDS = ("mother", "father", "parent", "mum", "dad", "step", "guardian")
 CARER_WORDS = ("carer", "foster", "adopter", "lodgings host", "kinship")
 
 
-def invited(attendees: Sequence[Any]) -> list[Any]:
-    """Everyone on the list but those marked Not Invited, in sheet order."""
-    return [a for a in attendees if a.attendance != "Not Invited"]
+def invited(attendees: Sequence[Any], chair: str | None = None) -> list[Any]:
+    """Everyone on the list but those marked Not Invited and the meeting's own chair (who
+    would otherwise be invited to, and sign, a letter to themselves), in sheet order."""
+    chair_key = " ".join(text(chair).split()).casefold()
+    return [
+        a
+        for a in attendees
+        if a.attendance != "Not Invited"
+        and not (chair_key and " ".join(text(a.name).split()).casefold() == chair_key)
+    ]
 
 
 def _has(role: str, words: Sequence[str]) -> bool:

@@ -159,6 +159,14 @@ def _phrases(f: Figures) -> dict[str, Any]:
         "resolved": plural(len(f.resolved), "alert"),
         "resolved_verb": "was" if len(f.resolved) == 1 else "were",
         "median": number(f.median) if f.median is not None else "",
+        # one alert has its own time, not a median of one
+        "median_words": (
+            ""
+            if f.median is None
+            else f"in {plural(f.median, 'working day', shown=number(f.median))}"
+            if len(f.resolved) == 1
+            else f"in a median of {plural(f.median, 'working day', shown=number(f.median))}"
+        ),
         "open": plural(f.open_at_end, "alert"),
         "open_verb": "was" if f.open_at_end == 1 else "were",
         "cafcass_n": f.cafcass,
@@ -240,12 +248,14 @@ def _chart(
     """Alerts first raised by category: the period beside the year to date, drawn by Word
     from its numbers, with alt text giving the key figures."""
     rows = categories or ["(none)"]
+    ranked = sorted((q.get(r, 0) for r in rows), reverse=True)
     top = max(rows, key=lambda r: (q.get(r, 0), r)) if categories else None
-    key = (
-        f" In {period.name} the most were about {top.lower()} ({q.get(top, 0)})."
-        if top and q.get(top, 0)
-        else f" None were raised in {period.name}."
-    )
+    if not top or not q.get(top, 0):
+        key = f" None were raised in {period.name}."
+    elif len(ranked) > 1 and ranked[0] == ranked[1]:  # a tie: no category was "the most"
+        key = f" In {period.name} no category had more than {ranked[0]}."
+    else:
+        key = f" In {period.name} the most were about {top.lower()} ({q.get(top, 0)})."
     return WordChart(
         title="Alerts first raised, by category",
         categories=rows,

@@ -30,14 +30,14 @@ ADULT = "invitation.docx"
 CHILD = "invitation_child.docx"
 
 
-def _review_items(_meeting: ReviewMeeting, related: Related) -> list[Any]:
+def _review_items(meeting: ReviewMeeting, related: Related) -> list[Any]:
     (attendees,) = related
-    return letters.invited(attendees)
+    return letters.invited(attendees, meeting.iro)
 
 
-def _conference_items(_conference: Conference, related: Related) -> list[Any]:
+def _conference_items(conference: Conference, related: Related) -> list[Any]:
     _children, attendees = related
-    return letters.invited(attendees)
+    return letters.invited(attendees, conference.chair)
 
 
 def _meeting(
@@ -49,6 +49,7 @@ def _meeting(
         **letters.when(day, clock),
         "venue": text(venue),
         "contact": contact,
+        "contact_name": contact.split(",")[0].strip(),
         "reply_by": letters.reply_by(day),
     }
 
@@ -156,8 +157,9 @@ def _conference_warnings(tables: Tables, _settings: Settings) -> list[Problem]:
 
 _NOTES = (
     "`docgen invitations WORKBOOK` writes one invitation per person on the {sheet} sheet "
-    "whose Attendance is not Not Invited, named `invitation_<{key}>_<{day}>_p<N>.docx`, N "
-    "being the person's place among the meeting's invitees. {extra}Optional columns: {cols}. "
+    "whose Attendance is not Not Invited, the meeting's own chair apart, named "
+    "`invitation_<{key}>_<{day}>_p<N>.docx`, N being the person's place among the "
+    "meeting's invitees. {extra}Optional columns: {cols}. "
     "An invitee with no Address gets a letter whose address block is left to fill in by "
     "hand, and a warning naming the row."
 )

@@ -25,9 +25,13 @@ SEND_WITHIN = 1
 DISAGREE_WITHIN = 15
 
 
-def _items(_conference: Conference, related: Related) -> list[Any]:
+def _items(conference: Conference, related: Related) -> list[Any]:
     _children, attendees, _actions = related
-    return letters.invited(attendees)
+    return letters.invited(attendees, conference.chair)
+
+
+#: The Category cell of a child left without a plan: a reader sees it is not a gap.
+NO_PLAN_CATEGORY = "Not applicable (no plan)"
 
 
 def decision(conference_type: str, plan: bool | None) -> str:
@@ -49,6 +53,7 @@ def build(conf: Conference, related: Related, _settings: Settings, person: Any) 
     return {
         "ref": text(conf.conference_id),
         "sent_by": long_date(sent),
+        "contact": text(conf.coordinator),
         "disagree_by": long_date(timescales.add_working_days(sent, DISAGREE_WITHIN)),
         "conference": {
             **meeting,
@@ -62,7 +67,7 @@ def build(conf: Conference, related: Related, _settings: Settings, person: Any) 
                 "name": shown["name"],
                 "dob": shown["dob"],
                 "decision": decision(conf.conference_type, child.plan),
-                "category": shown["category"] if child.plan else "",
+                "category": shown["category"] if child.plan else NO_PLAN_CATEGORY,
             }
             for child, shown in zip(children, report["children"], strict=True)
         ],

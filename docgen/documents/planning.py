@@ -72,9 +72,19 @@ def book_by(deadline: date) -> date:
 
 
 def _due(
-    officer: str, kind: str, ids: tuple[str, str, str], held: date, deadline: date, as_of: date
+    officer: str,
+    kind: str,
+    ids: tuple[str, str, str],
+    held: date,
+    deadline: date,
+    as_of: date,
+    planned: date | None = None,
 ) -> Due:
+    """The deadline is always the statutory one, as the meeting's own record prints it; a
+    planned Next Review Date earlier than the last working day before it is the day to
+    book by instead."""
     child_id, name, meeting_id = ids
+    latest_day = book_by(deadline)
     return Due(
         text(officer),
         kind,
@@ -83,7 +93,7 @@ def _due(
         held,
         text(meeting_id),
         deadline,
-        book_by(deadline),
+        planned if planned is not None and planned < latest_day else latest_day,
         (deadline - as_of).days,
     )
 
@@ -104,11 +114,11 @@ def review_dues(tables: Tables, as_of: date, settings: Settings) -> list[Due]:
     dues = []
     for held, meeting in latest.values():
         number = context.review_ordinal(meeting, settings.review_policy)
-        deadline = meeting.next_review_date or timescales.next_review_due(
-            number, held, settings.review_policy
-        )
+        deadline = timescales.next_review_due(number, held, settings.review_policy)
         ids = (meeting.child_id, meeting.child_name, meeting.review_id)
-        dues.append(_due(meeting.iro, "Review", ids, held, deadline, as_of))
+        dues.append(
+            _due(meeting.iro, "Review", ids, held, deadline, as_of, meeting.next_review_date)
+        )
     return dues
 
 
@@ -124,12 +134,13 @@ def conference_dues(tables: Tables, as_of: date) -> list[Due]:
         conf = conferences[child.conference_id.casefold()]
         if child.plan is False:
             continue
-        deadline = conf.next_review_date or timescales.next_conference_due(
+        deadline = timescales.next_conference_due(
             conf.conference_type,  # type: ignore[arg-type]  # Initial or Review: validated
             held,
         )
         ids = (child.child_id, child.child_name, conf.conference_id)
-        dues.append(_due(conf.chair, "CP conference", ids, held, deadline, as_of))
+        due = _due(conf.chair, "CP conference", ids, held, deadline, as_of, conf.next_review_date)
+        dues.append(due)
     return dues
 
 
@@ -319,9 +330,10 @@ DOCUMENT = DocumentType(
     notes=(
         "`docgen planning WORKBOOK... --as-of DATE --output list.xlsx` (or `.docx`) reads "
         "review and conference workbooks together: for each child, the latest meeting on or "
-        "before the day, the next one's statutory deadline (Next Review Date when given), the "
-        "day to book it by (the latest working day on or before the deadline), and the days "
-        "left, negative when overdue; by IRO or chair, then deadline. A child whose latest "
+        "before the day, the next one's statutory deadline (as its record prints it), the "
+        "day to book it by (the latest working day on or before the deadline, or the Next "
+        "Review Date when that is earlier), and the days left to the deadline, negative when "
+        "overdue; by IRO or chair, then deadline. A child whose latest "
         "conference gave no plan (Plan = N) has no conference due."
     ),
     drop=_drop.planning,
