@@ -15,7 +15,6 @@ from typing import Any
 import click
 
 from docgen import documents, pipeline
-from docgen.checks import check_templates, export_templates, report_lines
 from docgen.clikit import (
     F,
     _Bar,
@@ -290,6 +289,8 @@ def templates_check(directory: Path | None) -> None:
     """
     settings = _settings()
     folder = directory or settings.templates
+    from docgen.checks import check_templates, report_lines  # only for this command
+
     problems = check_templates(folder, settings=settings)
     for line in report_lines(folder, problems):
         click.echo(line)
@@ -303,6 +304,8 @@ def templates_check(directory: Path | None) -> None:
 def templates_export(directory: Path, force: bool) -> None:
     """Copy the bundled templates into DIRECTORY, as the start of a council's own
     (see docs/templates.md for what each template is given)."""
+    from docgen.checks import export_templates
+
     written = export_templates(directory, force=force)
     click.echo(f"Wrote {len(written)} template(s) to {directory}:")
     for path in written:

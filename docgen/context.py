@@ -742,7 +742,7 @@ def _review_number(meeting: ReviewMeeting, policy: ReviewPolicy) -> str:
 def _previous_review(meeting: ReviewMeeting, number_: int) -> str:
     if meeting.previous_review_date is not None:
         return long_date(meeting.previous_review_date)
-    return "None: this is the first review" if number_ == 1 else NOT_RECORDED
+    return "None (this is the first review)" if number_ == 1 else NOT_RECORDED
 
 
 def _participation(code: str | None) -> str:
@@ -758,8 +758,8 @@ def _participation(code: str | None) -> str:
 def _care_plan_judgement(value: bool | None) -> str:
     return _yes_no_recorded(
         value,
-        "Yes: the care plan meets the child's needs.",
-        "No: the care plan does not meet the child's needs (see the IRO's comments).",
+        "Yes.",
+        "No (see the IRO's comments).",
     )
 
 
@@ -894,7 +894,7 @@ def _review_lists(
     and the decisions, previous and new."""
     return {
         "attendees": [
-            {"name": text(a.name), "role": text(a.role), "attendance": a.attendance}
+            {"name": text(a.name), "role": text(a.role), "attendance": a.attendance.capitalize()}
             for a in attendees
         ],
         "views": [
@@ -1090,13 +1090,17 @@ def conference_context(
                 "age": "Unborn"
                 if c.dob > conf.conference_date
                 else age_text(c.dob, conf.conference_date),
-                "category": codes.CATEGORY_OF_ABUSE.label(c.category) if c.category else "",
+                "category": codes.CATEGORY_OF_ABUSE.label(c.category)
+                if c.category
+                else ("Not applicable (no plan)" if c.has_plan is False else NOT_RECORDED),
                 "plan": yes_no(c.has_plan),
                 "decision": _child_decision(c),
             }
             for c in children
         ],
         **_conference_lists(attendees, actions),
+        # With every child's decision no plan, there is no plan, contingency or core group.
+        "any_plan": not children or any(c.has_plan is not False for c in children),
         "reasons": text(conf.reasons),
         "parents_views": text(conf.parents_views),
         "childs_views": text(conf.childs_views),
@@ -1119,9 +1123,9 @@ def _conference_lists(
             {
                 "name": text(a.name),
                 "agency": text(a.agency),
-                "attendance": a.attendance,
+                "attendance": a.attendance.capitalize(),
                 "report_submitted": yes_no(a.report_submitted),
-                "recommendation": a.recommendation or "",
+                "recommendation": a.recommendation or NOT_RECORDED,
             }
             for a in attendees
         ],

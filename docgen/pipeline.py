@@ -23,10 +23,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docgen import annual, context, documents
-from docgen import returns as dfe_returns
 from docgen.documents import DocumentType
 from docgen.errors import Problem, UserError, ValidationFailed, problem
 from docgen.files import (
@@ -52,6 +51,9 @@ from docgen.report import Report
 from docgen.settings import MIN_SHARE, Settings
 from docgen.validate import SheetRows, Tables, validate_workbook
 from docgen.workbook import Workbook, list_sheets, normalise, read_workbook
+
+if TYPE_CHECKING:  # the DfE returns' readers load when a report asks for them
+    from docgen import returns as dfe_returns
 
 #: Called as work advances: (what is being done, how many done, how many in all).
 Progress = Callable[[str, int, int], None]
@@ -117,6 +119,8 @@ def check_workbook(
     """
     settings = settings or Settings()
     if path.is_dir() or path.suffix.lower() == ".zip":
+        from docgen import returns as dfe_returns
+
         return dfe_returns.check_returns(path, year or year_from_name(path), settings)
     try:
         spec = KINDS[kind] if kind else guess_kind(path, settings)
@@ -430,6 +434,8 @@ def annual_returns(
     """The DfE returns of an annual report: ``returns`` (a folder or zip) when given, else
     those among the data folder's own files; None when there are none."""
     if returns is not None:
+        from docgen import returns as dfe_returns
+
         found = dfe_returns.read_returns(returns, _max_bytes(settings))
         if not found:
             raise UserError(
@@ -438,6 +444,8 @@ def annual_returns(
             )
         return found
     folder = data or settings.data
+    from docgen import returns as dfe_returns
+
     return dfe_returns.find_returns(Path(folder), _max_bytes(settings)) if folder else None
 
 
@@ -457,6 +465,8 @@ def _year_figures(
     found = annual_returns(returns, data, settings)
     step("validate")
     if found is not None:
+        from docgen import returns as dfe_returns
+
         tables, report = dfe_returns.annual_tables(book, found, year, settings)
     else:
         tables, report = validate_workbook(book, ANNUAL)

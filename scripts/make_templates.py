@@ -374,9 +374,9 @@ def control(doc: DocxDocument, tag: str) -> None:
 
 
 def labelled(doc: DocxDocument, label: str, value: str) -> Paragraph:
-    """``Label: value`` with the label bold."""
+    """``Label: value`` with the label bold (a question takes no colon)."""
     paragraph = doc.add_paragraph()
-    add_text(paragraph, f"{label}: ", bold=True)
+    add_text(paragraph, f"{label} " if label.endswith("?") else f"{label}: ", bold=True)
     add_text(paragraph, value)
     return paragraph
 
@@ -1313,7 +1313,7 @@ def _review_plan_and_decisions(doc: DocxDocument) -> None:
     text_section(doc, "Education (PEP)", "education")
     text_section(doc, "Contact", "contact")
     heading_then(doc, "The IRO's judgement")
-    labelled(doc, "Does the care plan meet the child's needs", "{{ care_plan_meets_needs }}")
+    labelled(doc, "Does the care plan meet the child's needs?", "{{ care_plan_meets_needs }}")
     text_section(doc, "IRO comments", "iro_comments")
     heading_then(doc, "Decisions")
     list_table(
@@ -1378,7 +1378,6 @@ def build_alert() -> DocxDocument:
             ("Date first raised", "{{ alert.date_raised }}"),
             ("Stage", "{{ alert.stage_label }}"),
             ("Date of this stage", "{{ alert.stage_date }}"),
-            ("Addressed to", "{{ alert.addressed_to }}"),
             ("Category", "{{ alert.category }}"),
             ("Response due", "{{ alert.response_due }}"),
             ("Status", "{{ alert.status }}"),
@@ -1403,9 +1402,10 @@ def build_alert() -> DocxDocument:
     control(doc, "{%p if alert.response %}")
     para(doc, "{{ alert.response }}")
     control(doc, "{%p elif alert.has_deadline %}")
-    para(doc, "No response yet; due {{ alert.response_due }}. Please reply in the space below.")
-    for _ in range(4):
-        para(doc, "_" * 78)
+    reply = para(doc, "No response yet; due {{ alert.response_due }}. Please reply below.")
+    reply.paragraph_format.keep_with_next = True  # the heading, this line and the space together
+    for n in range(4):
+        para(doc, "_" * 78).paragraph_format.keep_with_next = n < 3
     _signature_block(doc, "Manager", "{{ alert.addressed_to }}")
     control(doc, "{%p else %}")
     para(doc, "Referred to CAFCASS: no response is due under the council's protocol.")
@@ -1505,6 +1505,7 @@ def _conference_views_and_decision(doc: DocxDocument) -> None:
 
 def _conference_plan(doc: DocxDocument) -> None:
     """The outline plan, contingency, core group, next steps and distribution."""
+    control(doc, "{%p if any_plan %}")
     heading_then(doc, "Outline child protection plan")
     list_table(
         doc,
@@ -1530,6 +1531,14 @@ def _conference_plan(doc: DocxDocument) -> None:
     control(doc, "{%p endif %}")
     para(doc, "Members:").paragraph_format.keep_with_next = True
     lines_or(doc, "core_group", "{{ person.name }}, {{ person.role }}", NOT_RECORDED, "person")
+    control(doc, "{%p else %}")
+    heading_then(doc, "Child protection plan")
+    para(
+        doc,
+        "No child protection plan was made, so there is no outline plan, contingency plan or "
+        "core group.",
+    )
+    control(doc, "{%p endif %}")
     heading_then(doc, "Next steps")
     control(doc, "{%p if conference.next_deadline or conference.next_proposed %}")
     labelled(doc, "Next review conference by (deadline)", "{{ conference.next_deadline }}")

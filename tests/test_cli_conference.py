@@ -94,7 +94,10 @@ def test_the_sibling_group_gets_one_report_listing_every_child(docs: Path) -> No
 
 def test_a_child_without_a_plan(docs: Path) -> None:
     table = find_table(report(docs, "CP0202"), "Child ID")
-    assert table[1:] == [["P30020", "Noah Whitfield", "17 February 2011", "3 years", "", "No plan"]]
+    no_category = "Not applicable (no plan)"
+    assert table[1:] == [
+        ["P30020", "Noah Whitfield", "17 February 2011", "3 years", no_category, "No plan"]
+    ]
 
 
 # CP0201: strategy discussion Thursday 24 April 2014 + 15 working days: Fri 25 (1),
@@ -182,9 +185,9 @@ def test_attendees_with_report_submitted(docs: Path, conference_id: str) -> None
         [
             r["Name"],
             r["Agency"],
-            r["Attendance"],
+            str(r["Attendance"]).capitalize(),  # "Not invited", as a sentence is written
             {"Y": "Yes", "N": "No"}[str(r["Report Submitted"])],
-            "",  # v1: no Recommendation column
+            "Not recorded",  # v1: no Recommendation column, and never an empty box
         ]
         for r in workbook_rows("Conference Attendees", WORKBOOK)
         if r["Conference ID"] == conference_id
@@ -194,10 +197,10 @@ def test_attendees_with_report_submitted(docs: Path, conference_id: str) -> None
 
 def test_attendees_of_the_nursery_bruise_conference(docs: Path) -> None:
     assert find_table(report(docs, "CP0202"), "Name")[1:] == [
-        ["Mrs Whitfield", "Parent", "Attended", "No", ""],
-        ["Paul Ramsey", "Children's Social Care", "Attended", "Yes", ""],
-        ["Joanna Lee", "Nursery", "Attended", "Yes", ""],
-        ["Dr Iqbal", "GP", "Not Invited", "No", ""],
+        ["Mrs Whitfield", "Parent", "Attended", "No", "Not recorded"],
+        ["Paul Ramsey", "Children's Social Care", "Attended", "Yes", "Not recorded"],
+        ["Joanna Lee", "Nursery", "Attended", "Yes", "Not recorded"],
+        ["Dr Iqbal", "GP", "Not invited", "No", "Not recorded"],
     ]
 
 

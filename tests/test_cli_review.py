@@ -207,7 +207,7 @@ def test_attendance_table_lists_everyone_in_workbook_order(docs: Path, review_id
     table = find_table(record(docs, review_id), "Name")
     assert table[0] == ["Name", "Role", "Attendance"]
     expected = [
-        [r["Name"], r["Role"], r["Attendance"]]
+        [r["Name"], r["Role"], str(r["Attendance"]).capitalize()]
         for r in workbook_rows("Attendees", WORKBOOK)
         if r["Review ID"] == review_id
     ]

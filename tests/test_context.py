@@ -162,7 +162,7 @@ def test_review_context_computes_due_and_next_dates() -> None:
     assert ctx["review"]["due_date"] == "28 February 2014"
     assert ctx["review"]["within_timescale"] == "Yes"
     assert ctx["review"]["next_review_date"] == "25 May 2014"
-    assert ctx["review"]["previous_review_date"] == "None: this is the first review"
+    assert ctx["review"]["previous_review_date"] == "None (this is the first review)"
 
 
 def test_review_context_uses_given_dates_as_they_are() -> None:

@@ -171,7 +171,7 @@ def test_review_record_holds_placement_permanence_and_health_dates(docs: Path) -
 
 def test_first_review_says_so_instead_of_a_blank_previous_review(docs: Path) -> None:
     path = docs / "review_C20417_2014-02-24.docx"
-    assert details(path, "Child ID")["Previous review"] == "None: this is the first review"
+    assert details(path, "Child ID")["Previous review"] == "None (this is the first review)"
     assert details(path, "Child ID")["Age"] == "4 years"
     assert section(path, "Progress on the previous review's decisions") == [
         "None: this is the child's first review."
@@ -208,10 +208,7 @@ def test_views_child_first_then_parents_carers_and_each_person(docs: Path) -> No
 
 def test_iro_judgement_and_dates_the_record_goes_out(docs: Path) -> None:
     lines = paragraphs(docs / "review_C40921_2014-07-02.docx")
-    assert (
-        "Does the care plan meet the child's needs: No: the care plan does not meet the "
-        "child's needs (see the IRO's comments)." in lines
-    )
+    assert "Does the care plan meet the child's needs? No (see the IRO's comments)." in lines
     # Wednesday 2 July 2014 + 5 working days = 9 July; + 20 working days = 30 July.
     assert "Decisions to be sent by: 9 July 2014 (5 working days, IRO Handbook)" in lines
     assert "Full record to be sent by: 30 July 2014 (20 working days, IRO Handbook)" in lines
@@ -324,7 +321,11 @@ def test_no_plan_means_no_next_conference_or_core_group(docs: Path) -> None:
     lines = paragraphs(path)
     assert "No review conference: no child is subject of a child protection plan." in lines
     assert not any(line.startswith("First core group meeting") for line in lines)
-    assert section(path, "Outline child protection plan") == ["Not recorded."]
+    assert section(path, "Child protection plan") == [
+        "No child protection plan was made, so there is no outline plan, contingency plan or "
+        "core group."
+    ]
+    assert "Outline child protection plan" not in paragraphs(path)
 
 
 # --------------------------------------------------------------------------- alert
@@ -335,7 +336,8 @@ def test_alert_is_dated_and_named_by_when_the_concern_was_first_raised(docs: Pat
     shown = details(docs / "alert_A0103_2014-05-08.docx", "Alert ID")
     assert shown["Date first raised"] == "8 May 2014"
     assert shown["Date of this stage"] == "2 June 2014"
-    assert shown["Addressed to"] == "Janet Morris, Service Director"
+    to = [p for p in paragraphs(docs / "alert_A0103_2014-05-08.docx") if p.startswith("To: ")]
+    assert to == ["To: Janet Morris, Service Director"]
 
 
 def test_a_referral_to_cafcass_has_no_response_due(docs: Path) -> None:
