@@ -50,6 +50,8 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from docgen.context import NARRATIVE_SECTIONS
+
 # --------------------------------------------------------------------------- constants
 
 FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans
@@ -685,19 +687,9 @@ def new_document(
 
 
 #: The annual report's numbered sections, after the National IRO Manager Partnership's
-#: template (2013/14); the contents page lists them as written here.
-ANNUAL_SECTIONS = (
-    "Executive summary",
-    "Purpose and legal context",
-    "Profile of the service",
-    "Profile of the children",
-    "Timeliness of reviews",
-    "Participation of children",
-    "IRO contact and consultation",
-    "Dispute resolution",
-    "Quality assurance",
-    "Areas for development",
-)
+#: template (2013/14); the contents page lists them as written there. Declared once, with
+#: the context that files the Narrative rows under them.
+ANNUAL_SECTIONS = NARRATIVE_SECTIONS
 
 
 def _report_styles(doc: DocxDocument) -> None:
