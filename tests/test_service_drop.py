@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 from docx import Document
 
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, run_cli
 from tests.test_service import assert_consistent, drop, rows, service
 
 RETURNS = SAMPLES / "returns_2014"
@@ -49,8 +49,16 @@ def test_invitations_take_a_review_or_a_conference_workbook_told_by_its_sheets(
         ("review_invitations.xlsx", "invitations", "done"),
     ]
     reviews = root / "outbox/invitations/review_invitations"
-    assert len(list(reviews.glob("*.docx"))) == 23  # as `docgen invitations` writes them
-    assert len(list((root / "outbox/invitations/conference_letters").glob("*.docx"))) == 16
+    for name, folder in (("review_invitations", reviews), ("conference_letters", None)):
+        by_hand = tmp_path / f"cli_{name}"  # as `docgen invitations` writes them
+        assert (
+            run_cli("invitations", str(SAMPLES / f"{name}.xlsx"), "-o", str(by_hand)).exit_code == 0
+        )
+        dropped = folder or root / "outbox/invitations" / name
+        assert sorted(p.name for p in dropped.glob("*.docx")) == sorted(
+            p.name for p in by_hand.glob("*.docx")
+        )
+        assert len(list(by_hand.glob("*.docx"))) > 10
     letter = text_of(reviews / "invitation_R0004_2014-06-10_p1.docx")
     assert "Dear" in letter and "{{" not in letter and "{%" not in letter
     assert_consistent(root)
