@@ -43,6 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Protocol
 
 import openpyxl
 
@@ -249,7 +250,7 @@ def make_national_returns(folder: Path, scale: float = 1.0) -> Path:
 
     rng = random.Random(903)
     folder.mkdir(parents=True, exist_ok=True)
-    start, end = date(2013, 4, 1), date(2014, 3, 31)
+    start = date(2013, 4, 1)
     n_children = int(80_000 * scale)
     files = {n: (folder / f"{n}.csv").open("w", newline="") for n in (*TABLES, "reviews_last")}
     out = {n: csv.writer(f) for n, f in files.items()}
@@ -288,12 +289,15 @@ def make_national_returns(folder: Path, scale: float = 1.0) -> Path:
     for i in range(int(1_200 * scale) or 1):
         sheets["Staff"].append([f"Officer {i}", "IRO", 1.0])
     wb.save(folder / "annual_2014.xlsx")
-    del end
     return folder
 
 
+class _CsvWriter(Protocol):
+    def writerow(self, row: list[str], /) -> object: ...
+
+
 def _national_episodes(
-    rng: random.Random, child: str, dob: date, writer: object
+    rng: random.Random, child: str, dob: date, writer: _CsvWriter
 ) -> tuple[date, date | None]:
     """Six or seven episodes (6.25 on average) joined by X1, a period ending now and then;
     returns the last period's start and end."""
@@ -319,7 +323,7 @@ def _national_episodes(
                 "U1",
                 "PR1",
                 dec,
-                rec,  # type: ignore[attr-defined]
+                rec,
                 "",
                 "",
                 "",
