@@ -410,6 +410,38 @@ def test_the_cin_census_gives_plans_and_conferences_per_child(tmp_path: Path) ->
     assert annual.conference_due(result.tables[CPConference].rows[0]) == date(2013, 5, 28)
 
 
+def test_a_census_date_that_cannot_be_read_or_is_missing_is_named_at_its_xml_path(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    bad_review = CENSUS.replace("2014-02-25</CPPreviewDate>", "2014-02-30</CPPreviewDate>")
+    (folder / "census.xml").write_text(bad_review, encoding="utf-8")
+    result = derived(folder)
+    plan = "Message/Children[1]/Child[1]/CINdetails[1]/ChildProtectionPlans[1]"
+    invalid = result.problems[0]
+    assert (invalid.code, invalid.column, invalid.path, invalid.value) == (
+        "invalid-date",
+        None,
+        f"{plan}/Reviews[1]/CPPreviewDate[2]",
+        "2014-02-30",
+    )
+    assert "CPPreviewDate '2014-02-30'" in str(invalid)
+    assert len(result.tables[CPPlan]) == 1  # the plan stands; only that review is left out
+    assert [c.conference_type for c in result.tables[CPConference]] == ["Initial", "Review"]
+
+    no_start = CENSUS.replace("<CPPstartDate>2013-05-29</CPPstartDate>", "<CPPstartDate/>")
+    (folder / "census.xml").write_text(no_start, encoding="utf-8")
+    result = derived(folder)
+    blank = result.problems[0]
+    assert (blank.code, blank.column, blank.path) == (
+        "blank-cell",
+        "CPPstartDate",
+        f"{plan}/CPPstartDate",
+    )
+    assert len(result.tables[CPPlan]) == 0
+
+
 def test_xml_entities_are_never_expanded(tmp_path: Path) -> None:
     folder = tmp_path / "x"
     folder.mkdir()
