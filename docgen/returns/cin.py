@@ -52,22 +52,15 @@ class Census:
     files: list[str] = field(default_factory=list)
 
 
-def _date(record: XmlRecord, name: str, out: list[Problem], *, needed: bool = False) -> date:
-    text = record.fields.get(name, "")
-    if not text:
-        if needed:
-            out.append(
-                problem(record.src, name, "blank-cell", f"{name} is blank", expected=f"the {name}")
-            )
-            raise CellError("blank", "", "blank-cell")
-        return None  # type: ignore[return-value]  # only when not needed; callers allow None
+def _parse(text: str, src: Src, field_name: str | None, name: str, out: list[Problem]) -> date:
+    """``text`` as a date; an unreadable one is reported at ``src`` and raises."""
     try:
         return to_date(text)
     except CellError as exc:
         out.append(
             problem(
-                record.src,
-                name,
+                src,
+                field_name,
                 "invalid-date",
                 f"{name} {text!r} {exc}",
                 value=text,
@@ -75,6 +68,21 @@ def _date(record: XmlRecord, name: str, out: list[Problem], *, needed: bool = Fa
             )
         )
         raise
+
+
+def _date(record: XmlRecord, name: str, out: list[Problem]) -> date | None:
+    text = record.fields.get(name, "")
+    return _parse(text, record.src, name, name, out) if text else None
+
+
+def _needed_date(record: XmlRecord, name: str, out: list[Problem]) -> date:
+    found = _date(record, name, out)
+    if found is None:
+        out.append(
+            problem(record.src, name, "blank-cell", f"{name} is blank", expected=f"the {name}")
+        )
+        raise CellError("blank", "", "blank-cell")
+    return found
 
 
 def _plan(record: XmlRecord, out: list[Problem]) -> CinPlan:
@@ -95,7 +103,7 @@ def _plan(record: XmlRecord, out: list[Problem]) -> CinPlan:
         )
         raise CellError("code", "", "invalid-code")
     plan = CinPlan(
-        start=_date(record, "CPPstartDate", out, needed=True),
+        start=_needed_date(record, "CPPstartDate", out),
         end=_date(record, "CPPendDate", out),
         category=category,
         src=record.src,
@@ -105,19 +113,8 @@ def _plan(record: XmlRecord, out: list[Problem]) -> CinPlan:
             src = Src(
                 reviews.src.file, reviews.src.line, f"{reviews.src.path}/CPPreviewDate[{number}]"
             )
-            try:
-                plan.reviews.append(Conference(to_date(held), src))
-            except CellError as exc:
-                out.append(
-                    problem(
-                        src,
-                        None,
-                        "invalid-date",
-                        f"CPPreviewDate {held!r} {exc}",
-                        value=held,
-                        expected=DATE_EXPECTED,
-                    )
-                )
+            with contextlib.suppress(CellError):
+                plan.reviews.append(Conference(_parse(held, src, None, "CPPreviewDate", out), src))
     return plan
 
 
