@@ -384,7 +384,7 @@ def annual_report(
     output: Path | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
-    returns: Path | None = None,
+    returns: Path | dfe_returns.ReturnSet | None = None,
 ) -> Result:
     """Write the IRO annual report for the year ending 31 March ``year``.
 
@@ -406,7 +406,7 @@ def _annual_report(
     target: Path,
     settings: Settings,
     progress: Progress | None,
-    returns: Path | None = None,
+    returns: Path | dfe_returns.ReturnSet | None = None,
 ) -> Result:
     """The report's work, in a frame of its own that holds the job's data."""
 
@@ -429,13 +429,16 @@ def _annual_report(
 
 
 def annual_returns(
-    returns: Path | None, data: Path | None, settings: Settings
+    returns: Path | dfe_returns.ReturnSet | None, data: Path | None, settings: Settings
 ) -> dfe_returns.ReturnSet | None:
-    """The DfE returns of an annual report: ``returns`` (a folder or zip) when given, else
-    those among the data folder's own files; None when there are none."""
-    if returns is not None:
-        from docgen import returns as dfe_returns
+    """The DfE returns of an annual report: ``returns`` (a folder or zip, or a return set
+    its caller has already read) when given, else those among the data folder's own
+    files; None when there are none."""
+    from docgen import returns as dfe_returns
 
+    if isinstance(returns, dfe_returns.ReturnSet):
+        return returns
+    if returns is not None:
         found = dfe_returns.read_returns(returns, _max_bytes(settings))
         if not found:
             raise UserError(
@@ -444,8 +447,6 @@ def annual_returns(
             )
         return found
     folder = data or settings.data
-    from docgen import returns as dfe_returns
-
     return dfe_returns.find_returns(Path(folder), _max_bytes(settings)) if folder else None
 
 
@@ -453,7 +454,7 @@ def _year_figures(
     year: int,
     data: Path | None,
     workbook: Path | None,
-    returns: Path | None,
+    returns: Path | dfe_returns.ReturnSet | None,
     settings: Settings,
     step: Callable[[str], None],
 ) -> tuple[Tables, Report, annual.AnnualFigures]:
@@ -487,7 +488,7 @@ def next_history(
     *,
     data: Path | None = None,
     workbook: Path | None = None,
-    returns: Path | None = None,
+    returns: Path | dfe_returns.ReturnSet | None = None,
     settings: Settings | None = None,
 ) -> Result:
     """Write next year's History sheet: the earlier years' rows and this year's figures."""

@@ -538,6 +538,36 @@ def test_a_zip_dropped_for_the_service_gives_the_report(tmp_path: Path) -> None:
     assert "290 children were looked after on 31 March 2014" in text
 
 
+def test_a_zip_named_with_no_year_is_read_once_for_its_year_and_its_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docx import Document
+
+    from docgen.returns import merge
+    from docgen.returns.drop import annual_from_returns
+    from docgen.returns.source import ReturnFile
+
+    archive = tmp_path / "returns.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted((SAMPLES / "returns_2014").iterdir()):
+            zf.write(path, path.name)
+    reads: list[str] = []
+    read = merge._read_file
+
+    def counted(file: ReturnFile, found: merge.ReturnSet) -> None:
+        reads.append(file.name)
+        read(file, found)
+
+    monkeypatch.setattr(merge, "_read_file", counted)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = annual_from_returns(archive, out)
+    assert result.outputs == [out / "annual_report_2014.docx"]
+    assert reads == sorted(p.name for p in (SAMPLES / "returns_2014").glob("*.csv"))
+    text = "\n".join(p.text for p in Document(str(result.outputs[0])).paragraphs)
+    assert "290 children were looked after on 31 March 2014" in text
+
+
 def test_an_initial_conference_with_no_section_47_is_counted_and_its_strategy_asked_for(
     tmp_path: Path,
 ) -> None:

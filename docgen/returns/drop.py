@@ -15,7 +15,7 @@ from pathlib import Path
 
 from docgen import pipeline
 from docgen.errors import UserError
-from docgen.returns.merge import infer_year, read_returns
+from docgen.returns.merge import ReturnSet, find_returns, infer_year
 from docgen.settings import Settings
 
 #: What a dropped return set may hold; anything else in a zip is left packed.
@@ -68,9 +68,11 @@ def annual_from_returns(
             folder = Path(tmp)
             unpack(source, folder, settings.max_workbook_mb * 1024 * 1024)
         year = year or pipeline.year_from_name(source)
+        found: ReturnSet | None = None
         if year is None:
-            found = read_returns(folder, settings.max_workbook_mb * 1024 * 1024)
-            if not found:
+            # read here for their year, and handed on so that they are read once
+            found = find_returns(folder, settings.max_workbook_mb * 1024 * 1024)
+            if found is None:
                 raise UserError(
                     f"{source.name} holds no SSDA903 or CIN census file docgen recognises, "
                     "and its name gives no reporting year: add the returns (SSDA903 CSV files "
@@ -88,4 +90,5 @@ def annual_from_returns(
             data=folder,
             output=output / f"annual_report_{year}.docx",
             settings=settings,
+            returns=found,
         )
