@@ -45,7 +45,12 @@ from docgen.models import ANNUAL, Adoption, Child, CPPlan, Review  # noqa: E402
 from docgen.pipeline import load  # noqa: E402
 from docgen.returns.ssda903 import TABLES  # noqa: E402
 from docgen.settings import Settings  # noqa: E402
-from docgen.timescales import add_months, add_working_days, is_working_day  # noqa: E402
+from docgen.timescales import (  # noqa: E402
+    add_months,
+    add_working_days,
+    first_review_due,
+    is_working_day,
+)
 
 SAMPLES = ROOT / "samples"
 OUT = SAMPLES / "returns_2014"
@@ -132,10 +137,11 @@ def review_anchor(child: Child, first: Review) -> date | None:
     """The review before a child's first review of the year, as the workbook's Due Date
     implies it (first review 28 days after DECOM, second 90 days after the first, then
     every 180 days); None when the year's first review is the child's first."""
-    if first.due_date is None or first.due_date == child.became_looked_after + timedelta(28):
+    first_due = first_review_due(child.became_looked_after)
+    if first.due_date is None or first.due_date == first_due:
         return None
     second = first.due_date - timedelta(days=90)
-    if child.became_looked_after <= second <= child.became_looked_after + timedelta(28):
+    if child.became_looked_after <= second <= first_due:
         return second
     return first.due_date - timedelta(days=180)
 
@@ -207,9 +213,7 @@ def family_meetings(rng: random.Random, plan: CPPlan) -> tuple[date, list[date]]
     conferences of its plan held by 31 March (or the plan's end), each in time."""
     strategy = plan.plan_start
     for _ in range(rng.randint(6, 14)):  # 6-14 working days before: within the 15
-        strategy -= timedelta(days=1)
-        while not is_working_day(strategy):
-            strategy -= timedelta(days=1)
+        strategy = before_working(strategy - timedelta(days=1))
     assert add_working_days(strategy, 15) >= plan.plan_start
     reviews, previous, months = [], plan.plan_start, 3
     last = min(plan.plan_end or PERIOD_END, PERIOD_END)
