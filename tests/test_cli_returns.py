@@ -27,7 +27,8 @@ def _caseloads(tables: list[list[str]]) -> list[list[str]]:
 
 
 def _without_caseloads(tables: list[list[str]]) -> list[list[str]]:
-    return [row for row in tables if row not in _caseloads(tables)]
+    caseloads = _caseloads(tables)
+    return [row for row in tables if row not in caseloads]
 
 
 def test_the_report_from_the_returns_prints_what_the_workbook_report_prints(
