@@ -53,13 +53,18 @@ class ReturnRows(SheetRows[R]):
     def cell(self, field_name: str, row_number: int) -> str | None:
         return None
 
+    def where(self, field_name: str, sources: tuple[Src, ...]) -> tuple[Src, str]:
+        """The record among a row's ``sources`` that gave ``field_name``, and the
+        return's name for the field."""
+        index, name = self.fields.get(field_name, (0, field_name))
+        return sources[min(index, len(sources) - 1)], name
+
     def problem(
         self, code: str, message: str, field_name: str, row_number: int, **kwargs: Any
     ) -> Problem:
-        index, name = self.fields.get(field_name, (0, field_name))
-        sources = self.sources[row_number - 1]
+        src, name = self.where(field_name, self.sources[row_number - 1])
         return problem(
-            sources[min(index, len(sources) - 1)],
+            src,
             name,
             code,
             message,
@@ -114,10 +119,10 @@ def build(
         row = rows.model.__pydantic_validator__.validate_python(values)
     except ValidationError as exc:
         error = exc.errors()[0]
-        index, name = rows.fields.get(str(error["loc"][0]), (0, str(error["loc"][0])))
+        src, name = rows.where(str(error["loc"][0]), sources)
         out.append(
             problem(
-                sources[min(index, len(sources) - 1)],
+                src,
                 name,
                 "invalid-value",
                 f"{name} {error['msg'].lower()}",
@@ -130,10 +135,10 @@ def build(
         rows.append(row, *sources)
         return row
     for field_name, message, expected in broken:
-        index, name = rows.fields.get(field_name, (0, field_name))
+        src, name = rows.where(field_name, sources)
         out.append(
             problem(
-                sources[min(index, len(sources) - 1)],
+                src,
                 name,
                 "inconsistent-row",
                 f"{name} {message}",
