@@ -264,6 +264,10 @@ _MAKERS: dict[str, Callable[[dict[str, str], Src, list[Problem]], Any]] = {
 }
 
 
+#: Last year's children and placements are not this year's figures: their rows are skipped.
+NOT_FROM_LAST_YEAR = ("header", "placed_adoption")
+
+
 def _target(ret: Return903, table: str, last: bool) -> list[Any]:
     if table == "placed_adoption":
         return ret.placed
@@ -276,8 +280,8 @@ def add_record(
     ret: Return903, table: str, cells: dict[str, str], src: Src, last: bool, out: list[Problem]
 ) -> None:
     """Read one record into ``ret``; a record with an unreadable cell is reported, left out."""
-    if last and table in ("header", "placed_adoption"):
-        return  # last year's children and placements are not this year's figures
+    if last and table in NOT_FROM_LAST_YEAR:
+        return
     with contextlib.suppress(CellError):
         _target(ret, table, last).append(_MAKERS[table](cells, src, out))
 
@@ -298,8 +302,8 @@ def read_csv(
     wanted = [(i, n) for i, n in enumerate(names) if n in NEEDED[table]]
     last = is_last_year(file.name)
     ret.files.setdefault(table + ("_last" if last else ""), []).append(file.name)
-    if last and table in ("header", "placed_adoption"):
-        return  # last year's children and placements are not this year's figures
+    if last and table in NOT_FROM_LAST_YEAR:
+        return
     target = _target(ret, table, last)
     fast = _FAST[table]
     index = tuple(names.index(n) for n in FAST_ORDER[table])
