@@ -56,24 +56,27 @@ class Report:
 
     file: str | None = None
     problems: list[Problem] = field(default_factory=list)
-    #: Every problem is kept: never true, and kept for programs reading the JSON.
-    truncated: bool = False
-    error_total: int = 0
-    warning_total: int = 0
     #: Likely causes found by looking at the problems together (a shifted column),
     #: beside those :func:`docgen.diagnosis.hints` finds from the problems alone.
     causes: list[str] = field(default_factory=list)
 
+    #: Every problem is kept: never true, and kept for programs reading the JSON.
+    truncated = False
+
     def add(self, problem: Problem) -> None:
-        if problem.severity == "error":
-            self.error_total += 1
-        else:
-            self.warning_total += 1
         self.problems.append(problem)
 
     def extend(self, problems: Iterable[Problem]) -> None:
-        for problem in problems:
-            self.add(problem)
+        self.problems.extend(problems)
+
+    @property
+    def error_total(self) -> int:
+        """Every error found (all are listed: the report keeps every problem)."""
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warning_total(self) -> int:
+        return len(self.problems) - self.error_total
 
     @property
     def errors(self) -> list[Problem]:
