@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
@@ -21,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docgen.errors import OutputError, Problem, show_value
+from docgen.files import write_all
 
 if TYPE_CHECKING:
     from docgen.report import Report
@@ -131,9 +130,8 @@ def write_problems(report: Report, path: Path) -> list[Path]:
     if suffix not in (".xlsx", ".csv"):
         raise OutputError(f"{path.name}: the list of problems is written as .xlsx or .csv.")
     paths = [path, path.with_suffix(".csv" if suffix == ".xlsx" else ".xlsx")]
-    for target in paths:
-        data = problems_xlsx(report) if target.suffix.lower() == ".xlsx" else problems_csv(report)
-        _write_owner_only(target, data)
+    form = {".xlsx": problems_xlsx, ".csv": problems_csv}
+    write_all([(target, form[target.suffix.lower()](report)) for target in paths])
     return paths
 
 
@@ -199,21 +197,3 @@ def _defused(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
-
-
-def _write_owner_only(path: Path, data: bytes) -> None:
-    """Write ``path`` readable by its owner only, whole or not at all."""
-    try:
-        fd, staged = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write there ({exc.strerror}).") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(staged, 0o600)
-        os.replace(staged, path)
-    except BaseException:
-        Path(staged).unlink(missing_ok=True)
-        raise
