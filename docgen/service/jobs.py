@@ -16,6 +16,7 @@ from pathlib import Path
 
 from docgen import pipeline
 from docgen.codes import a_or_an
+from docgen.diagnosis import problems_xlsx
 from docgen.documents import DocumentType, Dropped
 from docgen.errors import (
     OutputError,
@@ -611,10 +612,8 @@ def _noun(source: Path) -> str:
 def _list_problems(report: Report, report_dir: Path) -> bool:
     """Every problem of a drop that is no single workbook (a zip or folder of returns),
     listed by file, line and field in ``errors.xlsx``; False if it cannot be written."""
-    try:
-        for path in report.write_errors(report_dir / "errors.xlsx"):
-            if path.suffix != ".xlsx":  # the .csv twin: failed/ keeps the .xlsx beside it
-                remove(path)
+    try:  # only the .xlsx: failed/ keeps it beside the drop, without the .csv twin
+        write_atomic(report_dir / "errors.xlsx", problems_xlsx(report))
     except Exception as exc:  # the reasons still go out as text
         log.warning("no list of problems: %s", type(exc).__name__)
         return False
