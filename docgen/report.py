@@ -109,13 +109,9 @@ class Report:
         kind (with the first cells of each) and their likely causes given, then only
         the first ``limit`` are listed: a terminal shows 5,000 lines to nobody.
         """
-        name = Path(self.file).name if self.file else "the workbook"
         if not self.problems:
-            return f"{name}: no problems found."
-        head = (
-            f"{name}: {_count(self.error_total, 'error')}, {_count(self.warning_total, 'warning')}."
-        )
-        lines = [head]
+            return self.headline()
+        lines = [self.headline()]
         ordered = self.errors + self.warnings
         if limit is not None and len(ordered) > limit:
             lines += self.summary_lines()
@@ -126,6 +122,15 @@ class Report:
         if limit is not None and len(ordered) > limit:
             lines.append(f"  ... and {len(ordered) - limit:,} more.")
         return "\n".join(lines)
+
+    def headline(self) -> str:
+        """The first line of :meth:`to_text`: the file and how many errors and warnings."""
+        name = Path(self.file).name if self.file else "the workbook"
+        if not self.problems:
+            return f"{name}: no problems found."
+        return (
+            f"{name}: {_count(self.error_total, 'error')}, {_count(self.warning_total, 'warning')}."
+        )
 
     def groups(self) -> list[ProblemGroup]:
         """The problems by kind (severity, code, sheet and column), errors first, then
