@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -47,12 +46,15 @@ def hints(problems: Sequence[Problem]) -> list[str]:
 def _repeated_ids(problems: Sequence[Problem]) -> list[str]:
     """Many IDs repeated on one sheet: one row per episode or placement, not per child."""
     found: list[str] = []
-    repeats = [p for p in problems if p.code == "duplicate-id"]
-    for (sheet, column), count in Counter((p.sheet, p.column) for p in repeats).items():
+    repeats: dict[tuple[str | None, str | None], list[Problem]] = {}
+    for p in problems:
+        if p.code == "duplicate-id":
+            repeats.setdefault((p.sheet, p.column), []).append(p)
+    for (sheet, column), rows in repeats.items():
+        count, first = len(rows), rows[0]
         if count < AT_LEAST:
             continue
-        ids = {str(p.value).casefold() for p in repeats if (p.sheet, p.column) == (sheet, column)}
-        first = next(p for p in repeats if (p.sheet, p.column) == (sheet, column))
+        ids = {str(p.value).casefold() for p in rows}
         found.append(
             f"sheet {sheet!r} repeats {len(ids):,} {column}s in {count:,} further rows (such as "
             f"{show_value(first.value)!r} at {first.cell}): it looks like one row per episode or "
