@@ -31,7 +31,7 @@ from docgen.clikit import (
 )
 from docgen.errors import UserError
 from docgen.pdf import find_soffice
-from docgen.report import SHOWN, Report
+from docgen.report import SHOWN
 from docgen.settings import Settings
 
 
@@ -52,7 +52,6 @@ class ReportingYear(click.ParamType):
                 ctx,
             )
         return year
-
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -186,7 +185,7 @@ def validate(
     if fmt == "json":
         click.echo(report.to_json())
     else:
-        click.echo(_summary_line(report))
+        click.echo(report.headline())
         rows = report.to_table()
         where = ("file", "line") if report.from_returns else ("sheet", "cell")
         if len(rows) > show or (report.from_returns and rows):  # returns: kinds first
@@ -330,10 +329,6 @@ def samples_export(directory: Path, force: bool) -> None:
     click.echo(f"Copied {len(copied)} sample workbooks (a fictional council's) to {directory}:")
     for path in copied:
         click.echo(f"  {path.name}")
-
-
-def _summary_line(report: Report) -> str:
-    return report.to_text().splitlines()[0]
 
 
 def _format_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:

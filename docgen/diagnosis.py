@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
-from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docgen.errors import OutputError, Problem, show_value
+from docgen.files import write_all
 
 if TYPE_CHECKING:
     from docgen.report import Report
@@ -48,12 +46,15 @@ def hints(problems: Sequence[Problem]) -> list[str]:
 def _repeated_ids(problems: Sequence[Problem]) -> list[str]:
     """Many IDs repeated on one sheet: one row per episode or placement, not per child."""
     found: list[str] = []
-    repeats = [p for p in problems if p.code == "duplicate-id"]
-    for (sheet, column), count in Counter((p.sheet, p.column) for p in repeats).items():
+    repeats: dict[tuple[str | None, str | None], list[Problem]] = {}
+    for p in problems:
+        if p.code == "duplicate-id":
+            repeats.setdefault((p.sheet, p.column), []).append(p)
+    for (sheet, column), rows in repeats.items():
+        count, first = len(rows), rows[0]
         if count < AT_LEAST:
             continue
-        ids = {str(p.value).casefold() for p in repeats if (p.sheet, p.column) == (sheet, column)}
-        first = next(p for p in repeats if (p.sheet, p.column) == (sheet, column))
+        ids = {str(p.value).casefold() for p in rows}
         found.append(
             f"sheet {sheet!r} repeats {len(ids):,} {column}s in {count:,} further rows (such as "
             f"{show_value(first.value)!r} at {first.cell}): it looks like one row per episode or "
@@ -131,9 +132,8 @@ def write_problems(report: Report, path: Path) -> list[Path]:
     if suffix not in (".xlsx", ".csv"):
         raise OutputError(f"{path.name}: the list of problems is written as .xlsx or .csv.")
     paths = [path, path.with_suffix(".csv" if suffix == ".xlsx" else ".xlsx")]
-    for target in paths:
-        data = problems_xlsx(report) if target.suffix.lower() == ".xlsx" else problems_csv(report)
-        _write_owner_only(target, data)
+    form = {".xlsx": problems_xlsx, ".csv": problems_csv}
+    write_all([(target, form[target.suffix.lower()](report)) for target in paths])
     return paths
 
 
@@ -199,21 +199,3 @@ def _defused(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
-
-
-def _write_owner_only(path: Path, data: bytes) -> None:
-    """Write ``path`` readable by its owner only, whole or not at all."""
-    try:
-        fd, staged = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write there ({exc.strerror}).") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(staged, 0o600)
-        os.replace(staged, path)
-    except BaseException:
-        Path(staged).unlink(missing_ok=True)
-        raise

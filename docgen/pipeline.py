@@ -699,9 +699,9 @@ def _batch(job: _Job) -> _Batch:
             f"no {doc.kind} with ID {only!r} in {job.book.path.name} (IDs: {_some(ids)})."
         )
     # Named over the whole workbook, so that --only writes a meeting under its batch name.
-    every = _papers(kind, tables, settings, only=None)
+    every = _papers(kind, tables, settings)
     names = dict(zip(every.doc_keys(), document_names(doc, every.units), strict=True))
-    papers = every if only is None else _papers(kind, tables, settings, only=only)
+    papers = every if only is None else every.of(only)
     outputs = [job.output / names[key] for key in papers.doc_keys()]
     if not outputs:
         raise UserError(f"{job.book.path.name} gives no {doc.title} to write: {doc.help}")
@@ -905,15 +905,21 @@ class _Papers:
         unit = self.units[index]
         return documents.get(self.kind).template_of(unit.meeting, unit.item)
 
+    def of(self, only: str) -> _Papers:
+        """The documents of the meeting whose ID is ``only`` (ignoring case)."""
+        kept = [i for i, unit in enumerate(self.units) if unit.ident.casefold() == only.casefold()]
+        units, labels = [self.units[i] for i in kept], [self.labels[i] for i in kept]
+        return _Papers(self.kind, units, self.settings, labels)
+
     def doc_keys(self) -> list[tuple[str, int]]:
         """Each document's key within its workbook: its meeting's ID and item's place."""
         return [(unit.ident.casefold(), unit.position) for unit in self.units]
 
 
-def _papers(kind: str, tables: Tables, settings: Settings, *, only: str | None) -> _Papers:
-    """Each document of a validated workbook (or of the meeting ``only`` names), in sheet
-    order: each meeting joined to its child rows (attendees, decisions, history,
-    children), and one document per item where the type makes one per item."""
+def _papers(kind: str, tables: Tables, settings: Settings) -> _Papers:
+    """Each document of a validated workbook, in sheet order: each meeting joined to its
+    child rows (attendees, decisions, history, children), and one document per item
+    where the type makes one per item. :meth:`_Papers.of` keeps one meeting's."""
     doc = documents.get(kind)
     assert doc.parent is not None and doc.parent.key is not None
     key = doc.parent.key
@@ -923,10 +929,7 @@ def _papers(kind: str, tables: Tables, settings: Settings, *, only: str | None) 
     units, labels = [], []
     for meeting in tables[doc.parent]:
         label = getattr(meeting, key)
-        ident = label.casefold()
-        if only is not None and ident != only.casefold():
-            continue
-        rows = [group.get(ident, []) for group in related]
+        rows = [group.get(label.casefold(), []) for group in related]
         for position, item in enumerate(doc.picked(meeting, rows), start=1):
             units.append(Unit(meeting, rows, label, item, position if item is not None else 0))
             labels.append(label if item is None else f"{label} ({position})")
@@ -975,7 +978,9 @@ def paper_contexts(
     The one place a meeting is joined to its child rows: the renderer, the template
     check and the tests all use it.
     """
-    papers = _papers(kind, tables, settings, only=only)
+    papers = _papers(kind, tables, settings)
+    if only is not None:
+        papers = papers.of(only)
     return [(unit.meeting, papers.context(i)) for i, unit in enumerate(papers.units)]
 
 
@@ -983,7 +988,7 @@ def template_contexts(
     kind: str, tables: Tables, settings: Settings
 ) -> list[tuple[str, dict[str, Any]]]:
     """Each document of a validated workbook as (its template's name, its context)."""
-    papers = _papers(kind, tables, settings, only=None)
+    papers = _papers(kind, tables, settings)
     return [(papers.template(i), papers.context(i)) for i in range(len(papers.units))]
 
 

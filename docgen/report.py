@@ -56,24 +56,27 @@ class Report:
 
     file: str | None = None
     problems: list[Problem] = field(default_factory=list)
-    #: Every problem is kept: never true, and kept for programs reading the JSON.
-    truncated: bool = False
-    error_total: int = 0
-    warning_total: int = 0
     #: Likely causes found by looking at the problems together (a shifted column),
     #: beside those :func:`docgen.diagnosis.hints` finds from the problems alone.
     causes: list[str] = field(default_factory=list)
 
+    #: Every problem is kept: never true, and kept for programs reading the JSON.
+    truncated = False
+
     def add(self, problem: Problem) -> None:
-        if problem.severity == "error":
-            self.error_total += 1
-        else:
-            self.warning_total += 1
         self.problems.append(problem)
 
     def extend(self, problems: Iterable[Problem]) -> None:
-        for problem in problems:
-            self.add(problem)
+        self.problems.extend(problems)
+
+    @property
+    def error_total(self) -> int:
+        """Every error found (all are listed: the report keeps every problem)."""
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warning_total(self) -> int:
+        return len(self.problems) - self.error_total
 
     @property
     def errors(self) -> list[Problem]:
@@ -106,13 +109,9 @@ class Report:
         kind (with the first cells of each) and their likely causes given, then only
         the first ``limit`` are listed: a terminal shows 5,000 lines to nobody.
         """
-        name = Path(self.file).name if self.file else "the workbook"
         if not self.problems:
-            return f"{name}: no problems found."
-        head = (
-            f"{name}: {_count(self.error_total, 'error')}, {_count(self.warning_total, 'warning')}."
-        )
-        lines = [head]
+            return self.headline()
+        lines = [self.headline()]
         ordered = self.errors + self.warnings
         if limit is not None and len(ordered) > limit:
             lines += self.summary_lines()
@@ -123,6 +122,15 @@ class Report:
         if limit is not None and len(ordered) > limit:
             lines.append(f"  ... and {len(ordered) - limit:,} more.")
         return "\n".join(lines)
+
+    def headline(self) -> str:
+        """The first line of :meth:`to_text`: the file and how many errors and warnings."""
+        name = Path(self.file).name if self.file else "the workbook"
+        if not self.problems:
+            return f"{name}: no problems found."
+        return (
+            f"{name}: {_count(self.error_total, 'error')}, {_count(self.warning_total, 'warning')}."
+        )
 
     def groups(self) -> list[ProblemGroup]:
         """The problems by kind (severity, code, sheet and column), errors first, then

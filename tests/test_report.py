@@ -62,9 +62,9 @@ def test_problem_reads_as_one_line() -> None:
 
 
 def test_summary_line_counts_errors_and_warnings() -> None:
-    text = report_of(BAD_DATE, UNKNOWN_COLUMN, MISSING_COLUMN).to_text()
-    lines = text.splitlines()
-    assert lines[0] == "annual_2014.xlsx: 2 errors, 1 warning."
+    report = report_of(BAD_DATE, UNKNOWN_COLUMN, MISSING_COLUMN)
+    lines = report.to_text().splitlines()
+    assert lines[0] == report.headline() == "annual_2014.xlsx: 2 errors, 1 warning."
     assert lines[1] == f"  error   {BAD_DATE}"
     assert lines[2] == f"  error   {MISSING_COLUMN}"
     assert lines[3] == f"  warning {UNKNOWN_COLUMN}"

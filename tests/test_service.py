@@ -39,6 +39,7 @@ from docgen.service import (
     whole_zip,
 )
 from docgen.service.jobs import Jobs
+from docgen.service.layout import Layout
 from docgen.settings import Settings
 from tests.conftest import SAMPLES, edit_workbook
 
@@ -769,11 +770,11 @@ def test_a_job_left_with_a_name_too_long_by_an_older_docgen_is_filed(
         REVIEW, tmp_path / "bad.xlsx", lambda wb: wb["Review Meetings"].cell(3, 5, "soon")
     )
 
-    def uncut(self: Jobs, folder: Path, name: str, tag: str = "", **_: Any) -> str:
+    def uncut(self: Layout, folder: Path, name: str, tag: str = "", **_: Any) -> str:
         path = Path(name)  # what docgen chose before names were cut
-        return self.layout.rel(folder / f"{path.stem}{tag}{path.suffix}")
+        return self.rel(folder / f"{path.stem}{tag}{path.suffix}")
 
-    monkeypatch.setattr(Jobs, "_free", uncut)
+    monkeypatch.setattr(Layout, "free", uncut)
     drop(root, REVIEW, name=f"{'d' * 235}.xlsx")
     assert [o.state for o in service(root).run_once()] == ["done"]
     drop(root, REVIEW, name=f"{'d' * 235}.xlsx")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from docgen import pipeline
 from docgen.codes import a_or_an
+from docgen.diagnosis import problems_xlsx
 from docgen.documents import DocumentType, Dropped
 from docgen.errors import (
     OutputError,
@@ -262,13 +263,13 @@ class Jobs:
             earlier,
             kind=kind,
             year=year,
-            filed_as=self._free(self.layout.archive, job.name, _duplicate_tag(earlier.id)),
+            filed_as=self.layout.free(self.layout.archive, job.name, _duplicate_tag(earlier.id)),
             seconds=time.monotonic() - started,
             notice=self._notice_name(job, DUPLICATE_ENDING),
         )
 
     def _notice_name(self, job: Job, ending: str) -> str:
-        return self._free(self.layout.outbox, _outbox_stem(job.name) + ending)
+        return self.layout.free(self.layout.outbox, _outbox_stem(job.name) + ending)
 
     def _write_notice(self, job: Job, text: str) -> None:
         """Leave the notice in work/<job>/report/; :meth:`file` moves it into outbox/."""
@@ -344,7 +345,7 @@ class Jobs:
             result = doc.drop(doc, dropped)
             if result.report.warnings:
                 write_atomic(tmp / "warnings.txt", (result.report.to_text() + "\n").encode())
-            final = self._free(folder, _outbox_stem(job.name), directory=True)
+            final = self.layout.free(folder, _outbox_stem(job.name), directory=True)
         except OutputError as exc:
             remove(tmp)
             # The hidden folder means nothing to whoever reads failed/ or the journal.
@@ -357,7 +358,7 @@ class Jobs:
             outbox=final,
             outputs=[f"{final}/{p.name}" for p in result.outputs],
             warnings=result.report.warning_total,
-            filed_as=self._free(self.layout.archive, job.name),
+            filed_as=self.layout.free(self.layout.archive, job.name),
             seconds=time.monotonic() - started,
         )
 
@@ -377,7 +378,7 @@ class Jobs:
         if elsewhere:
             hint = f"This looks like {a_or_an(elsewhere)} workbook: move it to inbox/{elsewhere}/."
             message, summary = f"{hint}\n\n{message}", f"{hint} {summary}"
-        filed_as = self._free(self.layout.failed, job.name, sidecars=True)
+        filed_as = self.layout.free(self.layout.failed, job.name, sidecars=True)
         stem = Path(filed_as).stem
         report_dir = self.work_dir(job) / REPORT_DIR
         report_dir.mkdir(parents=True, exist_ok=True)
@@ -431,7 +432,7 @@ class Jobs:
             ):
                 tag = _duplicate_tag(job.duplicate_of) if job.duplicate_of else ""
                 job = self.journal.refile(
-                    job.id, self._free(dest.parent, job.name, tag, sidecars=sidecars)
+                    job.id, self.layout.free(dest.parent, job.name, tag, sidecars=sidecars)
                 )
                 dest = self.layout.root / str(job.filed_as)
             for side, name in zip(SIDECARS, sidecars_of(dest.name), strict=True):
@@ -457,7 +458,7 @@ class Jobs:
         target = self.layout.root / job.notice
         if os.path.lexists(target) or not fits([target.name]):  # taken, or too long (see file)
             job = self.journal.renotice(
-                job.id, self._free(self.layout.outbox, Path(job.notice).name)
+                job.id, self.layout.free(self.layout.outbox, Path(job.notice).name)
             )
         assert job.notice is not None
         os.replace(notice, self.layout.root / job.notice)
@@ -499,17 +500,6 @@ class Jobs:
             )
             return self._fail(job, time.monotonic(), job.kind, str(error), str(error), error)
         return job
-
-    def _free(
-        self,
-        folder: Path,
-        name: str,
-        tag: str = "",
-        *,
-        sidecars: bool = False,
-        directory: bool = False,
-    ) -> str:
-        return self.layout.free(folder, name, tag, sidecars=sidecars, directory=directory)
 
     def _log(self, job: Job) -> None:
         level = logging.WARNING if job.state == "failed" else logging.INFO
@@ -622,10 +612,8 @@ def _noun(source: Path) -> str:
 def _list_problems(report: Report, report_dir: Path) -> bool:
     """Every problem of a drop that is no single workbook (a zip or folder of returns),
     listed by file, line and field in ``errors.xlsx``; False if it cannot be written."""
-    try:
-        for path in report.write_errors(report_dir / "errors.xlsx"):
-            if path.suffix != ".xlsx":  # the .csv twin: failed/ keeps the .xlsx beside it
-                remove(path)
+    try:  # only the .xlsx: failed/ keeps it beside the drop, without the .csv twin
+        write_atomic(report_dir / "errors.xlsx", problems_xlsx(report))
     except Exception as exc:  # the reasons still go out as text
         log.warning("no list of problems: %s", type(exc).__name__)
         return False
