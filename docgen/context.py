@@ -1006,16 +1006,15 @@ def _child_decision(child: ConferenceChild) -> str:
 
 
 def _conference_dates(
-    conf: Conference, children: list[ConferenceChild], settings: Settings
+    conf: Conference, children: list[ConferenceChild], any_plan: bool, settings: Settings
 ) -> dict[str, str]:
     """The dates guidance sets from the conference: the next one, the core group and
     when the decisions and the report go out."""
     held = conf.conference_date
-    no_plan = bool(children) and all(c.has_plan is False for c in children)
     deadline = (
-        None
-        if no_plan
-        else timescales.next_conference_due(conf.conference_type, held)  # type: ignore[arg-type]  # validated: Initial or Review
+        timescales.next_conference_due(conf.conference_type, held)  # type: ignore[arg-type]  # validated: Initial or Review
+        if any_plan
+        else None
     )
     initial = conf.conference_type == "Initial"
     core_group = conf.core_group_date or (
@@ -1056,7 +1055,10 @@ def conference_context(
     """
     settings = _settings(settings)
     due = conference_due(conf)
-    dates = _conference_dates(conf, children, settings)
+    # With every child's decision no plan, there is no plan, contingency, core group or
+    # next conference; a blank Plan is not taken for a no.
+    any_plan = not children or any(c.has_plan is not False for c in children)
+    dates = _conference_dates(conf, children, any_plan, settings)
     within = timeliness(conf.conference_date, due)
     if follows_an_unknown_conference(conf):
         within += " (assumed from the dates: the previous conference is taken to be a review)"
@@ -1099,8 +1101,7 @@ def conference_context(
             for c in children
         ],
         **_conference_lists(attendees, actions),
-        # With every child's decision no plan, there is no plan, contingency or core group.
-        "any_plan": not children or any(c.has_plan is not False for c in children),
+        "any_plan": any_plan,
         "reasons": text(conf.reasons),
         "parents_views": text(conf.parents_views),
         "childs_views": text(conf.childs_views),

@@ -994,6 +994,7 @@ class Conference(Row):
                 "core_group_date",
                 "is before the conference",
                 "a date on or after the Conference Date, or blank to compute it",
+                ("conference_date",),
             )
 
 

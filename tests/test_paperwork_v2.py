@@ -419,6 +419,18 @@ def test_an_impossible_by_when_date_is_an_error_at_its_cell(tmp_path: Path) -> N
     )
 
 
+def test_a_core_group_before_the_conference_names_the_conference_date(tmp_path: Path) -> None:
+    # CP0201 (row 2) was held on 14 May 2014: the message shows the date it was compared with.
+    _fails(
+        tmp_path,
+        "conference",
+        lambda wb: set_cells(wb, "Conferences", 2, {"Core Group Date": datetime(2014, 5, 1)}),
+        "Core Group Date",
+        "is before the conference",
+        "Conference Date 14/05/2014 at ",
+    )
+
+
 def test_an_empty_distribution_list_is_a_warning(tmp_path: Path) -> None:
     def nobody(wb: openpyxl.Workbook) -> None:
         for row in range(2, 7):  # R0001's attendees

@@ -20,8 +20,7 @@ def file_parts(alert: Alert, related: Related, _item: Any, _n: int) -> tuple[str
     """Named by the date the concern was first raised: its earliest Alert History step
     when that is earlier than its Date Raised (the contract, v2)."""
     (steps,) = related
-    first = min([alert.date_raised, *(step.step_date for step in steps)])
-    return ("alert", alert.alert_id, first.isoformat())
+    return ("alert", alert.alert_id, context.first_raised(alert, list(steps)).isoformat())
 
 
 DOCUMENT = DocumentType(
