@@ -322,14 +322,14 @@ def _command() -> click.Command:
     @click.option(
         "--from",
         "start",
-        type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+        type=_output.DAY,
         metavar="DATE",
         help="The first day of any other period (with --to), e.g. 2014-08-01 or 01/08/2014.",
     )
     @click.option(
         "--to",
         "end",
-        type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+        type=_output.DAY,
         metavar="DATE",
         help="The last day of that period.",
     )
