@@ -204,7 +204,8 @@ def report_context(all_cases: Sequence[Case], period: Period, noun: str) -> dict
     by_stage = lambda f: Counter(c.stage_by(period.end) for c in f.raised)  # noqa: E731
     q_categories = Counter(c.category for c in q.raised)
     y_categories = Counter(c.category for c in y.raised)
-    categories = sorted(y_categories, key=lambda k: (-y_categories[k], k))
+    # A period from before 1 April has alerts the year to date has not: theirs are rows too.
+    categories = sorted(q_categories | y_categories, key=lambda k: (-y_categories[k], k))
     median = lambda f: number(f.median) if f.median is not None else "-"  # noqa: E731
     return {
         "period": {"name": period.name, "label": period.label, "noun": noun},
