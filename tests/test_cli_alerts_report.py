@@ -179,3 +179,25 @@ def test_same_workbook_same_bytes(workbook: Path, tmp_path: Path) -> None:
     a = report(workbook, tmp_path / "a.docx", "--quarter", "2014-15:Q2")
     b = report(workbook, tmp_path / "b.docx", "--quarter", "2014-15:Q2")
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_a_period_before_the_financial_year_lists_its_own_categories(tmp_path: Path) -> None:
+    """--from in March: the year to date starts on 1 April, so the period's March alerts
+    are not in it, yet their category is a row of the table and the chart."""
+    book = build_workbook(
+        tmp_path / "alerts.xlsx",
+        {
+            "Alerts": [
+                HEADERS,
+                alert("A1", "2014-03-20", 1, "Contact"),
+                alert("A2", "2014-04-10", 1, "Health"),
+            ],
+            "Alert History": [("Alert ID", "Stage", "Date", "Note")],
+        },
+    )
+    out = report(book, tmp_path / "out.docx", "--from", "2014-03-01", "--to", "2014-04-30")
+    assert columns(out, "Figure")["Alerts first raised"] == ["2", "1"]
+    assert columns(out, "Category") == {"Health": ["1", "1"], "Contact": ["1", "0"]}
+    with zipfile.ZipFile(out) as docx:
+        chart = next(n for n in docx.namelist() if n.startswith("word/charts/chart"))
+        assert "Contact" in docx.read(chart).decode()

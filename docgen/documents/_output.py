@@ -22,6 +22,9 @@ from docgen.report import Report
 from docgen.settings import Settings
 from docgen.validate import Tables
 
+#: A day given on the command line (--as-of, --from, --to): 2014-09-01 or 01/09/2014.
+DAY = click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"])
+
 #: Zip entries' date in a written .xlsx: the same workbook gives the same bytes.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 

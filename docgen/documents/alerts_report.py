@@ -148,7 +148,7 @@ def covered(all_cases: Sequence[Case]) -> tuple[date, date]:
 
 def _phrases(f: Figures) -> dict[str, Any]:
     """A period's figures for the commentary: counts in words, with their verbs."""
-    categories = Counter(_category(c) for c in f.raised)
+    categories = Counter(c.category for c in f.raised)
     ranked = categories.most_common(2)
     # The most common only when it is: a tie names none.
     top = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else ""
@@ -177,15 +177,9 @@ def _phrases(f: Figures) -> dict[str, Any]:
     }
 
 
-def _category(case: Case) -> str:
-    return case.category
-
-
-def _rows(q: Figures, y: Figures, f: Any, keys: Sequence[Any], label: Any) -> list[dict]:
-    return [
-        {"label": label(k), "quarter": str(f(q).get(k, 0)), "year": str(f(y).get(k, 0))}
-        for k in keys
-    ]
+def _rows(q: Counter[Any], y: Counter[Any], keys: Sequence[Any], label: Any) -> list[dict]:
+    """One row per key: the period's count beside the year to date's."""
+    return [{"label": label(k), "quarter": str(q[k]), "year": str(y[k])} for k in keys]
 
 
 def _alert_row(case: Case, period: Period) -> dict[str, str]:
@@ -199,7 +193,7 @@ def _alert_row(case: Case, period: Period) -> dict[str, str]:
         "child_id": text(case.alert.child_id),
         "first_raised": long_date(case.first_raised),
         "stage": stage_label(case.stage_by(period.end)),
-        "category": _category(case),
+        "category": case.category,
         "status": status,
     }
 
@@ -208,8 +202,10 @@ def report_context(all_cases: Sequence[Case], period: Period, noun: str) -> dict
     ytd = year_to_date(period)
     q, y = figures(all_cases, period), figures(all_cases, ytd)
     by_stage = lambda f: Counter(c.stage_by(period.end) for c in f.raised)  # noqa: E731
-    by_category = lambda f: Counter(_category(c) for c in f.raised)  # noqa: E731
-    categories = sorted(by_category(y), key=lambda k: (-by_category(y)[k], k))
+    q_categories = Counter(c.category for c in q.raised)
+    y_categories = Counter(c.category for c in y.raised)
+    # A period from before 1 April has alerts the year to date has not: theirs are rows too.
+    categories = sorted(q_categories | y_categories, key=lambda k: (-y_categories[k], k))
     median = lambda f: number(f.median) if f.median is not None else "-"  # noqa: E731
     return {
         "period": {"name": period.name, "label": period.label, "noun": noun},
@@ -233,12 +229,12 @@ def report_context(all_cases: Sequence[Case], period: Period, noun: str) -> dict
                 "year": str(y.cafcass),
             },
         ],
-        "stages": _rows(q, y, by_stage, sorted(codes.STAGES), stage_label),
-        "categories": _rows(q, y, by_category, categories, str),
+        "stages": _rows(by_stage(q), by_stage(y), sorted(codes.STAGES), stage_label),
+        "categories": _rows(q_categories, y_categories, categories, str),
         "q": _phrases(q),
         "y": _phrases(y),
         "alerts": [_alert_row(c, period) for c in sorted(q.raised, key=lambda c: c.first_raised)],
-        "chart": _chart(categories, by_category(q), by_category(y), period, ytd),
+        "chart": _chart(categories, q_categories, y_categories, period, ytd),
     }
 
 
@@ -327,14 +323,14 @@ def _command() -> click.Command:
     @click.option(
         "--from",
         "start",
-        type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+        type=_output.DAY,
         metavar="DATE",
         help="The first day of any other period (with --to), e.g. 2014-08-01 or 01/08/2014.",
     )
     @click.option(
         "--to",
         "end",
-        type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+        type=_output.DAY,
         metavar="DATE",
         help="The last day of that period.",
     )

@@ -164,24 +164,33 @@ _NOTES = (
     "hand, and a warning naming the row."
 )
 
-DOCUMENTS = (
-    DocumentType(
-        name="review-invitation",
-        title="invitation to a looked-after review",
+
+def _invitation(**declared: Any) -> DocumentType:
+    """An invitation type: the review's and the conference's differ only in their workbook."""
+    return DocumentType(
         help="Write one invitation per person invited to each meeting in WORKBOOK (a review or "
         "conference workbook), with a consultation form for a review's child, parents and carers.",
-        workbook=REVIEW,
         template=ADULT,
         other_templates=(CHILD,),
+        per="item",
+        template_for=_template,
+        cli_name="invitations",
+        drop=papers,
+        **declared,
+    )
+
+
+DOCUMENTS = (
+    _invitation(
+        name="review-invitation",
+        title="invitation to a looked-after review",
+        workbook=REVIEW,
         sample="review_invitations.xlsx",
         parent=ReviewMeeting,
         children=(ReviewAttendee,),
         build=build_review,
         file_parts=_review_parts,
-        per="item",
         items=_review_items,
-        template_for=_template,
-        cli_name="invitations",
         warnings=_review_warnings,
         notes=_NOTES.format(
             sheet="Attendees",
@@ -191,26 +200,18 @@ DOCUMENTS = (
             "parents and carers a consultation form. ",
             cols="Review Time and Co-ordinator (Review Meetings), Address and Email (Attendees)",
         ),
-        drop=papers,
         order=12,
     ),
-    DocumentType(
+    _invitation(
         name="conference-invitation",
         title="invitation to a child protection conference",
-        help="Write one invitation per person invited to each meeting in WORKBOOK (a review or "
-        "conference workbook), with a consultation form for a review's child, parents and carers.",
         workbook=CONFERENCE,
-        template=ADULT,
-        other_templates=(CHILD,),
         sample="conference_letters.xlsx",
         parent=Conference,
         children=(ConferenceChild, ConferenceAttendee),
         build=build_conference,
         file_parts=_conference_parts,
-        per="item",
         items=_conference_items,
-        template_for=_template,
-        cli_name="invitations",
         warnings=_conference_warnings,
         notes=_NOTES.format(
             sheet="Conference Attendees",
@@ -220,7 +221,6 @@ DOCUMENTS = (
             cols="Conference Time and Co-ordinator (Conferences), Address and Email "
             "(Conference Attendees)",
         ),
-        drop=papers,
         order=32,
     ),
 )

@@ -274,7 +274,7 @@ def _command() -> click.Command:
     )
     @click.option(
         "--as-of",
-        type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+        type=_output.DAY,
         metavar="DATE",
         help="The day the list is for (2014-09-01 or 01/09/2014): meetings after it are not "
         "counted [default: today].",
