@@ -751,12 +751,20 @@ def say(doc: DocxDocument, text: str, when: str | None = None) -> None:
         control(doc, "{%p endif %}")
 
 
-def narrative(doc: DocxDocument, section: str) -> None:
-    """The Narrative rows written for ``section``, one numbered paragraph each."""
+def narrative(doc: DocxDocument, section: str, *, or_nothing: bool = False) -> None:
+    """The Narrative rows written for ``section``, one numbered paragraph each; with
+    ``or_nothing``, a line saying the service wrote nothing when there are none (for the
+    sections that are narrative alone)."""
     key = re.sub(r"[^a-z0-9]+", "_", section.lower()).strip("_")
     control(doc, f"{{%p for text in narrative.{key} %}}")
     para(doc, "{{ text }}", "Numbered Paragraph")
     control(doc, "{%p endfor %}")
+    if or_nothing:
+        say(
+            doc,
+            "The service has written nothing for this section for {{ this_year }}.",
+            f"not narrative.{key}",
+        )
 
 
 def contents(doc: DocxDocument) -> None:
@@ -1089,12 +1097,7 @@ def _participation_section(doc: DocxDocument) -> None:
 
 def _contact_and_disputes(doc: DocxDocument) -> None:
     doc.add_heading(ANNUAL_SECTIONS[6], 1)
-    narrative(doc, "IRO contact and consultation")
-    say(
-        doc,
-        "The service has written nothing for this section for {{ this_year }}.",
-        "not narrative.iro_contact_and_consultation",
-    )
+    narrative(doc, "IRO contact and consultation", or_nothing=True)
     doc.add_heading(ANNUAL_SECTIONS[7], 1)
     narrative(doc, "Dispute resolution")
     report_table(doc, "disputes")
@@ -1112,12 +1115,7 @@ def _contact_and_disputes(doc: DocxDocument) -> None:
 
 def _quality_and_development(doc: DocxDocument) -> None:
     doc.add_heading(ANNUAL_SECTIONS[8], 1)
-    narrative(doc, "Quality assurance")
-    say(
-        doc,
-        "The service has written nothing for this section for {{ this_year }}.",
-        "not narrative.quality_assurance",
-    )
+    narrative(doc, "Quality assurance", or_nothing=True)
     doc.add_heading(ANNUAL_SECTIONS[9], 1)
     narrative(doc, "Areas for development")
     control(doc, "{%p for section in narrative.other %}")
