@@ -27,12 +27,9 @@ from tests.conftest import (
 PN1 = "PN1 Child physically attends and speaks for him or herself"
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("annual") / "report.docx"
-    result = run_cli("annual", "--year", "2014", "--data", str(SAMPLES), "--output", str(out))
-    assert result.exit_code == 0, result.output
-    return out
+@pytest.fixture
+def report(annual_report: Path) -> Path:
+    return annual_report
 
 
 def test_the_sample_years_new_tables(report: Path) -> None:
