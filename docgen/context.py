@@ -464,7 +464,7 @@ def _charts(figures: AnnualFigures) -> dict[str, Chart]:
 def _rows_chart(table: YearTable, title: str, *, alt: str, name: str) -> WordChart:
     """Horizontal bars: one group per row of ``table``, one bar per year, newest first."""
     series = [
-        (column_label(table, y), [table.value(r, y).number or 0 for r in table.rows])
+        (column_label(table, y), [table.value(r, y).number for r in table.rows])
         for y in reversed(table.years)
     ]
     return WordChart(
