@@ -612,22 +612,6 @@ def data_table(doc: DocxDocument, table_var: str) -> None:
     _finish_table(table)
 
 
-def table_block(doc: DocxDocument, key: str, chart: str | None = None) -> None:
-    """The generic annual-report block for ``sections[key]``: heading, table, note,
-    commentary and (optionally) ``charts[chart]``."""
-    control(doc, f"{{%p set t = sections.{key} %}}")
-    doc.add_heading("{{ t.title }}", 2)
-    data_table(doc, "t")
-    control(doc, "{%p if t.note %}")
-    para(doc, "{{ t.note }}", "Table Note")
-    control(doc, "{%p endif %}")
-    control(doc, "{%p for sentence in t.commentary %}")
-    para(doc, "{{ sentence }}", "Commentary")
-    control(doc, "{%p endfor %}")
-    if chart is not None:
-        para(doc, f"{{{{ charts.{chart} }}}}", "Chart")
-
-
 # --------------------------------------------------------------------------- documents
 
 
