@@ -606,6 +606,7 @@ def data_table(doc: DocxDocument, table_var: str) -> None:
             style="Table Text",
             number="Table Number",
         ),
+        keep_next=True,  # with the note and source under it, as every row above is
         total=True,
     )
     tag_row(table, "{%tr endif %}")
@@ -784,7 +785,7 @@ def report_table(doc: DocxDocument, key: str, chart: str | None = None) -> None:
     para(doc, "Table {{ ns.table }}: {{ t.title }}", "Caption")
     data_table(doc, "t")
     control(doc, "{%p if t.note %}")
-    para(doc, "{{ t.note }}", "Table Note")
+    para(doc, "{{ t.note }}", "Table Note").paragraph_format.keep_with_next = True
     control(doc, "{%p endif %}")
     control(doc, "{%p if t.source %}")
     para(doc, "{{ t.source }}", "Table Note")

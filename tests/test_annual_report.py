@@ -397,3 +397,14 @@ def test_the_legal_status_chart_plots_table_6_and_leaves_unpublished_figures_bla
         # "-" (nothing published) is a gap in the chart, not a bar of 0
         assert points == {k: v for k, v in expected.items() if v != "-"}
     assert "Police Powers of Protection" not in series["2011"]
+
+
+def test_every_table_is_kept_on_one_page_with_its_note_and_source(report: Path) -> None:
+    doc = Document(str(report))
+    for table in doc.tables:
+        last = table.rows[-1].cells[0].paragraphs[0]  # the total row too, so the note
+        assert last.paragraph_format.keep_with_next, last.text  # never starts a page
+    notes = [p for p in doc.paragraphs if p.style.name == "Table Note"]
+    for note, after in itertools.pairwise(notes):
+        if note._p.getnext() is after._p and after.text.startswith("Source:"):
+            assert note.paragraph_format.keep_with_next, note.text
