@@ -430,6 +430,7 @@ def _charts(figures: AnnualFigures) -> dict[str, Chart]:
     t, end, year = figures.tables, long_date(figures.period.end), figures.period.year
     legal, cp, age = t["legal_status"], t["cp_category"], t["looked_after_age"]
     top, most = _largest_rows(cp)
+    legal_top, legal_most = _largest_rows(legal)
     totals = [(column_label(age, y), age.totals[y].number) for y in age.years]
     shown = [(label, number) for label, number in totals if number is not None]
     return {
@@ -447,7 +448,7 @@ def _charts(figures: AnnualFigures) -> dict[str, Chart]:
             "Children looked after by legal status",
             alt=f"Bar chart of children looked after by legal status in "
             f"{', '.join(column_label(legal, y) for y in legal.years)}. In {year} the largest "
-            f"group was {_and(_largest_rows(legal)[0])} ({number(_largest_rows(legal)[1])}).",
+            f"group was {_and(legal_top)} ({number(legal_most)}).",
             name="Chart: legal status by year",
         ),
         "cp_category": _rows_chart(
@@ -464,7 +465,7 @@ def _charts(figures: AnnualFigures) -> dict[str, Chart]:
 def _rows_chart(table: YearTable, title: str, *, alt: str, name: str) -> WordChart:
     """Horizontal bars: one group per row of ``table``, one bar per year, newest first."""
     series = [
-        (column_label(table, y), [table.value(r, y).number or 0 for r in table.rows])
+        (column_label(table, y), [table.value(r, y).number for r in table.rows])
         for y in reversed(table.years)
     ]
     return WordChart(

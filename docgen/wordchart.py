@@ -35,7 +35,8 @@ EMU_PER_MM = 36000
 
 @dataclass(frozen=True)
 class WordChart(Chart):
-    """A clustered bar chart: ``series`` are (name, one value per category).
+    """A clustered bar chart: ``series`` are (name, one value per category); a value of
+    None (not recorded) is left blank, a gap with no label, not drawn as 0.
 
     ``horizontal`` bars suit long category names (legal statuses); columns suit
     years. ``png`` stays empty: the chart is drawn by Word (or LibreOffice) itself.
@@ -44,7 +45,7 @@ class WordChart(Chart):
     png: bytes = b""
     title: str = ""
     categories: Sequence[str] = ()
-    series: Sequence[tuple[str, Sequence[float]]] = ()
+    series: Sequence[tuple[str, Sequence[float | None]]] = ()
     horizontal: bool = False
     axis_title: str = "Children"
     height_mm: int = 70
@@ -117,7 +118,7 @@ class WordChart(Chart):
         )
         return xml.encode("utf-8")
 
-    def _series(self, index: int, name: str, values: Sequence[float]) -> str:
+    def _series(self, index: int, name: str, values: Sequence[float | None]) -> str:
         colour, pattern = _FILLS[index % len(_FILLS)]
         fill = (
             f'<a:pattFill prst="{pattern}"><a:fgClr><a:srgbClr val="{colour}"/></a:fgClr>'
@@ -129,7 +130,11 @@ class WordChart(Chart):
         categories = "".join(
             f'<c:pt idx="{i}"><c:v>{escape(c)}</c:v></c:pt>' for i, c in enumerate(self.categories)
         )
-        numbers = "".join(f'<c:pt idx="{i}"><c:v>{v:g}</c:v></c:pt>' for i, v in enumerate(values))
+        numbers = "".join(
+            f'<c:pt idx="{i}"><c:v>{v:g}</c:v></c:pt>'
+            for i, v in enumerate(values)
+            if v is not None  # not recorded: no point, so a gap (dispBlanksAs) and no label
+        )
         return (
             f'<c:ser><c:idx val="{index}"/><c:order val="{index}"/>'
             f"<c:tx><c:v>{escape(name)}</c:v></c:tx>"

@@ -606,26 +606,11 @@ def data_table(doc: DocxDocument, table_var: str) -> None:
             style="Table Text",
             number="Table Number",
         ),
+        keep_next=True,  # with the note and source under it, as every row above is
         total=True,
     )
     tag_row(table, "{%tr endif %}")
     _finish_table(table)
-
-
-def table_block(doc: DocxDocument, key: str, chart: str | None = None) -> None:
-    """The generic annual-report block for ``sections[key]``: heading, table, note,
-    commentary and (optionally) ``charts[chart]``."""
-    control(doc, f"{{%p set t = sections.{key} %}}")
-    doc.add_heading("{{ t.title }}", 2)
-    data_table(doc, "t")
-    control(doc, "{%p if t.note %}")
-    para(doc, "{{ t.note }}", "Table Note")
-    control(doc, "{%p endif %}")
-    control(doc, "{%p for sentence in t.commentary %}")
-    para(doc, "{{ sentence }}", "Commentary")
-    control(doc, "{%p endfor %}")
-    if chart is not None:
-        para(doc, f"{{{{ charts.{chart} }}}}", "Chart")
 
 
 # --------------------------------------------------------------------------- documents
@@ -751,12 +736,20 @@ def say(doc: DocxDocument, text: str, when: str | None = None) -> None:
         control(doc, "{%p endif %}")
 
 
-def narrative(doc: DocxDocument, section: str) -> None:
-    """The Narrative rows written for ``section``, one numbered paragraph each."""
+def narrative(doc: DocxDocument, section: str, *, or_nothing: bool = False) -> None:
+    """The Narrative rows written for ``section``, one numbered paragraph each; with
+    ``or_nothing``, a line saying the service wrote nothing when there are none (for the
+    sections that are narrative alone)."""
     key = re.sub(r"[^a-z0-9]+", "_", section.lower()).strip("_")
     control(doc, f"{{%p for text in narrative.{key} %}}")
     para(doc, "{{ text }}", "Numbered Paragraph")
     control(doc, "{%p endfor %}")
+    if or_nothing:
+        say(
+            doc,
+            "The service has written nothing for this section for {{ this_year }}.",
+            f"not narrative.{key}",
+        )
 
 
 def contents(doc: DocxDocument) -> None:
@@ -792,7 +785,7 @@ def report_table(doc: DocxDocument, key: str, chart: str | None = None) -> None:
     para(doc, "Table {{ ns.table }}: {{ t.title }}", "Caption")
     data_table(doc, "t")
     control(doc, "{%p if t.note %}")
-    para(doc, "{{ t.note }}", "Table Note")
+    para(doc, "{{ t.note }}", "Table Note").paragraph_format.keep_with_next = True
     control(doc, "{%p endif %}")
     control(doc, "{%p if t.source %}")
     para(doc, "{{ t.source }}", "Table Note")
@@ -1089,12 +1082,7 @@ def _participation_section(doc: DocxDocument) -> None:
 
 def _contact_and_disputes(doc: DocxDocument) -> None:
     doc.add_heading(ANNUAL_SECTIONS[6], 1)
-    narrative(doc, "IRO contact and consultation")
-    say(
-        doc,
-        "The service has written nothing for this section for {{ this_year }}.",
-        "not narrative.iro_contact_and_consultation",
-    )
+    narrative(doc, "IRO contact and consultation", or_nothing=True)
     doc.add_heading(ANNUAL_SECTIONS[7], 1)
     narrative(doc, "Dispute resolution")
     report_table(doc, "disputes")
@@ -1112,12 +1100,7 @@ def _contact_and_disputes(doc: DocxDocument) -> None:
 
 def _quality_and_development(doc: DocxDocument) -> None:
     doc.add_heading(ANNUAL_SECTIONS[8], 1)
-    narrative(doc, "Quality assurance")
-    say(
-        doc,
-        "The service has written nothing for this section for {{ this_year }}.",
-        "not narrative.quality_assurance",
-    )
+    narrative(doc, "Quality assurance", or_nothing=True)
     doc.add_heading(ANNUAL_SECTIONS[9], 1)
     narrative(doc, "Areas for development")
     control(doc, "{%p for section in narrative.other %}")

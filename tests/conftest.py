@@ -151,3 +151,12 @@ def annual_sample(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
     folder.mkdir()
     return Path(shutil.copy(SAMPLES / "annual_2014.xlsx", folder / "annual_2014.xlsx"))
+
+
+@pytest.fixture(scope="session")
+def annual_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 2013-14 sample's annual report, written once for every test that only reads it."""
+    out = tmp_path_factory.mktemp("annual") / "report.docx"
+    result = run_cli("annual", "--year", "2014", "--data", str(SAMPLES), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    return out

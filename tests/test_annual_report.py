@@ -8,6 +8,7 @@ import zipfile
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from docx import Document
@@ -27,12 +28,9 @@ from tests.conftest import (
 PN1 = "PN1 Child physically attends and speaks for him or herself"
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("annual") / "report.docx"
-    result = run_cli("annual", "--year", "2014", "--data", str(SAMPLES), "--output", str(out))
-    assert result.exit_code == 0, result.output
-    return out
+@pytest.fixture
+def report(annual_report: Path) -> Path:
+    return annual_report
 
 
 def test_the_sample_years_new_tables(report: Path) -> None:
@@ -364,3 +362,49 @@ def test_a_councils_reworded_sentence_is_checked(tmp_path: Path) -> None:
     result = run_cli("templates", "check", str(council))
     assert result.exit_code != 0
     assert "did you mean n.alerts_open_at_31_march?" in result.output
+
+
+def _chart_series(report: Path, title: str) -> dict[str, dict[str, str]]:
+    """Each series of the Word chart titled ``title``: its value for each category
+    shown, as the chart part caches them (a blank point has none)."""
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    with zipfile.ZipFile(report) as package:
+        for name in package.namelist():
+            if name.startswith("word/charts/"):
+                root = ElementTree.fromstring(package.read(name))
+                if "".join(t.text or "" for t in root.iter(f"{a}t")).startswith(title):
+                    break
+        else:
+            raise AssertionError(f"no chart titled {title!r}")
+    series = {}
+    for ser in root.iter(f"{c}ser"):
+        cats = {p.get("idx"): p.findtext(f"{c}v") for p in ser.find(f"{c}cat").iter(f"{c}pt")}
+        vals = {p.get("idx"): p.findtext(f"{c}v") for p in ser.find(f"{c}val").iter(f"{c}pt")}
+        series[ser.findtext(f"{c}tx/{c}v")] = {cats[i]: v for i, v in vals.items()}
+    return series
+
+
+def test_the_legal_status_chart_plots_table_6_and_leaves_unpublished_figures_blank(
+    report: Path,
+) -> None:
+    table = find_table(report, "Legal status")
+    series = _chart_series(report, "Children looked after by legal status")
+    assert list(series) == ["2014", "2013", "2012", "2011"]  # newest first, as drawn
+    for year, points in series.items():
+        column = table[0].index(year)
+        expected = {row[0]: row[column] for row in table[1:] if row[0] != "Total"}
+        # "-" (nothing published) is a gap in the chart, not a bar of 0
+        assert points == {k: v for k, v in expected.items() if v != "-"}
+    assert "Police Powers of Protection" not in series["2011"]
+
+
+def test_every_table_is_kept_on_one_page_with_its_note_and_source(report: Path) -> None:
+    doc = Document(str(report))
+    for table in doc.tables:
+        last = table.rows[-1].cells[0].paragraphs[0]  # the total row too, so the note
+        assert last.paragraph_format.keep_with_next, last.text  # never starts a page
+    notes = [p for p in doc.paragraphs if p.style.name == "Table Note"]
+    for note, after in itertools.pairwise(notes):
+        if note._p.getnext() is after._p and after.text.startswith("Source:"):
+            assert note.paragraph_format.keep_with_next, note.text

@@ -9,22 +9,21 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from docgen.cli import main
-from tests.conftest import SAMPLES, all_text, docx_tables, edit_workbook, find_table, row_of
+from tests.conftest import (
+    SAMPLES,
+    all_text,
+    docx_tables,
+    edit_workbook,
+    find_table,
+    row_of,
+    run_cli,
+)
 
 
-def run(*args: str, env: dict[str, str] | None = None):
-    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-
-
-@pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("annual") / "report.docx"
-    result = run("annual", "--year", "2014", "--data", str(SAMPLES), "--output", str(out))
-    assert result.exit_code == 0, result.output
-    return out
+@pytest.fixture
+def report(annual_report: Path) -> Path:
+    return annual_report
 
 
 def test_age_table_matches_the_seed(report: Path) -> None:
@@ -127,7 +126,7 @@ def edited_report(tmp_path: Path, edit: Callable[[openpyxl.Workbook], None]) -> 
     data.mkdir()
     edit_workbook(SAMPLES / "annual_2014.xlsx", data / "annual_2014.xlsx", edit)
     out = tmp_path / "report.docx"
-    result = run("annual", "--year", "2014", "--data", str(data), "--output", str(out))
+    result = run_cli("annual", "--year", "2014", "--data", str(data), "--output", str(out))
     assert result.exit_code == 0, result.output
     return out
 
@@ -188,14 +187,16 @@ def test_output_is_owner_only(report: Path) -> None:
 
 def test_same_workbook_gives_identical_bytes(tmp_path: Path, report: Path) -> None:
     again = tmp_path / "again.docx"
-    assert run("annual", "--year", "2014", "--data", str(SAMPLES), "-o", str(again)).exit_code == 0
+    assert (
+        run_cli("annual", "--year", "2014", "--data", str(SAMPLES), "-o", str(again)).exit_code == 0
+    )
     assert again.read_bytes() == report.read_bytes()
 
 
 def test_data_folder_comes_from_the_environment(tmp_path: Path, annual_sample: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    result = run(
+    result = run_cli(
         "annual", "--year", "2014", "-o", str(out), env={"DOCGEN_DATA": str(annual_sample.parent)}
     )
     assert result.exit_code == 0, result.output
@@ -207,7 +208,7 @@ def test_data_folder_comes_from_the_environment(tmp_path: Path, annual_sample: P
 
 def _fails(tmp_path: Path, folder: Path, *expected: str) -> str:
     out = tmp_path / "out.docx"
-    result = run("annual", "--year", "2014", "--data", str(folder), "-o", str(out))
+    result = run_cli("annual", "--year", "2014", "--data", str(folder), "-o", str(out))
     assert result.exit_code != 0
     for text in expected:
         assert text in result.output
@@ -299,23 +300,23 @@ def test_the_years_workbook_is_found_by_its_name_or_its_report_sheet(tmp_path: P
     shutil.copy(SAMPLES / "annual_2014.xlsx", other / "Eastmere IRO data.xlsx")
     for folder in (by_name, by_sheet):
         out = tmp_path / f"{folder.name}.docx"
-        result = run("annual", "--year", "2014", "--data", str(folder), "--output", str(out))
+        result = run_cli("annual", "--year", "2014", "--data", str(folder), "--output", str(out))
         assert result.exit_code == 0, result.output
-    result = run("annual", "--year", "2014", "--data", str(other), "--output", str(tmp_path))
+    result = run_cli("annual", "--year", "2014", "--data", str(other), "--output", str(tmp_path))
     assert result.exit_code == 1
     assert f"no annual workbook for 2013-14 in {other} (it holds Eastmere IRO data.xlsx)" in (
         result.output
     )
     out = tmp_path / "given.docx"
     workbook = other / "Eastmere IRO data.xlsx"
-    result = run("annual", "--year", "2014", "--workbook", str(workbook), "--output", str(out))
+    result = run_cli("annual", "--year", "2014", "--workbook", str(workbook), "--output", str(out))
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == (tmp_path / "name.docx").read_bytes()
 
 
 def test_input_is_never_modified(tmp_path: Path, annual_sample: Path) -> None:
     before = annual_sample.read_bytes()
-    run("annual", "--year", "2014", "--data", str(annual_sample.parent), "-o", str(tmp_path))
+    run_cli("annual", "--year", "2014", "--data", str(annual_sample.parent), "-o", str(tmp_path))
     assert annual_sample.read_bytes() == before
 
 
@@ -342,7 +343,7 @@ def test_a_small_council_with_no_history_or_prose(tmp_path: Path, report: Path) 
         },
     )
     out = tmp_path / "r.docx"
-    result = run("annual", "--year", "2016", "--data", str(folder), "-o", str(out))
+    result = run_cli("annual", "--year", "2016", "--data", str(folder), "-o", str(out))
     assert result.exit_code == 0, result.output
     assert find_table(out, "Legal status")[0] == ["Legal status", "2016"]
     assert row_of(find_table(out, "Legal status"), "Care Order") == {"2016": "1"}
@@ -389,7 +390,7 @@ def test_a_macro_enabled_annual_workbook_is_found(tmp_path: Path, annual_sample:
     folder.mkdir()
     shutil.copy(annual_sample, folder / "annual_2014.xlsm")
     out = tmp_path / "r.docx"
-    result = run("annual", "--year", "2014", "--data", str(folder), "-o", str(out))
+    result = run_cli("annual", "--year", "2014", "--data", str(folder), "-o", str(out))
     assert result.exit_code == 0, result.output
     assert row_of(find_table(out, "Legal status"), "Care Order")["2014"] == "78"
 
@@ -400,7 +401,7 @@ def test_the_wrong_years_workbook_is_an_error_not_a_report_of_zeros(tmp_path: Pa
     data.mkdir()
     shutil.copy(SAMPLES / "annual_2014.xlsx", data / "annual_2015.xlsx")
     out = tmp_path / "report.docx"
-    result = run("annual", "--year", "2015", "--data", str(data), "--output", str(out))
+    result = run_cli("annual", "--year", "2015", "--data", str(data), "--output", str(out))
     assert result.exit_code == 1
     assert "no review or conference was held from 01/04/2014 to 31/03/2015; its reviews and " in (
         result.output
@@ -418,20 +419,22 @@ def test_a_report_sheet_year_that_disagrees_with_the_name_is_an_error(tmp_path: 
         data / "annual_2014.xlsx",
         lambda wb: wb["Report"].append(["Year", "2014-15"]),
     )
-    result = run("annual", "--year", "2014", "--data", str(data), "--output", str(tmp_path / "r"))
+    result = run_cli(
+        "annual", "--year", "2014", "--data", str(data), "--output", str(tmp_path / "r")
+    )
     assert result.exit_code == 1
     assert (
         "Report!B6" in result.output
         and "Year '2014-15' is 2014-15, but the report asked for is 2013-14" in result.output
     )
-    validate = run("validate", str(data / "annual_2014.xlsx"))
+    validate = run_cli("validate", str(data / "annual_2014.xlsx"))
     assert validate.exit_code == 1
     assert "but the report asked for is 2013-14" in validate.output
 
 
 def test_an_output_named_like_another_kind_of_file_is_refused_first(tmp_path: Path) -> None:
     """-o report.pdf made a folder report.pdf holding the .docx."""
-    result = run("annual", "--year", "2014", "--output", str(tmp_path / "report.pdf"))
+    result = run_cli("annual", "--year", "2014", "--output", str(tmp_path / "report.pdf"))
     assert result.exit_code == 1
     assert "Error: --output report.pdf: the report is a Word .docx; give a name ending .docx" in (
         result.output
