@@ -204,3 +204,14 @@ def test_validate_and_the_blank_workbook_know_the_plan_actions_sheet(tmp_path: P
     blank = tmp_path / "blank.xlsx"
     assert run_cli("new-workbook", "conference", "--output", str(blank)).exit_code == 0
     assert "Plan Actions" in openpyxl.load_workbook(blank).sheetnames
+
+
+def test_a_councils_own_decisions_timescale_dates_the_letter(tmp_path: Path) -> None:
+    """DOCGEN_CONFERENCE_DECISIONS_DAYS moves the letter as it moves the conference report's
+    "decisions to be sent by": the letter is the decisions going out."""
+    workbook, only = WORKBOOK, ("--only", "CP0203")  # held Wednesday 25 June 2014
+    env = {"DOCGEN_CONFERENCE_DECISIONS_DAYS": "3"}
+    result = run_cli("outcome-letters", str(workbook), "-o", str(tmp_path), *only, env=env)
+    assert result.exit_code == 0, result.output
+    letter = next(tmp_path.glob("outcome_CP0203_*_p1.docx"))
+    assert labelled(letter, "Date") == "30 June 2014"  # 3 working days, not the default 1

@@ -18,8 +18,6 @@ from docgen.models import Conference, ConferenceAttendee, ConferenceChild, PlanA
 from docgen.settings import Settings
 from docgen.validate import Tables
 
-#: Working days after the conference by which the letter goes out.
-SEND_WITHIN = 1
 #: Working days after the letter in which a family may ask the chair to look again at a
 #: decision (a common local child protection procedure; a council's template may reword it).
 DISAGREE_WITHIN = 15
@@ -43,11 +41,15 @@ def decision(conference_type: str, plan: bool | None) -> str:
     return "Child protection plan continues" if plan else "Child protection plan ends"
 
 
-def build(conf: Conference, related: Related, _settings: Settings, person: Any) -> dict:
+def build(conf: Conference, related: Related, settings: Settings, person: Any) -> dict:
     children, attendees, actions = related
-    report = context.conference_context(conf, list(children), list(attendees))
+    # The council's own timescales, as its conference report uses them: the letter is
+    # the decisions going out, so it is dated by the decisions' deadline.
+    report = context.conference_context(
+        conf, list(children), list(attendees), list(actions), settings=settings
+    )
     meeting = report["conference"]
-    sent = timescales.add_working_days(conf.conference_date, SEND_WITHIN)
+    sent = timescales.add_working_days(conf.conference_date, settings.conference_decisions_days)
     core_group_date = long_date(conf.core_group_date) or meeting["first_core_group_date"]
     any_plan = any(c.plan for c in children)
     return {

@@ -63,14 +63,6 @@ class Due:
         return "Due today" if self.days_left == 0 else f"Due in {plural(self.days_left, 'day')}"
 
 
-def book_by(deadline: date) -> date:
-    """The latest working day on or before the deadline (WORKBOOKS.md: the "book by" date)."""
-    day = deadline
-    while not timescales.is_working_day(day):
-        day = date.fromordinal(day.toordinal() - 1)
-    return day
-
-
 def _due(
     officer: str,
     kind: str,
@@ -84,7 +76,7 @@ def _due(
     planned Next Review Date earlier than the last working day before it is the day to
     book by instead."""
     child_id, name, meeting_id = ids
-    latest_day = book_by(deadline)
+    latest_day = timescales.book_by(deadline)
     return Due(
         text(officer),
         kind,
