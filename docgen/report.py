@@ -8,7 +8,6 @@ tests that compare a whole report in one assert.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,13 +88,6 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-    def counts(self) -> dict[str, int]:
-        """How many problems of each code were found, listed or not: errors first, then
-        the most frequent."""
-        kinds = Counter((p.severity != "error", p.code) for p in self.problems)
-        ordered = sorted(kinds.items(), key=lambda item: (item[0][0], -item[1], item[0][1]))
-        return {code: n for (_, code), n in ordered}
 
     def flatten(self, *keys: str) -> list[list[Any]]:
         """Plain lists of the given problem fields (default: code and location), for tests."""
