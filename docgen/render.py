@@ -34,8 +34,7 @@ import jinja2
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
+from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
@@ -47,14 +46,22 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 @dataclass(frozen=True)
 class Chart:
-    """A PNG chart to place in a document, ``width_mm`` wide."""
+    """A chart to place in a document, ``width_mm`` wide, drawn by Word from its own
+    chart part (docgen.wordchart.WordChart says how)."""
 
-    png: bytes
     width_mm: int = 150
-    #: What the chart shows and its key figure, for a screen reader (Word's alt text);
-    #: a native chart (docgen.wordchart) carries it, with its name in Word's selection pane.
+    #: What the chart shows and its key figure, for a screen reader (Word's alt text),
+    #: and its name in Word's selection pane.
     alt: str = ""
     name: str = ""
+
+    def part_xml(self) -> bytes:
+        """The chart part (``word/charts/chartN.xml``)."""
+        raise NotImplementedError
+
+    def inline(self, rel_id: str, drawing_id: int) -> str:
+        """The ``<wp:inline>`` that places the chart part ``rel_id`` in a run."""
+        raise NotImplementedError
 
 
 def bundled_templates() -> Path:
@@ -142,7 +149,7 @@ class Renderer:
         """The finished .docx as bytes.
 
         A context holding :class:`Chart` values needs ``charts=True``: docxtpl's own
-        path adds their image parts. Every other document takes the compiled path.
+        path adds their chart parts. Every other document takes the compiled path.
         ``created`` (on the charts path) dates the document, created and modified: a
         report made twice from the same workbook carries the same date.
         """
@@ -410,7 +417,7 @@ class _NativeChart:
     """A Word chart in the rendered text: its chart part is added to the package and
     related from the part being rendered, as docxtpl's InlineImage adds a picture."""
 
-    def __init__(self, tpl: DocxTemplate, chart: Any) -> None:
+    def __init__(self, tpl: DocxTemplate, chart: Chart) -> None:
         self.tpl, self.chart = tpl, chart
 
     def _insert(self) -> str:
@@ -441,10 +448,8 @@ def _render_with_docxtpl(
     tpl = DocxTemplate(str(path))
 
     def swap(value: Any) -> Any:
-        if isinstance(value, Chart) and hasattr(value, "part_xml"):
-            return _NativeChart(tpl, value)  # a docgen.wordchart.WordChart
         if isinstance(value, Chart):
-            return InlineImage(tpl, io.BytesIO(value.png), width=Mm(value.width_mm))
+            return _NativeChart(tpl, value)
         if isinstance(value, Mapping):
             return {k: swap(v) for k, v in value.items()}
         if isinstance(value, list | tuple):

@@ -39,10 +39,9 @@ class WordChart(Chart):
     None (not recorded) is left blank, a gap with no label, not drawn as 0.
 
     ``horizontal`` bars suit long category names (legal statuses); columns suit
-    years. ``png`` stays empty: the chart is drawn by Word (or LibreOffice) itself.
+    years. The chart is drawn by Word (or LibreOffice) itself.
     """
 
-    png: bytes = b""
     title: str = ""
     categories: Sequence[str] = ()
     series: Sequence[tuple[str, Sequence[float | None]]] = ()
