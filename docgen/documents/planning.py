@@ -181,7 +181,7 @@ def to_xlsx(dues: Sequence[Due], as_of: date) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for due in dues:
+    for row, due in enumerate(dues, start=2):  # ws.max_row, ws[n] scan every cell
         ws.append(
             [
                 due.officer,
@@ -197,10 +197,10 @@ def to_xlsx(dues: Sequence[Due], as_of: date) -> bytes:
             ]
         )
         for column in (5, 7, 8):
-            ws.cell(ws.max_row, column).number_format = "DD/MM/YYYY"
+            ws.cell(row, column).number_format = "DD/MM/YYYY"
         if due.days_left < 0:
-            for cell in ws[ws.max_row]:
-                cell.fill = overdue_fill
+            for column in range(1, len(HEADERS) + 1):
+                ws.cell(row, column).fill = overdue_fill
     for letter, width in zip("ABCDEFGHIJ", (18, 14, 10, 22, 13, 11, 13, 12, 9, 22), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
