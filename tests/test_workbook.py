@@ -911,6 +911,34 @@ def test_empty_formatted_rows_are_left_out_as_they_are_read(
     ]
 
 
+def test_a_large_sheet_inflates_to_exactly_what_zipfile_reads(
+    tmp_path: Path, small_streams: None
+) -> None:
+    """Piece by piece, to the last byte the inflater holds after its input is read."""
+    path = _formatted_to(tmp_path / "alerts.xlsx", 20_000)
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+        pieces = list(workbook_module._inflate_here(zf, info))
+        assert len(pieces) > 100 and max(map(len, pieces)) <= 1 << 14
+        assert b"".join(pieces) == zf.read(info)
+
+
+def test_a_large_sheet_damaged_midway_is_refused_as_damaged(
+    tmp_path: Path, small_streams: None
+) -> None:
+    """Bytes of a formatted sheet's compressed stream overwritten halfway through, as a
+    failing disk or a bad download leaves them: refused, never read short."""
+    path = _formatted_to(tmp_path / "alerts.xlsx", 20_000)
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    data = bytearray(path.read_bytes())
+    middle = info.header_offset + 30 + len(info.filename) + info.compress_size // 2
+    data[middle : middle + 64] = bytes(64)
+    path.write_bytes(bytes(data))
+    message = refusal(path)
+    assert message.startswith("alerts.xlsx is damaged") and one_sentence(message)
+
+
 def test_a_value_far_below_formatted_rows_is_still_read_at_its_cell(
     tmp_path: Path, small_streams: None
 ) -> None:
