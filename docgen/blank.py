@@ -15,11 +15,9 @@ the same timestamp, so the same docgen version always writes the same bytes.
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import tempfile
-import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -30,7 +28,6 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from docgen.codes import CodeList
 from docgen.contract import (
@@ -43,6 +40,7 @@ from docgen.contract import (
 )
 from docgen.errors import UserError
 from docgen.models import KINDS, WorkbookSpec
+from docgen.xlsxbytes import xlsx_bytes
 
 __all__ = [
     "HOW_TO_SHEET",
@@ -63,7 +61,6 @@ DATE_FORMAT = "DD/MM/YYYY"
 INLINE_LIST_LIMIT = 255
 
 FIXED_TIMESTAMP = datetime(2014, 4, 1)
-ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 
 REQUIRED_FILL = PatternFill("solid", start_color="FFF4B183", end_color="FFF4B183")
 OPTIONAL_FILL = PatternFill("solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
@@ -88,7 +85,7 @@ def write_blank_workbook(kind: str, dest: Path) -> None:
         raise UserError(
             f"{dest}: a blank workbook is an Excel .xlsx file; name it {dest.stem}.xlsx."
         )
-    data = _deterministic_bytes(blank_workbook(kind))
+    data = xlsx_bytes(blank_workbook(kind))
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".blank-", suffix=".xlsx", dir=dest.parent)
     try:
@@ -390,23 +387,3 @@ def _write_data_sheet(ws: Worksheet, facts: list[ColumnFacts], lists: _Lists) ->
 
 
 # --------------------------------------------------------------------------- saving
-
-
-def _deterministic_bytes(wb: Workbook) -> bytes:
-    """The .xlsx bytes with every zip entry dated 1980, so output never depends on the clock.
-
-    openpyxl's ``save`` stamps the modified time and each zip entry with the time of
-    writing; writing through ``ExcelWriter`` keeps the pinned properties, and the
-    zip is copied entry by entry with a fixed date.
-    """
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    out = io.BytesIO()
-    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()

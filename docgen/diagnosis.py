@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from docgen.errors import OutputError, Problem, show_value
 from docgen.files import write_all
+from docgen.xlsxbytes import NO_DATE, xlsx_bytes
 
 if TYPE_CHECKING:
     from docgen.report import Report
@@ -180,9 +181,7 @@ def problems_xlsx(report: Report) -> bytes:
     sheet.append(list(COLUMNS))
     for row in _rows(report):
         sheet.append([v if isinstance(v, int) else _text(sheet, WriteOnlyCell, v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(book, NO_DATE)
 
 
 def _text(sheet: Any, cell_type: Any, value: Any) -> Any:

@@ -9,18 +9,17 @@ years' rows it was given and every figure of 2013-14 as the report printed it
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from docgen.annual import AnnualFigures
-from docgen.blank import _deterministic_bytes
 from docgen.context import show
 from docgen.files import write_atomic
 from docgen.models import HistoryEntry
 from docgen.validate import Tables
+from docgen.xlsxbytes import NO_DATE, xlsx_bytes
 
 #: History's table names, and the key of the computed table each is printed from.
 HISTORY_SOURCES = {
@@ -80,7 +79,5 @@ def write_history(rows: list[tuple[str, str, int, str]], dest: Path) -> None:
         sheet.append(row)
     for column, width in zip("ABCD", (20, 36, 8, 12), strict=True):
         sheet.column_dimensions[column].width = width
-    pinned = datetime(2000, 1, 1)
-    book.properties.created = book.properties.modified = pinned
     book.properties.creator = "docgen"
-    write_atomic(dest, _deterministic_bytes(book))
+    write_atomic(dest, xlsx_bytes(book, NO_DATE))

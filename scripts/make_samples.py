@@ -23,9 +23,7 @@ Run it with ``python scripts/make_samples.py``.
 
 from __future__ import annotations
 
-import io
 import random
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -35,7 +33,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
+
+from docgen.xlsxbytes import xlsx_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -44,7 +43,6 @@ SEED = 20140331
 PERIOD_START = date(2013, 4, 1)
 PERIOD_END = date(2014, 3, 31)
 FIXED_TIMESTAMP = datetime(2014, 4, 1, 0, 0, 0)
-ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 DATE_FORMAT = "DD/MM/YYYY"
 
 # Bank holidays of England and Wales, enough of them for the dates used here.
@@ -254,27 +252,10 @@ def new_workbook() -> Workbook:
 
 
 def save_workbook(wb: Workbook, path: Path) -> None:
-    """Save with fixed properties and zip timestamps, so the bytes never change between runs.
-
-    openpyxl's own ``save`` stamps the modified time with the clock and the zip entries with the
-    time of writing, so the workbook is written to memory with ``ExcelWriter`` and the zip is
-    rewritten with every entry dated 1 January 1980, in the same order.
-    """
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).save()
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(buffer) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, src.read(info.filename))
+    """Save with fixed properties and zip timestamps, so the bytes never change between runs."""
+    data = xlsx_bytes(wb)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(out.getvalue())
+    path.write_bytes(data)
 
 
 # -------------------- annual workbook: children

@@ -131,6 +131,19 @@ def test_a_value_like_a_formula_is_written_as_text(tmp_path: Path) -> None:
     assert "'=HYPERLINK" in (tmp_path / "e.csv").read_text(encoding="utf-8-sig")
 
 
+def test_the_same_problems_give_the_same_file(tmp_path: Path) -> None:
+    """No clock in the written list: its zip entries and its properties carry fixed dates,
+    so a list written again from the same workbook is the same file."""
+    report = Report(file="r.xlsx")
+    report.add(Problem("invalid-id", "Child ID is odd", sheet="Children", cell="A2", value="x"))
+    report.write_errors(tmp_path / "e.xlsx")
+    with zipfile.ZipFile(tmp_path / "e.xlsx") as zf:
+        assert {info.date_time for info in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    props = openpyxl.load_workbook(tmp_path / "e.xlsx").properties
+    assert props.created is not None and props.created.year == 2000
+    assert props.modified is not None and props.modified.year == 2000
+
+
 def test_a_list_named_otherwise_is_refused(tmp_path: Path) -> None:
     result = run_cli("validate", str(SAMPLES / "alerts.xlsx"), "--errors", str(tmp_path / "e.txt"))
     assert result.exit_code == 1

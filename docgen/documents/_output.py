@@ -4,8 +4,6 @@ and write one file all or nothing."""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -24,9 +22,6 @@ from docgen.validate import Tables
 
 #: A day given on the command line (--as-of, --from, --to): 2014-09-01 or 01/09/2014.
 DAY = click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"])
-
-#: Zip entries' date in a written .xlsx: the same workbook gives the same bytes.
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def load_all(
@@ -70,22 +65,6 @@ def write(output: Path, data: bytes) -> None:
     folder = output.parent if str(output.parent) else Path(".")
     with folder_lock(folder):
         write_atomic(output, data)
-
-
-def fixed_xlsx(data: bytes) -> bytes:
-    """An openpyxl workbook's bytes with every zip entry dated alike, so a list made
-    twice from the same workbooks is the same file."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
 
 
 def stamp(day: Any) -> datetime:

@@ -5,8 +5,6 @@ overdue rows marked) or a Word document."""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,6 +23,7 @@ from docgen.models import REVIEW, Conference, ConferenceChild, ReviewMeeting, Wo
 from docgen.pdf import find_soffice
 from docgen.settings import Settings
 from docgen.validate import Tables
+from docgen.xlsxbytes import xlsx_bytes
 
 TEMPLATE = "planning_list.docx"
 HEADERS = (
@@ -170,7 +169,6 @@ def to_xlsx(dues: Sequence[Due], as_of: date) -> bytes:
     """The list as an Excel sheet: filters on, header frozen, overdue rows red."""
     from openpyxl import Workbook  # only here: every command's start-up would pay for it
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.writer.excel import ExcelWriter
 
     overdue_fill = PatternFill("solid", fgColor=OVERDUE_COLOUR)
     wb = Workbook()
@@ -207,11 +205,7 @@ def to_xlsx(dues: Sequence[Due], as_of: date) -> bytes:
     ws.auto_filter.ref = f"A1:J{max(ws.max_row, 2)}"
     wb.properties.title = f"Planning list as of {long_date(as_of)}"
     wb.properties.creator = "docgen"
-    wb.properties.created = wb.properties.modified = _output.stamp(as_of)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    return _output.fixed_xlsx(buffer.getvalue())
+    return xlsx_bytes(wb, _output.stamp(as_of))
 
 
 def to_context(dues: Sequence[Due], as_of: date) -> dict[str, Any]:
