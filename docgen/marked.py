@@ -17,7 +17,6 @@ and the workbook has already passed :func:`docgen.workbook.read_workbook`'s zip 
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections import defaultdict
 from pathlib import Path
@@ -29,8 +28,10 @@ from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.worksheet import Worksheet
 
 from docgen.errors import Problem
+from docgen.files import write_atomic
 from docgen.report import Report
 from docgen.workbook import normalise
+from docgen.xlsxbytes import xlsx_bytes
 
 #: Excel's own "Light Red Fill" and "Yellow Fill" conditional-format colours: the text
 #: stays readable, and admins already know what they mean.
@@ -74,13 +75,7 @@ def write_marked_copy(source: Path, report: Report, dest: Path) -> None:
     marked = {title for title, _where in by_cell}
     first = [ws for ws in wb.worksheets if ws.title in marked] or wb.worksheets
     _select(wb, _problems_sheet(wb, unplaced) if unplaced else first[0])
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    try:
-        wb.save(tmp)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomic(dest, xlsx_bytes(wb))
 
 
 def _unmark(wb: openpyxl.Workbook) -> None:
