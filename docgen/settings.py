@@ -53,6 +53,14 @@ class Settings(BaseSettings):
         description="The date meeting documents are issued (e.g. 2014-03-20); when unset each "
         "document gives the date it must be issued by.",
     )
+    invitation_days: int = Field(
+        default=10,
+        ge=4,
+        le=60,
+        description="Working days before a meeting by which its invitations go out: the date "
+        "an invitation carries when DOCGEN_ISSUE_DATE is unset (local practice; at least 4, "
+        "so a reply asked 3 working days before the meeting can be sent).",
+    )
     review_decisions_days: int = Field(
         default=5,
         ge=1,

@@ -110,6 +110,20 @@ def add_working_days(start: date, n: int) -> date:
     return day
 
 
+def working_days_before(end: date, n: int) -> date:
+    """The ``n``-th working day before ``end``; ``end`` itself is not counted (the
+    mirror of :func:`add_working_days`: a reply asked 3 working days before a Tuesday
+    meeting after a bank holiday Monday is due the Wednesday before)."""
+    _check_count(n, "a number of working days")
+    day = end
+    counted = 0
+    while counted < n:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            counted += 1
+    return day
+
+
 def add_days(start: date, n: int) -> date:
     """``start`` plus ``n`` calendar days, not moved off weekends or holidays.
 

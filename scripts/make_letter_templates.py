@@ -129,6 +129,7 @@ def build_invitation() -> DocxDocument:
     doc = new_document("Invitation", "OFFICIAL-SENSITIVE", "Ref {{ ref }}")
     address_block(doc)
     labelled(doc, "Our reference", "{{ ref }}")
+    labelled(doc, "Date", "{{ dated }}")
     para(doc, "Invitation: {{ meeting.title }}", "Title")
     para(doc, "Dear {{ to.name }},")
     control(doc, '{%p if meeting.kind == "review" %}')
@@ -208,6 +209,7 @@ def build_invitation_child() -> DocxDocument:
     """An invitation to the child, in plain words, with the child's form."""
     doc = new_document("Invitation", "OFFICIAL-SENSITIVE", "Ref {{ ref }}")
     address_block(doc)
+    para(doc, "{{ dated }}")
     para(doc, "Your meeting", "Title")
     para(doc, "Hello {{ to.first_name }},")
     control(doc, '{%p if meeting.kind == "review" %}')

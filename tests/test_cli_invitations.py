@@ -155,6 +155,34 @@ def test_reply_by_skips_a_bank_holiday(tmp_path: Path) -> None:
     assert date(2014, 5, 6).weekday() == 1
 
 
+def test_a_letter_is_dated_the_day_it_must_go_out_by(reviews: Path) -> None:
+    """Ten working days before Monday 24 February 2014, counted back by hand: 21, 20, 19,
+    18, 17, 14, 13, 12, 11 and 10 February. The child's letter carries the date too."""
+    adult = paragraphs(reviews / "invitation_R0001_2014-02-24_p3.docx")
+    assert "Date: 10 February 2014" in adult
+    assert adult.index("Date: 10 February 2014") < adult.index("Dear Mrs Brennan,")
+    child = paragraphs(reviews / "invitation_R0001_2014-02-24_p2.docx")
+    assert child.index("10 February 2014") < child.index("Hello Kayla,")
+
+
+def test_the_councils_issue_date_and_lead_time_date_the_letters(tmp_path: Path) -> None:
+    run = run_cli(
+        "invitations", str(REVIEWS), "-o", str(tmp_path / "a"), "--only", "R0001",
+        env={"DOCGEN_ISSUE_DATE": "2014-02-03"},
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    letter = tmp_path / "a" / "invitation_R0001_2014-02-24_p3.docx"
+    assert "Date: 3 February 2014" in paragraphs(letter)
+    run = run_cli(
+        "invitations", str(CONFERENCES), "-o", str(tmp_path / "b"), "--only", "CP0201",
+        env={"DOCGEN_INVITATION_DAYS": "15"},
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    # 15 working days before Wednesday 14 May 2014, over the 5 May bank holiday: 22 April.
+    letter = tmp_path / "b" / "invitation_CP0201_2014-05-14_p4.docx"
+    assert "Date: 22 April 2014" in paragraphs(letter)
+
+
 def test_only_writes_one_meeting_under_its_batch_names(tmp_path: Path) -> None:
     render(tmp_path, REVIEWS, "--only", "r0002")
     assert sorted(p.name for p in tmp_path.glob("*.docx")) == [

@@ -215,3 +215,16 @@ def test_a_councils_own_decisions_timescale_dates_the_letter(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     letter = next(tmp_path.glob("outcome_CP0203_*_p1.docx"))
     assert labelled(letter, "Date") == "30 June 2014"  # 3 working days, not the default 1
+
+
+def test_the_councils_issue_date_dates_the_letter(tmp_path: Path) -> None:
+    """DOCGEN_ISSUE_DATE is the day the council sends its papers: the letter says so, and
+    the time to disagree runs from it (27 June 2014 + 15 working days: 18 July)."""
+    env = {"DOCGEN_ISSUE_DATE": "2014-06-27"}
+    only = ("--only", "CP0203")
+    result = run_cli("outcome-letters", str(WORKBOOK), "-o", str(tmp_path), *only, env=env)
+    assert result.exit_code == 0, result.output
+    letter = next(tmp_path.glob("outcome_CP0203_*_p1.docx"))
+    assert labelled(letter, "Date") == "27 June 2014"
+    disagree = section(letter, "If you disagree")
+    assert any("please write to me by 18 July 2014" in p for p in disagree)

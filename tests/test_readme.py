@@ -56,3 +56,12 @@ def test_every_readme_command_runs_as_written(
             assert "Used the bundled sample workbook for 2013-14: a fictional council's" in (
                 result.output
             )
+
+
+def test_the_readme_lists_every_setting() -> None:
+    """A setting the README's table leaves out is one nobody can find."""
+    from docgen.settings import Settings
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    names = [f"DOCGEN_{name.upper()}" for name in Settings.model_fields]
+    assert [name for name in names if f"`{name}`" not in text] == []

@@ -33,6 +33,7 @@ from docgen.timescales import (
     on_time,
     review_conference_due,
     review_due,
+    working_days_before,
 )
 
 D = date
@@ -385,3 +386,19 @@ def test_on_time_and_days_late(
 ) -> None:
     assert on_time(held, due) is expected_on_time
     assert days_late(held, due) == expected_days_late
+
+
+@pytest.mark.parametrize(
+    ("end", "n", "expected"),
+    [
+        (D(2014, 5, 6), 3, D(2014, 4, 30)),  # over the May bank holiday Monday
+        (D(2014, 4, 22), 1, D(2014, 4, 17)),  # over Easter Monday and Good Friday
+        (D(2014, 12, 29), 1, D(2014, 12, 24)),  # over Christmas and Boxing Day
+        (D(2014, 3, 1), 1, D(2014, 2, 28)),  # from a Saturday
+    ],
+)
+def test_working_days_before_counts_back_over_weekends_and_holidays(
+    end: date, n: int, expected: date
+) -> None:
+    assert working_days_before(end, n) == expected
+    assert add_working_days(expected, n) == end or not is_working_day(end)

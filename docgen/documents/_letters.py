@@ -85,12 +85,7 @@ def when(day: date, clock: str | None) -> dict[str, str]:
 
 def reply_by(meeting_day: date, working_days: int = 3) -> str:
     """The working day ``working_days`` before the meeting (bank holidays skipped)."""
-    day = meeting_day
-    for _ in range(working_days):
-        day = day.fromordinal(day.toordinal() - 1)
-        while not timescales.is_working_day(day):
-            day = day.fromordinal(day.toordinal() - 1)
-    return long_date(day)
+    return long_date(timescales.working_days_before(meeting_day, working_days))
 
 
 def missing_addresses(rows: SheetRows[Any], meeting_key: str, what: str) -> list[Problem]:

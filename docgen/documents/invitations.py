@@ -5,11 +5,12 @@ are in plain words."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from docgen import codes
+from docgen import codes, timescales
 from docgen.annual import age_on
-from docgen.context import text
+from docgen.context import long_date, text
 from docgen.documents import _letters as letters
 from docgen.documents._drop import papers
 from docgen.documents.base import DocumentType, Related
@@ -54,10 +55,23 @@ def _meeting(
     }
 
 
-def build_review(meeting: ReviewMeeting, _related: Related, _s: Settings, person: Any) -> dict:
+def dated(meeting_day: date, settings: Settings) -> str:
+    """The letter's date: the council's issue date (``DOCGEN_ISSUE_DATE``), or else the
+    day it must go out by, ``DOCGEN_INVITATION_DAYS`` working days before the meeting, so
+    the same workbook always gives the same letter."""
+    day = settings.issue_date or timescales.working_days_before(
+        meeting_day, settings.invitation_days
+    )
+    return long_date(day)
+
+
+def build_review(
+    meeting: ReviewMeeting, _related: Related, settings: Settings, person: Any
+) -> dict:
     iro = text(meeting.iro)
     return {
         "ref": f"{text(meeting.review_id)}/{text(meeting.child_id)}",
+        "dated": dated(meeting.review_date, settings),
         "meeting": {
             **_meeting(
                 "review",
@@ -85,12 +99,13 @@ def build_review(meeting: ReviewMeeting, _related: Related, _s: Settings, person
     }
 
 
-def build_conference(conf: Conference, related: Related, _s: Settings, person: Any) -> dict:
+def build_conference(conf: Conference, related: Related, settings: Settings, person: Any) -> dict:
     children, _attendees = related
     chair = text(conf.chair)
     names = [text(c.child_name) for c in children]
     return {
         "ref": text(conf.conference_id),
+        "dated": dated(conf.conference_date, settings),
         "meeting": {
             **_meeting(
                 "conference",
@@ -161,7 +176,9 @@ _NOTES = (
     "`invitation_<{key}>_<{day}>_p<N>.docx`, N being the person's place among the "
     "meeting's invitees. {extra}Optional columns: {cols}. "
     "An invitee with no Address gets a letter whose address block is left to fill in by "
-    "hand, and a warning naming the row."
+    "hand, and a warning naming the row. A letter is dated DOCGEN_ISSUE_DATE when it is "
+    "set, else DOCGEN_INVITATION_DAYS working days (10) before the meeting, the day it must "
+    "go out by; replies are asked 3 working days before the meeting."
 )
 
 

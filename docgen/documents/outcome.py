@@ -49,7 +49,9 @@ def build(conf: Conference, related: Related, settings: Settings, person: Any) -
         conf, list(children), list(attendees), list(actions), settings=settings
     )
     meeting = report["conference"]
-    sent = timescales.add_working_days(conf.conference_date, settings.conference_decisions_days)
+    sent = settings.issue_date or timescales.add_working_days(
+        conf.conference_date, settings.conference_decisions_days
+    )
     core_group_date = long_date(conf.core_group_date) or meeting["first_core_group_date"]
     any_plan = any(c.plan for c in children)
     return {
@@ -122,8 +124,10 @@ DOCUMENT = DocumentType(
     notes=(
         "`docgen outcome-letters WORKBOOK` writes the chair's letter to each person on the "
         "Conference Attendees sheet whose Attendance is not Not Invited, named "
-        "`outcome_<Conference ID>_<Conference Date>_p<N>.docx`, dated one working day after "
-        "the conference. The outline plan comes from the optional Plan Actions sheet; the "
+        "`outcome_<Conference ID>_<Conference Date>_p<N>.docx`, dated DOCGEN_ISSUE_DATE when "
+        "it is set, else the day the decisions must go out by "
+        "(DOCGEN_CONFERENCE_DECISIONS_DAYS working days after the conference, 1 by default). "
+        "The outline plan comes from the optional Plan Actions sheet; the "
         "core group from Core Group Member = Y; the first core group meeting from Core Group "
         "Date (10 working days after an initial conference when blank)."
     ),
