@@ -165,22 +165,21 @@ def test_a_letter_is_dated_the_day_it_must_go_out_by(reviews: Path) -> None:
     assert child.index("10 February 2014") < child.index("Hello Kayla,")
 
 
-def test_the_councils_issue_date_and_lead_time_date_the_letters(tmp_path: Path) -> None:
-    run = run_cli(
-        "invitations", str(REVIEWS), "-o", str(tmp_path / "a"), "--only", "R0001",
-        env={"DOCGEN_ISSUE_DATE": "2014-02-03"},
-    )  # fmt: skip
+@pytest.mark.parametrize(
+    ("workbook", "meeting", "setting", "dated"),
+    [
+        (REVIEWS, "R0001_2014-02-24_p3", ("DOCGEN_ISSUE_DATE", "2014-02-03"), "3 February 2014"),
+        # 15 working days before Wednesday 14 May 2014, over the 5 May bank holiday
+        (CONFERENCES, "CP0201_2014-05-14_p4", ("DOCGEN_INVITATION_DAYS", "15"), "22 April 2014"),
+    ],
+)
+def test_the_councils_issue_date_and_lead_time_date_the_letters(
+    tmp_path: Path, workbook: Path, meeting: str, setting: tuple[str, str], dated: str
+) -> None:
+    only = ("--only", meeting.split("_")[0])
+    run = run_cli("invitations", str(workbook), "-o", str(tmp_path), *only, env=dict([setting]))
     assert run.exit_code == 0, run.output
-    letter = tmp_path / "a" / "invitation_R0001_2014-02-24_p3.docx"
-    assert "Date: 3 February 2014" in paragraphs(letter)
-    run = run_cli(
-        "invitations", str(CONFERENCES), "-o", str(tmp_path / "b"), "--only", "CP0201",
-        env={"DOCGEN_INVITATION_DAYS": "15"},
-    )  # fmt: skip
-    assert run.exit_code == 0, run.output
-    # 15 working days before Wednesday 14 May 2014, over the 5 May bank holiday: 22 April.
-    letter = tmp_path / "b" / "invitation_CP0201_2014-05-14_p4.docx"
-    assert "Date: 22 April 2014" in paragraphs(letter)
+    assert f"Date: {dated}" in paragraphs(tmp_path / f"invitation_{meeting}.docx")
 
 
 def test_only_writes_one_meeting_under_its_batch_names(tmp_path: Path) -> None:
