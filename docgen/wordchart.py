@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from docgen.render import Chart
-
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -31,6 +29,26 @@ _FILLS = (
     ("7030A0", "dotGrid"),
 )
 EMU_PER_MM = 36000
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart to place in a document, ``width_mm`` wide, drawn by Word from its own
+    chart part (:class:`WordChart` says how); docgen.render places it."""
+
+    width_mm: int = 150
+    #: What the chart shows and its key figure, for a screen reader (Word's alt text),
+    #: and its name in Word's selection pane.
+    alt: str = ""
+    name: str = ""
+
+    def part_xml(self) -> bytes:
+        """The chart part (``word/charts/chartN.xml``)."""
+        raise NotImplementedError
+
+    def inline(self, rel_id: str, drawing_id: int) -> str:
+        """The ``<wp:inline>`` that places the chart part ``rel_id`` in a run."""
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)
