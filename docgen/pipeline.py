@@ -756,12 +756,7 @@ class _Helpers:
 
     def __enter__(self) -> _Helpers:
         if self._job.processes > 1:
-            # Loaded once, here, not again in each forked helper: the renderer, and the
-            # bank holidays that working days are counted by.
-            import holidays  # noqa: F401
-
-            import docgen.render  # noqa: F401
-
+            _before_fork(self._job)
             forked = "fork" in multiprocessing.get_all_start_methods()
             mp = multiprocessing.get_context("fork" if forked else "spawn")
             self._count = mp.Value("i", 0)
@@ -817,6 +812,18 @@ class _Helpers:
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _before_fork(job: _Job) -> None:
+    """Load once, here, what each forked helper would otherwise load again: the
+    renderer, the bank holidays working days are counted by, and the validators of
+    the workbook's sheets (built on first use: see docgen.models.Row)."""
+    import holidays  # noqa: F401
+
+    import docgen.render  # noqa: F401
+
+    for sheet in documents.get(job.kind).workbook.sheets:
+        sheet.model.model_rebuild()
 
 
 _helper: tuple[_Job, Any, Any, int] | None = None
