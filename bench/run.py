@@ -45,8 +45,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Protocol
 
-import openpyxl
-
 from docgen import documents, pipeline
 from docgen.models import (
     ANNUAL,
@@ -56,7 +54,6 @@ from docgen.models import (
     ReviewMeeting,
     column_specs,
 )
-from docgen.render import make_environment
 from docgen.settings import Settings
 
 CACHE = Path(__file__).parent / ".cache"
@@ -90,6 +87,8 @@ def _headers(model: type) -> list[str]:
 
 def make_review_workbook(path: Path, count: int) -> Path:
     """``count`` reviews, 5 attendees and 3 decisions each, realistic text lengths."""
+    import openpyxl  # here, not at the top: the formatted child starts as docgen validate
+
     rng = random.Random(300)
     wb = openpyxl.Workbook(write_only=True)
     meetings, attendees, decisions = (
@@ -146,6 +145,8 @@ def make_review_workbook(path: Path, count: int) -> Path:
 
 def make_national_workbook(path: Path, scale: float = 1.0) -> Path:
     """A national-scale annual workbook (sizes from the brief, times ``scale``)."""
+    import openpyxl  # here, not at the top: the formatted child starts as docgen validate
+
     rng = random.Random(2014)
     n_children, n_reviews = int(100_000 * scale), int(200_000 * scale)
     n_plans, n_conferences = int(50_000 * scale), int(20_000 * scale)
@@ -245,6 +246,8 @@ def make_national_workbook(path: Path, scale: float = 1.0) -> Path:
 def make_national_returns(folder: Path, scale: float = 1.0) -> Path:
     """A national-scale SSDA903 return (CSV) and the workbook holding what it does not."""
     import csv
+
+    import openpyxl  # here, not at the top: the formatted child starts as docgen validate
 
     from docgen.returns.ssda903 import TABLES
 
@@ -387,9 +390,11 @@ def naive_loop(workbook: Path, out: Path) -> None:
     """The reference: read and validate as docgen does, then docxtpl per document."""
     from docxtpl import DocxTemplate
 
+    from docgen.render import Renderer, make_environment
+
     settings = Settings()
     tables, _report = pipeline.load(workbook, REVIEW, settings)
-    template = pipeline.Renderer().template_path("review_record.docx")
+    template = Renderer().template_path("review_record.docx")
     env = make_environment()
     doc = documents.get("review")
     for meeting, ctx in pipeline.paper_contexts("review", tables, settings):

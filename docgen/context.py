@@ -41,11 +41,10 @@ from docgen.models import (
     ReviewDecision,
     ReviewMeeting,
 )
-from docgen.render import Chart
 from docgen.settings import Settings
 from docgen.timescales import ReviewPolicy
 from docgen.validate import SheetRows, Tables
-from docgen.wordchart import WordChart
+from docgen.wordchart import Chart, WordChart
 from docgen.workbook import normalise
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -46,7 +46,6 @@ from docgen.models import (
     SheetSpec,
     WorkbookSpec,
 )
-from docgen.render import Renderer
 from docgen.report import Report
 from docgen.settings import MIN_SHARE, Settings
 from docgen.validate import SheetRows, Tables, validate_workbook
@@ -416,6 +415,8 @@ def _annual_report(
 
     _, report, figures = _year_figures(year, data, workbook, returns, settings, step)
     step("render")
+    from docgen.render import Renderer  # docx, docxtpl and lxml: only once there is work
+
     document = Renderer(settings.templates).render(
         "annual_report.docx",
         context.annual_context(figures),
@@ -727,6 +728,8 @@ def _render_share(job: _Job, batch: _Batch, part: int, rendering: Callable[[int]
     the second core does the writing. Beside helpers, that thread only competes
     for the cores (their shares took 10% longer with it).
     """
+    from docgen.render import Renderer  # the helpers have it already: see _Helpers
+
     renderer = Renderer(job.settings.templates)
     papers = batch.papers
     with _Writer(threaded=job.processes == 1) as writer:
@@ -753,6 +756,7 @@ class _Helpers:
 
     def __enter__(self) -> _Helpers:
         if self._job.processes > 1:
+            _before_fork(self._job)
             forked = "fork" in multiprocessing.get_all_start_methods()
             mp = multiprocessing.get_context("fork" if forked else "spawn")
             self._count = mp.Value("i", 0)
@@ -808,6 +812,18 @@ class _Helpers:
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _before_fork(job: _Job) -> None:
+    """Load once, here, what each forked helper would otherwise load again: the
+    renderer, the bank holidays working days are counted by, and the validators of
+    the workbook's sheets (built on first use: see docgen.models.Row)."""
+    import holidays  # noqa: F401
+
+    import docgen.render  # noqa: F401
+
+    for sheet in documents.get(job.kind).workbook.sheets:
+        sheet.model.model_rebuild()
 
 
 _helper: tuple[_Job, Any, Any, int] | None = None

@@ -39,29 +39,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from docgen.errors import TemplateError
+from docgen.wordchart import Chart  # its home is light: context makes charts without docx
 
 _XML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A chart to place in a document, ``width_mm`` wide, drawn by Word from its own
-    chart part (docgen.wordchart.WordChart says how)."""
-
-    width_mm: int = 150
-    #: What the chart shows and its key figure, for a screen reader (Word's alt text),
-    #: and its name in Word's selection pane.
-    alt: str = ""
-    name: str = ""
-
-    def part_xml(self) -> bytes:
-        """The chart part (``word/charts/chartN.xml``)."""
-        raise NotImplementedError
-
-    def inline(self, rel_id: str, drawing_id: int) -> str:
-        """The ``<wp:inline>`` that places the chart part ``rel_id`` in a run."""
-        raise NotImplementedError
 
 
 def bundled_templates() -> Path:

@@ -32,8 +32,6 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Literal
 
-import holidays
-
 __all__ = [
     "REVIEW_POLICIES",
     "ReviewPolicy",
@@ -75,6 +73,8 @@ def bank_holidays(year: int) -> frozenset[date]:
     Boxing Day on a Saturday) and moved holidays (the VE-day bank holiday on Friday
     8 May 2020 instead of Monday 4 May) are included. Cached per year.
     """
+    import holidays  # a twentieth of a second: only when a working day is counted
+
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 
 

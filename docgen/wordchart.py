@@ -14,9 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
-
-from docgen.render import Chart
 
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -31,6 +28,26 @@ _FILLS = (
     ("7030A0", "dotGrid"),
 )
 EMU_PER_MM = 36000
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart to place in a document, ``width_mm`` wide, drawn by Word from its own
+    chart part (:class:`WordChart` says how); docgen.render places it."""
+
+    width_mm: int = 150
+    #: What the chart shows and its key figure, for a screen reader (Word's alt text),
+    #: and its name in Word's selection pane.
+    alt: str = ""
+    name: str = ""
+
+    def part_xml(self) -> bytes:
+        """The chart part (``word/charts/chartN.xml``)."""
+        raise NotImplementedError
+
+    def inline(self, rel_id: str, drawing_id: int) -> str:
+        """The ``<wp:inline>`` that places the chart part ``rel_id`` in a run."""
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,8 @@ class WordChart(Chart):
 
     def inline(self, rel_id: str, drawing_id: int) -> str:
         """The ``<wp:inline>`` that places the chart part ``rel_id`` in a run."""
+        from xml.sax.saxutils import quoteattr  # urllib, http.client: only once drawn
+
         cx, cy = self.width_mm * EMU_PER_MM, self.height_mm * EMU_PER_MM
         name = quoteattr(self.name or f"Chart {drawing_id}")
         return (
@@ -118,6 +137,8 @@ class WordChart(Chart):
         return xml.encode("utf-8")
 
     def _series(self, index: int, name: str, values: Sequence[float | None]) -> str:
+        from xml.sax.saxutils import escape
+
         colour, pattern = _FILLS[index % len(_FILLS)]
         fill = (
             f'<a:pattFill prst="{pattern}"><a:fgClr><a:srgbClr val="{colour}"/></a:fgClr>'
@@ -153,6 +174,8 @@ class WordChart(Chart):
 
 
 def _title(text: str, size: int) -> str:
+    from xml.sax.saxutils import escape
+
     if not text:
         return ""
     return (

@@ -15,7 +15,6 @@ from docgen import pipeline
 from docgen.errors import UserError
 from docgen.files import folder_lock, write_atomic
 from docgen.models import WorkbookSpec
-from docgen.render import Renderer
 from docgen.report import Report
 from docgen.settings import Settings
 from docgen.validate import Tables
@@ -57,6 +56,8 @@ def output_kind(output: Path, suffixes: Sequence[str]) -> str:
 
 
 def render(template: str, context: dict[str, Any], settings: Settings, **kw: Any) -> bytes:
+    from docgen.render import Renderer  # docx and docxtpl: only a command that renders loads them
+
     return Renderer(settings.templates).render(template, context, **kw)
 
 
