@@ -404,12 +404,19 @@ class _NativeChart:
     def _insert(self) -> str:
         owner = self.tpl.current_rendering_part
         package = owner.package
+        data = self.chart.data_xlsx()
+        # A new part's first relationship is rId1: the chart's data workbook, when it has one.
         part = Part(
             package.next_partname("/word/charts/chart%d.xml"),
             CT.DML_CHART,
-            self.chart.part_xml(),
+            self.chart.part_xml("rId1" if data is not None else None),
             package,
         )
+        if data is not None:
+            name = package.next_partname("/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx")
+            embedded = Part(name, CT.SML_SHEET, data, package)
+            if part.relate_to(embedded, RT.PACKAGE) != "rId1":
+                raise RuntimeError("a chart's data workbook was not its first relationship")
         rel_id = owner.relate_to(part, RT.CHART)
         return (
             "</w:t></w:r><w:r><w:drawing>"

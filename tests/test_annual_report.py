@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 import zipfile
@@ -10,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
+import openpyxl
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
@@ -381,8 +383,42 @@ def _chart_series(report: Path, title: str) -> dict[str, dict[str, str]]:
     for ser in root.iter(f"{c}ser"):
         cats = {p.get("idx"): p.findtext(f"{c}v") for p in ser.find(f"{c}cat").iter(f"{c}pt")}
         vals = {p.get("idx"): p.findtext(f"{c}v") for p in ser.find(f"{c}val").iter(f"{c}pt")}
-        series[ser.findtext(f"{c}tx/{c}v")] = {cats[i]: v for i, v in vals.items()}
+        series[ser.findtext(f"{c}tx/{c}strRef/{c}strCache/{c}pt/{c}v")] = {
+            cats[i]: v for i, v in vals.items()
+        }
     return series
+
+
+def test_every_chart_opens_its_figures_in_a_workbook_word_can_edit(report: Path) -> None:
+    """Word's "Edit Data" opens the workbook embedded beside a chart: it holds the
+    figures the chart shows, at the cells its series name, and a blank where the chart
+    has a gap."""
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    r = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    with zipfile.ZipFile(report) as package:
+        charts = [n for n in package.namelist() if re.fullmatch(r"word/charts/chart\d+\.xml", n)]
+        assert len(charts) >= 3
+        for name in charts:
+            root = ElementTree.fromstring(package.read(name))
+            rels = ElementTree.fromstring(
+                package.read(name.replace("charts/", "charts/_rels/") + ".rels")
+            )
+            rel = root.find(f"{c}externalData").get(f"{r}id")
+            (target,) = [x.get("Target") for x in rels if x.get("Id") == rel]
+            data = package.read("word/" + target.removeprefix("../"))
+            sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+            for ser in root.iter(f"{c}ser"):
+                head = ser.find(f"{c}tx/{c}strRef")
+                cell = head.findtext(f"{c}f").removeprefix("Sheet1!").replace("$", "")
+                assert sheet[cell].value == head.findtext(f"{c}strCache/{c}pt/{c}v")
+                values = ser.find(f"{c}val/{c}numRef")
+                cells = sheet[values.findtext(f"{c}f").removeprefix("Sheet1!").replace("$", "")]
+                cached = {
+                    int(p.get("idx")): float(p.findtext(f"{c}v")) for p in values.iter(f"{c}pt")
+                }
+                assert {
+                    i: row[0].value for i, row in enumerate(cells) if row[0].value is not None
+                } == cached
 
 
 def test_the_legal_status_chart_plots_table_6_and_leaves_unpublished_figures_blank(
