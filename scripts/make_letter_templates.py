@@ -56,6 +56,23 @@ def page_break(doc: DocxDocument) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
+def letter_document(title: str) -> DocxDocument:
+    """A letter: the protective marking at the left of its header, the council's name
+    and the reference at the right (both settings, as in the meeting records)."""
+    return new_document(
+        title,
+        "{{ letterhead.marking }}",
+        "{{ letterhead.council }}{% if letterhead.council %} · {% endif %}Ref {{ ref }}",
+    )
+
+
+def signed_for_council(doc: DocxDocument) -> None:
+    """The council's name under the signature: who the letter is from."""
+    control(doc, "{%p if letterhead.council %}")
+    para(doc, "{{ letterhead.council }}")
+    control(doc, "{%p endif %}")
+
+
 def address_block(doc: DocxDocument) -> None:
     """The addressee's name and address for a window envelope; blank lines to fill in by
     hand when the workbook has no address."""
@@ -99,6 +116,7 @@ def letter_ending(doc: DocxDocument, closing: str = "Yours sincerely,") -> None:
     para(doc)
     para(doc, "{{ meeting.chair }}")
     para(doc, "{{ meeting.chair_role }}")
+    signed_for_council(doc)
 
 
 PARENT_QUESTIONS = (
@@ -126,7 +144,7 @@ CHILD_QUESTIONS = (
 
 def build_invitation() -> DocxDocument:
     """An invitation to a review or a conference, addressed to one person."""
-    doc = new_document("Invitation", "OFFICIAL-SENSITIVE", "Ref {{ ref }}")
+    doc = letter_document("Invitation")
     address_block(doc)
     labelled(doc, "Our reference", "{{ ref }}")
     labelled(doc, "Date", "{{ dated }}")
@@ -207,7 +225,7 @@ def build_invitation() -> DocxDocument:
 
 def build_invitation_child() -> DocxDocument:
     """An invitation to the child, in plain words, with the child's form."""
-    doc = new_document("Invitation", "OFFICIAL-SENSITIVE", "Ref {{ ref }}")
+    doc = letter_document("Invitation")
     address_block(doc)
     para(doc, "{{ dated }}")
     para(doc, "Your meeting", "Title")
@@ -251,6 +269,7 @@ def build_invitation_child() -> DocxDocument:
         "Please tell {{ meeting.contact_name }} by {{ meeting.reply_by }} if you want to come.",
     )
     para(doc, "From {{ meeting.chair }}")
+    signed_for_council(doc)
     control(doc, '{%p if meeting.kind == "review" %}')
     form_page(
         doc,
@@ -267,7 +286,7 @@ def build_invitation_child() -> DocxDocument:
 
 def core_group(doc: DocxDocument) -> None:
     """Who puts the plan into practice, and when they first meet."""
-    doc.add_heading("Core group", 2)
+    doc.add_heading("Core group", 1)
     para(
         doc, "The core group puts the plan into practice and reports on it to the next conference."
     ).paragraph_format.keep_with_next = True
@@ -300,7 +319,7 @@ def keep_together(table: Table) -> None:
 
 def build_outcome_letter() -> DocxDocument:
     """The chair's letter after a conference, to one person invited."""
-    doc = new_document("Conference outcome", "OFFICIAL-SENSITIVE", "Ref {{ ref }}")
+    doc = letter_document("Conference outcome")
     address_block(doc)
     labelled(doc, "Our reference", "{{ ref }}")
     labelled(doc, "Date", "{{ sent_by }}")
@@ -313,7 +332,7 @@ def build_outcome_letter() -> DocxDocument:
         "letter confirms what the conference decided and the plan it agreed. The full "
         "report will follow.",
     )
-    doc.add_heading("Decisions", 2)
+    doc.add_heading("Decisions", 1)
     list_table(
         doc,
         "child in decisions",
@@ -329,7 +348,7 @@ def build_outcome_letter() -> DocxDocument:
     para(doc, "{{ decision }}")
     control(doc, "{%p endif %}")
     control(doc, "{%p if any_plan %}")
-    doc.add_heading("Outline child protection plan", 2)
+    doc.add_heading("Outline child protection plan", 1)
     list_table(
         doc,
         "step in plan",
@@ -344,13 +363,13 @@ def build_outcome_letter() -> DocxDocument:
     )
     core_group(doc)
     control(doc, "{%p endif %}")
-    doc.add_heading("Next conference", 2)
+    doc.add_heading("Next conference", 1)
     control(doc, "{%p if conference.next_review_date %}")
     para(doc, "The review conference will be held by {{ conference.next_review_date }}.")
     control(doc, "{%p else %}")
     para(doc, "No review conference is planned: no child is subject of a child protection plan.")
     control(doc, "{%p endif %}")
-    doc.add_heading("If you disagree", 2)
+    doc.add_heading("If you disagree", 1)
     para(
         doc,
         "If you disagree with a decision, please write to me by {{ disagree_by }}, saying "
@@ -366,6 +385,7 @@ def build_outcome_letter() -> DocxDocument:
     para(doc)
     para(doc, "{{ chair }}")
     para(doc, "Conference Chair")
+    signed_for_council(doc)
     return doc
 
 
@@ -419,7 +439,12 @@ def planning_table(doc: DocxDocument) -> None:
 
 def build_planning_list() -> DocxDocument:
     """The reviews and conferences falling due, officer by officer."""
-    doc = new_document("Planning list", "OFFICIAL-SENSITIVE", "Planning list, {{ as_of }}")
+    doc = new_document(
+        "Planning list",
+        "{{ letterhead.marking }}",
+        "{{ letterhead.council }}{% if letterhead.council %} · {% endif %}"
+        "Planning list, {{ as_of }}",
+    )
     landscape(doc)
     para(doc, "Reviews and conferences falling due", "Title")
     para(
@@ -429,7 +454,7 @@ def build_planning_list() -> DocxDocument:
         "is the statutory one; book the meeting by the working day shown.",
     )
     control(doc, "{%p for officer in officers %}")
-    doc.add_heading("{{ officer.name }}", 2)
+    doc.add_heading("{{ officer.name }}", 1)
     para(
         doc,
         "{{ officer.count }} {{ 'child' if officer.count == 1 else 'children' }}"
@@ -477,12 +502,13 @@ def build_alerts_report() -> DocxDocument:
     """The quarterly report on alerts of concern, for senior managers."""
     doc = new_document(
         "Alerts of concern: quarterly report",
-        "OFFICIAL-SENSITIVE",
+        "{{ letterhead.marking }}",
+        "{{ letterhead.council }}{% if letterhead.council %} · {% endif %}"
         "Alerts of concern, {{ period.name }}",
     )
     para(doc, "Alerts of concern", "Title")
     para(doc, "{{ period.name }}: {{ period.label }}. Year to date: {{ ytd.label }}.")
-    doc.add_heading("Summary", 2)
+    doc.add_heading("Summary", 1)
     para(
         doc,
         "In {{ period.name }}, {{ q.raised }} {{ q.raised_verb }} first raised "
@@ -522,12 +548,12 @@ def build_alerts_report() -> DocxDocument:
     para(doc, "No alert was referred to CAFCASS in the {{ period.noun }}.", "Commentary")
     control(doc, "{%p endif %}")
     two_period_table(doc, "summary", "Figure")
-    doc.add_heading("By stage reached", 2)
+    doc.add_heading("By stage reached", 1)
     two_period_table(doc, "stages", "Stage")
-    doc.add_heading("By category", 2)
+    doc.add_heading("By category", 1)
     two_period_table(doc, "categories", "Category")
     para(doc, "{{ chart }}", "Chart")
-    doc.add_heading("Alerts first raised in the {{ period.noun }}", 2)
+    doc.add_heading("Alerts first raised in the {{ period.noun }}", 1)
     list_table(
         doc,
         "alert in alerts",

@@ -11,6 +11,7 @@ from typing import Any
 from docgen import timescales
 from docgen.context import long_date, text
 from docgen.errors import Problem
+from docgen.settings import Settings
 from docgen.validate import SheetRows
 
 #: Words of a Role (or Agency) that make the person the child: their letter is in plain words.
@@ -55,6 +56,13 @@ def address_lines(address: str | None) -> list[str]:
         return []
     lines = cell.split("\n") if "\n" in cell else cell.split(",")
     return [line.strip() for line in lines if line.strip()]
+
+
+def letterhead(settings: Settings) -> dict[str, str]:
+    """Who a letter or list is from, as its header and signature give it: the council's
+    name (``DOCGEN_COUNCIL``; blank when unset) and the protective marking
+    (``DOCGEN_PROTECTIVE_MARKING``), the same settings as the meeting records use."""
+    return {"council": text(settings.council), "marking": text(settings.protective_marking)}
 
 
 def addressee(person: Any, role: str) -> dict[str, Any]:

@@ -70,12 +70,14 @@ def build_review(
 ) -> dict:
     iro = text(meeting.iro)
     return {
+        "letterhead": letters.letterhead(settings),
         "ref": f"{text(meeting.review_id)}/{text(meeting.child_id)}",
         "dated": dated(meeting.review_date, settings),
         "meeting": {
             **_meeting(
                 "review",
-                "Looked After Review",
+                # The IRO Handbook's words: the review of the child's care plan.
+                f"Review of {text(meeting.child_name)}'s Care Plan",
                 meeting.review_date,
                 meeting.review_time,
                 meeting.venue,
@@ -104,6 +106,7 @@ def build_conference(conf: Conference, related: Related, settings: Settings, per
     chair = text(conf.chair)
     names = [text(c.child_name) for c in children]
     return {
+        "letterhead": letters.letterhead(settings),
         "ref": text(conf.conference_id),
         "dated": dated(conf.conference_date, settings),
         "meeting": {

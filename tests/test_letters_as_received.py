@@ -1,0 +1,131 @@
+"""The letters and lists read as the people who receive them would: a parent, a child, a
+professional invited to a meeting, a manager reading the planning list or the quarterly
+alerts report. Each must say which council it is from, carry the council's protective
+marking, and have headings a screen reader can walk in order."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from tests.conftest import SAMPLES, paragraphs, run_cli
+
+COUNCIL = "Westbourne Council"
+MARKING = "OFFICIAL"
+ENV = {"DOCGEN_COUNCIL": COUNCIL, "DOCGEN_PROTECTIVE_MARKING": MARKING}
+
+
+def header(path: Path) -> str:
+    return "\n".join(p.text for p in Document(str(path)).sections[0].header.paragraphs)
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> None:
+    result = run_cli(*args, env=ENV if env is None else env)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every letter and list of the samples, written as Westbourne Council would."""
+    root = tmp_path_factory.mktemp("received")
+    run(
+        "invitations",
+        str(SAMPLES / "review_invitations.xlsx"),
+        "--only",
+        "R0001",
+        "--output",
+        str(root / "inv"),
+    )
+    run(
+        "outcome-letters",
+        str(SAMPLES / "conference_letters.xlsx"),
+        "--only",
+        "CP0201",
+        "--output",
+        str(root / "out"),
+    )
+    run(
+        "planning",
+        str(SAMPLES / "review_meetings.xlsx"),
+        str(SAMPLES / "conferences.xlsx"),
+        "--as-of",
+        "2014-09-01",
+        "--output",
+        str(root / "due.docx"),
+    )
+    run(
+        "alerts-report",
+        str(SAMPLES / "alerts.xlsx"),
+        "--quarter",
+        "2014-15:Q1",
+        "--output",
+        str(root / "alerts.docx"),
+    )
+    return root
+
+
+LETTERS = (
+    "inv/invitation_R0001_2014-02-24_p1.docx",  # the social worker
+    "inv/invitation_R0001_2014-02-24_p2.docx",  # the child, in plain words
+    "out/outcome_CP0201_2014-05-14_p1.docx",  # a parent
+)
+LISTS = ("due.docx", "alerts.docx")
+
+
+@pytest.mark.parametrize("name", LETTERS + LISTS)
+def test_the_header_names_the_council_and_its_marking(out: Path, name: str) -> None:
+    text = header(out / name)
+    assert COUNCIL in text
+    assert text.startswith(MARKING)
+    assert "OFFICIAL-SENSITIVE" not in text  # the council's setting, not a fixed marking
+
+
+@pytest.mark.parametrize("name", LETTERS)
+def test_the_letter_is_signed_for_the_council(out: Path, name: str) -> None:
+    lines = [line for line in paragraphs(out / name) if line.strip()]
+    # the sender's name and role, then the council they write for
+    signer = next(
+        i
+        for i, line in enumerate(lines)
+        if line in ("Independent Reviewing Officer", "Conference Chair", "From Helen Marsh")
+    )
+    assert lines[signer + 1] == COUNCIL
+
+
+def test_without_a_council_set_no_stray_separator(tmp_path: Path) -> None:
+    run(
+        "outcome-letters",
+        str(SAMPLES / "conference_letters.xlsx"),
+        "--only",
+        "CP0202",
+        "--output",
+        str(tmp_path),
+        env={},
+    )
+    letter = tmp_path / "outcome_CP0202_2014-06-03_p1.docx"
+    assert header(letter).startswith("OFFICIAL-SENSITIVE")
+    assert "· Ref" not in header(letter)
+    assert paragraphs(letter)[-1] == "Conference Chair"
+
+
+@pytest.mark.parametrize("name", (LETTERS[2], *LISTS))  # an invitation has its title only
+def test_headings_go_down_one_level_at_a_time(out: Path, name: str) -> None:
+    """A screen reader's list of headings: none skips a level (Heading 1 before 2)."""
+    levels = [
+        int(p.style.name.split()[-1])
+        for p in Document(str(out / name)).paragraphs
+        if p.style.name.startswith("Heading ")
+    ]
+    assert levels, "no headings to navigate by"
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in pairwise(levels))
+
+
+def test_a_review_invitation_uses_the_handbooks_words(out: Path) -> None:
+    """The IRO Handbook's review of the child's care plan, not a 'Looked After Review'."""
+    text = "\n".join(paragraphs(out / LETTERS[0]))
+    assert "Invitation: Review of Kayla Brennan's Care Plan" in text
+    assert "Looked After Review" not in text
