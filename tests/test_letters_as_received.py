@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from docgen.documents import _letters as letters
 from tests.conftest import SAMPLES, paragraphs, run_cli
 
 COUNCIL = "Westbourne Council"
@@ -129,3 +130,39 @@ def test_a_review_invitation_uses_the_handbooks_words(out: Path) -> None:
     text = "\n".join(paragraphs(out / LETTERS[0]))
     assert "Invitation: Review of Kayla Brennan's Care Plan" in text
     assert "Looked After Review" not in text
+
+
+def test_the_social_worker_gets_a_professionals_invitation_not_a_childs(tmp_path: Path) -> None:
+    """Agency "Children's Social Care" names no child: Nadia Shah is asked for her report,
+    not told 'we are having a meeting about keeping you and your family safe'."""
+    run(
+        "invitations",
+        str(SAMPLES / "conference_letters.xlsx"),
+        "--only",
+        "CP0201",
+        "--output",
+        str(tmp_path),
+    )
+    letter = paragraphs(tmp_path / "invitation_CP0201_2014-05-14_p3.docx")
+    assert letter[0] == "Nadia Shah"
+    assert "Dear Nadia Shah," in letter
+    assert "Hello Nadia," not in letter
+    assert any(line.startswith("Please send your written report to the chair") for line in letter)
+    assert not any("friend, relative or advocate" in line for line in letter)
+
+
+@pytest.mark.parametrize(
+    ("role", "form"),
+    [
+        ("Children's Social Care", ""),
+        ("Children’s Guardian", ""),  # CAFCASS's officer, with a typographic apostrophe
+        ("Supervising Social Worker", ""),
+        ("Child", "child"),
+        ("Young person", "child"),
+        ("Stepfather", "parent"),
+        ("Special Guardian", "parent"),
+        ("Foster Carer", "carer"),
+    ],
+)
+def test_who_gets_which_letter_by_role(role: str, form: str) -> None:
+    assert letters.form_for(role) == form

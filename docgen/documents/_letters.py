@@ -15,7 +15,19 @@ from docgen.settings import Settings
 from docgen.validate import SheetRows
 
 #: Words of a Role (or Agency) that make the person the child: their letter is in plain words.
+#: Whole words only: "Children's Social Care" is the social worker's agency, not a child.
 CHILD_WORDS = ("child", "young person", "young man", "young woman")
+#: Roles and agencies of professionals whose names hold a family word: a children's
+#: guardian is CAFCASS's officer, not a parent; children's services are the council's.
+PROFESSIONAL_WORDS = (
+    "children's guardian",
+    "children’s guardian",
+    "cafcass",
+    "social care",
+    "social work",
+    "children's services",
+    "children’s services",
+)
 PARENT_WORDS = ("mother", "father", "parent", "mum", "dad", "step", "guardian")
 CARER_WORDS = ("carer", "foster", "adopter", "lodgings host", "kinship")
 
@@ -32,16 +44,20 @@ def invited(attendees: Sequence[Any], chair: str | None = None) -> list[Any]:
     ]
 
 
-def _has(role: str, words: Sequence[str]) -> bool:
+def _has(role: str, words: Sequence[str], whole: bool = False) -> bool:
+    """Any of ``words`` starts a word of ``role`` (``whole``: is a whole word of it)."""
     folded = role.casefold()
-    return any(re.search(rf"\b{re.escape(w)}", folded) for w in words)
+    end = r"\b" if whole else ""
+    return any(re.search(rf"\b{re.escape(w)}{end}", folded) for w in words)
 
 
 def form_for(role: str) -> str:
     """Which consultation form a person's role gets: child, parent, carer, or none."""
+    if _has(role, PROFESSIONAL_WORDS):
+        return ""
     if _has(role, CARER_WORDS):  # "Foster Carer" before "parent" (a "Parent and baby carer")
         return "carer"
-    if _has(role, CHILD_WORDS):
+    if _has(role, CHILD_WORDS, whole=True):
         return "child"
     if _has(role, PARENT_WORDS):
         return "parent"
