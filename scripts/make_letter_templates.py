@@ -370,6 +370,7 @@ def build_outcome_letter() -> DocxDocument:
     para(doc, "No review conference is planned: no child is subject of a child protection plan.")
     control(doc, "{%p endif %}")
     doc.add_heading("If you disagree", 1)
+    control(doc, "{%p if family %}")
     para(
         doc,
         "If you disagree with a decision, please write to me by {{ disagree_by }}, saying "
@@ -377,10 +378,21 @@ def build_outcome_letter() -> DocxDocument:
         "still unhappy after that, you can ask for the council's child protection "
         "complaints procedure.",
     )
+    control(doc, "{%p else %}")
+    para(
+        doc,
+        "If your agency disagrees with a decision, please tell me in writing by "
+        "{{ disagree_by }}, saying which decision and why. If we cannot resolve it, the "
+        "Local Safeguarding Children Board's procedure for resolving professional "
+        "disagreements applies.",
+    )
+    control(doc, "{%p endif %}")
     control(doc, "{%p if contact %}")
     para(doc, "You can reach me through {{ contact }}, quoting the reference above.")
     control(doc, "{%p endif %}")
+    control(doc, "{%p if family %}")
     para(doc, "You can ask a friend, relative or advocate to help you write.")
+    control(doc, "{%p endif %}")
     para(doc, "Yours sincerely,")
     para(doc)
     para(doc, "{{ chair }}")

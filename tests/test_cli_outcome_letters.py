@@ -124,7 +124,7 @@ def test_core_group_members_first_meeting_and_next_conference(batch: Path) -> No
 
 
 def test_sent_one_working_day_after_and_how_to_disagree(batch: Path) -> None:
-    letter = batch / "outcome_CP0201_2014-05-14_p4.docx"
+    letter = batch / "outcome_CP0201_2014-05-14_p1.docx"  # Mrs Dawson, a parent
     assert labelled(letter, "Date") == "15 May 2014"  # Wednesday -> Thursday
     # 15 May + 15 working days, 26 May skipped: 6 June.
     assert any("please write to me by 6 June 2014" in p for p in section(letter, "If you disagree"))

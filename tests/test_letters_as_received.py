@@ -8,11 +8,12 @@ from __future__ import annotations
 from itertools import pairwise
 from pathlib import Path
 
+import openpyxl
 import pytest
 from docx import Document
 
 from docgen.documents import _letters as letters
-from tests.conftest import SAMPLES, paragraphs, run_cli
+from tests.conftest import SAMPLES, edit_workbook, paragraphs, run_cli
 
 COUNCIL = "Westbourne Council"
 MARKING = "OFFICIAL"
@@ -166,3 +167,60 @@ def test_the_social_worker_gets_a_professionals_invitation_not_a_childs(tmp_path
 )
 def test_who_gets_which_letter_by_role(role: str, form: str) -> None:
     assert letters.form_for(role) == form
+
+
+@pytest.mark.parametrize(
+    ("agency", "family"),
+    [
+        ("Parent", True),
+        ("Maternal grandmother", True),
+        ("Mother's partner", True),
+        ("Police", False),
+        ("Children's Social Care", False),
+        ("Family Support Worker", False),
+        ("Family Nurse Partnership", False),
+    ],
+)
+def test_who_is_written_to_as_family(agency: str, family: bool) -> None:
+    assert letters.is_family(agency) is family
+
+
+def test_an_agency_is_told_how_to_escalate_a_parent_how_to_complain(out: Path) -> None:
+    """The police officer's letter points to the professional disagreement procedure, not
+    the complaints procedure and not 'ask a friend, relative or advocate to help you'."""
+    parent = "\n".join(paragraphs(out / "out/outcome_CP0201_2014-05-14_p1.docx"))
+    police = "\n".join(paragraphs(out / "out/outcome_CP0201_2014-05-14_p5.docx"))
+    assert paragraphs(out / "out/outcome_CP0201_2014-05-14_p5.docx")[0] == "PC Sam Rowe"
+    assert "If your agency disagrees with a decision, please tell me in writing by 6 June" in police
+    assert "procedure for resolving professional disagreements" in police
+    assert "complaints procedure" not in police
+    assert "friend, relative or advocate" not in police
+    assert "please write to me by 6 June 2014" in parent
+    assert "complaints procedure" in parent
+    assert "You can ask a friend, relative or advocate to help you write." in parent
+
+
+def test_a_grandmother_is_invited_as_family_not_asked_for_a_report(tmp_path: Path) -> None:
+    def add_grandmother(wb: openpyxl.Workbook) -> None:
+        ws = wb["Conference Attendees"]
+        headers = [c.value for c in ws[1]]
+        row = dict.fromkeys(headers)
+        row.update(
+            {
+                "Conference ID": "CP0201",
+                "Name": "Mrs Byrne",
+                "Agency": "Maternal grandmother",
+                "Attendance": "Attended",
+                "Address": "2 Elm Row, Westbourne WB2 1EE",
+            }
+        )
+        ws.append([row[h] for h in headers])
+
+    workbook = edit_workbook(
+        SAMPLES / "conference_letters.xlsx", tmp_path / "letters.xlsx", add_grandmother
+    )
+    run("invitations", str(workbook), "--only", "CP0201", "--output", str(tmp_path / "out"))
+    letter = paragraphs(tmp_path / "out/invitation_CP0201_2014-05-14_p7.docx")
+    assert letter[0] == "Mrs Byrne"
+    assert any("friend, relative or advocate" in line for line in letter)
+    assert not any("written report" in line for line in letter)

@@ -27,9 +27,28 @@ PROFESSIONAL_WORDS = (
     "social work",
     "children's services",
     "children’s services",
+    "family support",
+    "family nurse",
+    "family intervention",
+    "family centre",
+    "family worker",
 )
 PARENT_WORDS = ("mother", "father", "parent", "mum", "dad", "step", "guardian")
 CARER_WORDS = ("carer", "foster", "adopter", "lodgings host", "kinship")
+#: Family and friends who get no consultation form but are not professionals either.
+RELATIVE_WORDS = (
+    "grand",
+    "aunt",
+    "uncle",
+    "brother",
+    "sister",
+    "sibling",
+    "cousin",
+    "relative",
+    "family",
+    "friend",
+    "partner",
+)
 
 
 def invited(attendees: Sequence[Any], chair: str | None = None) -> list[Any]:
@@ -62,6 +81,14 @@ def form_for(role: str) -> str:
     if _has(role, PARENT_WORDS):
         return "parent"
     return ""
+
+
+def is_family(role: str) -> bool:
+    """The child, a parent, a carer or a relative (a Role or Agency such as "Parent" or
+    "Maternal grandmother"): their letters speak to a family, not to an agency."""
+    return form_for(role) != "" or (
+        not _has(role, PROFESSIONAL_WORDS) and _has(role, RELATIVE_WORDS)
+    )
 
 
 def address_lines(address: str | None) -> list[str]:

@@ -95,7 +95,7 @@ def build_review(
             "first_name": letters.first_name(person.name),
         },
         "form": letters.form_for(person.role),
-        "family": letters.form_for(person.role) != "",
+        "family": letters.is_family(person.role),
         "social_worker": text(meeting.social_worker),
         "ways": _ways(True, meeting.social_worker, iro),
     }
@@ -130,7 +130,7 @@ def build_conference(conf: Conference, related: Related, settings: Settings, per
             "first_name": letters.first_name(person.name),
         },
         "form": "",  # agencies send reports; a conference has no consultation form here
-        "family": letters.form_for(person.agency) != "",
+        "family": letters.is_family(person.agency),
         "social_worker": text(conf.lead_social_worker),
         "ways": _ways(False, conf.lead_social_worker, chair),
     }

@@ -94,6 +94,8 @@ def build(conf: Conference, related: Related, settings: Settings, person: Any) -
             if a.core_group_member
         ],
         "to": letters.addressee(person, person.agency),
+        # A parent may ask the chair to look again, then complain; an agency escalates.
+        "family": letters.is_family(person.agency),
         "chair": text(conf.chair),
     }
 
