@@ -186,8 +186,13 @@ def test_attendees_with_report_submitted(docs: Path, conference_id: str) -> None
             r["Name"],
             r["Agency"],
             str(r["Attendance"]).capitalize(),  # "Not invited", as a sentence is written
-            {"Y": "Yes", "N": "No"}[str(r["Report Submitted"])],
-            "Not recorded",  # v1: no Recommendation column, and never an empty box
+            # a parent is not an agency: asked for no report and no recommendation
+            "Not applicable"
+            if r["Agency"] == "Parent"
+            else {"Y": "Yes", "N": "No"}[str(r["Report Submitted"])],
+            "Not applicable"
+            if r["Agency"] == "Parent"
+            else "Not recorded",  # v1: no Recommendation column, and never an empty box
         ]
         for r in workbook_rows("Conference Attendees", WORKBOOK)
         if r["Conference ID"] == conference_id
@@ -197,7 +202,7 @@ def test_attendees_with_report_submitted(docs: Path, conference_id: str) -> None
 
 def test_attendees_of_the_nursery_bruise_conference(docs: Path) -> None:
     assert find_table(report(docs, "CP0202"), "Name")[1:] == [
-        ["Mrs Whitfield", "Parent", "Attended", "No", "Not recorded"],
+        ["Mrs Whitfield", "Parent", "Attended", "Not applicable", "Not applicable"],
         ["Paul Ramsey", "Children's Social Care", "Attended", "Yes", "Not recorded"],
         ["Joanna Lee", "Nursery", "Attended", "Yes", "Not recorded"],
         ["Dr Iqbal", "GP", "Not invited", "No", "Not recorded"],

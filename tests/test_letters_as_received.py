@@ -224,3 +224,24 @@ def test_a_grandmother_is_invited_as_family_not_asked_for_a_report(tmp_path: Pat
     assert letter[0] == "Mrs Byrne"
     assert any("friend, relative or advocate" in line for line in letter)
     assert not any("written report" in line for line in letter)
+
+
+def test_the_conference_report_asks_no_report_or_recommendation_of_a_parent(
+    tmp_path: Path,
+) -> None:
+    """A parent reading the report sees no 'No' report and no 'Not recorded' recommendation
+    beside their name: those are asked of agencies."""
+    run(
+        "conference",
+        str(SAMPLES / "conferences.xlsx"),
+        "--only",
+        "CP0201",
+        "--output",
+        str(tmp_path),
+    )
+    doc = Document(str(tmp_path / "conference_CP0201_2014-05-14.docx"))
+    (table,) = [t for t in doc.tables if t.rows[0].cells[0].text == "Name"]
+    rows = {r.cells[0].text: [c.text for c in r.cells[1:]] for r in table.rows[1:]}
+    assert rows["Mrs Dawson"] == ["Parent", "Attended", "Not applicable", "Not applicable"]
+    assert rows["Mr Dawson"] == ["Parent", "Apologies", "Not applicable", "Not applicable"]
+    assert rows["PC Sam Rowe"] == ["Police", "Apologies", "Yes", "Plan"]
