@@ -423,7 +423,7 @@ def planning_table(doc: DocxDocument) -> None:
     columns = [
         ("Meeting", "{{ row.meeting }} {{ row.meeting_id }}", 4.2),
         ("Child", "{{ row.child_name }} ({{ row.child_id }})", 6.0),
-        ("Latest", "{{ row.latest }}", 3.4),
+        ("Last held", "{{ row.latest }}", 3.4),  # not "Latest": read as a deadline
         ("Deadline", "{{ row.deadline }}", 3.4),
         ("Book by", "{{ row.book_by }}", 3.4),
         ("Status", "{{ row.status }}", 0),

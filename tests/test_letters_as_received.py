@@ -245,3 +245,15 @@ def test_the_conference_report_asks_no_report_or_recommendation_of_a_parent(
     assert rows["Mrs Dawson"] == ["Parent", "Attended", "Not applicable", "Not applicable"]
     assert rows["Mr Dawson"] == ["Parent", "Apologies", "Not applicable", "Not applicable"]
     assert rows["PC Sam Rowe"] == ["Police", "Apologies", "Yes", "Plan"]
+
+
+def test_the_planning_list_says_when_each_meeting_was_last_held(out: Path) -> None:
+    """'Latest' beside 'Deadline' reads as the latest day to hold it; the column is the
+    meeting last held."""
+    doc = Document(str(out / "due.docx"))
+    heads = [c.text for c in doc.tables[0].rows[0].cells]
+    assert heads == ["Meeting", "Child", "Last held", "Deadline", "Book by", "Status"]
+    assert [c.text for c in doc.tables[0].rows[1].cells][2:4] == [
+        "11 March 2014",
+        "7 September 2014",
+    ]
