@@ -270,7 +270,14 @@ def build_invitation_child() -> DocxDocument:
     )
     para(doc, "From {{ meeting.chair }}")
     signed_for_council(doc)
-    control(doc, '{%p if meeting.kind == "review" %}')
+    control(doc, '{%p if meeting.kind == "review" and teenager %}')
+    form_page(
+        doc,
+        "Your views for your review",
+        "Write as much or as little as you like. You do not have to answer every question.",
+        CHILD_QUESTIONS,
+    )
+    control(doc, '{%p elif meeting.kind == "review" %}')
     form_page(
         doc,
         "All about me",

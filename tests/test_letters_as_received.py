@@ -257,3 +257,18 @@ def test_the_planning_list_says_when_each_meeting_was_last_held(out: Path) -> No
         "11 March 2014",
         "7 September 2014",
     ]
+
+
+def test_a_teenagers_form_is_not_written_for_a_young_child(tmp_path: Path) -> None:
+    """Tyler is 16: his form asks for his views, without 'write or draw'; Kayla, 4, keeps
+    'All about me'."""
+    run("invitations", str(SAMPLES / "review_invitations.xlsx"), "--output", str(tmp_path))
+    tyler = paragraphs(tmp_path / "invitation_R0004_2014-06-10_p2.docx")
+    assert tyler[0] == "Tyler Morgan"
+    assert "Your views for your review" in tyler
+    assert not any("draw" in line for line in tyler)
+    assert "All about me" not in tyler
+    kayla = paragraphs(tmp_path / "invitation_R0001_2014-02-24_p2.docx")
+    assert kayla[0] == "Kayla Brennan"
+    assert "All about me" in kayla
+    assert "You can write or draw in the boxes. You do not have to fill them all in." in kayla

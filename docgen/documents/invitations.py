@@ -29,6 +29,8 @@ from docgen.validate import Tables
 
 ADULT = "invitation.docx"
 CHILD = "invitation_child.docx"
+#: From this age the child's form drops "write or draw" and "All about me".
+TEENAGE = 13
 
 
 def _review_items(meeting: ReviewMeeting, related: Related) -> list[Any]:
@@ -90,6 +92,8 @@ def build_review(
         "about": text(meeting.child_name),
         "about_first": letters.first_name(meeting.child_name),
         "child_age": str(age_on(meeting.dob, meeting.review_date)),
+        # A teenager's form is asked in their words, not a young child's ("write or draw").
+        "teenager": age_on(meeting.dob, meeting.review_date) >= TEENAGE,
         "to": {
             **letters.addressee(person, person.role),
             "first_name": letters.first_name(person.name),
@@ -125,6 +129,7 @@ def build_conference(conf: Conference, related: Related, settings: Settings, per
         "about": letters.names_and(names),
         "about_first": letters.names_and([letters.first_name(n) for n in names]),
         "child_age": "",
+        "teenager": False,
         "to": {
             **letters.addressee(person, person.agency),
             "first_name": letters.first_name(person.name),
