@@ -33,7 +33,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from make_templates import (
     CONTENT_WIDTH,
-    LABEL_FILL,
     Cell,
     _finish_table,
     _twips,
@@ -93,8 +92,9 @@ def address_block(doc: DocxDocument) -> None:
 
 def answer_box(doc: DocxDocument, question: str, height_cm: float = 4.0) -> None:
     """A question over an empty box to write (or draw) the answer in."""
-    table = new_table(doc, [CONTENT_WIDTH], header_row=False)
-    add_row(table, [Cell(question, style="Table Heading", fill=LABEL_FILL)], keep_next=True)
+    # The question is the box's header row: a screen reader names the box by it.
+    table = new_table(doc, [CONTENT_WIDTH], header_row=True)
+    add_row(table, [Cell(question, style="Table Heading")], header=True)
     add_row(table, [Cell("")])
     row = table.rows[-1]
     row.height = Cm(height_cm)

@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
 from docgen.documents import _letters as letters
 from tests.conftest import SAMPLES, edit_workbook, paragraphs, run_cli
@@ -272,3 +273,18 @@ def test_a_teenagers_form_is_not_written_for_a_young_child(tmp_path: Path) -> No
     assert kayla[0] == "Kayla Brennan"
     assert "All about me" in kayla
     assert "You can write or draw in the boxes. You do not have to fill them all in." in kayla
+
+
+def test_each_consultation_box_is_named_by_its_question_as_a_header_row(out: Path) -> None:
+    """A screen reader announces the box by its question: the first row is a header row."""
+    doc = Document(str(out / LETTERS[1]))  # Kayla's letter and form
+    boxes = [t for t in doc.tables if len(t.columns) == 1]
+    assert [t.rows[0].cells[0].text for t in boxes] == [
+        "What is going well for you?",
+        "Is anything worrying you?",
+        "What do you want the people at your meeting to know?",
+        "Who would you like to be at your meeting?",
+    ]
+    for table in boxes:
+        tr_pr = table.rows[0]._tr.trPr
+        assert tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
