@@ -470,7 +470,8 @@ def build_planning_list() -> DocxDocument:
         doc,
         "As of {{ as_of }}: {{ total }} {{ 'child' if total == 1 else 'children' }} with a "
         "meeting to hold, {{ overdue or 'none' }} of them overdue. Each deadline "
-        "is the statutory one; book the meeting by the working day shown.",
+        "is the last day the meeting may be held, as its record gives it; book the meeting "
+        "by the working day shown.",
     )
     control(doc, "{%p for officer in officers %}")
     doc.add_heading("{{ officer.name }}", 1)

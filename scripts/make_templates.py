@@ -1313,7 +1313,9 @@ def _review_plan_and_decisions(doc: DocxDocument) -> None:
         f"{{{{ review.record_by }}}} ({{{{ review.record_days }}}}, {IRO_HANDBOOK})",
     )
     heading_then(doc, "Next review")
-    labelled(doc, "To be held by (statutory deadline)", "{{ review.next.deadline }}")
+    # The basis, not "statutory": the default (seed) policy's 90 and 180 days are not the
+    # regulations' 3 and 6 months.
+    labelled(doc, "To be held by", "{{ review.next.deadline }} ({{ review.next.basis }})")
     labelled(doc, "{{ review.next.proposed_label }}", "{{ review.next.proposed }}")
     distribution(doc, "record")
 

@@ -254,6 +254,9 @@ def test_the_planning_list_says_when_each_meeting_was_last_held(out: Path) -> No
     doc = Document(str(out / "due.docx"))
     heads = [c.text for c in doc.tables[0].rows[0].cells]
     assert heads == ["Meeting", "Child", "Last held", "Deadline", "Book by", "Status"]
+    intro = doc.paragraphs[1].text
+    assert "statutory" not in intro  # the seed policy's days are not the statute's
+    assert "Each deadline is the last day the meeting may be held" in intro
     assert [c.text for c in doc.tables[0].rows[1].cells][2:4] == [
         "11 March 2014",
         "7 September 2014",
@@ -288,3 +291,34 @@ def test_each_consultation_box_is_named_by_its_question_as_a_header_row(out: Pat
     for table in boxes:
         tr_pr = table.rows[0]._tr.trPr
         assert tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
+
+
+@pytest.mark.parametrize(
+    ("policy", "deadline"),
+    [
+        # 24 February + 90 days: the service's (seed) timescale, a day after the statute's
+        ("seed", "To be held by: 25 May 2014 (90 days after this review, the service's timescale)"),
+        (
+            "2010-regulations",
+            "To be held by: 24 May 2014 (3 months after this review, "
+            "Care Planning Regulations 2010)",
+        ),
+    ],
+)
+def test_the_next_reviews_deadline_says_where_it_comes_from(
+    tmp_path: Path, policy: str, deadline: str
+) -> None:
+    """Kayla's first review, 24 February 2014: the seed policy's 90 days are not the
+    regulations' 3 months, so the record must not call 25 May the statutory deadline."""
+    run(
+        "review",
+        str(SAMPLES / "review_meetings.xlsx"),
+        "--only",
+        "R0001",
+        "--output",
+        str(tmp_path),
+        env={"DOCGEN_REVIEW_POLICY": policy},
+    )
+    lines = paragraphs(tmp_path / "review_C20417_2014-02-24.docx")
+    assert deadline in lines
+    assert not any("statutory" in line for line in lines)
