@@ -304,7 +304,10 @@ def core_group(doc: DocxDocument) -> None:
     control(doc, "{%p endif %}")
     control(doc, "{%p if conference.core_group_date %}")
     labelled(
-        doc, "First core group meeting", "by {{ conference.core_group_date }}"
+        doc,
+        # after a review conference the core group already meets: its next meeting
+        "{{ 'First' if conference.kind == 'initial' else 'Next' }} core group meeting",
+        "by {{ conference.core_group_date }}",
     ).paragraph_format.keep_with_next = True
     control(doc, "{%p endif %}")
     list_table(
