@@ -1447,8 +1447,9 @@ def build_conference_report() -> DocxDocument:
             ("Name", "{{ person.name }}", 3.8),
             ("Agency", "{{ person.agency }}", 4.2),
             ("Attendance", "{{ person.attendance }}", 2.8),
-            ("Report submitted", "{{ person.report_submitted }}", 2.6),
-            ("Recommendation", "{{ person.recommendation }}", 0),
+            # Each agency's recommendation is printed once, under "Recommendations and
+            # decision", not a second time in a column here.
+            ("Report submitted", "{{ person.report_submitted }}", 0),
         ],
         empty="No attendees recorded.",
     )

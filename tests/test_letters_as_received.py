@@ -227,11 +227,11 @@ def test_a_grandmother_is_invited_as_family_not_asked_for_a_report(tmp_path: Pat
     assert not any("written report" in line for line in letter)
 
 
-def test_the_conference_report_asks_no_report_or_recommendation_of_a_parent(
+def test_the_conference_report_asks_no_report_of_a_parent_and_lists_each_recommendation_once(
     tmp_path: Path,
 ) -> None:
-    """A parent reading the report sees no 'No' report and no 'Not recorded' recommendation
-    beside their name: those are asked of agencies."""
+    """A parent reading the report sees no 'No' beside their name for an agency report,
+    and each agency's recommendation is printed once."""
     run(
         "conference",
         str(SAMPLES / "conferences.xlsx"),
@@ -243,9 +243,15 @@ def test_the_conference_report_asks_no_report_or_recommendation_of_a_parent(
     doc = Document(str(tmp_path / "conference_CP0201_2014-05-14.docx"))
     (table,) = [t for t in doc.tables if t.rows[0].cells[0].text == "Name"]
     rows = {r.cells[0].text: [c.text for c in r.cells[1:]] for r in table.rows[1:]}
-    assert rows["Mrs Dawson"] == ["Parent", "Attended", "Not applicable", "Not applicable"]
-    assert rows["Mr Dawson"] == ["Parent", "Apologies", "Not applicable", "Not applicable"]
-    assert rows["PC Sam Rowe"] == ["Police", "Apologies", "Yes", "Plan"]
+    assert rows["Mrs Dawson"] == ["Parent", "Attended", "Not applicable"]
+    assert rows["Mr Dawson"] == ["Parent", "Apologies", "Not applicable"]
+    assert rows["PC Sam Rowe"] == ["Police", "Apologies", "Yes"]
+    # each agency's recommendation once: in its section, not again in this table
+    text = [p.text for p in doc.paragraphs]
+    assert [t for t in text if t.startswith("Police (PC Sam Rowe)")] == [
+        "Police (PC Sam Rowe): Plan"
+    ]
+    assert "Recommendation" not in [c.text for c in table.rows[0].cells]
 
 
 def test_the_planning_list_says_when_each_meeting_was_last_held(out: Path) -> None:
