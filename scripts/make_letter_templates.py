@@ -375,7 +375,14 @@ def build_outcome_letter() -> DocxDocument:
     control(doc, "{%p endif %}")
     doc.add_heading("Next conference", 1)
     control(doc, "{%p if conference.next_review_date %}")
-    para(doc, "The review conference will be held by {{ conference.next_review_date }}.")
+    # The planned date and the deadline, as the conference report gives them both.
+    para(
+        doc,
+        "The review conference is planned for {{ conference.next_proposed }}"
+        "{{ ' (it must be held by ' ~ conference.next_deadline ~ ')' "
+        "if conference.next_deadline and conference.next_deadline != conference.next_proposed "
+        "else '' }}.",
+    )
     control(doc, "{%p else %}")
     para(doc, "No review conference is planned: no child is subject of a child protection plan.")
     control(doc, "{%p endif %}")

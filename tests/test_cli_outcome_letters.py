@@ -115,8 +115,10 @@ def test_core_group_members_first_meeting_and_next_conference(batch: Path) -> No
     assert labelled(letter, "Lead social worker") == "Nadia Shah"
     # 14 May + 10 working days, 26 May (spring bank holiday) skipped: 29 May.
     assert labelled(letter, "First core group meeting") == "by 29 May 2014"
+    # the date planned and the deadline, as the conference report has them: not "held by"
+    # the planned date while the report says by 14 August
     assert section(letter, "Next conference") == [
-        "The review conference will be held by 13 August 2014."
+        "The review conference is planned for 13 August 2014 (it must be held by 14 August 2014)."
     ]
     # A review conference: the Core Group Date given is printed as it is, as the next
     # meeting of a core group that has met since the initial conference.
