@@ -798,6 +798,15 @@ def _next_meeting(deadline: date | None, given: date | None, what: str) -> dict[
     }
 
 
+def next_review_basis(number: int, policy: str) -> str:
+    """Where the next review's deadline comes from, printed beside it: the regulations'
+    months, or the service's own days (the ``seed`` policy), which are not the statute's."""
+    if policy == "seed":
+        return f"{90 if number == 1 else 180} days after this review, the service's timescale"
+    months = 3 if number == 1 else 6
+    return f"{months} months after this review, Care Planning Regulations 2010"
+
+
 def review_context(
     meeting: ReviewMeeting,
     attendees: list[ReviewAttendee],
@@ -840,7 +849,10 @@ def review_context(
             "previous_review_date": _previous_review(meeting, number_),
             "first": number_ == 1 and meeting.previous_review_date is None,
             "next_review_date": long_date(meeting.next_review_date or deadline),
-            "next": _next_meeting(deadline, meeting.next_review_date, "Next review date"),
+            "next": {
+                **_next_meeting(deadline, meeting.next_review_date, "Next review date"),
+                "basis": next_review_basis(number_, policy),
+            },
             "decisions_by": long_date(
                 timescales.add_working_days(held, settings.review_decisions_days)
             ),

@@ -33,7 +33,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from make_templates import (
     CONTENT_WIDTH,
-    LABEL_FILL,
     Cell,
     _finish_table,
     _twips,
@@ -56,6 +55,23 @@ def page_break(doc: DocxDocument) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
+def letter_document(title: str) -> DocxDocument:
+    """A letter: the protective marking at the left of its header, the council's name
+    and the reference at the right (both settings, as in the meeting records)."""
+    return new_document(
+        title,
+        "{{ letterhead.marking }}",
+        "{{ letterhead.council }}{% if letterhead.council %} · {% endif %}Ref {{ ref }}",
+    )
+
+
+def signed_for_council(doc: DocxDocument) -> None:
+    """The council's name under the signature: who the letter is from."""
+    control(doc, "{%p if letterhead.council %}")
+    para(doc, "{{ letterhead.council }}")
+    control(doc, "{%p endif %}")
+
+
 def address_block(doc: DocxDocument) -> None:
     """The addressee's name and address for a window envelope; blank lines to fill in by
     hand when the workbook has no address."""
@@ -76,8 +92,9 @@ def address_block(doc: DocxDocument) -> None:
 
 def answer_box(doc: DocxDocument, question: str, height_cm: float = 4.0) -> None:
     """A question over an empty box to write (or draw) the answer in."""
-    table = new_table(doc, [CONTENT_WIDTH], header_row=False)
-    add_row(table, [Cell(question, style="Table Heading", fill=LABEL_FILL)], keep_next=True)
+    # The question is the box's header row: a screen reader names the box by it.
+    table = new_table(doc, [CONTENT_WIDTH], header_row=True)
+    add_row(table, [Cell(question, style="Table Heading")], header=True)
     add_row(table, [Cell("")])
     row = table.rows[-1]
     row.height = Cm(height_cm)
@@ -99,6 +116,7 @@ def letter_ending(doc: DocxDocument, closing: str = "Yours sincerely,") -> None:
     para(doc)
     para(doc, "{{ meeting.chair }}")
     para(doc, "{{ meeting.chair_role }}")
+    signed_for_council(doc)
 
 
 PARENT_QUESTIONS = (
@@ -126,7 +144,7 @@ CHILD_QUESTIONS = (
 
 def build_invitation() -> DocxDocument:
     """An invitation to a review or a conference, addressed to one person."""
-    doc = new_document("Invitation", "OFFICIAL-SENSITIVE", "Ref {{ ref }}")
+    doc = letter_document("Invitation")
     address_block(doc)
     labelled(doc, "Our reference", "{{ ref }}")
     labelled(doc, "Date", "{{ dated }}")
@@ -207,7 +225,7 @@ def build_invitation() -> DocxDocument:
 
 def build_invitation_child() -> DocxDocument:
     """An invitation to the child, in plain words, with the child's form."""
-    doc = new_document("Invitation", "OFFICIAL-SENSITIVE", "Ref {{ ref }}")
+    doc = letter_document("Invitation")
     address_block(doc)
     para(doc, "{{ dated }}")
     para(doc, "Your meeting", "Title")
@@ -251,7 +269,15 @@ def build_invitation_child() -> DocxDocument:
         "Please tell {{ meeting.contact_name }} by {{ meeting.reply_by }} if you want to come.",
     )
     para(doc, "From {{ meeting.chair }}")
-    control(doc, '{%p if meeting.kind == "review" %}')
+    signed_for_council(doc)
+    control(doc, '{%p if meeting.kind == "review" and teenager %}')
+    form_page(
+        doc,
+        "Your views for your review",
+        "Write as much or as little as you like. You do not have to answer every question.",
+        CHILD_QUESTIONS,
+    )
+    control(doc, '{%p elif meeting.kind == "review" %}')
     form_page(
         doc,
         "All about me",
@@ -267,7 +293,7 @@ def build_invitation_child() -> DocxDocument:
 
 def core_group(doc: DocxDocument) -> None:
     """Who puts the plan into practice, and when they first meet."""
-    doc.add_heading("Core group", 2)
+    doc.add_heading("Core group", 1)
     para(
         doc, "The core group puts the plan into practice and reports on it to the next conference."
     ).paragraph_format.keep_with_next = True
@@ -278,7 +304,10 @@ def core_group(doc: DocxDocument) -> None:
     control(doc, "{%p endif %}")
     control(doc, "{%p if conference.core_group_date %}")
     labelled(
-        doc, "First core group meeting", "by {{ conference.core_group_date }}"
+        doc,
+        # after a review conference the core group already meets: its next meeting
+        "{{ 'First' if conference.kind == 'initial' else 'Next' }} core group meeting",
+        "by {{ conference.core_group_date }}",
     ).paragraph_format.keep_with_next = True
     control(doc, "{%p endif %}")
     list_table(
@@ -300,7 +329,7 @@ def keep_together(table: Table) -> None:
 
 def build_outcome_letter() -> DocxDocument:
     """The chair's letter after a conference, to one person invited."""
-    doc = new_document("Conference outcome", "OFFICIAL-SENSITIVE", "Ref {{ ref }}")
+    doc = letter_document("Conference outcome")
     address_block(doc)
     labelled(doc, "Our reference", "{{ ref }}")
     labelled(doc, "Date", "{{ sent_by }}")
@@ -313,7 +342,7 @@ def build_outcome_letter() -> DocxDocument:
         "letter confirms what the conference decided and the plan it agreed. The full "
         "report will follow.",
     )
-    doc.add_heading("Decisions", 2)
+    doc.add_heading("Decisions", 1)
     list_table(
         doc,
         "child in decisions",
@@ -329,7 +358,7 @@ def build_outcome_letter() -> DocxDocument:
     para(doc, "{{ decision }}")
     control(doc, "{%p endif %}")
     control(doc, "{%p if any_plan %}")
-    doc.add_heading("Outline child protection plan", 2)
+    doc.add_heading("Outline child protection plan", 1)
     list_table(
         doc,
         "step in plan",
@@ -344,13 +373,21 @@ def build_outcome_letter() -> DocxDocument:
     )
     core_group(doc)
     control(doc, "{%p endif %}")
-    doc.add_heading("Next conference", 2)
+    doc.add_heading("Next conference", 1)
     control(doc, "{%p if conference.next_review_date %}")
-    para(doc, "The review conference will be held by {{ conference.next_review_date }}.")
+    # The planned date and the deadline, as the conference report gives them both.
+    para(
+        doc,
+        "The review conference is planned for {{ conference.next_proposed }}"
+        "{{ ' (it must be held by ' ~ conference.next_deadline ~ ')' "
+        "if conference.next_deadline and conference.next_deadline != conference.next_proposed "
+        "else '' }}.",
+    )
     control(doc, "{%p else %}")
     para(doc, "No review conference is planned: no child is subject of a child protection plan.")
     control(doc, "{%p endif %}")
-    doc.add_heading("If you disagree", 2)
+    doc.add_heading("If you disagree", 1)
+    control(doc, "{%p if family %}")
     para(
         doc,
         "If you disagree with a decision, please write to me by {{ disagree_by }}, saying "
@@ -358,14 +395,26 @@ def build_outcome_letter() -> DocxDocument:
         "still unhappy after that, you can ask for the council's child protection "
         "complaints procedure.",
     )
+    control(doc, "{%p else %}")
+    para(
+        doc,
+        "If your agency disagrees with a decision, please tell me in writing by "
+        "{{ disagree_by }}, saying which decision and why. If we cannot resolve it, the "
+        "Local Safeguarding Children Board's procedure for resolving professional "
+        "disagreements applies.",
+    )
+    control(doc, "{%p endif %}")
     control(doc, "{%p if contact %}")
     para(doc, "You can reach me through {{ contact }}, quoting the reference above.")
     control(doc, "{%p endif %}")
+    control(doc, "{%p if family %}")
     para(doc, "You can ask a friend, relative or advocate to help you write.")
+    control(doc, "{%p endif %}")
     para(doc, "Yours sincerely,")
     para(doc)
     para(doc, "{{ chair }}")
     para(doc, "Conference Chair")
+    signed_for_council(doc)
     return doc
 
 
@@ -391,7 +440,7 @@ def planning_table(doc: DocxDocument) -> None:
     columns = [
         ("Meeting", "{{ row.meeting }} {{ row.meeting_id }}", 4.2),
         ("Child", "{{ row.child_name }} ({{ row.child_id }})", 6.0),
-        ("Latest", "{{ row.latest }}", 3.4),
+        ("Last held", "{{ row.latest }}", 3.4),  # not "Latest": read as a deadline
         ("Deadline", "{{ row.deadline }}", 3.4),
         ("Book by", "{{ row.book_by }}", 3.4),
         ("Status", "{{ row.status }}", 0),
@@ -419,17 +468,23 @@ def planning_table(doc: DocxDocument) -> None:
 
 def build_planning_list() -> DocxDocument:
     """The reviews and conferences falling due, officer by officer."""
-    doc = new_document("Planning list", "OFFICIAL-SENSITIVE", "Planning list, {{ as_of }}")
+    doc = new_document(
+        "Planning list",
+        "{{ letterhead.marking }}",
+        "{{ letterhead.council }}{% if letterhead.council %} · {% endif %}"
+        "Planning list, {{ as_of }}",
+    )
     landscape(doc)
     para(doc, "Reviews and conferences falling due", "Title")
     para(
         doc,
         "As of {{ as_of }}: {{ total }} {{ 'child' if total == 1 else 'children' }} with a "
         "meeting to hold, {{ overdue or 'none' }} of them overdue. Each deadline "
-        "is the statutory one; book the meeting by the working day shown.",
+        "is the last day the meeting may be held, as its record gives it; book the meeting "
+        "by the working day shown.",
     )
     control(doc, "{%p for officer in officers %}")
-    doc.add_heading("{{ officer.name }}", 2)
+    doc.add_heading("{{ officer.name }}", 1)
     para(
         doc,
         "{{ officer.count }} {{ 'child' if officer.count == 1 else 'children' }}"
@@ -477,12 +532,13 @@ def build_alerts_report() -> DocxDocument:
     """The quarterly report on alerts of concern, for senior managers."""
     doc = new_document(
         "Alerts of concern: quarterly report",
-        "OFFICIAL-SENSITIVE",
+        "{{ letterhead.marking }}",
+        "{{ letterhead.council }}{% if letterhead.council %} · {% endif %}"
         "Alerts of concern, {{ period.name }}",
     )
     para(doc, "Alerts of concern", "Title")
     para(doc, "{{ period.name }}: {{ period.label }}. Year to date: {{ ytd.label }}.")
-    doc.add_heading("Summary", 2)
+    doc.add_heading("Summary", 1)
     para(
         doc,
         "In {{ period.name }}, {{ q.raised }} {{ q.raised_verb }} first raised "
@@ -522,12 +578,12 @@ def build_alerts_report() -> DocxDocument:
     para(doc, "No alert was referred to CAFCASS in the {{ period.noun }}.", "Commentary")
     control(doc, "{%p endif %}")
     two_period_table(doc, "summary", "Figure")
-    doc.add_heading("By stage reached", 2)
+    doc.add_heading("By stage reached", 1)
     two_period_table(doc, "stages", "Stage")
-    doc.add_heading("By category", 2)
+    doc.add_heading("By category", 1)
     two_period_table(doc, "categories", "Category")
     para(doc, "{{ chart }}", "Chart")
-    doc.add_heading("Alerts first raised in the {{ period.noun }}", 2)
+    doc.add_heading("Alerts first raised in the {{ period.noun }}", 1)
     list_table(
         doc,
         "alert in alerts",

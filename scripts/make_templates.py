@@ -1313,7 +1313,9 @@ def _review_plan_and_decisions(doc: DocxDocument) -> None:
         f"{{{{ review.record_by }}}} ({{{{ review.record_days }}}}, {IRO_HANDBOOK})",
     )
     heading_then(doc, "Next review")
-    labelled(doc, "To be held by (statutory deadline)", "{{ review.next.deadline }}")
+    # The basis, not "statutory": the default (seed) policy's 90 and 180 days are not the
+    # regulations' 3 and 6 months.
+    labelled(doc, "To be held by", "{{ review.next.deadline }} ({{ review.next.basis }})")
     labelled(doc, "{{ review.next.proposed_label }}", "{{ review.next.proposed }}")
     distribution(doc, "record")
 
@@ -1445,8 +1447,9 @@ def build_conference_report() -> DocxDocument:
             ("Name", "{{ person.name }}", 3.8),
             ("Agency", "{{ person.agency }}", 4.2),
             ("Attendance", "{{ person.attendance }}", 2.8),
-            ("Report submitted", "{{ person.report_submitted }}", 2.6),
-            ("Recommendation", "{{ person.recommendation }}", 0),
+            # Each agency's recommendation is printed once, under "Recommendations and
+            # decision", not a second time in a column here.
+            ("Report submitted", "{{ person.report_submitted }}", 0),
         ],
         empty="No attendees recorded.",
     )

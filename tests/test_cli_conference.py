@@ -180,14 +180,17 @@ def test_first_core_group_only_for_an_initial_conference_with_a_plan(docs: Path)
 @pytest.mark.parametrize("conference_id", sorted(NAMES))
 def test_attendees_with_report_submitted(docs: Path, conference_id: str) -> None:
     table = find_table(report(docs, conference_id), "Name")
-    assert table[0] == ["Name", "Agency", "Attendance", "Report submitted", "Recommendation"]
+    # recommendations are printed once, under Recommendations and decision
+    assert table[0] == ["Name", "Agency", "Attendance", "Report submitted"]
     expected = [
         [
             r["Name"],
             r["Agency"],
             str(r["Attendance"]).capitalize(),  # "Not invited", as a sentence is written
-            {"Y": "Yes", "N": "No"}[str(r["Report Submitted"])],
-            "Not recorded",  # v1: no Recommendation column, and never an empty box
+            # a parent is not an agency: asked for no report
+            "Not applicable"
+            if r["Agency"] == "Parent"
+            else {"Y": "Yes", "N": "No"}[str(r["Report Submitted"])],
         ]
         for r in workbook_rows("Conference Attendees", WORKBOOK)
         if r["Conference ID"] == conference_id
@@ -197,10 +200,10 @@ def test_attendees_with_report_submitted(docs: Path, conference_id: str) -> None
 
 def test_attendees_of_the_nursery_bruise_conference(docs: Path) -> None:
     assert find_table(report(docs, "CP0202"), "Name")[1:] == [
-        ["Mrs Whitfield", "Parent", "Attended", "No", "Not recorded"],
-        ["Paul Ramsey", "Children's Social Care", "Attended", "Yes", "Not recorded"],
-        ["Joanna Lee", "Nursery", "Attended", "Yes", "Not recorded"],
-        ["Dr Iqbal", "GP", "Not invited", "No", "Not recorded"],
+        ["Mrs Whitfield", "Parent", "Attended", "Not applicable"],
+        ["Paul Ramsey", "Children's Social Care", "Attended", "Yes"],
+        ["Joanna Lee", "Nursery", "Attended", "Yes"],
+        ["Dr Iqbal", "GP", "Not invited", "No"],
     ]
 
 

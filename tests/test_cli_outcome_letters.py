@@ -115,16 +115,20 @@ def test_core_group_members_first_meeting_and_next_conference(batch: Path) -> No
     assert labelled(letter, "Lead social worker") == "Nadia Shah"
     # 14 May + 10 working days, 26 May (spring bank holiday) skipped: 29 May.
     assert labelled(letter, "First core group meeting") == "by 29 May 2014"
+    # the date planned and the deadline, as the conference report has them: not "held by"
+    # the planned date while the report says by 14 August
     assert section(letter, "Next conference") == [
-        "The review conference will be held by 13 August 2014."
+        "The review conference is planned for 13 August 2014 (it must be held by 14 August 2014)."
     ]
-    # A review conference: the Core Group Date given is printed as it is.
+    # A review conference: the Core Group Date given is printed as it is, as the next
+    # meeting of a core group that has met since the initial conference.
     review = batch / "outcome_CP0203_2014-06-25_p1.docx"
-    assert labelled(review, "First core group meeting") == "by 9 July 2014"
+    assert labelled(review, "Next core group meeting") == "by 9 July 2014"
+    assert not any(p.startswith("First core group") for p in paragraphs(review))
 
 
 def test_sent_one_working_day_after_and_how_to_disagree(batch: Path) -> None:
-    letter = batch / "outcome_CP0201_2014-05-14_p4.docx"
+    letter = batch / "outcome_CP0201_2014-05-14_p1.docx"  # Mrs Dawson, a parent
     assert labelled(letter, "Date") == "15 May 2014"  # Wednesday -> Thursday
     # 15 May + 15 working days, 26 May skipped: 6 June.
     assert any("please write to me by 6 June 2014" in p for p in section(letter, "If you disagree"))
@@ -147,7 +151,7 @@ def test_the_core_group_table_is_kept_on_one_page(batch: Path) -> None:
     assert len(table.rows) == 6
     for row in table.rows:
         assert all(c.paragraphs[0].paragraph_format.keep_with_next for c in row.cells)
-    first_meeting = [p for p in doc.paragraphs if p.text.startswith("First core group meeting")]
+    first_meeting = [p for p in doc.paragraphs if p.text.startswith("Next core group meeting")]
     assert first_meeting[0].paragraph_format.keep_with_next is True
 
 

@@ -219,7 +219,7 @@ def test_next_review_deadline_on_a_sunday_and_the_working_day_to_book(docs: Path
     # 7 September 2014. The deadline is not moved; the proposed date is Friday 5 September.
     lines = section(docs / "review_C31188_2014-03-11.docx", "Next review")
     assert lines == [
-        "To be held by (statutory deadline): 7 September 2014",
+        "To be held by: 7 September 2014 (180 days after this review, the service's timescale)",
         "Proposed date (a working day on or before it): 5 September 2014",
     ]
 

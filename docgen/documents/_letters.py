@@ -11,12 +11,44 @@ from typing import Any
 from docgen import timescales
 from docgen.context import long_date, text
 from docgen.errors import Problem
+from docgen.settings import Settings
 from docgen.validate import SheetRows
 
 #: Words of a Role (or Agency) that make the person the child: their letter is in plain words.
+#: Whole words only: "Children's Social Care" is the social worker's agency, not a child.
 CHILD_WORDS = ("child", "young person", "young man", "young woman")
+#: Roles and agencies of professionals whose names hold a family word: a children's
+#: guardian is CAFCASS's officer, not a parent; children's services are the council's.
+PROFESSIONAL_WORDS = (
+    "children's guardian",
+    "children’s guardian",
+    "cafcass",
+    "social care",
+    "social work",
+    "children's services",
+    "children’s services",
+    "family support",
+    "family nurse",
+    "family intervention",
+    "family centre",
+    "family worker",
+)
 PARENT_WORDS = ("mother", "father", "parent", "mum", "dad", "step", "guardian")
 CARER_WORDS = ("carer", "foster", "adopter", "lodgings host", "kinship")
+#: Family and friends who get no consultation form but are not professionals either.
+RELATIVE_WORDS = (
+    "grand",
+    "aunt",
+    "uncle",
+    "brother",
+    "sister",
+    "sibling",
+    "cousin",
+    "relative",
+    "family",
+    "friend",
+    "partner",
+)
 
 
 def invited(attendees: Sequence[Any], chair: str | None = None) -> list[Any]:
@@ -31,20 +63,32 @@ def invited(attendees: Sequence[Any], chair: str | None = None) -> list[Any]:
     ]
 
 
-def _has(role: str, words: Sequence[str]) -> bool:
+def _has(role: str, words: Sequence[str], whole: bool = False) -> bool:
+    """Any of ``words`` starts a word of ``role`` (``whole``: is a whole word of it)."""
     folded = role.casefold()
-    return any(re.search(rf"\b{re.escape(w)}", folded) for w in words)
+    end = r"\b" if whole else ""
+    return any(re.search(rf"\b{re.escape(w)}{end}", folded) for w in words)
 
 
 def form_for(role: str) -> str:
     """Which consultation form a person's role gets: child, parent, carer, or none."""
+    if _has(role, PROFESSIONAL_WORDS):
+        return ""
     if _has(role, CARER_WORDS):  # "Foster Carer" before "parent" (a "Parent and baby carer")
         return "carer"
-    if _has(role, CHILD_WORDS):
+    if _has(role, CHILD_WORDS, whole=True):
         return "child"
     if _has(role, PARENT_WORDS):
         return "parent"
     return ""
+
+
+def is_family(role: str) -> bool:
+    """The child, a parent, a carer or a relative (a Role or Agency such as "Parent" or
+    "Maternal grandmother"): their letters speak to a family, not to an agency."""
+    return form_for(role) != "" or (
+        not _has(role, PROFESSIONAL_WORDS) and _has(role, RELATIVE_WORDS)
+    )
 
 
 def address_lines(address: str | None) -> list[str]:
@@ -55,6 +99,13 @@ def address_lines(address: str | None) -> list[str]:
         return []
     lines = cell.split("\n") if "\n" in cell else cell.split(",")
     return [line.strip() for line in lines if line.strip()]
+
+
+def letterhead(settings: Settings) -> dict[str, str]:
+    """Who a letter or list is from, as its header and signature give it: the council's
+    name (``DOCGEN_COUNCIL``; blank when unset) and the protective marking
+    (``DOCGEN_PROTECTIVE_MARKING``), the same settings as the meeting records use."""
+    return {"council": text(settings.council), "marking": text(settings.protective_marking)}
 
 
 def addressee(person: Any, role: str) -> dict[str, Any]:

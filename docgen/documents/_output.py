@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from docgen import pipeline
+from docgen.documents._letters import letterhead
 from docgen.errors import UserError
 from docgen.files import folder_lock, write_atomic
 from docgen.models import WorkbookSpec
@@ -56,8 +57,11 @@ def output_kind(output: Path, suffixes: Sequence[str]) -> str:
 
 
 def render(template: str, context: dict[str, Any], settings: Settings, **kw: Any) -> bytes:
+    """The list or report rendered, with the council's name and protective marking
+    (``letterhead``) for its header, as every meeting document has them."""
     from docgen.render import Renderer  # docx and docxtpl: only a command that renders loads them
 
+    context = {"letterhead": letterhead(settings), **context}
     return Renderer(settings.templates).render(template, context, **kw)
 
 

@@ -21,6 +21,7 @@ from docgen import codes, timescales
 from docgen.clikit import _settings, _write_pdfs, pdf_option, reports_errors, templates_option
 from docgen.context import long_date, number, plural, sentence, stage_label, text
 from docgen.documents import _output
+from docgen.documents._letters import letterhead
 from docgen.documents.base import DocumentType
 from docgen.errors import UserError
 from docgen.models import ALERT, Alert, AlertStep
@@ -308,7 +309,8 @@ def _target(output: Path | None, period: Period) -> Path:
 
 
 def _samples(samples: Path, settings: Settings) -> list[tuple[str, dict[str, Any]]]:
-    return [(TEMPLATE, alerts_report(samples / "alerts.xlsx", quarter("2014-15:Q1"), settings))]
+    context = alerts_report(samples / "alerts.xlsx", quarter("2014-15:Q1"), settings)
+    return [(TEMPLATE, {"letterhead": letterhead(settings), **context})]
 
 
 def _command() -> click.Command:

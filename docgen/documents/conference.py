@@ -5,17 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from docgen import context
+from docgen.documents import _letters as letters
 from docgen.documents._drop import papers
 from docgen.documents.base import DocumentType, Related
 from docgen.models import CONFERENCE, Conference, ConferenceAttendee, ConferenceChild, PlanAction
 from docgen.settings import Settings
 
+#: What the report prints for a parent's (or relative's) agency report and recommendation:
+#: agencies report and recommend; a family is not asked to, so nothing is "not recorded".
+NOT_APPLICABLE = "Not applicable"
+
 
 def build(conference: Conference, related: Related, settings: Settings, _item: Any) -> dict:
     children, attendees, actions = related
-    return context.conference_context(
+    report = context.conference_context(
         conference, list(children), list(attendees), list(actions), settings=settings
     )
+    for person in report["attendees"]:
+        if letters.is_family(person["agency"]):
+            if person["report_submitted"] in ("", "No"):
+                person["report_submitted"] = NOT_APPLICABLE
+            if person["recommendation"] == context.NOT_RECORDED:
+                person["recommendation"] = NOT_APPLICABLE
+    return report
 
 
 def file_parts(conf: Conference, _related: Related, _item: Any, _n: int) -> tuple[str, ...]:

@@ -29,6 +29,8 @@ from docgen.validate import Tables
 
 ADULT = "invitation.docx"
 CHILD = "invitation_child.docx"
+#: From this age the child's form drops "write or draw" and "All about me".
+TEENAGE = 13
 
 
 def _review_items(meeting: ReviewMeeting, related: Related) -> list[Any]:
@@ -70,12 +72,14 @@ def build_review(
 ) -> dict:
     iro = text(meeting.iro)
     return {
+        "letterhead": letters.letterhead(settings),
         "ref": f"{text(meeting.review_id)}/{text(meeting.child_id)}",
         "dated": dated(meeting.review_date, settings),
         "meeting": {
             **_meeting(
                 "review",
-                "Looked After Review",
+                # The IRO Handbook's words: the review of the child's care plan.
+                f"Review of {text(meeting.child_name)}'s Care Plan",
                 meeting.review_date,
                 meeting.review_time,
                 meeting.venue,
@@ -88,12 +92,14 @@ def build_review(
         "about": text(meeting.child_name),
         "about_first": letters.first_name(meeting.child_name),
         "child_age": str(age_on(meeting.dob, meeting.review_date)),
+        # A teenager's form is asked in their words, not a young child's ("write or draw").
+        "teenager": age_on(meeting.dob, meeting.review_date) >= TEENAGE,
         "to": {
             **letters.addressee(person, person.role),
             "first_name": letters.first_name(person.name),
         },
         "form": letters.form_for(person.role),
-        "family": letters.form_for(person.role) != "",
+        "family": letters.is_family(person.role),
         "social_worker": text(meeting.social_worker),
         "ways": _ways(True, meeting.social_worker, iro),
     }
@@ -104,6 +110,7 @@ def build_conference(conf: Conference, related: Related, settings: Settings, per
     chair = text(conf.chair)
     names = [text(c.child_name) for c in children]
     return {
+        "letterhead": letters.letterhead(settings),
         "ref": text(conf.conference_id),
         "dated": dated(conf.conference_date, settings),
         "meeting": {
@@ -122,12 +129,13 @@ def build_conference(conf: Conference, related: Related, settings: Settings, per
         "about": letters.names_and(names),
         "about_first": letters.names_and([letters.first_name(n) for n in names]),
         "child_age": "",
+        "teenager": False,
         "to": {
             **letters.addressee(person, person.agency),
             "first_name": letters.first_name(person.name),
         },
         "form": "",  # agencies send reports; a conference has no consultation form here
-        "family": letters.form_for(person.agency) != "",
+        "family": letters.is_family(person.agency),
         "social_worker": text(conf.lead_social_worker),
         "ways": _ways(False, conf.lead_social_worker, chair),
     }

@@ -55,6 +55,7 @@ def build(conf: Conference, related: Related, settings: Settings, person: Any) -
     core_group_date = long_date(conf.core_group_date) or meeting["first_core_group_date"]
     any_plan = any(c.plan for c in children)
     return {
+        "letterhead": letters.letterhead(settings),
         "ref": text(conf.conference_id),
         "sent_by": long_date(sent),
         "contact": text(conf.coordinator),
@@ -93,6 +94,8 @@ def build(conf: Conference, related: Related, settings: Settings, person: Any) -
             if a.core_group_member
         ],
         "to": letters.addressee(person, person.agency),
+        # A parent may ask the chair to look again, then complain; an agency escalates.
+        "family": letters.is_family(person.agency),
         "chair": text(conf.chair),
     }
 

@@ -17,6 +17,7 @@ from docgen import context, timescales
 from docgen.clikit import _settings, _write_pdfs, pdf_option, reports_errors, templates_option
 from docgen.context import long_date, plural, text
 from docgen.documents import _drop, _output
+from docgen.documents._letters import letterhead
 from docgen.documents.base import DocumentType
 from docgen.errors import UserError
 from docgen.models import REVIEW, Conference, ConferenceChild, ReviewMeeting, WorkbookSpec
@@ -247,7 +248,8 @@ def _row(due: Due) -> dict[str, Any]:
 def _samples(samples: Path, settings: Settings) -> list[tuple[str, dict[str, Any]]]:
     as_of = date(2014, 7, 1)
     paths = [samples / "review_meetings.xlsx", samples / "conferences.xlsx"]
-    return [(TEMPLATE, to_context(planning_list(paths, as_of, settings), as_of))]
+    context = to_context(planning_list(paths, as_of, settings), as_of)
+    return [(TEMPLATE, {"letterhead": letterhead(settings), **context})]
 
 
 def _command() -> click.Command:
