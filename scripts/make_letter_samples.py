@@ -34,7 +34,6 @@ from make_samples import (
     ROOT,
     SAMPLES,
     save_workbook,
-    write_sheet,
 )
 
 CIVIC = "Children's Services, Civic Centre, Market Street, Westbourne WB1 1AA"
@@ -142,59 +141,6 @@ CONFERENCE_ADDRESSES: dict[tuple[str, str], tuple[str, str | None, bool]] = {
     ("CP0203", "Jo Turner"): ("Westbourne Homes, 2 Quay Street, Westbourne WB1 5WH", None, False),
 }
 
-PLAN_ACTIONS = [
-    [
-        "CP0201",
-        "Mother and father each to start the domestic abuse programme.",
-        "Nadia Shah (social worker)",
-        date(2014, 6, 13),
-        "No more police call-outs; the children say home feels calm.",
-    ],
-    [
-        "CP0201",
-        "Agree a written safety plan with the grandmother.",
-        "Nadia Shah (social worker)",
-        date(2014, 5, 23),
-        "The children have a safe place to go and know how to reach it.",
-    ],
-    [
-        "CP0201",
-        "Visit fortnightly and book Rosie's missed health checks.",
-        "Claire Booth (health visitor)",
-        date(2014, 6, 30),
-        "Rosie's development checks are up to date.",
-    ],
-    [
-        "CP0201",
-        "Monitor attendance and punctuality; report weekly to the social worker.",
-        "Mr Hughes (school)",
-        date(2014, 8, 13),
-        "Ellie and Callum arrive on time every day.",
-    ],
-    [
-        "CP0203",
-        "Continue weekly home visits, at least one unannounced each month.",
-        "Hannah Ford (social worker)",
-        date(2014, 12, 24),
-        "Home conditions stay at the standard reached since March.",
-    ],
-    [
-        "CP0203",
-        "Support Ms Grant to keep her mental health appointments.",
-        "Anna Price (adult mental health)",
-        date(2014, 9, 30),
-        "Ms Grant attends every appointment and her care plan is reviewed.",
-    ],
-    [
-        "CP0203",
-        "Agree a tenancy support plan for the family.",
-        "Jo Turner (housing)",
-        date(2014, 8, 29),
-        "The family's tenancy is secure.",
-    ],
-]
-
-
 def add_column(ws: Worksheet, header: str, values: Sequence[Any], number_format: str = "") -> None:
     """Append a column: its bold header, then one value per data row; a column the
     meeting sample already has (v2: Lead Social Worker, ...) is filled in place, not
@@ -247,15 +193,7 @@ def make_conference_letters(path: Path) -> None:
     add_column(attendees, "Core Group Member", ["Y" if f and f[2] else "N" for f in found])
     add_column(attendees, "Address", [f[0] if f else None for f in found])
     add_column(attendees, "Email", [f[1] if f else None for f in found])
-    if "Plan Actions" in wb.sheetnames:  # v2 meeting sample: the letters' own plan instead
-        del wb["Plan Actions"]
-    write_sheet(
-        wb,
-        "Plan Actions",
-        ["Conference ID", "Action", "Responsible", "By When", "Outcome Sought"],
-        PLAN_ACTIONS,
-    )
-    _save(wb, path)
+    _save(wb, path)  # the v2 sample's Plan Actions: one plan per conference in both
 
 
 def _save(wb: Any, path: Path) -> None:

@@ -1333,49 +1333,57 @@ CONFERENCE_ATTENDEE_V2: dict[tuple[str, str], tuple[str | None, str, str]] = {
     ("CP0203", "Dr Iqbal"): (None, "N", "Y"),
     ("CP0203", "Jo Turner"): (None, "N", "Y"),
 }
+#: The outline plans of the conferences; conference_letters.xlsx keeps them as they are.
 PLAN_ACTIONS = [
-    (
+    [
         "CP0201",
-        "Both parents to start the domestic abuse programme.",
-        "Nadia Shah",
-        date(2014, 6, 30),
-        "No further police call-outs to the home.",
-    ),
-    (
+        "Mother and father each to start the domestic abuse programme.",
+        "Nadia Shah (social worker)",
+        date(2014, 6, 13),
+        "No more police call-outs; the children say home feels calm.",
+    ],
+    [
         "CP0201",
         "Agree a written safety plan with the grandmother.",
-        "Nadia Shah",
-        date(2014, 5, 29),
-        "The children are safe while they stay with their grandmother.",
-    ),
-    (
+        "Nadia Shah (social worker)",
+        date(2014, 5, 23),
+        "The children have a safe place to go and know how to reach it.",
+    ],
+    [
         "CP0201",
-        "Visit fortnightly and make sure Rosie's health appointments are kept.",
-        "Claire Booth",
-        date(2014, 8, 13),
-        "Rosie's health needs are met.",
-    ),
-    (
+        "Visit fortnightly and book Rosie's missed health checks.",
+        "Claire Booth (health visitor)",
+        date(2014, 6, 30),
+        "Rosie's development checks are up to date.",
+    ],
+    [
         "CP0201",
-        "Monitor attendance and punctuality and report weekly to the social worker.",
-        "Mr Hughes",
+        "Monitor attendance and punctuality; report weekly to the social worker.",
+        "Mr Hughes (school)",
         date(2014, 8, 13),
-        "Ellie and Callum arrive at school on time every day.",
-    ),
-    (
+        "Ellie and Callum arrive on time every day.",
+    ],
+    [
         "CP0203",
-        "Unannounced home visits at least every three weeks.",
-        "Hannah Ford",
+        "Continue weekly home visits, at least one unannounced each month.",
+        "Hannah Ford (social worker)",
         date(2014, 12, 24),
-        "Home conditions stay safe and clean.",
-    ),
-    (
+        "Home conditions stay at the standard reached since March.",
+    ],
+    [
         "CP0203",
-        "Continue mental health appointments and share attendance with the core group.",
-        "Anna Price",
-        date(2014, 12, 24),
-        "Ms Grant's mental health stays stable.",
-    ),
+        "Support Ms Grant to keep her mental health appointments.",
+        "Anna Price (adult mental health)",
+        date(2014, 9, 30),
+        "Ms Grant attends every appointment and her care plan is reviewed.",
+    ],
+    [
+        "CP0203",
+        "Agree a tenancy support plan for the family.",
+        "Jo Turner (housing)",
+        date(2014, 8, 29),
+        "The family's tenancy is secure.",
+    ],
 ]
 
 
