@@ -67,6 +67,36 @@ def test_a_failed_workbook_leaves_a_notice_saying_what_to_do_and_where_it_went(
     assert_consistent(root)
 
 
+def test_a_notice_sends_the_admin_to_the_likely_cause_before_the_red_cells(
+    tmp_path: Path,
+) -> None:
+    """Episodes pasted into Children give a problem per row: the notice says the cause is
+    named (one row per episode) before sending the admin to correct red cells one by one."""
+
+    def paste_episodes(wb: openpyxl.Workbook) -> None:
+        ws = wb["Children"]
+        for row in list(ws.iter_rows(min_row=2, max_row=11, values_only=True)):
+            ws.append(row)
+
+    source = edit_workbook(
+        SAMPLES / "annual_2014.xlsx", tmp_path / "annual_2014.xlsx", paste_episodes
+    )
+    root = tmp_path / "root"
+    drop(root, source, "annual")
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed"
+    text = (root / "outbox/annual_2014 - NOT DONE.txt").read_text()
+    assert (
+        "What to do: first read the top of failed/annual_2014.errors.txt: it names a likely "
+        "cause of these problems and what to do"
+    ) in text
+    assert "Then open failed/annual_2014.errors.xlsx" in text
+    reasons = (root / "failed/annual_2014.errors.txt").read_text()
+    assert "one row per episode or placement" in reasons
+    ids = [r[0] for r in openpyxl.load_workbook(source)["Children"].iter_rows(values_only=True)]
+    assert not any(child_id in text for child_id in ids[1:])  # no values in the notice
+
+
 def test_a_workbook_that_is_not_one_leaves_a_notice_naming_where_it_is(tmp_path: Path) -> None:
     root = tmp_path / "root"
     (root / "inbox").mkdir(parents=True)

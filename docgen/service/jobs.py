@@ -402,6 +402,7 @@ class Jobs:
         )
         write_atomic(report_dir / "errors.txt", text.encode(), group=self.settings.group)
         shown = _advice(exc, marked and f"failed/{marked}", job.folder, elsewhere, listed, noun)
+        shown = _causes_first(exc, f"failed/{stem}.errors.txt") + shown
         notice = failure_notice(job, summary, shown, filed_as, bool(marked), listed=listed)
         self._write_notice(job, notice)
         if not isinstance(exc, UserError):
@@ -618,6 +619,20 @@ def _list_problems(report: Report, report_dir: Path) -> bool:
         log.warning("no list of problems: %s", type(exc).__name__)
         return False
     return True
+
+
+def _causes_first(exc: Exception, reasons: str) -> str:
+    """For a notice: where the likely causes of many problems are named (one row per
+    episode, two-digit years, ...), since one change there may clear thousands of cells;
+    '' when none is. The causes quote values, so the notice only points to them."""
+    causes = exc.report.hints if isinstance(exc, ValidationFailed) else []
+    if not causes:
+        return ""
+    which = "a likely cause" if len(causes) == 1 else f"{len(causes)} likely causes"
+    return (
+        f"first read the top of {reasons}: it names {which} of these problems and what to "
+        "do, which may put many cells right at once. Then "
+    )
 
 
 def _advice(
