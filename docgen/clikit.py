@@ -41,7 +41,7 @@ def reports_errors(func: F) -> F:
             if not listed and len(exc.report.problems) > SHOWN:
                 click.echo("  (--errors FILE writes every one, as .xlsx and .csv)", err=True)
             raise click.ClickException(
-                f"{exc.report.error_total} problem(s) in the workbook; nothing was written."
+                f"{exc.report.error_total:,} problem(s) in the workbook; nothing was written."
             ) from None
         except UserError as exc:
             if isinstance(exc, WorkbookError) and kwargs.get("errors_file"):
@@ -185,5 +185,3 @@ def _stopped_cleanly_by_sigterm() -> Iterator[None]:
 
     with signals_handled(ENDING_SIGNALS, interrupt):
         yield
-
-

@@ -51,7 +51,7 @@ def test_terminal_counts_problems_by_kind_then_lists_the_first(episodes: Path) -
     result = run_cli("validate", str(episodes))
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0] == f"annual_2014.xlsx: {3 * EXTRA} errors, 0 warnings."
+    assert lines[0] == f"annual_2014.xlsx: {3 * EXTRA:,} errors, 0 warnings."  # 5,100: as below
     assert lines[1] == "By kind:"
     kinds = [line.split() for line in lines[2:5]]
     assert sorted((k[1], k[2], k[5]) for k in kinds) == [
@@ -96,6 +96,7 @@ def test_rendering_command_writes_the_list_when_it_refuses(episodes: Path, tmp_p
     )
     assert result.exit_code == 1
     assert "By kind:" in result.output and "--errors FILE writes every one" in result.output
+    assert f"Error: {3 * EXTRA:,} problem(s) in the workbook" in result.output  # as "By kind"
     result = run_cli(
         "annual",
         "--year",

@@ -555,10 +555,10 @@ def _summary(report: Report) -> str:
     """The journal's line for a failed validation: places and codes, never cell values."""
     errors, total = report.errors, report.error_total  # total: listed or not
     shown = "; ".join(f"{p.location} {p.code}".strip() for p in errors[:3])
-    more = f"; and {total - 3} more" if total > 3 else ""
+    more = f"; and {total - 3:,} more" if total > 3 else ""
     noun = "error" if total == 1 else "errors"
     where = "the returns and workbook" if report.from_returns else "the workbook"
-    return f"{total} {noun} in {where}: {shown}{more}"
+    return f"{total:,} {noun} in {where}: {shown}{more}"
 
 
 def _without_sheets(summary: str, workbook: Path) -> str:
