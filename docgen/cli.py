@@ -326,9 +326,12 @@ def samples_export(directory: Path, force: bool) -> None:
     from docgen.samples import export_samples
 
     copied = export_samples(directory, force=force)
-    click.echo(f"Copied {len(copied)} sample workbooks (a fictional council's) to {directory}:")
+    click.echo(
+        f"Copied {len(copied)} sample files (a fictional council's workbooks and DfE "
+        f"returns) to {directory}:"
+    )
     for path in copied:
-        click.echo(f"  {path.name}")
+        click.echo(f"  {path.relative_to(directory).as_posix()}")
 
 
 def _format_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:

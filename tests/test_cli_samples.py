@@ -18,6 +18,17 @@ def test_samples_export_copies_the_fictional_workbooks(tmp_path: Path) -> None:
     assert again.exit_code == 0  # the same files: nothing lost
 
 
+def test_samples_export_lists_each_file_where_it_went(tmp_path: Path) -> None:
+    """The returns' CSV files sit in their own folders: listed flat, two 'episodes.csv'
+    lines (and an 'annual_2014.xlsx' three times) said nothing of where each went."""
+    result = run_cli("samples", "export", str(tmp_path / "examples"))
+    listed = [line.strip() for line in result.output.splitlines()[1:]]
+    assert "returns_2014/episodes.csv" in listed and "returns_2014_cin/census_2014.xml" in listed
+    assert len(listed) == len(set(listed))
+    assert all((tmp_path / "examples" / name).is_file() for name in listed)
+    assert result.output.startswith(f"Copied {len(listed)} sample files (a fictional council's")
+
+
 def test_samples_export_keeps_a_changed_workbook_unless_forced(tmp_path: Path) -> None:
     (tmp_path / "alerts.xlsx").write_bytes(b"someone's edits")
     result = run_cli("samples", "export", str(tmp_path))
