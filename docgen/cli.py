@@ -531,7 +531,7 @@ def status(root: Path, limit: int) -> None:
             (job.finished_at or job.claimed_at)[:19].replace("T", " "),
             job.kind or "-",
             job.name,
-            job.state,
+            "corrected" if job.corrected_by is not None else job.state,  # as counted above
             str(len(job.outputs)),
             job.error or "",
         )

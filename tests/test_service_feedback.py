@@ -187,6 +187,9 @@ def test_a_corrected_copy_closes_its_failure_in_status_and_takes_its_notice_away
     assert failed.error.startswith(f"corrected by job {fix['id']}; it failed with: 1 error")
     result = run_cli("status", str(root))
     assert result.output.startswith("4 job(s) in the journal: 1 corrected, 3 done.")
+    # each row's state agrees with the count above it: no row says "failed"
+    states = [line.split()[5] for line in result.output.splitlines()[2:]]
+    assert sorted(states) == ["corrected", "done", "done", "done"]
     assert_consistent(root)
 
 
