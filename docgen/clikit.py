@@ -95,7 +95,7 @@ def _write_errors(path: Path | None, report: Report) -> bool:
     """Every problem of ``report`` to ``path`` and its twin, when asked; said on stderr."""
     if path is None:
         return False
-    written = report.write_errors(path)
+    written = report.write_errors(path, group=_settings().group)  # shared as documents are
     shown = " and ".join(str(p) for p in written)
     click.echo(f"Wrote the {len(report.problems):,} problem(s) to {shown}", err=True)
     return True

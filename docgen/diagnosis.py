@@ -126,14 +126,14 @@ def _noun(column: str | None) -> str:
 # --------------------------------------------------------------------------- writing the list
 
 
-def write_problems(report: Report, path: Path) -> list[Path]:
+def write_problems(report: Report, path: Path, *, group: str | None = None) -> list[Path]:
     """Every problem of ``report`` to ``path`` (.xlsx or .csv) and the other form beside it."""
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise OutputError(f"{path.name}: the list of problems is written as .xlsx or .csv.")
     paths = [path, path.with_suffix(".csv" if suffix == ".xlsx" else ".xlsx")]
     form = {".xlsx": problems_xlsx, ".csv": problems_csv}
-    write_all([(target, form[target.suffix.lower()](report)) for target in paths])
+    write_all([(target, form[target.suffix.lower()](report)) for target in paths], group=group)
     return paths
 
 

@@ -29,6 +29,7 @@ from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.worksheet import Worksheet
 
 from docgen.errors import Problem
+from docgen.files import Access
 from docgen.report import Report
 from docgen.workbook import normalise
 
@@ -44,10 +45,13 @@ AUTHOR = "docgen"
 EARLIER = "(earlier comment) "
 
 
-def write_marked_copy(source: Path, report: Report, dest: Path) -> None:
+def write_marked_copy(
+    source: Path, report: Report, dest: Path, *, group: str | None = None
+) -> None:
     """Write ``dest``: ``source`` with each problem of ``report`` marked on its cell.
 
-    ``dest`` appears whole or not at all (written beside itself, then renamed).
+    ``dest`` appears whole or not at all (written beside itself, then renamed), owner-only
+    or, with ``group`` (DOCGEN_GROUP), for that group too, like the other files of failed/.
     """
     with warnings.catch_warnings():  # "Data Validation extension is not supported" etc.
         warnings.simplefilter("ignore")
@@ -77,7 +81,7 @@ def write_marked_copy(source: Path, report: Report, dest: Path) -> None:
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     try:
         wb.save(tmp)
-        os.chmod(tmp, 0o600)
+        Access(group).apply(tmp)
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)

@@ -300,6 +300,7 @@ def test_by_default_folders_are_0700_and_files_0600(tmp_path: Path) -> None:
         *(root / "outbox/review/review_meetings").iterdir(),
         root / "outbox/reviews - NOT DONE.txt",
         root / "failed/reviews.errors.txt",
+        root / "failed/reviews.errors.xlsx",  # the marked copy the notice sends them to
         root / "archive/review_meetings.xlsx",
     ]:
         assert _mode(path) == 0o600, path
@@ -330,6 +331,7 @@ def test_a_group_shares_every_folder_and_file_of_the_drop_folder(tmp_path: Path)
         root / "outbox/reviews - NOT DONE.txt",
         root / "failed/reviews.xlsx",
         root / "failed/reviews.errors.txt",
+        root / "failed/reviews.errors.xlsx",  # the marked copy the notice sends them to
         root / "archive/review_meetings.xlsx",
         root / "journal.sqlite",
     ]:
@@ -355,6 +357,19 @@ def test_the_commands_share_the_documents_they_write_with_the_group(tmp_path: Pa
     assert len(documents) == REVIEW_DOCS
     for doc in documents:
         assert (_mode(doc), doc.stat().st_gid) == (0o660, group.gr_gid)
+
+
+def test_the_list_of_problems_is_shared_with_the_group_too(tmp_path: Path) -> None:
+    """`--errors FILE` in a team folder: colleagues open the list as they open documents."""
+    group = _another_group()
+    bad = _bad_review(tmp_path)
+    listed = tmp_path / "team" / "problems.xlsx"
+    result = run_cli(
+        "review", str(bad), "--errors", str(listed), env={"DOCGEN_GROUP": group.gr_name}
+    )
+    assert result.exit_code == 1
+    for path in (listed, listed.with_suffix(".csv")):
+        assert (_mode(path), path.stat().st_gid) == (0o660, group.gr_gid), path
 
 
 def test_the_commands_refuse_an_unknown_group_before_making_anything(tmp_path: Path) -> None:

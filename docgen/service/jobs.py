@@ -384,12 +384,15 @@ class Jobs:
         report_dir.mkdir(parents=True, exist_ok=True)
         marked, listed = "", False
         if isinstance(exc, ValidationFailed) and not _is_workbook(self.work_dir(job) / job.name):
-            listed = _list_problems(exc.report, report_dir)  # DfE returns: file and line
+            listed = _list_problems(exc.report, report_dir, self.settings.group)  # DfE returns
             marked = f"{stem}.errors.xlsx" if listed else ""
         elif isinstance(exc, ValidationFailed):
             try:
                 write_marked_copy(
-                    self.work_dir(job) / job.name, exc.report, report_dir / "errors.xlsx"
+                    self.work_dir(job) / job.name,
+                    exc.report,
+                    report_dir / "errors.xlsx",
+                    group=self.settings.group,
                 )
                 marked = f"{stem}.errors.xlsx"
             except Exception as copy_exc:  # the reasons still go out as text
@@ -610,11 +613,11 @@ def _noun(source: Path) -> str:
     return "the zip" if source.suffix.lower() == ".zip" else "the workbook"
 
 
-def _list_problems(report: Report, report_dir: Path) -> bool:
+def _list_problems(report: Report, report_dir: Path, group: str | None = None) -> bool:
     """Every problem of a drop that is no single workbook (a zip or folder of returns),
     listed by file, line and field in ``errors.xlsx``; False if it cannot be written."""
     try:  # only the .xlsx: failed/ keeps it beside the drop, without the .csv twin
-        write_atomic(report_dir / "errors.xlsx", problems_xlsx(report))
+        write_atomic(report_dir / "errors.xlsx", problems_xlsx(report), group=group)
     except Exception as exc:  # the reasons still go out as text
         log.warning("no list of problems: %s", type(exc).__name__)
         return False
