@@ -545,7 +545,10 @@ def _check_type(path: Path) -> None:
     with path.open("rb") as fh:
         magic = fh.read(8)
     if not magic:
-        raise WorkbookError(f"{label} is empty (0 bytes).")
+        raise WorkbookError(
+            f"{label} is empty (0 bytes), as a copy or download that did not finish leaves "
+            "it; copy or save it again from where it came from."
+        )
     if suffix == ".xls" or (magic == _OLE_MAGIC and suffix not in ACCEPTED_SUFFIXES):
         raise WorkbookError(
             f"{label} is an old-style .xls workbook; open it in Excel and save it as .xlsx."
@@ -560,22 +563,29 @@ def _check_type(path: Path) -> None:
             "save it as .xlsx."
         )
     if suffix not in ACCEPTED_SUFFIXES:
-        kind = {
-            ".csv": "a CSV file",
-            ".ods": "an OpenDocument spreadsheet (LibreOffice or OpenOffice Calc)",
-        }.get(suffix, f"a {suffix or 'suffix-less'} file")
+        kind = _KINDS.get(suffix, f"a {suffix or 'suffix-less'} file")
         raise WorkbookError(
             f"{label} is {kind}; docgen reads Excel workbooks saved as .xlsx"
             + (
                 ", so open it in Excel or Calc and save it as .xlsx."
                 if suffix in _SAVEABLE
-                else "."
+                else f": {_RESAVE}"
             )
         )
     if magic[:4] != _ZIP_MAGIC:
         raise WorkbookError(f"{label} is {_what_file(path)}, not an Excel workbook; {_RESAVE}")
 
 
+#: What a file of a suffix other than .xlsx is, as its user would name it.
+_KINDS = {
+    ".csv": "a CSV file",
+    ".ods": "an OpenDocument spreadsheet (LibreOffice or OpenOffice Calc)",
+    ".docx": "a Word document",
+    ".doc": "a Word document",
+    ".odt": "an OpenDocument text document",
+    ".pdf": "a PDF document",
+    ".zip": "a zip archive",
+}
 #: Suffixes of files a spreadsheet program opens and can save as .xlsx.
 _SAVEABLE = (".csv", ".ods", ".tsv", ".txt", ".numbers")
 _RESAVE = "open the data in Excel and save it as an Excel Workbook (.xlsx), then use that file."

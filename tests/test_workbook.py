@@ -162,7 +162,25 @@ def test_empty_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "children.xlsx"
     path.write_bytes(b"")
     message = refusal(path)
-    assert message == "children.xlsx is empty (0 bytes)."
+    assert message == (
+        "children.xlsx is empty (0 bytes), as a copy or download that did not finish leaves "
+        "it; copy or save it again from where it came from."
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("minutes.docx", "a Word document"), ("report.pdf", "a PDF document")],
+)
+def test_a_document_dropped_by_mistake_is_named_with_what_to_do(
+    tmp_path: Path, name: str, kind: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"PK\x03\x04 not a workbook")
+    assert refusal(path) == (
+        f"{name} is {kind}; docgen reads Excel workbooks saved as .xlsx: open the data in "
+        "Excel and save it as an Excel Workbook (.xlsx), then use that file."
+    )
 
 
 def test_text_renamed_to_xlsx_is_refused(tmp_path: Path) -> None:
