@@ -193,6 +193,28 @@ def test_a_corrected_copy_closes_its_failure_in_status_and_takes_its_notice_away
     assert_consistent(root)
 
 
+def test_a_corrected_copy_whose_documents_were_made_before_closes_the_failure_too(
+    tmp_path: Path,
+) -> None:
+    """The corrected workbook is the very one already made into documents: it is a
+    duplicate, and the failure it answers is no longer waiting for anyone."""
+    root = tmp_path / "root"
+    svc = service(root)
+    drop(root, REVIEW, name="reviews.xlsx")
+    svc.run_once()
+    drop(root, _bad_review(tmp_path))  # someone spoils a cell and drops it again
+    svc.run_once()
+    assert _notices(root) == ["reviews - NOT DONE.txt"]
+    drop(root, REVIEW, name="reviews.xlsx")  # put back as it was
+    [again] = svc.run_once()
+    assert again.state == "duplicate"
+    assert _notices(root) == ["reviews - ALREADY DONE.txt"]
+    assert recent_jobs(root)[1] == {"corrected": 1, "done": 1, "duplicate": 1}
+    failure = [j for j in rows(root) if j["state"] == "failed"]
+    assert [j["corrected_by"] for j in failure] == [3]
+    assert_consistent(root)
+
+
 def test_a_failure_stays_open_until_its_own_workbook_is_corrected(tmp_path: Path) -> None:
     root = tmp_path / "root"
     drop(root, _bad_review(tmp_path))

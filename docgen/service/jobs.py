@@ -448,7 +448,7 @@ class Jobs:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(src, dest)
         job = self._place_notice(job)
-        if job.state == "done":
+        if job.state in ("done", "duplicate"):  # a duplicate's documents are there already
             self._link_corrections(job)
         remove(work_dir)
         self._log(job)
