@@ -206,7 +206,12 @@ def validate(
 
 
 @main.command()
-@click.option("--year", type=int, required=True, help="The year whose figures are added.")
+@click.option(
+    "--year",
+    type=ReportingYear(),
+    required=True,
+    help="The year whose figures are added, as for `docgen annual`: 2014 or 2013-14.",
+)
 @click.option(
     "--data",
     type=click.Path(file_okay=False, path_type=Path),
@@ -224,6 +229,7 @@ def validate(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The .xlsx to write [default: ./history_<next year>.xlsx].",
 )
+@errors_option
 @reports_errors
 def history(
     year: int,
@@ -231,6 +237,7 @@ def history(
     workbook: Path | None,
     returns: Path | None,
     output: Path | None,
+    errors_file: Path | None = None,
 ) -> None:
     """Write next year's History sheet: the earlier years' rows of this year's workbook
     and this year's figures as the report prints them, to copy into next year's
@@ -244,6 +251,13 @@ def history(
         settings=_settings(),
     )
     _warnings(result.report)
+    _write_errors(errors_file, result.report)
+    if workbook is None and data is None and _settings().data is None:
+        click.echo(
+            f"Used the bundled sample workbook for {pipeline.period_name(year)}: a fictional "
+            "council's. Give --data or --workbook (or set DOCGEN_DATA) for your own.",
+            err=True,
+        )
     for path in result.outputs:
         click.echo(f"Wrote {path}")
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import SAMPLES, run_cli
+import openpyxl
+
+from tests.conftest import SAMPLES, edit_workbook, run_cli
 
 
 def test_samples_export_copies_the_fictional_workbooks(tmp_path: Path) -> None:
@@ -49,6 +51,46 @@ def test_year_is_taken_as_2014_or_2013_14(tmp_path: Path) -> None:
     refused = run_cli("annual", "--year", "2014-03")
     assert refused.exit_code == 2
     assert "'2014-03' is not a reporting year; give the year it ends" in refused.output
+
+
+def test_history_takes_the_year_as_annual_does_and_says_when_it_used_the_samples(
+    tmp_path: Path,
+) -> None:
+    """`--year 2013-14` works for `docgen annual`; the History sheet of the same year
+    was refused ("'2013-14' is not a valid integer"), and made from the samples unsaid."""
+    out = tmp_path / "history.xlsx"
+    result = run_cli("history", "--year", "2013-14", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.is_file()
+    assert "Used the bundled sample workbook for 2013-14: a fictional council's" in result.output
+
+
+def test_history_writes_every_problem_with_errors_file(tmp_path: Path) -> None:
+    """A refusal of more than 50 problems points to --errors FILE: history takes it too."""
+    workbook = tmp_path / "annual_2014.xlsx"
+
+    def spoil(wb: openpyxl.Workbook) -> None:
+        ws = wb["Children"]
+        for row in range(2, 62):
+            ws.cell(row, 2, "not a date")
+
+    edit_workbook(SAMPLES / "annual_2014.xlsx", workbook, spoil)
+    listed = tmp_path / "problems.csv"
+    out = tmp_path / "history_2015.xlsx"
+    result = run_cli(
+        "history",
+        "--year",
+        "2014",
+        "--workbook",
+        str(workbook),
+        "-o",
+        str(out),
+        "--errors",
+        str(listed),
+    )
+    assert result.exit_code == 1
+    assert len(listed.read_text(encoding="utf-8-sig").splitlines()) == 61  # header + 60
+    assert not out.exists()
 
 
 def test_a_workbook_given_to_the_wrong_command_names_the_right_one(tmp_path: Path) -> None:
