@@ -18,7 +18,7 @@ from docgen.errors import UserError
 from docgen.files import folder_lock, write_atomic
 from docgen.models import WorkbookSpec
 from docgen.render import Renderer
-from docgen.report import Report
+from docgen.report import SHOWN, Report
 from docgen.settings import Settings
 from docgen.validate import Tables
 
@@ -45,11 +45,13 @@ def load_all(
             )
         tables, report = pipeline.load(path, spec, settings)
         if not report.ok:
-            click.echo(report.to_text(), err=True)
+            click.echo(report.to_text(limit=SHOWN), err=True)  # by kind, past SHOWN
+            if len(report.problems) > SHOWN:
+                click.echo(f"  (docgen validate {path} --errors FILE writes every one)", err=True)
             failed += report.error_total
         loaded.append((path, spec, tables, report))
     if failed:
-        raise UserError(f"{failed} problem(s) in the workbooks; nothing was written.")
+        raise UserError(f"{failed:,} problem(s) in the workbooks; nothing was written.")
     return loaded
 
 
