@@ -105,8 +105,34 @@ def test_a_workbook_that_is_not_one_leaves_a_notice_naming_where_it_is(tmp_path:
     assert outcome.state == "failed"
     text = (root / "outbox/minutes - NOT DONE.txt").read_text()
     assert "The workbook, as dropped, is failed/minutes.xlsx" in text
-    assert "save it from Excel as an Excel Workbook (.xlsx) and drop it into inbox/" in text
+    assert "is a text file (CSV or tab-separated text?) renamed to .xlsx" in text
+    assert "What to do: do what the reason above says, then drop the file into inbox/ again" in text
     assert_consistent(root)
+
+
+def test_a_half_copied_workbook_is_told_to_be_copied_again_not_resaved(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    data = REVIEW.read_bytes()
+    (root / "inbox/review").mkdir(parents=True)
+    (root / "inbox/review/reviews.xlsx").write_bytes(data[: len(data) // 2])
+    [outcome] = service(root, settle=0).run_once()
+    assert outcome.state == "failed"
+    text = (root / "outbox/reviews - NOT DONE.txt").read_text()
+    assert "is an incomplete copy" in text and "copy or save it again" in text
+    assert "save it from Excel" not in text  # it never came from Excel: it was cut short
+    assert "drop the file into inbox/review/ again" in text
+
+
+def test_a_workbook_in_the_wrong_folder_is_told_where_its_missing_sheets_are_listed(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "root"
+    drop(root, SAMPLES / "alerts.xlsx", "review")
+    service(root).run_once()
+    text = (root / "outbox/alerts - NOT DONE.txt").read_text()
+    assert "move it to inbox/alert/" in text
+    assert "it needs the sheets listed in failed/alerts.errors.txt." in text
+    assert "listed above" not in text  # the notice lists no sheets
 
 
 def test_a_duplicate_notice_says_when_and_where_in_plain_words(tmp_path: Path) -> None:

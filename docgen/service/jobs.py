@@ -404,8 +404,11 @@ class Jobs:
             f"{message}\n\nWhat to do: {advice}\n"
         )
         write_atomic(report_dir / "errors.txt", text.encode(), group=self.settings.group)
-        shown = _advice(exc, marked and f"failed/{marked}", job.folder, elsewhere, listed, noun)
-        shown = _causes_first(exc, f"failed/{stem}.errors.txt") + shown
+        reasons = f"failed/{stem}.errors.txt"
+        shown = _advice(
+            exc, marked and f"failed/{marked}", job.folder, elsewhere, listed, noun, f"in {reasons}"
+        )
+        shown = _causes_first(exc, reasons) + shown
         notice = failure_notice(job, summary, shown, filed_as, bool(marked), listed=listed)
         self._write_notice(job, notice)
         if not isinstance(exc, UserError):
@@ -645,6 +648,7 @@ def _advice(
     elsewhere: str | None,
     listed: bool = False,
     noun: str = "the workbook",
+    listed_in: str = "above",
 ) -> str:
     """What to do about a failure; ``listed`` for a zip or folder (of returns), whose
     problems are listed by file and line rather than marked on a copy; ``noun`` is
@@ -660,7 +664,7 @@ def _advice(
         return (
             f"if it is {a_or_an(elsewhere)} workbook, drop it into "
             f"inbox/{elsewhere}/: nothing in it needs correcting for that. If it really is "
-            f"{a_or_an(folder)} workbook, it needs the sheets listed above."
+            f"{a_or_an(folder)} workbook, it needs the sheets listed {listed_in}."
         )
     if isinstance(exc, ValidationFailed):
         where = (
@@ -670,8 +674,8 @@ def _advice(
             else "correct each cell listed above"
         )
         return f"{where}, save, and drop {noun} into {inbox} again."
-    if isinstance(exc, WorkbookError):
-        return f"save it from Excel as an Excel Workbook (.xlsx) and drop it into {inbox} again."
+    if isinstance(exc, WorkbookError):  # each reason says what to do: copy it again, save as...
+        return f"do what the reason above says, then drop the file into {inbox} again."
     if isinstance(exc, OutputError | TemplateError):
         return (
             "this is a problem on the server (its folders or its Word templates), not in "
