@@ -67,7 +67,9 @@ def history_rows(tables: Tables, figures: AnnualFigures) -> list[tuple[str, str,
     )
 
 
-def write_history(rows: list[tuple[str, str, int, str]], dest: Path) -> None:
+def write_history(
+    rows: list[tuple[str, str, int, str]], dest: Path, group: str | None = None
+) -> None:
     """A workbook with one History sheet, written whole or not at all."""
     book = Workbook()
     sheet = book.active
@@ -83,4 +85,4 @@ def write_history(rows: list[tuple[str, str, int, str]], dest: Path) -> None:
     pinned = datetime(2000, 1, 1)
     book.properties.created = book.properties.modified = pinned
     book.properties.creator = "docgen"
-    write_atomic(dest, _deterministic_bytes(book))
+    write_atomic(dest, _deterministic_bytes(book), group=group)

@@ -420,6 +420,40 @@ def test_the_list_of_problems_is_shared_with_the_group_too(tmp_path: Path) -> No
         assert (_mode(path), path.stat().st_gid) == (0o660, group.gr_gid), path
 
 
+def test_the_lists_and_reports_are_shared_with_the_group_like_the_documents(
+    tmp_path: Path,
+) -> None:
+    """The planning list (a row per child), the alerts report and the History rows went
+    out 0600 whatever DOCGEN_GROUP said: colleagues could not open them."""
+    group = _another_group()
+    team = tmp_path / "team"
+    env = {"DOCGEN_GROUP": group.gr_name}
+    commands = [
+        ("planning", str(REVIEW), "--as-of", "2014-09-01", "-o", str(team / "due.xlsx")),
+        ("alerts-report", str(SAMPLES / "alerts.xlsx"), "--quarter", "2014-15:Q1",
+         "-o", str(team / "q1.docx")),
+        ("history", "--year", "2014", "--data", str(SAMPLES), "-o", str(team / "h.xlsx")),
+    ]  # fmt: skip
+    for args in commands:
+        result = run_cli(*args, env=env)
+        assert result.exit_code == 0, result.output
+    assert (_mode(team), team.stat().st_gid) == (0o2770, group.gr_gid)
+    for name in ("due.xlsx", "q1.docx", "h.xlsx"):
+        path = team / name
+        assert (_mode(path), path.stat().st_gid) == (0o660, group.gr_gid), name
+
+
+def test_a_folder_made_for_the_list_of_problems_is_owner_only(tmp_path: Path) -> None:
+    """`--errors new/problems.xlsx`: the list holds the workbook's values, so the folder
+    made for it is 0700, as the commands' other folders are (it was 0755)."""
+    listed = tmp_path / "new" / "sub" / "problems.xlsx"
+    result = run_cli("review", str(_bad_review(tmp_path)), "--errors", str(listed))
+    assert result.exit_code == 1
+    assert listed.is_file()
+    for folder in (tmp_path / "new", tmp_path / "new/sub"):
+        assert _mode(folder) == 0o700, folder
+
+
 def test_the_commands_refuse_an_unknown_group_before_making_anything(tmp_path: Path) -> None:
     out = tmp_path / "team" / "reviews"
     result = run_cli(

@@ -67,11 +67,12 @@ def render(template: str, context: dict[str, Any], settings: Settings, **kw: Any
     return Renderer(settings.templates).render(template, context, **kw)
 
 
-def write(output: Path, data: bytes) -> None:
-    """``output`` written whole or not at all, one run at a time in its folder."""
+def write(output: Path, data: bytes, group: str | None = None) -> None:
+    """``output`` written whole or not at all, one run at a time in its folder; shared
+    with ``group`` (DOCGEN_GROUP) as the meeting documents are."""
     folder = output.parent if str(output.parent) else Path(".")
-    with folder_lock(folder):
-        write_atomic(output, data)
+    with folder_lock(folder, group=group):
+        write_atomic(output, data, group=group)
 
 
 def fixed_xlsx(data: bytes) -> bytes:
