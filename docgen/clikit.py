@@ -132,7 +132,7 @@ def pdf_option(func: F) -> F:
 def _write_pdfs(documents: list[Path], wanted: bool) -> None:
     if wanted and documents:
         click.echo(f"Converting {len(documents)} document(s) to PDF ...", err=True)
-        for path in convert_to_pdf(documents):
+        for path in convert_to_pdf(documents, group=_settings().group):
             click.echo(f"Wrote {path}")
 
 

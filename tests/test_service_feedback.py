@@ -20,6 +20,7 @@ from docgen.service.layout import Layout
 from docgen.service.retention import expire
 from docgen.settings import Settings
 from tests.conftest import SAMPLES, edit_workbook, run_cli
+from tests.test_pdf import fake_soffice  # noqa: F401  a fixture: a stand-in LibreOffice
 from tests.test_service import REVIEW, REVIEW_DOCS, assert_consistent, docx_in, drop, rows, service
 
 CHILD_NAMES = [
@@ -441,6 +442,20 @@ def test_the_lists_and_reports_are_shared_with_the_group_like_the_documents(
     for name in ("due.xlsx", "q1.docx", "h.xlsx"):
         path = team / name
         assert (_mode(path), path.stat().st_gid) == (0o660, group.gr_gid), name
+
+
+@pytest.mark.usefixtures("fake_soffice")
+def test_pdfs_are_shared_with_the_group_like_their_documents(tmp_path: Path) -> None:
+    """`--pdf` beside documents a team can open: the PDFs were 0600 whatever DOCGEN_GROUP said."""
+    group = _another_group()
+    out = tmp_path / "team"
+    env = {"DOCGEN_GROUP": group.gr_name}
+    result = run_cli("alert", str(SAMPLES / "alerts.xlsx"), "-o", str(out), "--pdf", env=env)
+    assert result.exit_code == 0, result.output
+    pdfs = list(out.glob("*.pdf"))
+    assert len(pdfs) == len(list(out.glob("*.docx"))) > 0
+    for path in pdfs:
+        assert (_mode(path), path.stat().st_gid) == (0o660, group.gr_gid), path.name
 
 
 def test_a_folder_made_for_the_list_of_problems_is_owner_only(tmp_path: Path) -> None:
