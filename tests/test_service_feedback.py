@@ -387,6 +387,20 @@ def test_a_group_shares_every_folder_and_file_of_the_drop_folder(tmp_path: Path)
         assert (_mode(path), path.stat().st_gid) == (0o660, group.gr_gid), path
 
 
+def test_a_group_can_read_the_warnings_beside_the_documents(tmp_path: Path) -> None:
+    group = _another_group()
+    root = tmp_path / "root"
+    noted = edit_workbook(
+        REVIEW, tmp_path / "reviews.xlsx", lambda wb: wb["Review Meetings"].cell(1, 40, "Notes")
+    )
+    drop(root, noted)
+    [outcome] = Service(root, Settings(group=group.gr_name), poll=0.05, settle=0.05).run_once()
+    assert outcome.state == "done"
+    warnings = root / "outbox/review/reviews/warnings.txt"
+    assert "'Notes' is not part of the contract" in warnings.read_text()
+    assert (_mode(warnings), warnings.stat().st_gid) == (0o660, group.gr_gid)
+
+
 def test_an_unknown_group_stops_the_service_before_it_starts(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="DOCGEN_GROUP names the group 'no-such-team'"):
         Service(tmp_path / "root", Settings(group="no-such-team")).run_once()

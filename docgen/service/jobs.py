@@ -344,7 +344,8 @@ class Jobs:
             )
             result = doc.drop(doc, dropped)
             if result.report.warnings:
-                write_atomic(tmp / "warnings.txt", (result.report.to_text() + "\n").encode())
+                text = (result.report.to_text() + "\n").encode()
+                write_atomic(tmp / "warnings.txt", text, group=self.settings.group)
             final = self.layout.free(folder, _outbox_stem(job.name), directory=True)
         except OutputError as exc:
             remove(tmp)
