@@ -350,6 +350,11 @@ CODES: dict[str, ProblemCode] = _codes(
         "unreadable-return", _E, "A return file cannot be read: not well-formed XML, or not text."
     ),
     ProblemCode(
+        "no-returns",
+        _E,
+        "A folder or zip given to `docgen validate` holds no return at all: nothing was checked.",
+    ),
+    ProblemCode(
         "return-and-sheet",
         _E,
         "A table is given twice, by a DfE return and by a sheet of the workbook.",
