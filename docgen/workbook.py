@@ -544,6 +544,11 @@ def _check_type(path: Path) -> None:
     suffix = path.suffix.lower()
     with path.open("rb") as fh:
         magic = fh.read(8)
+    if label.startswith("~$") and magic[:4] != _ZIP_MAGIC:  # Excel's owner file
+        raise WorkbookError(
+            f"{label} is the lock file Excel keeps while {label[2:]} is open, not a workbook; "
+            f"give {label[2:]} itself (close it in Excel first to check what was saved)."
+        )
     if not magic:
         raise WorkbookError(
             f"{label} is empty (0 bytes), as a copy or download that did not finish leaves "

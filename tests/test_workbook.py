@@ -158,6 +158,15 @@ def test_ods_is_refused(tmp_path: Path) -> None:
     )
 
 
+def test_excels_lock_file_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "~$reviews.xlsx"
+    path.write_bytes(b"\x0bHelen Marsh" + b" " * 43)
+    assert refusal(path) == (
+        "~$reviews.xlsx is the lock file Excel keeps while reviews.xlsx is open, not a workbook; "
+        "give reviews.xlsx itself (close it in Excel first to check what was saved)."
+    )
+
+
 def test_empty_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "children.xlsx"
     path.write_bytes(b"")
