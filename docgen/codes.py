@@ -294,6 +294,10 @@ CHILD_DECISION = CodeList(
         "Continue plan": "Plan continues",
         "End plan": "Plan ends",
         "Plan ended": "Plan ends",
+        # as an agency's recommendation takes them (RECOMMENDATION)
+        "CP plan": "Plan",
+        "Child protection plan": "Plan",
+        "No CP plan": "No plan",
     },
 )
 WITH_PLAN = frozenset({"Plan", "Plan continues"})
