@@ -40,6 +40,7 @@ def hints(problems: Sequence[Problem]) -> list[str]:
         *_two_digit_years(problems),
         *_month_first_dates(problems),
         *_title_rows(problems),
+        *_return_columns(problems),
     ]
 
 
@@ -104,6 +105,45 @@ def _title_rows(problems: Sequence[Problem]) -> list[str]:
         for p in problems
         if p.code == "headers-not-first"
     ]
+
+
+#: What one row of each SSDA903 table stands for.
+_RETURN_ROW = {
+    "header": "child",
+    "episodes": "episode of care",
+    "reviews": "review",
+    "placed_adoption": "placement for adoption",
+}
+
+
+def _return_columns(problems: Sequence[Problem]) -> list[str]:
+    """A sheet pasted from an SSDA903 return file: several of its columns (RNE, PLACE,
+    HOME_POST, ...) are not the sheet's, and the return itself is what docgen reads."""
+    from docgen.returns.ssda903 import TABLES  # the return's columns, as the DfE names them
+
+    unknown: dict[str, list[str]] = {}
+    for p in problems:
+        if p.code == "unknown-column" and p.sheet and isinstance(p.value, str):
+            unknown.setdefault(p.sheet, []).append(p.value.strip().upper())
+    found = []
+    for sheet, headers in unknown.items():
+        table, columns = max(
+            (
+                (name, [h for h in headers if h in cols and h != "CHILD"])
+                for name, cols in TABLES.items()
+            ),
+            key=lambda pair: len(pair[1]),
+        )
+        if len(columns) < AT_LEAST:
+            continue
+        found.append(
+            f"sheet {sheet!r} has the columns of the SSDA903 {table} file "
+            f"({', '.join(columns[:4])}{', ...' if len(columns) > 4 else ''}), one row per "
+            f"{_RETURN_ROW[table]}: give docgen the return's CSV files as they are, beside "
+            "the workbook or with --returns (docs/returns.md), and delete this sheet; or fill "
+            "it with its own columns, one row per child (docs/workbooks.md)."
+        )
+    return found
 
 
 def _match(pattern: re.Pattern[str], problem: Problem) -> re.Match[str] | None:

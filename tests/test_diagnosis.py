@@ -229,3 +229,28 @@ def test_a_title_above_the_headers_is_named_as_the_cause() -> None:
         "sheet 'Children' has rows above its column headers (a title?): delete them, so the "
         "headers are in the first row."
     ]
+
+
+def test_an_ssda903_file_pasted_into_a_sheet_is_named_with_the_return_to_give_instead(
+    tmp_path: Path,
+) -> None:
+    """The DfE episodes file pasted, header and all, into Children: its CHILD, DECOM,
+    LS, ... are read as the sheet's own columns, the rest ignored; the hint names the file."""
+    episodes = SAMPLES / "returns_2014" / "episodes.csv"
+
+    def paste(wb: openpyxl.Workbook) -> None:
+        ws = wb["Children"]
+        ws.delete_rows(1, ws.max_row)
+        with episodes.open(newline="") as fh:
+            for row in csv.reader(fh):
+                ws.append(row)
+
+    workbook = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual_2014.xlsx", paste)
+    result = run_cli("validate", str(workbook))
+    assert result.exit_code == 1
+    [hint] = [line for line in result.output.splitlines() if line.startswith("  hint")]
+    assert hint.startswith(
+        "  hint    sheet 'Children' has the columns of the SSDA903 episodes file (RNE, CIN, "
+        "PLACE, PLACE_PROVIDER, ...), one row per episode of care: give docgen the return's "
+        "CSV files as they are"
+    )
