@@ -31,6 +31,10 @@ def reports_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            if kwargs.get("errors_file"):  # a bad --errors is refused before any work
+                from docgen.diagnosis import check_list_target
+
+                check_list_target(kwargs["errors_file"], kwargs.get("workbook"))
             return func(*args, **kwargs)
         except ValidationFailed as exc:
             hint = _kind_hint(kwargs.get("workbook"), click.get_current_context().info_name, exc)
@@ -95,7 +99,10 @@ def _write_errors(path: Path | None, report: Report) -> bool:
     """Every problem of ``report`` to ``path`` and its twin, when asked; said on stderr."""
     if path is None:
         return False
-    written = report.write_errors(path, group=_settings().group)  # shared as documents are
+    try:
+        written = report.write_errors(path, group=_settings().group)  # shared as documents are
+    except UserError as exc:  # raised from a handler too: said as every refusal is
+        raise click.ClickException(str(exc)) from None
     shown = " and ".join(str(p) for p in written)
     click.echo(f"Wrote the {len(report.problems):,} problem(s) to {shown}", err=True)
     return True

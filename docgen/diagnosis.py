@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import zipfile
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -168,13 +170,50 @@ def _noun(column: str | None) -> str:
 
 def write_problems(report: Report, path: Path, *, group: str | None = None) -> list[Path]:
     """Every problem of ``report`` to ``path`` (.xlsx or .csv) and the other form beside it."""
-    suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        raise OutputError(f"{path.name}: the list of problems is written as .xlsx or .csv.")
-    paths = [path, path.with_suffix(".csv" if suffix == ".xlsx" else ".xlsx")]
+    paths = check_list_target(path, Path(report.file) if report.file else None)
     form = {".xlsx": problems_xlsx, ".csv": problems_csv}
     write_all([(target, form[target.suffix.lower()](report)) for target in paths], group=group)
     return paths
+
+
+def check_list_target(asked: Path, source: Path | None) -> list[Path]:
+    """The two files ``--errors asked`` writes; refused, before any work if called first,
+    when one would be written over ``source``, the workbook it lists the problems of
+    (``--errors reviews.xlsx``, or ``--errors reviews.csv`` whose twin is reviews.xlsx),
+    or the twin would replace a file that is no earlier list of problems."""
+    suffix = asked.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise OutputError(f"{asked.name}: the list of problems is written as .xlsx or .csv.")
+    paths = [asked, asked.with_suffix(".csv" if suffix == ".xlsx" else ".xlsx")]
+    other = f"give another name, such as '{asked.stem} problems{asked.suffix}'"
+    for target in paths:
+        if not target.is_file():
+            continue
+        if source is not None and source.is_file() and os.path.samefile(target, source):
+            raise OutputError(
+                f"--errors {asked.name} would write {target.name}, the workbook being checked, "
+                f"and docgen never writes over its input; {other}. Nothing was written."
+            )
+        if target != asked and not _is_problem_list(target):
+            raise OutputError(
+                f"--errors {asked.name} also writes {target.name} beside it, but "
+                f"{target.name} is there already and is no list of problems; {other}. "
+                "Nothing was written."
+            )
+    return paths
+
+
+def _is_problem_list(path: Path) -> bool:
+    """Whether ``path`` is a list of problems docgen wrote before (safe to replace)."""
+    try:
+        if path.suffix.lower() == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                return fh.readline().strip() == ",".join(COLUMNS)
+        with zipfile.ZipFile(path) as zf:
+            book = zf.read("xl/workbook.xml")
+        return b'name="Summary"' in book and b'name="Problems"' in book
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return False
 
 
 def _rows(report: Report) -> list[list[Any]]:

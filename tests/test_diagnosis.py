@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
+from docgen.cli import main
 from docgen.errors import Problem
 from docgen.report import SHOWN, Report
 from tests.conftest import SAMPLES, edit_workbook, run_cli
@@ -254,3 +257,52 @@ def test_an_ssda903_file_pasted_into_a_sheet_is_named_with_the_return_to_give_in
         "PLACE, PLACE_PROVIDER, ...), one row per episode of care: give docgen the return's "
         "CSV files as they are"
     )
+
+
+def test_the_list_is_never_written_over_the_workbook_it_checks(tmp_path: Path) -> None:
+    """`--errors reviews.csv` wrote its twin reviews.xlsx over the workbook itself, and
+    `--errors annual_2014.xlsx` the list over the annual workbook: both are refused."""
+    reviews = tmp_path / "reviews.xlsx"
+    shutil.copyfile(SAMPLES / "review_meetings.xlsx", reviews)
+    original = reviews.read_bytes()
+    out = tmp_path / "out"
+    result = run_cli(
+        "review", str(reviews), "--errors", str(tmp_path / "reviews.csv"), "-o", str(out)
+    )
+    assert result.exit_code == 1
+    assert (
+        "Error: --errors reviews.csv would write reviews.xlsx, the workbook being checked, and "
+        "docgen never writes over its input; give another name, such as 'reviews problems.csv'."
+    ) in result.output
+    assert reviews.read_bytes() == original
+    assert not out.exists() and not (tmp_path / "reviews.csv").exists()  # refused before the work
+    result = run_cli("validate", str(reviews), "--errors", str(reviews))
+    assert result.exit_code == 1 and reviews.read_bytes() == original
+
+
+def test_the_twin_of_the_list_replaces_an_earlier_list_but_no_other_file(tmp_path: Path) -> None:
+    bad = edit_workbook(
+        SAMPLES / "alerts.xlsx", tmp_path / "alerts.xlsx", lambda wb: wb["Alerts"].cell(2, 4, "x")
+    )
+    listed = tmp_path / "problems.xlsx"
+    (tmp_path / "problems.csv").write_text("my own notes\n")
+    result = run_cli("validate", str(bad), "--errors", str(listed))
+    assert result.exit_code == 1
+    assert "but problems.csv is there already and is no list of problems" in result.output
+    assert (tmp_path / "problems.csv").read_text() == "my own notes\n" and not listed.exists()
+    (tmp_path / "problems.csv").unlink()
+    assert run_cli("validate", str(bad), "--errors", str(listed)).exit_code == 1
+    again = run_cli("validate", str(bad), "--errors", str(listed))  # the earlier list: replaced
+    assert "Wrote the 1 problem(s) to" in again.output
+
+
+def test_a_list_name_of_another_kind_is_refused_plainly_by_a_rendering_command(
+    tmp_path: Path,
+) -> None:
+    bad = edit_workbook(
+        SAMPLES / "alerts.xlsx", tmp_path / "alerts.xlsx", lambda wb: wb["Alerts"].cell(2, 4, "x")
+    )
+    result = CliRunner().invoke(main, ["alert", str(bad), "--errors", str(tmp_path / "p.txt")])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
+    assert "p.txt: the list of problems is written as .xlsx or .csv." in result.output
