@@ -35,6 +35,7 @@ def reports_errors(func: F) -> F:
                 from docgen.diagnosis import check_list_target
 
                 check_list_target(kwargs["errors_file"], kwargs.get("workbook"))
+            _never_over_an_input(kwargs)
             return func(*args, **kwargs)
         except ValidationFailed as exc:
             hint = _kind_hint(kwargs.get("workbook"), click.get_current_context().info_name, exc)
@@ -55,6 +56,23 @@ def reports_errors(func: F) -> F:
             raise click.ClickException(str(exc)) from None
 
     return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
+
+
+def _never_over_an_input(kwargs: dict[str, Any]) -> None:
+    """Refuse ``--output`` naming a workbook the command reads (`docgen planning
+    reviews.xlsx -o reviews.xlsx` wrote the list over the workbook): inputs are never
+    modified."""
+    output = kwargs.get("output")
+    if not isinstance(output, Path) or not output.is_file():
+        return
+    inputs = [kwargs.get("workbook"), *(kwargs.get("workbooks") or ())]
+    for source in inputs:
+        if isinstance(source, Path) and source.is_file() and source.samefile(output):
+            raise click.ClickException(
+                f"--output {output.name} is the workbook being read, and docgen never writes "
+                f"over its input; give another name, such as '{output.stem} "
+                f"{click.get_current_context().info_name}{output.suffix}'. Nothing was written."
+            )
 
 
 def _warnings(report: Report) -> None:

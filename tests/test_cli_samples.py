@@ -3,6 +3,7 @@ given to the wrong command named for what it is."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -101,3 +102,12 @@ def test_a_workbook_given_to_the_wrong_command_names_the_right_one(tmp_path: Pat
         f"alerts.xlsx looks like an alert workbook, not a review one: run `docgen alert {alerts}`."
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_history_is_never_written_over_the_annual_workbook(tmp_path: Path) -> None:
+    annual = tmp_path / "annual_2014.xlsx"
+    shutil.copyfile(SAMPLES / "annual_2014.xlsx", annual)
+    result = run_cli("history", "--year", "2014", "--workbook", str(annual), "-o", str(annual))
+    assert result.exit_code == 1
+    assert "--output annual_2014.xlsx is the workbook being read" in result.output
+    assert annual.read_bytes() == (SAMPLES / "annual_2014.xlsx").read_bytes()
