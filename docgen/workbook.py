@@ -521,13 +521,25 @@ _DAMAGED = (
 
 
 def _too_big(label: str, total: int, max_bytes: int) -> str:
+    size, limit = _megabytes(total, max_bytes)
     return (
-        f"{label} is refused: it expands to {total // 2**20} MB, "
-        f"more than the {max_bytes // 2**20} MB allowed (setting DOCGEN_MAX_WORKBOOK_MB); "
+        f"{label} is refused: it expands to {size} MB, "
+        f"more than the {limit} MB allowed (setting DOCGEN_MAX_WORKBOOK_MB); "
         "when it holds few rows, formatting down to the sheets' last row is the likely "
         "cause: in Excel select the empty rows below the data (click the first row number, "
         "then Ctrl+Shift+Down), Home, Clear, Clear All, and save."
     )
+
+
+def _megabytes(total: int, limit: int) -> tuple[str, str]:
+    """Both sizes in MB with the fewest decimals that tell them apart (and show a limit
+    above 0 as such): "1 MB, more than the 1 MB allowed" read as no reason at all."""
+    shown = (f"{total / 2**20:,.0f}", f"{limit / 2**20:,.0f}")
+    for digits in range(4):
+        shown = (f"{total / 2**20:,.{digits}f}", f"{limit / 2**20:,.{digits}f}")
+        if shown[0] != shown[1] and (limit == 0 or float(shown[1].replace(",", "")) > 0):
+            break
+    return shown
 
 
 def _zip_is_whole(path: Path) -> bool:

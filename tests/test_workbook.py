@@ -324,6 +324,22 @@ def test_zip_bomb_is_refused_before_parsing(tmp_path: Path, no_cell_reader: list
     assert no_cell_reader == []
 
 
+def test_a_size_just_over_the_limit_is_told_apart_from_it(tmp_path: Path) -> None:
+    """1.2 MB over a 1 MB limit read "expands to 1 MB, more than the 1 MB allowed"."""
+    build_workbook(tmp_path / "base.xlsx", {"Alerts": [ALERT_HEADERS, alert_row()]})
+    with zipfile.ZipFile(tmp_path / "base.xlsx") as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    parts["xl/worksheets/padding.bin"] = b"\0" * (2**20 + 2**18)
+    path = tmp_path / "alerts.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    message = refusal(path, max_bytes=2**20)
+    assert message.startswith(
+        "alerts.xlsx is refused: it expands to 1.3 MB, more than the 1.0 MB allowed"
+    )
+
+
 def test_total_uncompressed_size_is_capped(tmp_path: Path, no_cell_reader: list[str]) -> None:
     """Under the ratio floor but over the total allowed (setting DOCGEN_MAX_WORKBOOK_MB)."""
     build_workbook(tmp_path / "base.xlsx", {"Alerts": [ALERT_HEADERS, alert_row()]})
@@ -973,7 +989,8 @@ def test_the_size_limit_counts_a_large_sheet_as_read(tmp_path: Path, small_strea
     rows = [ALERT_HEADERS, *(alert_row(f"A{n:05d}") for n in range(3_000))]
     path = build_workbook(tmp_path / "alerts.xlsx", {"Alerts": rows})
     message = refusal(path, max_bytes=1 << 16)
-    assert message.startswith("alerts.xlsx is refused: it expands to 1 MB, more than the 0 MB")
+    size = message.removeprefix("alerts.xlsx is refused: it expands to ").split(" MB")[0]
+    assert float(size) > 0.1 and ", more than the 0.1 MB allowed" in message
     assert "Clear All" in message
 
 
