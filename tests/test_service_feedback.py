@@ -111,6 +111,18 @@ def test_a_workbook_that_is_not_one_leaves_a_notice_naming_where_it_is(tmp_path:
     assert_consistent(root)
 
 
+def test_a_long_reason_is_told_whole_in_the_notice(tmp_path: Path) -> None:
+    """The journal keeps a line of 300 characters; the notice cut the advice on the year
+    mid-sentence ("... and drop it into inbox…")."""
+    root = tmp_path / "root"
+    drop(root, SAMPLES / "annual_2014.xlsx", "annual", "IRO report.xlsx")
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed" and (outcome.error or "").endswith("…")
+    text = (root / "outbox/IRO report - NOT DONE.txt").read_text()
+    assert "…" not in text
+    assert "add a row with Setting 'Year' and Value 2014 to its Report sheet" in text
+
+
 def test_a_half_copied_workbook_is_told_to_be_copied_again_not_resaved(tmp_path: Path) -> None:
     root = tmp_path / "root"
     data = REVIEW.read_bytes()

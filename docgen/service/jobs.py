@@ -217,7 +217,8 @@ class Jobs:
             job = self._fail(job, started, kind, str(exc), exc.summary, exc)
         except UserError as exc:
             summary = _without_sheets(_first_line(str(exc), job.name), source)
-            job = self._fail(job, started, kind, str(exc), summary, exc)
+            told = _without_sheets(_first_line(str(exc), job.name, limit=1000), source)
+            job = self._fail(job, started, kind, str(exc), summary, exc, told)
         except Exception as exc:  # the catch-all: one bad workbook never stops the service
             # The message may quote a cell (a child's name): it goes only into the
             # .errors.txt beside the workbook, never the journal or the log.
@@ -371,14 +372,18 @@ class Jobs:
         message: str,
         summary: str,
         exc: Exception,
+        told: str | None = None,
     ) -> Job:
-        """Leave the reasons in work/<job>/report/ and record the failure; _file moves them."""
+        """Leave the reasons in work/<job>/report/ and record the failure; _file moves them.
+        ``told`` is what the notice says happened, when longer than the journal's summary."""
+        told = told or summary
         if kind:
             remove(self.layout.outbox / kind / f"{TEMP_PREFIX}{job.token}")
         elsewhere = self._elsewhere(job, kind, exc)
         if elsewhere:
             hint = f"This looks like {a_or_an(elsewhere)} workbook: move it to inbox/{elsewhere}/."
             message, summary = f"{hint}\n\n{message}", f"{hint} {summary}"
+            told = f"{hint} {told}"
         filed_as = self.layout.free(self.layout.failed, job.name, sidecars=True)
         stem = Path(filed_as).stem
         report_dir = self.work_dir(job) / REPORT_DIR
@@ -410,7 +415,7 @@ class Jobs:
             exc, marked and f"failed/{marked}", job.folder, elsewhere, listed, noun, f"in {reasons}"
         )
         shown = _causes_first(exc, reasons) + shown
-        notice = failure_notice(job, summary, shown, filed_as, bool(marked), listed=listed)
+        notice = failure_notice(job, told, shown, filed_as, bool(marked), listed=listed)
         self._write_notice(job, notice)
         if not isinstance(exc, UserError):
             log.debug("job=%d unexpected error", job.id, exc_info=exc)
