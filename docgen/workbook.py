@@ -26,6 +26,7 @@ defusedxml installed, which makes it refuse entity expansion) is kept for writin
 from __future__ import annotations
 
 import contextlib
+import csv
 import functools
 import io
 import itertools
@@ -579,6 +580,14 @@ def _check_type(path: Path) -> None:
             f"{label} is an old-style .xls workbook renamed to {suffix}; open it in Excel and "
             "save it as .xlsx."
         )
+    table = _return_table(path) if suffix == ".csv" else None
+    if table:  # saved as .xlsx it would still be no workbook of docgen's
+        raise WorkbookError(
+            f"{label} is the SSDA903 {table} file of a DfE return, which docgen reads with "
+            "the return's other files: give their folder or zip (docgen validate FOLDER, "
+            "docgen annual --returns FOLDER), or drop it with them and the annual workbook, "
+            "as one zip or folder, into inbox/annual/ (docs/returns.md)."
+        )
     if suffix not in ACCEPTED_SUFFIXES:
         kind = _KINDS.get(suffix, f"a {suffix or 'suffix-less'} file")
         raise WorkbookError(
@@ -591,6 +600,18 @@ def _check_type(path: Path) -> None:
         )
     if magic[:4] != _ZIP_MAGIC:
         raise WorkbookError(f"{label} is {_what_file(path)}, not an Excel workbook; {_RESAVE}")
+
+
+def _return_table(path: Path) -> str | None:
+    """The SSDA903 table a CSV file's header row names (``episodes``), or None."""
+    from docgen.returns.ssda903 import csv_table  # imports this module: asked for here
+
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as fh:
+            header = fh.readline(4096)
+    except OSError:
+        return None
+    return csv_table(next(csv.reader([header]), []))
 
 
 #: What a file of a suffix other than .xlsx is, as its user would name it.

@@ -158,6 +158,21 @@ def test_ods_is_refused(tmp_path: Path) -> None:
     )
 
 
+def test_a_return_file_is_named_with_how_docgen_reads_it(tmp_path: Path) -> None:
+    """episodes.csv was told to be saved as .xlsx, which would make no workbook of it."""
+    path = tmp_path / "episodes.csv"
+    path.write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,"
+        "HOME_POST,PL_POST,URN\nC01,01/04/2013,S,C2,N1,U1,PR1,,X1,,,,\n"
+    )
+    message = refusal(path)
+    assert message.startswith(
+        "episodes.csv is the SSDA903 episodes file of a DfE return, which docgen reads with "
+        "the return's other files: give their folder or zip"
+    )
+    assert "save it as .xlsx" not in message
+
+
 def test_excels_lock_file_is_named_as_such(tmp_path: Path) -> None:
     path = tmp_path / "~$reviews.xlsx"
     path.write_bytes(b"\x0bHelen Marsh" + b" " * 43)
