@@ -111,6 +111,30 @@ def test_a_workbook_that_is_not_one_leaves_a_notice_naming_where_it_is(tmp_path:
     assert_consistent(root)
 
 
+def test_a_workbook_in_a_folder_docgen_does_not_read_is_not_left_unseen(tmp_path: Path) -> None:
+    """A workbook saved into inbox/reviews/ (a folder an admin made) waited there for
+    ever, with only a line in the service's log; a notice in the outbox now says where
+    to move it, and goes once the folder is gone."""
+    root = tmp_path / "root"
+    drop(root, REVIEW, "reviews")
+    svc = service(root)
+    assert svc.run_once() == []
+    assert _notices(root) == ["inbox reviews - NOT READ.txt"]
+    text = (root / "outbox/inbox reviews - NOT READ.txt").read_text()
+    assert text.startswith(
+        "inbox/reviews/ is not a folder docgen reads, so nothing saved in it is turned into "
+        "documents."
+    )
+    assert "move the workbooks in it into inbox/review/ (the folder you meant?)" in text
+    assert (root / "inbox/reviews/review_meetings.xlsx").is_file()  # never taken or moved
+    svc.run_once()
+    assert _notices(root) == ["inbox reviews - NOT READ.txt"]  # one notice, not one a sweep
+    (root / "inbox/reviews/review_meetings.xlsx").rename(root / "inbox/review/reviews.xlsx")
+    (root / "inbox/reviews").rmdir()
+    [outcome] = svc.run_once()
+    assert outcome.state == "done" and _notices(root) == []
+
+
 def test_a_long_reason_is_told_whole_in_the_notice(tmp_path: Path) -> None:
     """The journal keeps a line of 300 characters; the notice cut the advice on the year
     mid-sentence ("... and drop it into inbox…")."""

@@ -9,15 +9,25 @@ child's name, whatever the workbook holds.
 
 from __future__ import annotations
 
+import difflib
 from datetime import datetime
 from pathlib import Path
 
 from docgen.journal import Job
-from docgen.service.layout import ANY, RERENDER, printable, sidecars_of
+from docgen.service.layout import (
+    ANY,
+    KIND_FOLDERS,
+    RERENDER,
+    SPECIAL_FOLDERS,
+    printable,
+    sidecars_of,
+)
 
 #: What a notice's name adds to the workbook's: ``reviews - NOT DONE.txt``.
 FAILED_ENDING = " - NOT DONE.txt"
 DUPLICATE_ENDING = " - ALREADY DONE.txt"
+#: ``inbox reviews - NOT READ.txt``: a folder in the inbox docgen does not read.
+STRAY_ENDING = " - NOT READ.txt"
 
 
 def when(stamp: str) -> str:
@@ -70,6 +80,29 @@ def duplicate_notice(job: Job, earlier: Job) -> str:
         "Nothing needs doing. To have its documents made again (after a change of "
         f"letterhead, say), drop it into inbox/{RERENDER}/.\n"
         f"(docgen job {job.id}, dropped into {_inbox(job.folder)} on {when(job.claimed_at)})\n"
+    )
+
+
+def stray_notice(rel: str, label: str) -> str:
+    """What an admin reads about a folder of the inbox docgen does not read: ``rel`` is
+    where it is (``inbox/reviews``), ``label`` the folder it is in (``any``: inbox/)."""
+    name = rel.rsplit("/", 1)[-1]
+    if label == ANY:
+        folders = [*KIND_FOLDERS, *SPECIAL_FOLDERS]
+        near = difflib.get_close_matches(name.lower(), folders, n=1, cutoff=0.6)
+        into = (
+            f"inbox/{near[0]}/ (the folder you meant?)" if near else "the inbox folder of its kind"
+        )
+        known = ", ".join(f"inbox/{f}/" for f in folders)
+        listing = f" docgen reads inbox/ itself and {known}."
+    else:
+        into, listing = f"{_inbox(label)} itself", ""
+    return (
+        f"{rel}/ is not a folder docgen reads, so nothing saved in it is turned into "
+        "documents.\n\n"
+        f"What to do: move the workbooks in it into {into}, then delete the folder {rel}/."
+        f"{listing}\n\n"
+        "This notice is removed once the folder is gone.\n"
     )
 
 
