@@ -94,7 +94,8 @@ def assert_consistent(root: Path, *, left: tuple[str, ...] = ()) -> list[dict[st
         p.relative_to(root).as_posix()
         for folder in ("archive", "failed")
         for p in (root / folder).iterdir()
-        if folder == "archive" or not p.name.endswith((".errors.txt", ".errors.xlsx"))
+        if folder == "archive"
+        or not p.name.endswith((".errors.txt", ".errors.xlsx", ".errors.csv"))
     )
     assert filed == sorted(j["filed_as"] for j in jobs), "journal and folders disagree"
     for job in jobs:

@@ -4,6 +4,7 @@ retention, and who may open what it writes."""
 
 from __future__ import annotations
 
+import csv
 import grp
 import logging
 import os
@@ -59,6 +60,9 @@ def test_a_failed_workbook_leaves_a_notice_saying_what_to_do_and_where_it_went(
     assert "What happened: 1 error in the workbook: Review Meetings!E3 invalid-date" in text
     assert "open failed/reviews.errors.xlsx: each cell with a problem is red" in text
     assert "drop the workbook into inbox/review/ again" in text
+    assert "Every problem is also in failed/reviews.errors.csv, one a row" in text
+    with (root / "failed/reviews.errors.csv").open(encoding="utf-8-sig") as fh:
+        assert [row[3] for row in csv.reader(fh)] == ["cell", "E3"]
     assert "every reason is listed in failed/reviews.errors.txt" in text
     assert (root / "failed/reviews.errors.xlsx").is_file()
     # The reasons beside the workbook quote the cell; the shared notice does not.
@@ -328,7 +332,8 @@ def test_each_folder_keeps_its_files_for_its_own_number_of_days(
     caplog.set_level(logging.INFO, logger="docgen.service")
     assert _expire(root, settings, 31) == 2  # the done and the duplicate workbooks
     assert sorted(p.name for p in (root / "archive").iterdir()) == []
-    assert len(list((root / "failed").iterdir())) == 3  # the workbook, its reasons, its copy
+    # the workbook, its reasons, its marked copy, every problem as a CSV
+    assert len(list((root / "failed").iterdir())) == 4
     assert _expire(root, settings, 91) == 1
     assert list((root / "failed").iterdir()) == []
     # the failure's notice goes with the files it points to; the duplicate's stays

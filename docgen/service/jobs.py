@@ -16,7 +16,7 @@ from pathlib import Path
 
 from docgen import pipeline
 from docgen.codes import a_or_an
-from docgen.diagnosis import problems_xlsx
+from docgen.diagnosis import problems_csv, problems_xlsx
 from docgen.documents import DocumentType, Dropped
 from docgen.errors import (
     OutputError,
@@ -388,7 +388,7 @@ class Jobs:
         stem = Path(filed_as).stem
         report_dir = self.work_dir(job) / REPORT_DIR
         report_dir.mkdir(parents=True, exist_ok=True)
-        marked, listed = "", False
+        marked, listed, tabled = "", False, False
         if isinstance(exc, ValidationFailed) and not _is_workbook(self.work_dir(job) / job.name):
             listed = _list_problems(exc.report, report_dir, self.settings.group)  # DfE returns
             marked = f"{stem}.errors.xlsx" if listed else ""
@@ -403,6 +403,7 @@ class Jobs:
                 marked = f"{stem}.errors.xlsx"
             except Exception as copy_exc:  # the reasons still go out as text
                 log.warning("job=%d no marked copy: %s", job.id, type(copy_exc).__name__)
+            tabled = _table_problems(exc.report, report_dir, self.settings.group)
         noun = _noun(self.work_dir(job) / job.name)
         advice = _advice(exc, marked, job.folder, elsewhere, listed, noun)
         text = (
@@ -415,7 +416,9 @@ class Jobs:
             exc, marked and f"failed/{marked}", job.folder, elsewhere, listed, noun, f"in {reasons}"
         )
         shown = _causes_first(exc, reasons) + shown
-        notice = failure_notice(job, told, shown, filed_as, bool(marked), listed=listed)
+        notice = failure_notice(
+            job, told, shown, filed_as, bool(marked), listed=listed, tabled=tabled
+        )
         self._write_notice(job, notice)
         if not isinstance(exc, UserError):
             log.debug("job=%d unexpected error", job.id, exc_info=exc)
@@ -645,6 +648,17 @@ def _causes_first(exc: Exception, reasons: str) -> str:
         f"first read the top of {reasons}: it names {which} of these problems and what to "
         "do, which may put many cells right at once. Then "
     )
+
+
+def _table_problems(report: Report, report_dir: Path, group: str | None) -> bool:
+    """Every problem of a workbook, one a row, in ``errors.csv`` beside its marked copy:
+    thousands of red cells are easier sorted and filtered; False if it cannot be written."""
+    try:
+        write_atomic(report_dir / "errors.csv", problems_csv(report), group=group)
+    except Exception as exc:  # the reasons still go out as text
+        log.warning("no table of problems: %s", type(exc).__name__)
+        return False
+    return True
 
 
 def _advice(

@@ -37,15 +37,23 @@ def when(stamp: str) -> str:
 
 
 def failure_notice(
-    job: Job, summary: str, advice: str, filed_as: str, marked: bool, *, listed: bool = False
+    job: Job,
+    summary: str,
+    advice: str,
+    filed_as: str,
+    marked: bool,
+    *,
+    listed: bool = False,
+    tabled: bool = False,
 ) -> str:
     """What an admin reads in outbox/ about a workbook that made no documents.
 
     ``filed_as`` is where the workbook goes under ROOT (``failed/x.xlsx``); ``marked``
-    says whether a copy with each wrong cell marked goes beside it.
+    says whether a copy with each wrong cell marked goes beside it, ``tabled`` whether
+    every problem is in a CSV too.
     """
     name = printable(job.name)
-    reasons, copy = (
+    reasons, copy, table = (
         (Path(filed_as).parent / side).as_posix() for side in sidecars_of(Path(filed_as).name)
     )
     where = (
@@ -57,6 +65,8 @@ def failure_notice(
         if marked
         else f"The workbook, as dropped, is {filed_as}; every reason is listed in {reasons}."
     )
+    if tabled:
+        where += f" Every problem is also in {table}, one a row, to sort and filter in Excel."
     return (
         f"{name} was NOT turned into documents.\n\n"
         f"What happened: {summary}\n\n"
