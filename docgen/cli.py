@@ -425,8 +425,14 @@ def _type_for(
     for doc in types:
         if doc.kind == kind:
             return doc.name
+    from docgen.clikit import command_for
+    from docgen.codes import a_or_an
+
     kinds = " or ".join(f"{doc.kind}" for doc in types)
-    raise UserError(f"docgen {name} is made from a {kinds} workbook; {workbook.name} is a {kind}.")
+    raise UserError(
+        f"docgen {name} is made from {a_or_an(kinds)} workbook; {workbook.name} is "
+        f"{a_or_an(kind)} workbook: run `{command_for(kind, workbook)}` for its documents."
+    )
 
 
 for _name, _types in documents.generic_commands().items():

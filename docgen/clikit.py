@@ -99,8 +99,19 @@ def _kind_hint(workbook: Path | None, command: str | None, exc: ValidationFailed
     kind = sorted(wanted)[0]
     return (
         f"{workbook.name} looks like {a_or_an(found)} workbook, not {a_or_an(kind)} one: "
-        f"run `docgen {found} {workbook}`."
+        f"run `{command_for(found, workbook)}`."
     )
+
+
+def command_for(kind: str, workbook: Path) -> str:
+    """The command that makes documents of ``kind``'s workbook, as the user would type it
+    (``docgen alert alerts.xlsx``; the annual report takes the workbook as an option)."""
+    if kind != "annual":
+        return f"docgen {kind} {workbook}"
+    from docgen import pipeline  # here: the registry imports this module's users
+
+    year = pipeline.year_from_name(workbook)
+    return f"docgen annual --year {year or 'YEAR'} --workbook {workbook}"
 
 
 def errors_option(func: F) -> F:

@@ -259,7 +259,7 @@ def test_an_alerts_workbook_or_a_pdf_name_is_refused(books: list[Path], tmp_path
     from tests.conftest import SAMPLES
 
     alerts = run_cli("planning", str(SAMPLES / "alerts.xlsx"), "-o", str(tmp_path / "x.xlsx"))
-    assert alerts.exit_code == 1 and "has the sheets of the alert workbook" in alerts.output
+    assert alerts.exit_code == 1 and "has the sheets of an alert workbook" in alerts.output
     assert "expected a review or conference workbook" in alerts.output
     pdf = run_cli("planning", str(books[0]), "-o", str(tmp_path / "x.pdf"))
     assert pdf.exit_code == 1 and "ending .xlsx or .docx" in pdf.output

@@ -111,3 +111,25 @@ def test_history_is_never_written_over_the_annual_workbook(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "--output annual_2014.xlsx is the workbook being read" in result.output
     assert annual.read_bytes() == (SAMPLES / "annual_2014.xlsx").read_bytes()
+
+
+def test_the_command_suggested_for_another_kind_of_workbook_runs_as_written(
+    tmp_path: Path,
+) -> None:
+    """An annual workbook given to `docgen review` was told to run `docgen annual
+    annual_2014.xlsx`, which click refuses; alerts given to invitations or a review
+    workbook to alerts-report got "a alert" and no command at all."""
+    annual, alerts, reviews = (
+        str(SAMPLES / name) for name in ("annual_2014.xlsx", "alerts.xlsx", "review_meetings.xlsx")
+    )
+    told = run_cli("review", annual, "-o", str(tmp_path / "out")).output
+    assert f"run `docgen annual --year 2014 --workbook {annual}`." in told
+    ran = run_cli("annual", "--year", "2014", "--workbook", annual, "-o", str(tmp_path / "a.docx"))
+    assert ran.exit_code == 0, ran.output
+    told = run_cli("invitations", alerts, "-o", str(tmp_path / "out")).output
+    assert (
+        f"alerts.xlsx is an alert workbook: run `docgen alert {alerts}` for its documents." in told
+    )
+    told = run_cli("alerts-report", reviews, "--quarter", "2014-15:Q1").output
+    assert "has the sheets of a review workbook; expected an alert workbook" in told
+    assert f"run `docgen review {reviews}`" in told

@@ -14,6 +14,8 @@ from typing import Any
 import click
 
 from docgen import pipeline
+from docgen.clikit import command_for
+from docgen.codes import a_or_an
 from docgen.errors import UserError
 from docgen.files import folder_lock, write_atomic
 from docgen.models import WorkbookSpec
@@ -40,8 +42,9 @@ def load_all(
         spec = pipeline.guess_kind(path, settings)
         if spec.kind not in kinds:
             raise UserError(
-                f"{path.name} has the sheets of the {spec.kind} workbook; expected a "
-                f"{' or '.join(kinds)} workbook."
+                f"{path.name} has the sheets of {a_or_an(spec.kind)} workbook; expected "
+                f"{a_or_an(' or '.join(kinds))} workbook (run `{command_for(spec.kind, path)}` "
+                "for its own documents)."
             )
         tables, report = pipeline.load(path, spec, settings)
         if not report.ok:
