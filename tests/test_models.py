@@ -81,12 +81,24 @@ def test_us_month_first_date_is_an_error_not_a_guess() -> None:
     assert "not a real calendar date" in str(error)
 
 
-@pytest.mark.parametrize("value", ["2014/31/03", "tomorrow", "31/3/14", "March 2014", "TBC"])
+@pytest.mark.parametrize("value", ["2014/31/03", "tomorrow", "March 2014", "TBC"])
 def test_text_that_is_not_a_date(value: str) -> None:
     error = cell_error(to_date, value)
     assert error.code == "invalid-date"
     assert str(error) == "is not a date"
     assert error.expected == DATE_EXPECTED
+
+
+@pytest.mark.parametrize(
+    ("value", "full"),
+    [("31/3/14", "31/3/2014"), ("14/08/17", "14/08/2017"), ("02.05.95", "02/05/1995")],
+)
+def test_a_two_digit_year_is_named_with_the_date_in_full(value: str, full: str) -> None:
+    """'14/08/17' was "not a date", with no word of its year: one cell, no hint to help."""
+    error = cell_error(to_date, value)
+    assert error.code == "invalid-date"
+    assert str(error) == "has a two-digit year"
+    assert error.expected == f"the year in full, such as {full}"
 
 
 @pytest.mark.parametrize("value", [86400, 41729.0, 41729])
