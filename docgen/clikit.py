@@ -143,10 +143,26 @@ def _settings(**overrides: Any) -> Settings:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except pydantic.ValidationError as exc:
         lines = [
-            f"DOCGEN_{str(e['loc'][0]).upper()}={e.get('input')!r}: {e['msg']}"
+            f"DOCGEN_{str(e['loc'][0]).upper()}={e.get('input')!r}: {_setting_expected(e)}"
             for e in exc.errors(include_url=False)
         ]
         raise click.ClickException("invalid setting: " + "; ".join(lines)) from None
+
+
+def _setting_expected(error: Any) -> str:
+    """What a setting takes, in plain words: pydantic says "Input should be a valid
+    integer, unable to parse string as an integer"; IT reads "expected a whole number"."""
+    ctx = error.get("ctx") or {}
+    if error["type"] in ("int_parsing", "int_type", "int_from_float"):
+        return "expected a whole number, such as 30"
+    if error["type"] == "greater_than_equal":
+        return f"expected a whole number, {ctx.get('ge')} or more"
+    if error["type"].startswith(("date_", "datetime_")):
+        return "expected a date written as 2014-03-20 (year, month, day)"
+    if error["type"] in ("bool_parsing", "bool_type"):
+        return "expected true or false (also yes/no, 1/0)"
+    text = str(error["msg"]).removeprefix("Value error, ")
+    return "expected " + text.removeprefix("Input should be ") if text.startswith("Input") else text
 
 
 def templates_option(func: F) -> F:
