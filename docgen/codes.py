@@ -136,6 +136,11 @@ LEGAL_STATUS = CodeList(
         "Respite": "V3",
         "ICO": "C1",
         "EPO": "L2",
+        # the other orders' usual initials: "CO" was offered 'Interim Care Order' and
+        # "PO" 'Emergency Protection Order' as the nearest spelling
+        "CO": "C2",
+        "PO": "E1",
+        "PPO": "L1",
     },
     categories=(ICO, CO, PPP, PO, YJ, EPO, S20, SHORT_BREAKS),
 )

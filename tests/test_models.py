@@ -190,6 +190,10 @@ def test_code_column_takes_the_code_or_its_label(value: str) -> None:
         ("Placement Order", "E1"),
         ("S20", "V2"),
         ("v3", "V3"),
+        # the usual initials of each order, as ICO and EPO already were
+        ("CO", "C2"),
+        ("PO", "E1"),
+        ("PPO", "L1"),
     ],
 )
 def test_other_legal_status_spellings(value: str, code: str) -> None:
