@@ -430,3 +430,20 @@ def test_stage_4_is_cafcass(stage: int, escalated, problem: bool, reached: bool)
 def test_a_number_column_takes_a_percentage(value: str, expected: float) -> None:
     """A percentage cell reads as Excel shows it (80%): in a number column, 0.8."""
     assert to_float(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("code_list", "typed"),
+    [(codes.ATTENDANCE, "Not present"), (codes.ATTENDANCE, "Invited")],
+)
+def test_did_you_mean_never_offers_the_opposite(code_list: codes.CodeList, typed: str) -> None:
+    """'Not present' was offered 'Attended', and 'Invited' 'Not Invited': a near spelling
+    of the opposite meaning, which an admin may accept without a second look."""
+    assert code_list.parse(typed) is None
+    assert code_list.suggest(typed) == ""
+
+
+def test_did_you_mean_still_mends_a_typo_either_way() -> None:
+    assert codes.ATTENDANCE.suggest("Not invted") == "did you mean 'Not Invited'?"
+    assert codes.ATTENDANCE.suggest("Atended") == "did you mean 'Attended'?"
+    assert codes.CHILD_DECISION.suggest("Not plan") == "did you mean 'No plan'?"
