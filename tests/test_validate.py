@@ -833,9 +833,7 @@ def test_a_rule_needing_a_wrong_cell_waits_for_it_and_reports_nothing_false(
     row[3] = "31/02/2010"  # Date of Birth, not a date
     row[5] = "01/01/2009"  # would be before the birth, were the birth a date
     _, report = validate(reviews_workbook(tmp_path, meetings=[row]), REVIEW)
-    assert [(p.code, p.location) for p in report.errors] == [
-        ("invalid-date", "Review Meetings!D2")
-    ]
+    assert [(p.code, p.location) for p in report.errors] == [("invalid-date", "Review Meetings!D2")]
 
 
 def test_a_rule_across_cells_names_every_cell_it_compared_with_its_value(tmp_path: Path) -> None:
@@ -883,6 +881,22 @@ def test_a_misspelt_sheet_is_named_as_the_one_meant(tmp_path: Path) -> None:
     )
     assert problem.sheet == "Atendees"
     assert len(str(problem)) < 200
+
+
+def test_a_header_with_the_words_in_another_order_is_named_as_the_one_meant(
+    tmp_path: Path,
+) -> None:
+    """'Birth Date' (as many exports write it) got no "did you mean 'Date of Birth'"."""
+    headers = ["Birth Date" if h == "Date of Birth" else h for h in MEETING]
+    path = reviews_workbook(tmp_path, **{"Review Meetings": [headers, meeting("R1")]})
+    _, report = validate(path, REVIEW)
+    assert [
+        p.message for p in report.problems if p.code in ("missing-column", "unknown-column")
+    ] == [
+        "column 'Birth Date' is not part of the contract and is ignored; did you mean "
+        "'Date of Birth'?",
+        "required column 'Date of Birth' (or DOB) is missing; did you mean 'Birth Date' at D1?",
+    ]
 
 
 def test_a_misspelt_required_column_is_named_as_the_one_meant(tmp_path: Path) -> None:
