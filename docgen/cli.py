@@ -112,6 +112,7 @@ def annual(
     """Write the IRO annual report for one reporting year."""
     if pdf:
         find_soffice()  # fail before the work, not after it
+    _say_if_samples(year, data, workbook)  # first: a refusal then reads as the samples'
     bar = _Bar(f"Annual report {year - 1}-{str(year)[-2:]}")
     with _stopped_cleanly_by_sigterm(), bar:
         result = pipeline.annual_report(
@@ -125,12 +126,6 @@ def annual(
         )
     _warnings(result.report)
     _write_errors(errors_file, result.report)
-    if workbook is None and data is None and _settings().data is None:
-        click.echo(
-            f"Used the bundled sample workbook for {pipeline.period_name(year)}: a fictional "
-            "council's. Give --data or --workbook (or set DOCGEN_DATA) for your own.",
-            err=True,
-        )
     for path in result.outputs:
         click.echo(f"Wrote {path}")
     _write_pdfs(result.outputs, pdf)
@@ -242,6 +237,7 @@ def history(
     """Write next year's History sheet: the earlier years' rows of this year's workbook
     and this year's figures as the report prints them, to copy into next year's
     workbook instead of retyping them."""
+    _say_if_samples(year, data, workbook)
     result = pipeline.next_history(
         year,
         output or Path.cwd() / f"history_{year + 1}.xlsx",
@@ -252,12 +248,6 @@ def history(
     )
     _warnings(result.report)
     _write_errors(errors_file, result.report)
-    if workbook is None and data is None and _settings().data is None:
-        click.echo(
-            f"Used the bundled sample workbook for {pipeline.period_name(year)}: a fictional "
-            "council's. Give --data or --workbook (or set DOCGEN_DATA) for your own.",
-            err=True,
-        )
     for path in result.outputs:
         click.echo(f"Wrote {path}")
 
@@ -346,6 +336,18 @@ def samples_export(directory: Path, force: bool) -> None:
     )
     for path in copied:
         click.echo(f"  {path.relative_to(directory).as_posix()}")
+
+
+def _say_if_samples(year: int, data: Path | None, workbook: Path | None) -> None:
+    """Say, before the work, that the bundled samples are read, when neither --data,
+    --workbook nor DOCGEN_DATA names the council's own workbook: a refusal that follows
+    then reads as the samples'."""
+    if workbook is None and data is None and _settings().data is None:
+        click.echo(
+            f"Using the bundled sample workbook for {pipeline.period_name(year)}: a fictional "
+            "council's. Give --data or --workbook (or set DOCGEN_DATA) for your own.",
+            err=True,
+        )
 
 
 def _format_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:

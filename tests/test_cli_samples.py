@@ -63,7 +63,7 @@ def test_history_takes_the_year_as_annual_does_and_says_when_it_used_the_samples
     result = run_cli("history", "--year", "2013-14", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert out.is_file()
-    assert "Used the bundled sample workbook for 2013-14: a fictional council's" in result.output
+    assert "Using the bundled sample workbook for 2013-14: a fictional council's" in result.output
 
 
 def test_history_writes_every_problem_with_errors_file(tmp_path: Path) -> None:
@@ -133,3 +133,17 @@ def test_the_command_suggested_for_another_kind_of_workbook_runs_as_written(
     told = run_cli("alerts-report", reviews, "--quarter", "2014-15:Q1").output
     assert "has the sheets of a review workbook; expected an alert workbook" in told
     assert f"run `docgen review {reviews}`" in told
+
+
+def test_a_refusal_on_the_bundled_samples_says_they_were_read(tmp_path: Path) -> None:
+    """docs/returns.md: `docgen annual --year 2014 --returns returns.zip` with no --data
+    reads the bundled (full) sample workbook, whose sheets the returns also give; the
+    refusal said "delete the sheet 'Adoptions'" of a workbook the user never named."""
+    returns = tmp_path / "returns"
+    shutil.copytree(SAMPLES / "returns_2014", returns)
+    (returns / "annual_2014.xlsx").unlink()  # the returns alone, as in a zip of their own
+    result = run_cli("annual", "--year", "2014", "--returns", str(returns), "-o", str(tmp_path))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Using the bundled sample workbook for 2013-14")
+    assert "sheet 'Adoptions' gives Adoptions, and so do the returns" in result.output
