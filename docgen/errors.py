@@ -35,6 +35,15 @@ class OutputError(UserError):
     """The document could not be written where it was asked for."""
 
 
+class WrongKind(UserError):
+    """A whole, readable workbook of another kind than the one asked for (an alert
+    workbook in inbox/invitations/); ``found`` is the kind its sheets say it is."""
+
+    def __init__(self, message: str, found: str) -> None:
+        super().__init__(message)
+        self.found = found
+
+
 class ValidationFailed(UserError):
     """The workbook was read, but its rows break the contract; ``report`` lists every problem."""
 

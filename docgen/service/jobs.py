@@ -24,6 +24,7 @@ from docgen.errors import (
     UserError,
     ValidationFailed,
     WorkbookError,
+    WrongKind,
 )
 from docgen.files import write_atomic
 from docgen.journal import Job, Journal, now
@@ -240,9 +241,10 @@ class Jobs:
             if doc.kind == found:
                 return doc
         kinds = " or ".join(dict.fromkeys(doc.kind for doc in types))
-        raise UserError(
+        raise WrongKind(
             f"{source.name} has the sheets of {a_or_an(found)} workbook; inbox/{kind}/ "
-            f"takes {a_or_an(kinds)} workbook."
+            f"takes {a_or_an(kinds)} workbook.",
+            found,
         )
 
     def _year(self, doc: DocumentType, job: Job, source: Path) -> int | None:
@@ -305,6 +307,8 @@ class Jobs:
         inbox/annual/ no year, which is how any other kind of workbook looks there.
         Then "move it to inbox/alert/" is the whole fix, and correcting cells no use.
         """
+        if isinstance(exc, WrongKind):  # read whole: its sheets are another kind's
+            return exc.found if exc.found in KIND_FOLDERS else None
         if job.folder not in KIND_FOLDERS or not (
             isinstance(exc, _YearUnknown)
             or (
@@ -679,6 +683,11 @@ def _advice(
             f"open {marked}: every problem is listed with its file, line (or sheet and cell) "
             f"and field. Correct them in the returns or the workbook, and drop {noun} into "
             f"{inbox} again."
+        )
+    if elsewhere and isinstance(exc, WrongKind):
+        return (
+            f"for its own documents, drop it into inbox/{elsewhere}/: nothing in it needs "
+            f"correcting for that. inbox/{folder}/ makes other documents, from other workbooks."
         )
     if elsewhere:
         return (
