@@ -147,3 +147,20 @@ def test_a_refusal_on_the_bundled_samples_says_they_were_read(tmp_path: Path) ->
     lines = result.output.splitlines()
     assert lines[0].startswith("Using the bundled sample workbook for 2013-14")
     assert "sheet 'Adoptions' gives Adoptions, and so do the returns" in result.output
+
+
+def test_history_is_never_written_over_the_workbook_in_the_data_folder(tmp_path: Path) -> None:
+    """With --data, the annual workbook is found in the folder: `-o data/annual_2014.xlsx`
+    replaced it with the History rows. An earlier History list is still replaced."""
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copyfile(SAMPLES / "annual_2014.xlsx", data / "annual_2014.xlsx")
+    target = data / "annual_2014.xlsx"
+    result = run_cli("history", "--year", "2014", "--data", str(data), "-o", str(target))
+    assert result.exit_code == 1
+    assert "is a workbook with other sheets than History" in result.output
+    assert target.read_bytes() == (SAMPLES / "annual_2014.xlsx").read_bytes()
+    listed = tmp_path / "history_2015.xlsx"
+    for _ in range(2):  # written, then written again over its own earlier list
+        ran = run_cli("history", "--year", "2014", "--data", str(data), "-o", str(listed))
+        assert ran.exit_code == 0, ran.output
