@@ -273,7 +273,22 @@ def _near_headers(name: str, headers: list[str], n: int) -> list[str]:
     if close:
         return close
     words = _words(name)
-    return [h for h in headers if words and _words(h) == words][:n]
+    return [
+        h
+        for h in headers
+        if (words and _words(h) == words)
+        or _SAID_OTHERWISE.get(name) == h
+        or _SAID_OTHERWISE.get(h) == name
+    ][:n]
+
+
+#: Headers case-management exports use for a contract column: suggested, never read as it.
+_SAID_OTHERWISE = {
+    "gender": "sex",
+    "ethnic origin": "ethnicity",
+    "ethnic group": "ethnicity",
+    "ethnic background": "ethnicity",
+}
 
 
 def _words(header: str) -> list[str]:

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from openpyxl.chart import BarChart, Reference
 
+from docgen import pipeline
 from docgen.models import (
     ALERT,
     ANNUAL,
@@ -897,6 +898,22 @@ def test_a_header_with_the_words_in_another_order_is_named_as_the_one_meant(
         "'Date of Birth'?",
         "required column 'Date of Birth' (or DOB) is missing; did you mean 'Birth Date' at D1?",
     ]
+
+
+def test_an_exports_own_name_for_a_column_is_named_as_the_one_meant(tmp_path: Path) -> None:
+    """'Gender' (optional Sex) was ignored with no word of Sex: its data silently lost."""
+
+    def rename(wb: openpyxl.Workbook) -> None:
+        wb["Children"]["C1"], wb["Children"]["D1"] = "Gender", "Ethnic Origin"
+
+    path = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual_2014.xlsx", rename)
+    report = pipeline.check_workbook(path, "annual")
+    said = [p.message for p in report.problems if p.code in ("missing-column", "unknown-column")]
+    assert "column 'Gender' is not part of the contract and is ignored; did you mean 'Sex'?" in said
+    assert (
+        "required column 'Ethnicity' (or ETHNIC) is missing; did you mean 'Ethnic Origin' at D1?"
+        in said
+    )
 
 
 def test_a_misspelt_required_column_is_named_as_the_one_meant(tmp_path: Path) -> None:
