@@ -554,7 +554,10 @@ def status(root: Path, limit: int) -> None:
             job.kind or "-",
             job.name,
             "corrected" if job.corrected_by is not None else job.state,  # as counted above
-            str(len(job.outputs)),
+            # documents retention took away are not in the outbox to collect
+            f"{len(job.outputs)} removed"
+            if job.outbox_expired_at and job.outputs
+            else str(len(job.outputs)),
             job.error or "",
         )
         for job in jobs

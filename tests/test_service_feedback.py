@@ -315,6 +315,16 @@ def _expire(root: Path, settings: Settings, days: int) -> int:
         journal.close()
 
 
+def test_status_says_which_documents_retention_has_removed(tmp_path: Path) -> None:
+    """A job whose documents left the outbox still showed '5' documents, as if there."""
+    settings = Settings(outbox_days=30)
+    root = _finished(tmp_path, settings)
+    assert _expire(root, settings, 31) == 3
+    lines = run_cli("status", str(root)).output.splitlines()
+    [done] = [line for line in lines if " done " in line]
+    assert f" {REVIEW_DOCS} removed" in done
+
+
 def test_by_default_nothing_is_ever_removed(tmp_path: Path) -> None:
     settings = Settings()
     root = _finished(tmp_path, settings)
