@@ -112,6 +112,7 @@ def annual(
     """Write the IRO annual report for one reporting year."""
     if pdf:
         find_soffice()  # fail before the work, not after it
+    _say_if_samples(year, data, workbook)  # first: a refusal then reads as the samples'
     bar = _Bar(f"Annual report {year - 1}-{str(year)[-2:]}")
     with _stopped_cleanly_by_sigterm(), bar:
         result = pipeline.annual_report(
@@ -125,12 +126,6 @@ def annual(
         )
     _warnings(result.report)
     _write_errors(errors_file, result.report)
-    if workbook is None and data is None and _settings().data is None:
-        click.echo(
-            f"Used the bundled sample workbook for {pipeline.period_name(year)}: a fictional "
-            "council's. Give --data or --workbook (or set DOCGEN_DATA) for your own.",
-            err=True,
-        )
     for path in result.outputs:
         click.echo(f"Wrote {path}")
     _write_pdfs(result.outputs, pdf)
@@ -206,7 +201,12 @@ def validate(
 
 
 @main.command()
-@click.option("--year", type=int, required=True, help="The year whose figures are added.")
+@click.option(
+    "--year",
+    type=ReportingYear(),
+    required=True,
+    help="The year whose figures are added, as for `docgen annual`: 2014 or 2013-14.",
+)
 @click.option(
     "--data",
     type=click.Path(file_okay=False, path_type=Path),
@@ -224,6 +224,7 @@ def validate(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The .xlsx to write [default: ./history_<next year>.xlsx].",
 )
+@errors_option
 @reports_errors
 def history(
     year: int,
@@ -231,10 +232,12 @@ def history(
     workbook: Path | None,
     returns: Path | None,
     output: Path | None,
+    errors_file: Path | None = None,
 ) -> None:
     """Write next year's History sheet: the earlier years' rows of this year's workbook
     and this year's figures as the report prints them, to copy into next year's
     workbook instead of retyping them."""
+    _say_if_samples(year, data, workbook)
     result = pipeline.next_history(
         year,
         output or Path.cwd() / f"history_{year + 1}.xlsx",
@@ -244,6 +247,7 @@ def history(
         settings=_settings(),
     )
     _warnings(result.report)
+    _write_errors(errors_file, result.report)
     for path in result.outputs:
         click.echo(f"Wrote {path}")
 
@@ -326,9 +330,24 @@ def samples_export(directory: Path, force: bool) -> None:
     from docgen.samples import export_samples
 
     copied = export_samples(directory, force=force)
-    click.echo(f"Copied {len(copied)} sample workbooks (a fictional council's) to {directory}:")
+    click.echo(
+        f"Copied {len(copied)} sample files (a fictional council's workbooks and DfE "
+        f"returns) to {directory}:"
+    )
     for path in copied:
-        click.echo(f"  {path.name}")
+        click.echo(f"  {path.relative_to(directory).as_posix()}")
+
+
+def _say_if_samples(year: int, data: Path | None, workbook: Path | None) -> None:
+    """Say, before the work, that the bundled samples are read, when neither --data,
+    --workbook nor DOCGEN_DATA names the council's own workbook: a refusal that follows
+    then reads as the samples'."""
+    if workbook is None and data is None and _settings().data is None:
+        click.echo(
+            f"Using the bundled sample workbook for {pipeline.period_name(year)}: a fictional "
+            "council's. Give --data or --workbook (or set DOCGEN_DATA) for your own.",
+            err=True,
+        )
 
 
 def _format_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
@@ -408,8 +427,14 @@ def _type_for(
     for doc in types:
         if doc.kind == kind:
             return doc.name
+    from docgen.clikit import command_for
+    from docgen.codes import a_or_an
+
     kinds = " or ".join(f"{doc.kind}" for doc in types)
-    raise UserError(f"docgen {name} is made from a {kinds} workbook; {workbook.name} is a {kind}.")
+    raise UserError(
+        f"docgen {name} is made from {a_or_an(kinds)} workbook; {workbook.name} is "
+        f"{a_or_an(kind)} workbook: run `{command_for(kind, workbook)}` for its documents."
+    )
 
 
 for _name, _types in documents.generic_commands().items():
@@ -528,8 +553,11 @@ def status(root: Path, limit: int) -> None:
             (job.finished_at or job.claimed_at)[:19].replace("T", " "),
             job.kind or "-",
             job.name,
-            job.state,
-            str(len(job.outputs)),
+            "corrected" if job.corrected_by is not None else job.state,  # as counted above
+            # documents retention took away are not in the outbox to collect
+            f"{len(job.outputs)} removed"
+            if job.outbox_expired_at and job.outputs
+            else str(len(job.outputs)),
             job.error or "",
         )
         for job in jobs

@@ -31,6 +31,11 @@ def reports_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            if kwargs.get("errors_file"):  # a bad --errors is refused before any work
+                from docgen.diagnosis import check_list_target
+
+                check_list_target(kwargs["errors_file"], kwargs.get("workbook"))
+            _never_over_an_input(kwargs)
             return func(*args, **kwargs)
         except ValidationFailed as exc:
             hint = _kind_hint(kwargs.get("workbook"), click.get_current_context().info_name, exc)
@@ -41,7 +46,7 @@ def reports_errors(func: F) -> F:
             if not listed and len(exc.report.problems) > SHOWN:
                 click.echo("  (--errors FILE writes every one, as .xlsx and .csv)", err=True)
             raise click.ClickException(
-                f"{exc.report.error_total} problem(s) in the workbook; nothing was written."
+                f"{exc.report.error_total:,} problem(s) in the workbook; nothing was written."
             ) from None
         except UserError as exc:
             if isinstance(exc, WorkbookError) and kwargs.get("errors_file"):
@@ -51,6 +56,23 @@ def reports_errors(func: F) -> F:
             raise click.ClickException(str(exc)) from None
 
     return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
+
+
+def _never_over_an_input(kwargs: dict[str, Any]) -> None:
+    """Refuse ``--output`` naming a workbook the command reads (`docgen planning
+    reviews.xlsx -o reviews.xlsx` wrote the list over the workbook): inputs are never
+    modified."""
+    output = kwargs.get("output")
+    if not isinstance(output, Path) or not output.is_file():
+        return
+    inputs = [kwargs.get("workbook"), *(kwargs.get("workbooks") or ())]
+    for source in inputs:
+        if isinstance(source, Path) and source.is_file() and source.samefile(output):
+            raise click.ClickException(
+                f"--output {output.name} is the workbook being read, and docgen never writes "
+                f"over its input; give another name, such as '{output.stem} "
+                f"{click.get_current_context().info_name}{output.suffix}'. Nothing was written."
+            )
 
 
 def _warnings(report: Report) -> None:
@@ -77,8 +99,19 @@ def _kind_hint(workbook: Path | None, command: str | None, exc: ValidationFailed
     kind = sorted(wanted)[0]
     return (
         f"{workbook.name} looks like {a_or_an(found)} workbook, not {a_or_an(kind)} one: "
-        f"run `docgen {found} {workbook}`."
+        f"run `{command_for(found, workbook)}`."
     )
+
+
+def command_for(kind: str, workbook: Path) -> str:
+    """The command that makes documents of ``kind``'s workbook, as the user would type it
+    (``docgen alert alerts.xlsx``; the annual report takes the workbook as an option)."""
+    if kind != "annual":
+        return f"docgen {kind} {workbook}"
+    from docgen import pipeline  # here: the registry imports this module's users
+
+    year = pipeline.year_from_name(workbook)
+    return f"docgen annual --year {year or 'YEAR'} --workbook {workbook}"
 
 
 def errors_option(func: F) -> F:
@@ -95,7 +128,10 @@ def _write_errors(path: Path | None, report: Report) -> bool:
     """Every problem of ``report`` to ``path`` and its twin, when asked; said on stderr."""
     if path is None:
         return False
-    written = report.write_errors(path)
+    try:
+        written = report.write_errors(path, group=_settings().group)  # shared as documents are
+    except UserError as exc:  # raised from a handler too: said as every refusal is
+        raise click.ClickException(str(exc)) from None
     shown = " and ".join(str(p) for p in written)
     click.echo(f"Wrote the {len(report.problems):,} problem(s) to {shown}", err=True)
     return True
@@ -107,10 +143,26 @@ def _settings(**overrides: Any) -> Settings:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except pydantic.ValidationError as exc:
         lines = [
-            f"DOCGEN_{str(e['loc'][0]).upper()}={e.get('input')!r}: {e['msg']}"
+            f"DOCGEN_{str(e['loc'][0]).upper()}={e.get('input')!r}: {_setting_expected(e)}"
             for e in exc.errors(include_url=False)
         ]
         raise click.ClickException("invalid setting: " + "; ".join(lines)) from None
+
+
+def _setting_expected(error: Any) -> str:
+    """What a setting takes, in plain words: pydantic says "Input should be a valid
+    integer, unable to parse string as an integer"; IT reads "expected a whole number"."""
+    ctx = error.get("ctx") or {}
+    if error["type"] in ("int_parsing", "int_type", "int_from_float"):
+        return "expected a whole number, such as 30"
+    if error["type"] == "greater_than_equal":
+        return f"expected a whole number, {ctx.get('ge')} or more"
+    if error["type"].startswith(("date_", "datetime_")):
+        return "expected a date written as 2014-03-20 (year, month, day)"
+    if error["type"] in ("bool_parsing", "bool_type"):
+        return "expected true or false (also yes/no, 1/0)"
+    text = str(error["msg"]).removeprefix("Value error, ")
+    return "expected " + text.removeprefix("Input should be ") if text.startswith("Input") else text
 
 
 def templates_option(func: F) -> F:
@@ -132,7 +184,7 @@ def pdf_option(func: F) -> F:
 def _write_pdfs(documents: list[Path], wanted: bool) -> None:
     if wanted and documents:
         click.echo(f"Converting {len(documents)} document(s) to PDF ...", err=True)
-        for path in convert_to_pdf(documents):
+        for path in convert_to_pdf(documents, group=_settings().group):
             click.echo(f"Wrote {path}")
 
 
@@ -185,5 +237,3 @@ def _stopped_cleanly_by_sigterm() -> Iterator[None]:
 
     with signals_handled(ENDING_SIGNALS, interrupt):
         yield
-
-

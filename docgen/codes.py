@@ -9,6 +9,7 @@ prints them.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 from docgen.workbook import normalise
@@ -64,9 +65,11 @@ class CodeList:
     def nearest(self, value: str, n: int = 2) -> list[str]:
         """The codes whose code, label or accepted spelling is closest to ``value`` as
         typed (``Care Ordr`` -> ``C2``), at most ``n`` of them, closest first."""
-        close = difflib.get_close_matches(
-            normalise(value), list(self._lookup), n=n * 3, cutoff=0.75
-        )
+        typed = normalise(value)
+        close = difflib.get_close_matches(typed, list(self._lookup), n=n * 3, cutoff=0.75)
+        # never the opposite: "Not present" is not near "Present" (Attended), nor
+        # "Invited" near "Not Invited", however alike the letters
+        close = [s for s in close if _negated(s) == _negated(typed)]
         return list(dict.fromkeys(self._lookup[spelling] for spelling in close))[:n]
 
     def suggest(self, value: str) -> str:
@@ -95,6 +98,14 @@ class CodeList:
         shown = [f"{code} ({label})" if code != label else code for code, label, _ in self.entries]
         more = "" if len(shown) <= limit else f", ... ({len(shown)} in all)"
         return f"{self.a_name} code or label: " + ", ".join(shown[:limit]) + more
+
+
+_NEGATIONS = frozenset({"not", "no", "non", "never", "without"})
+
+
+def _negated(spelling: str) -> bool:
+    """Whether a normalised spelling says "not": ``not invited``, ``no plan``."""
+    return not _NEGATIONS.isdisjoint(re.split(r"[^a-z]+", spelling.lower()))
 
 
 ICO, CO, PPP, EPO, PO = (
@@ -136,6 +147,11 @@ LEGAL_STATUS = CodeList(
         "Respite": "V3",
         "ICO": "C1",
         "EPO": "L2",
+        # the other orders' usual initials: "CO" was offered 'Interim Care Order' and
+        # "PO" 'Emergency Protection Order' as the nearest spelling
+        "CO": "C2",
+        "PO": "E1",
+        "PPO": "L1",
     },
     categories=(ICO, CO, PPP, PO, YJ, EPO, S20, SHORT_BREAKS),
 )
@@ -294,6 +310,10 @@ CHILD_DECISION = CodeList(
         "Continue plan": "Plan continues",
         "End plan": "Plan ends",
         "Plan ended": "Plan ends",
+        # as an agency's recommendation takes them (RECOMMENDATION)
+        "CP plan": "Plan",
+        "Child protection plan": "Plan",
+        "No CP plan": "No plan",
     },
 )
 WITH_PLAN = frozenset({"Plan", "Plan continues"})

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import zipfile
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -41,6 +43,7 @@ def hints(problems: Sequence[Problem]) -> list[str]:
         *_two_digit_years(problems),
         *_month_first_dates(problems),
         *_title_rows(problems),
+        *_return_columns(problems),
     ]
 
 
@@ -107,6 +110,45 @@ def _title_rows(problems: Sequence[Problem]) -> list[str]:
     ]
 
 
+#: What one row of each SSDA903 table stands for.
+_RETURN_ROW = {
+    "header": "child",
+    "episodes": "episode of care",
+    "reviews": "review",
+    "placed_adoption": "placement for adoption",
+}
+
+
+def _return_columns(problems: Sequence[Problem]) -> list[str]:
+    """A sheet pasted from an SSDA903 return file: several of its columns (RNE, PLACE,
+    HOME_POST, ...) are not the sheet's, and the return itself is what docgen reads."""
+    from docgen.returns.ssda903 import TABLES  # the return's columns, as the DfE names them
+
+    unknown: dict[str, list[str]] = {}
+    for p in problems:
+        if p.code == "unknown-column" and p.sheet and isinstance(p.value, str):
+            unknown.setdefault(p.sheet, []).append(p.value.strip().upper())
+    found = []
+    for sheet, headers in unknown.items():
+        table, columns = max(
+            (
+                (name, [h for h in headers if h in cols and h != "CHILD"])
+                for name, cols in TABLES.items()
+            ),
+            key=lambda pair: len(pair[1]),
+        )
+        if len(columns) < AT_LEAST:
+            continue
+        found.append(
+            f"sheet {sheet!r} has the columns of the SSDA903 {table} file "
+            f"({', '.join(columns[:4])}{', ...' if len(columns) > 4 else ''}), one row per "
+            f"{_RETURN_ROW[table]}: give docgen the return's CSV files as they are, beside "
+            "the workbook or with --returns (docs/returns.md), and delete this sheet; or fill "
+            "it with its own columns, one row per child (docs/workbooks.md)."
+        )
+    return found
+
+
 def _match(pattern: re.Pattern[str], problem: Problem) -> re.Match[str] | None:
     return pattern.match(problem.value) if isinstance(problem.value, str) else None
 
@@ -127,15 +169,52 @@ def _noun(column: str | None) -> str:
 # --------------------------------------------------------------------------- writing the list
 
 
-def write_problems(report: Report, path: Path) -> list[Path]:
+def write_problems(report: Report, path: Path, *, group: str | None = None) -> list[Path]:
     """Every problem of ``report`` to ``path`` (.xlsx or .csv) and the other form beside it."""
-    suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        raise OutputError(f"{path.name}: the list of problems is written as .xlsx or .csv.")
-    paths = [path, path.with_suffix(".csv" if suffix == ".xlsx" else ".xlsx")]
+    paths = check_list_target(path, Path(report.file) if report.file else None)
     form = {".xlsx": problems_xlsx, ".csv": problems_csv}
-    write_all([(target, form[target.suffix.lower()](report)) for target in paths])
+    write_all([(target, form[target.suffix.lower()](report)) for target in paths], group=group)
     return paths
+
+
+def check_list_target(asked: Path, source: Path | None) -> list[Path]:
+    """The two files ``--errors asked`` writes; refused, before any work if called first,
+    when one would be written over ``source``, the workbook it lists the problems of
+    (``--errors reviews.xlsx``, or ``--errors reviews.csv`` whose twin is reviews.xlsx),
+    or the twin would replace a file that is no earlier list of problems."""
+    suffix = asked.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise OutputError(f"{asked.name}: the list of problems is written as .xlsx or .csv.")
+    paths = [asked, asked.with_suffix(".csv" if suffix == ".xlsx" else ".xlsx")]
+    other = f"give another name, such as '{asked.stem} problems{asked.suffix}'"
+    for target in paths:
+        if not target.is_file():
+            continue
+        if source is not None and source.is_file() and os.path.samefile(target, source):
+            raise OutputError(
+                f"--errors {asked.name} would write {target.name}, the workbook being checked, "
+                f"and docgen never writes over its input; {other}. Nothing was written."
+            )
+        if target != asked and not _is_problem_list(target):
+            raise OutputError(
+                f"--errors {asked.name} also writes {target.name} beside it, but "
+                f"{target.name} is there already and is no list of problems; {other}. "
+                "Nothing was written."
+            )
+    return paths
+
+
+def _is_problem_list(path: Path) -> bool:
+    """Whether ``path`` is a list of problems docgen wrote before (safe to replace)."""
+    try:
+        if path.suffix.lower() == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                return fh.readline().strip() == ",".join(COLUMNS)
+        with zipfile.ZipFile(path) as zf:
+            book = zf.read("xl/workbook.xml")
+        return b'name="Summary"' in book and b'name="Problems"' in book
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return False
 
 
 def _rows(report: Report) -> list[list[Any]]:

@@ -35,6 +35,15 @@ class OutputError(UserError):
     """The document could not be written where it was asked for."""
 
 
+class WrongKind(UserError):
+    """A whole, readable workbook of another kind than the one asked for (an alert
+    workbook in inbox/invitations/); ``found`` is the kind its sheets say it is."""
+
+    def __init__(self, message: str, found: str) -> None:
+        super().__init__(message)
+        self.found = found
+
+
 class ValidationFailed(UserError):
     """The workbook was read, but its rows break the contract; ``report`` lists every problem."""
 
@@ -348,6 +357,11 @@ CODES: dict[str, ProblemCode] = _codes(
     ),
     ProblemCode(
         "unreadable-return", _E, "A return file cannot be read: not well-formed XML, or not text."
+    ),
+    ProblemCode(
+        "no-returns",
+        _E,
+        "A folder or zip given to `docgen validate` holds no return at all: nothing was checked.",
     ),
     ProblemCode(
         "return-and-sheet",

@@ -100,8 +100,9 @@ def write_all(files: list[tuple[Path, bytes]], *, group: str | None = None) -> N
     every temporary file, so a reader never sees half a document, nor half a batch.
     """
     try:
+        access = Access(group)
         for path, data in files:
-            stage(path, data)
+            stage(path, data, access)
     except BaseException:
         discard([path for path, _data in files])
         raise
@@ -127,11 +128,12 @@ _CREATE = (
 )
 
 
-def stage(path: Path, data: bytes) -> Path:
-    """Write ``data`` owner-only under a temporary name beside ``path``; any process may."""
+def stage(path: Path, data: bytes, access: Access | None = None) -> Path:
+    """Write ``data`` owner-only under a temporary name beside ``path``; any process may.
+    Missing folders are made as ``access`` says (owner-only by default), like documents'."""
     tmp = _temporary(path)
+    _make_folders(path.parent, access or Access())
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(tmp, _CREATE, 0o600)
         with os.fdopen(fd, "wb") as fh:
             if hasattr(os, "fchmod"):  # not on Windows, where modes do not apply

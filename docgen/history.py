@@ -9,6 +9,7 @@ years' rows it was given and every figure of 2013-14 as the report printed it
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -16,6 +17,7 @@ from openpyxl.styles import Font
 
 from docgen.annual import AnnualFigures
 from docgen.context import show
+from docgen.errors import OutputError
 from docgen.files import write_atomic
 from docgen.models import HistoryEntry
 from docgen.validate import Tables
@@ -66,8 +68,27 @@ def history_rows(tables: Tables, figures: AnnualFigures) -> list[tuple[str, str,
     )
 
 
-def write_history(rows: list[tuple[str, str, int, str]], dest: Path) -> None:
-    """A workbook with one History sheet, written whole or not at all."""
+def _history_only(path: Path) -> bool:
+    """Whether ``path`` is a workbook of one sheet, History: a list this command wrote."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            book = zf.read("xl/workbook.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return book.count(b"<sheet ") == 1 and b'name="History"' in book
+
+
+def write_history(
+    rows: list[tuple[str, str, int, str]], dest: Path, group: str | None = None
+) -> None:
+    """A workbook with one History sheet, written whole or not at all; never over a
+    workbook that holds more than that (the annual workbook the rows were read from)."""
+    if dest.is_file() and not _history_only(dest):
+        raise OutputError(
+            f"--output {dest.name} is a workbook with other sheets than History (the annual "
+            "workbook itself?), and docgen never writes over one; give another name, such as "
+            f"'{dest.stem} history.xlsx'. Nothing was written."
+        )
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -80,4 +101,4 @@ def write_history(rows: list[tuple[str, str, int, str]], dest: Path) -> None:
     for column, width in zip("ABCD", (20, 36, 8, 12), strict=True):
         sheet.column_dimensions[column].width = width
     book.properties.creator = "docgen"
-    write_atomic(dest, xlsx_bytes(book, NO_DATE))
+    write_atomic(dest, xlsx_bytes(book, NO_DATE), group=group)

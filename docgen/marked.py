@@ -45,10 +45,13 @@ AUTHOR = "docgen"
 EARLIER = "(earlier comment) "
 
 
-def write_marked_copy(source: Path, report: Report, dest: Path) -> None:
+def write_marked_copy(
+    source: Path, report: Report, dest: Path, *, group: str | None = None
+) -> None:
     """Write ``dest``: ``source`` with each problem of ``report`` marked on its cell.
 
-    ``dest`` appears whole or not at all (written beside itself, then renamed).
+    ``dest`` appears whole or not at all (written beside itself, then renamed), owner-only
+    or, with ``group`` (DOCGEN_GROUP), for that group too, like the other files of failed/.
     """
     with warnings.catch_warnings():  # "Data Validation extension is not supported" etc.
         warnings.simplefilter("ignore")
@@ -75,7 +78,7 @@ def write_marked_copy(source: Path, report: Report, dest: Path) -> None:
     marked = {title for title, _where in by_cell}
     first = [ws for ws in wb.worksheets if ws.title in marked] or wb.worksheets
     _select(wb, _problems_sheet(wb, unplaced) if unplaced else first[0])
-    write_atomic(dest, xlsx_bytes(wb))
+    write_atomic(dest, xlsx_bytes(wb), group=group)
 
 
 def _unmark(wb: openpyxl.Workbook) -> None:
@@ -141,8 +144,12 @@ def _mark(ws: Worksheet, where: str, problems: list[Problem]) -> None:
 def _describe(problem: Problem) -> str:
     """The problem without its place (the comment sits on the place)."""
     text = problem.message[:1].upper() + problem.message[1:]
-    if problem.expected:
-        text += f"; expected {problem.expected}"
+    if problem.expected:  # after "did you mean ...?", a new sentence
+        text += (
+            f" Expected {problem.expected}"
+            if text.endswith("?")
+            else f"; expected {problem.expected}"
+        )
     return text if problem.severity == "error" else f"Warning: {text}"
 
 

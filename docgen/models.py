@@ -60,6 +60,7 @@ _MONTHS = {
 }
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00)?)?$")
+_SHORT_YEAR = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2})$")
 _WORDY_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
 DATE_EXPECTED = "a date such as 31/03/2014 (day first)"
 YES = frozenset({"y", "yes", "true", "1"})
@@ -90,6 +91,15 @@ def to_date(value: Any) -> date:
             return date(int(parts["y"]), month, int(parts["d"]))
         except ValueError:
             raise CellError("is not a real calendar date", DATE_EXPECTED, "invalid-date") from None
+    short = _SHORT_YEAR.match(text)
+    if short:  # 14/08/17: which century is a guess docgen does not make
+        day, month_text, year = short.groups()
+        full = f"{'20' if int(year) <= 50 else '19'}{year}"
+        raise CellError(
+            "has a two-digit year",
+            f"the year in full, such as {day}/{month_text}/{full}",
+            "invalid-date",
+        )
     raise CellError("is not a date", DATE_EXPECTED, "invalid-date")
 
 

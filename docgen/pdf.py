@@ -28,6 +28,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from docgen.errors import UserError
+from docgen.files import Access
 
 #: Seconds allowed for LibreOffice to start, and then for each document.
 START_SECONDS = 60
@@ -52,8 +53,11 @@ def find_soffice() -> str:
     raise UserError(MISSING_LIBREOFFICE)
 
 
-def convert_to_pdf(docx_paths: list[Path], *, timeout: float | None = None) -> list[Path]:
-    """Write ``<name>.pdf`` beside each ``<name>.docx``; all are written, or none.
+def convert_to_pdf(
+    docx_paths: list[Path], *, timeout: float | None = None, group: str | None = None
+) -> list[Path]:
+    """Write ``<name>.pdf`` beside each ``<name>.docx``; all are written, or none; each
+    owner-only, or with ``group`` (DOCGEN_GROUP) that group's too, as its document is.
 
     Returns the PDFs in the order of ``docx_paths``. ``timeout`` (seconds, per
     LibreOffice process) defaults to a start-up allowance plus an allowance per
@@ -85,7 +89,7 @@ def convert_to_pdf(docx_paths: list[Path], *, timeout: float | None = None) -> l
                             f"LibreOffice could not convert {document.name} to PDF{failure}; "
                             "no PDF was written."
                         )
-                    pdf.chmod(0o600)
+                    Access(group).apply(pdf)
                     staged.append((pdf, document.with_suffix(".pdf")))
                 if failure:  # every PDF is there, but LibreOffice says something went wrong
                     raise UserError(

@@ -500,7 +500,7 @@ def next_history(
     tables, report, figures = _year_figures(
         year, data, workbook, returns, settings or Settings(), lambda _stage: None
     )
-    write_history(history_rows(tables, figures), output)
+    write_history(history_rows(tables, figures), output, (settings or Settings()).group)
     return Result(outputs=[output], report=report)
 
 

@@ -158,13 +158,13 @@ class Report:
         lines += [f"  hint    {hint}" for hint in self.hints]
         return lines
 
-    def write_errors(self, path: str | Path) -> list[Path]:
+    def write_errors(self, path: str | Path, *, group: str | None = None) -> list[Path]:
         """Write every problem to ``path`` (.xlsx or .csv) and the other form beside it
         (``errors.xlsx`` and ``errors.csv``); return both paths. Each file is written
         owner-only and whole, or not at all."""
         from docgen.diagnosis import write_problems  # openpyxl: imported when asked for
 
-        return write_problems(self, Path(path))
+        return write_problems(self, Path(path), group=group)
 
     @property
     def from_returns(self) -> bool:
@@ -212,4 +212,4 @@ class ProblemGroup:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")

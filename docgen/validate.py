@@ -10,6 +10,7 @@ is not used to call the rows of another sheet orphans (for the same reason).
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -211,7 +212,7 @@ def _match_headers(
         cell = f"{column_letter(index)}{sheet.header_row}"
         spec = wanted.get(normalise(header))
         if spec is None:
-            close = difflib.get_close_matches(normalise(header), list(wanted), n=1, cutoff=0.75)
+            close = _near_headers(normalise(header), list(wanted), 1)
             notes.append(
                 problem(
                     "unknown-column",
@@ -265,6 +266,39 @@ def _match_headers(
     return found
 
 
+def _near_headers(name: str, headers: list[str], n: int) -> list[str]:
+    """The headers nearest ``name`` (normalised): a misspelling (``Date of Brith``), else
+    the same words in another order (``Birth Date`` for ``Date of Birth``)."""
+    close = difflib.get_close_matches(name, headers, n=n, cutoff=0.75)
+    if close:
+        return close
+    words = _words(name)
+    return [
+        h
+        for h in headers
+        if (words and _words(h) == words)
+        or _SAID_OTHERWISE.get(name) == h
+        or _SAID_OTHERWISE.get(h) == name
+    ][:n]
+
+
+#: Headers case-management exports use for a contract column: suggested, never read as it.
+_SAID_OTHERWISE = {
+    "gender": "sex",
+    "ethnic origin": "ethnicity",
+    "ethnic group": "ethnicity",
+    "ethnic background": "ethnicity",
+}
+
+
+def _words(header: str) -> list[str]:
+    return sorted(w for w in re.split(r"[^a-z0-9]+", header.lower()) if w and w not in _FILLER)
+
+
+#: Words a header may add or drop without naming another column.
+_FILLER = frozenset({"of", "the", "for", "a", "to"})
+
+
 def _missing_columns(
     sheet: Sheet, missing: list[ColumnSpec], wanted: dict[str, ColumnSpec], file: str
 ) -> list[Problem]:
@@ -278,7 +312,7 @@ def _missing_columns(
     found = []
     for spec in missing:
         aka = f" (or {', '.join(spec.aliases)})" if spec.aliases else ""
-        close = difflib.get_close_matches(normalise(spec.header), list(unknown), n=2, cutoff=0.75)
+        close = _near_headers(normalise(spec.header), list(unknown), 2)
         near = " or ".join(f"{unknown[c][0]!r} at {unknown[c][1]}" for c in close)
         found.append(
             problem(

@@ -26,6 +26,7 @@ defusedxml installed, which makes it refuse entity expansion) is kept for writin
 from __future__ import annotations
 
 import contextlib
+import csv
 import functools
 import io
 import itertools
@@ -549,13 +550,25 @@ _DAMAGED = (
 
 
 def _too_big(label: str, total: int, max_bytes: int) -> str:
+    size, limit = _megabytes(total, max_bytes)
     return (
-        f"{label} is refused: it expands to {total // 2**20} MB, "
-        f"more than the {max_bytes // 2**20} MB allowed (setting DOCGEN_MAX_WORKBOOK_MB); "
+        f"{label} is refused: it expands to {size} MB, "
+        f"more than the {limit} MB allowed (setting DOCGEN_MAX_WORKBOOK_MB); "
         "when it holds few rows, formatting down to the sheets' last row is the likely "
         "cause: in Excel select the empty rows below the data (click the first row number, "
         "then Ctrl+Shift+Down), Home, Clear, Clear All, and save."
     )
+
+
+def _megabytes(total: int, limit: int) -> tuple[str, str]:
+    """Both sizes in MB with the fewest decimals that tell them apart (and show a limit
+    above 0 as such): "1 MB, more than the 1 MB allowed" read as no reason at all."""
+    shown = (f"{total / 2**20:,.0f}", f"{limit / 2**20:,.0f}")
+    for digits in range(4):
+        shown = (f"{total / 2**20:,.{digits}f}", f"{limit / 2**20:,.{digits}f}")
+        if shown[0] != shown[1] and (limit == 0 or float(shown[1].replace(",", "")) > 0):
+            break
+    return shown
 
 
 def _zip_is_whole(path: Path) -> bool:
@@ -572,8 +585,16 @@ def _check_type(path: Path) -> None:
     suffix = path.suffix.lower()
     with path.open("rb") as fh:
         magic = fh.read(8)
+    if label.startswith("~$") and magic[:4] != _ZIP_MAGIC:  # Excel's owner file
+        raise WorkbookError(
+            f"{label} is the lock file Excel keeps while {label[2:]} is open, not a workbook; "
+            f"give {label[2:]} itself (close it in Excel first to check what was saved)."
+        )
     if not magic:
-        raise WorkbookError(f"{label} is empty (0 bytes).")
+        raise WorkbookError(
+            f"{label} is empty (0 bytes), as a copy or download that did not finish leaves "
+            "it; copy or save it again from where it came from."
+        )
     if suffix == ".xls" or (magic == _OLE_MAGIC and suffix not in ACCEPTED_SUFFIXES):
         raise WorkbookError(
             f"{label} is an old-style .xls workbook; open it in Excel and save it as .xlsx."
@@ -587,23 +608,50 @@ def _check_type(path: Path) -> None:
             f"{label} is an old-style .xls workbook renamed to {suffix}; open it in Excel and "
             "save it as .xlsx."
         )
+    table = _return_table(path) if suffix == ".csv" else None
+    if table:  # saved as .xlsx it would still be no workbook of docgen's
+        raise WorkbookError(
+            f"{label} is the SSDA903 {table} file of a DfE return, which docgen reads with "
+            "the return's other files: give their folder or zip (docgen validate FOLDER, "
+            "docgen annual --returns FOLDER), or drop it with them and the annual workbook, "
+            "as one zip or folder, into inbox/annual/ (docs/returns.md)."
+        )
     if suffix not in ACCEPTED_SUFFIXES:
-        kind = {
-            ".csv": "a CSV file",
-            ".ods": "an OpenDocument spreadsheet (LibreOffice or OpenOffice Calc)",
-        }.get(suffix, f"a {suffix or 'suffix-less'} file")
+        kind = _KINDS.get(suffix, f"a {suffix or 'suffix-less'} file")
         raise WorkbookError(
             f"{label} is {kind}; docgen reads Excel workbooks saved as .xlsx"
             + (
                 ", so open it in Excel or Calc and save it as .xlsx."
                 if suffix in _SAVEABLE
-                else "."
+                else f": {_RESAVE}"
             )
         )
     if magic[:4] != _ZIP_MAGIC:
         raise WorkbookError(f"{label} is {_what_file(path)}, not an Excel workbook; {_RESAVE}")
 
 
+def _return_table(path: Path) -> str | None:
+    """The SSDA903 table a CSV file's header row names (``episodes``), or None."""
+    from docgen.returns.ssda903 import csv_table  # imports this module: asked for here
+
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as fh:
+            header = fh.readline(4096)
+    except OSError:
+        return None
+    return csv_table(next(csv.reader([header]), []))
+
+
+#: What a file of a suffix other than .xlsx is, as its user would name it.
+_KINDS = {
+    ".csv": "a CSV file",
+    ".ods": "an OpenDocument spreadsheet (LibreOffice or OpenOffice Calc)",
+    ".docx": "a Word document",
+    ".doc": "a Word document",
+    ".odt": "an OpenDocument text document",
+    ".pdf": "a PDF document",
+    ".zip": "a zip archive",
+}
 #: Suffixes of files a spreadsheet program opens and can save as .xlsx.
 _SAVEABLE = (".csv", ".ods", ".tsv", ".txt", ".numbers")
 _RESAVE = "open the data in Excel and save it as an Excel Workbook (.xlsx), then use that file."

@@ -13,9 +13,18 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 
-from tests.conftest import build_workbook, find_table, no_files, paragraphs, run_cli
+from tests.conftest import (
+    SAMPLES,
+    build_workbook,
+    edit_workbook,
+    find_table,
+    no_files,
+    paragraphs,
+    run_cli,
+)
 
 HEADERS = (
     "Alert ID", "Child ID", "Child Name", "IRO", "Date Raised", "Stage", "Category",
@@ -201,3 +210,24 @@ def test_a_period_before_the_financial_year_lists_its_own_categories(tmp_path: P
     with zipfile.ZipFile(out) as docx:
         chart = next(n for n in docx.namelist() if n.startswith("word/charts/chart"))
         assert "Contact" in docx.read(chart).decode()
+
+
+def test_many_problems_are_counted_by_kind_not_all_printed(tmp_path: Path) -> None:
+    """A workbook with 120 bad dates: the terminal shows them by kind and the first 50,
+    as `docgen alert` does, and says how to have every one; not 120 lines."""
+
+    def spoil(wb: openpyxl.Workbook) -> None:
+        ws = wb["Alerts"]
+        row = [c.value for c in ws[2]]
+        for n in range(120):
+            ws.append([f"A9{n:03d}", *row[1:7], "not a date", *row[8:]])
+
+    bad = edit_workbook(SAMPLES / "alerts.xlsx", tmp_path / "alerts.xlsx", spoil)
+    out = tmp_path / "q1.docx"
+    result = run_cli("alerts-report", str(bad), "--quarter", "2014-15:Q1", "-o", str(out))
+    assert result.exit_code == 1
+    assert "By kind:" in result.output and "The first 50:" in result.output
+    assert result.output.count("is not a date") == 50
+    assert f"docgen validate {bad} --errors FILE writes every one" in result.output
+    assert "Error: 120 problem(s) in the workbooks; nothing was written." in result.output
+    assert not out.exists()

@@ -18,6 +18,7 @@ import pytest
 from click.testing import Result
 
 from tests.conftest import (
+    SAMPLES,
     V1_SAMPLES,
     all_text,
     edit_workbook,
@@ -383,3 +384,19 @@ def test_signs_of_safety_left_blank_say_so_rather_than_leaving_a_gap(tmp_path: P
     assert section(path, "Decision") == ["Not recorded."]
     first = workbook_rows("Conferences", WORKBOOK)[0]
     assert section(path, "What are we worried about?") == [first["What Are We Worried About"]]
+
+
+def test_a_decision_typed_as_cp_plan_is_read_as_plan_as_a_recommendation_is(
+    tmp_path: Path,
+) -> None:
+    """'CP plan' was accepted as an agency's recommendation but refused as the
+    conference's decision for a child, with no suggestion."""
+
+    def typed(wb: openpyxl.Workbook) -> None:
+        wb["Conference Children"]["G2"] = "cp plan"
+        wb["Conference Children"]["G3"] = "No CP plan"
+
+    workbook = edit_workbook(SAMPLES / "conferences.xlsx", tmp_path / "c.xlsx", typed)
+    result = run_cli("validate", str(workbook))
+    assert result.exit_code == 0, result.output
+    assert "no problems found" in result.output

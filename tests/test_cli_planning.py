@@ -9,6 +9,7 @@ summer bank holiday is Monday 25 August.
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from click.testing import Result
 from docx import Document
 
-from tests.conftest import build_workbook, find_table, no_files, paragraphs, run_cli
+from tests.conftest import SAMPLES, build_workbook, find_table, no_files, paragraphs, run_cli
 
 POLICY = {"DOCGEN_REVIEW_POLICY": "2010-regulations"}
 REVIEW_HEADERS = (
@@ -258,7 +259,7 @@ def test_an_alerts_workbook_or_a_pdf_name_is_refused(books: list[Path], tmp_path
     from tests.conftest import SAMPLES
 
     alerts = run_cli("planning", str(SAMPLES / "alerts.xlsx"), "-o", str(tmp_path / "x.xlsx"))
-    assert alerts.exit_code == 1 and "has the sheets of the alert workbook" in alerts.output
+    assert alerts.exit_code == 1 and "has the sheets of an alert workbook" in alerts.output
     assert "expected a review or conference workbook" in alerts.output
     pdf = run_cli("planning", str(books[0]), "-o", str(tmp_path / "x.pdf"))
     assert pdf.exit_code == 1 and "ending .xlsx or .docx" in pdf.output
@@ -312,3 +313,17 @@ def test_the_deadline_is_the_statutory_one_a_planned_date_is_the_day_to_book_by(
     # 3 March + 6 months = Wednesday 3 September 2014, whatever date was pencilled in.
     assert row["Next Deadline"] == d("2014-09-03") and row["Book By"] == d("2014-08-20")
     assert row["Days Left"] == 12 and row["Status"] == "Due in 12 days"
+
+
+def test_the_list_is_never_written_over_a_workbook_it_reads(tmp_path: Path) -> None:
+    """`docgen planning reviews.xlsx -o reviews.xlsx` wrote the list over the workbook."""
+    reviews = tmp_path / "reviews.xlsx"
+    shutil.copyfile(SAMPLES / "review_meetings.xlsx", reviews)
+    original = reviews.read_bytes()
+    result = run_cli("planning", str(reviews), "--as-of", "2014-09-01", "-o", str(reviews))
+    assert result.exit_code == 1
+    assert (
+        "--output reviews.xlsx is the workbook being read, and docgen never writes over its "
+        "input; give another name, such as 'reviews planning.xlsx'."
+    ) in result.output
+    assert reviews.read_bytes() == original

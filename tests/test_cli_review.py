@@ -32,6 +32,7 @@ from docgen.errors import OutputError, Problem, UserError, ValidationFailed
 from docgen.files import folder_lock
 from docgen.report import Report
 from tests.conftest import (
+    SAMPLES,
     V1_SAMPLES,
     all_text,
     edit_workbook,
@@ -1095,3 +1096,29 @@ def test_the_next_run_clears_what_a_killed_run_left_behind(tmp_path: Path) -> No
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
         [*NAMES.values(), "notes.docx"]
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("DOCGEN_FAILED_DAYS", "thirty", "expected a whole number, such as 30"),
+        ("DOCGEN_ARCHIVE_DAYS", "-1", "expected a whole number, 0 or more"),
+        ("DOCGEN_ISSUE_DATE", "20/03/2014", "expected a date written as 2014-03-20"),
+        ("DOCGEN_REVIEW_POLICY", "2010", "expected 'seed' or '2010-regulations'"),
+    ],
+)
+def test_a_bad_setting_is_told_in_plain_words(
+    tmp_path: Path, name: str, value: str, said: str
+) -> None:
+    """IT read "Input should be a valid integer, unable to parse string as an integer"."""
+    result = run_cli(
+        "review",
+        str(SAMPLES / "review_meetings.xlsx"),
+        "-o",
+        str(tmp_path / "o"),
+        env={name: value},
+    )
+    assert result.exit_code == 1
+    assert f"Error: invalid setting: {name}={value!r}: {said}" in result.output
+    assert "Input should be" not in result.output and "unable to parse" not in result.output
+    assert not (tmp_path / "o").exists()

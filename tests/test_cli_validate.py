@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from docgen.cli import main
-from tests.conftest import SAMPLES, edit_workbook
+from tests.conftest import SAMPLES, edit_workbook, run_cli
 
 
 def run(*args: str):
@@ -167,3 +167,15 @@ def test_an_annual_workbook_named_without_a_year_takes_it_from_its_report_sheet(
     wrong = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "b.xlsx", with_year("soon"))
     [problem] = json.loads(run(str(wrong), "--format", "json").output)["problems"]
     assert (problem["code"], problem["sheet"], problem["cell"]) == ("invalid-value", "Report", "B6")
+
+
+def test_a_folder_of_workbooks_is_not_passed_as_having_no_problems(tmp_path: Path) -> None:
+    """`docgen validate examples/` read no returns and so checked nothing, yet said
+    "0 errors" and exited 0: it now fails and names the way to check a workbook."""
+    folder = tmp_path / "examples"
+    folder.mkdir()
+    shutil.copyfile(SAMPLES / "alerts.xlsx", folder / "alerts.xlsx")
+    result = run_cli("validate", str(folder))
+    assert result.exit_code == 1
+    assert "examples holds no SSDA903 or CIN census file, so nothing was checked" in result.output
+    assert f"docgen validate {folder.as_posix()}/alerts.xlsx" in result.output

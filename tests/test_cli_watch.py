@@ -265,3 +265,15 @@ def test_watch_with_two_workers_writes_the_same_documents(
         assert_consistent(root)
     assert len(outputs["1"]) == 5
     assert outputs["1"] == outputs["2"]
+
+
+def test_once_with_no_settle_time_takes_the_files_already_there(tmp_path: Path) -> None:
+    """`--settle 0` is accepted, so `--once` with it must still take a file that sits
+    complete in the inbox (a file is taken on its second look: the first only sees it)."""
+    root = tmp_path / "root"
+    drop(root, REVIEW)
+    result = CliRunner().invoke(main, ["watch", str(root), "--once", "--settle", "0"])
+    assert result.exit_code == 0, result.output
+    assert "1 file(s) processed" in result.output
+    assert len(list((root / "outbox/review/review_meetings").glob("*.docx"))) == REVIEW_DOCS
+    assert not list((root / "inbox/review").iterdir())

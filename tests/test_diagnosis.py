@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
+from docgen.cli import main
 from docgen.errors import Problem
 from docgen.report import SHOWN, Report
 from tests.conftest import SAMPLES, edit_workbook, run_cli
@@ -51,7 +54,7 @@ def test_terminal_counts_problems_by_kind_then_lists_the_first(episodes: Path) -
     result = run_cli("validate", str(episodes))
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0] == f"annual_2014.xlsx: {3 * EXTRA} errors, 0 warnings."
+    assert lines[0] == f"annual_2014.xlsx: {3 * EXTRA:,} errors, 0 warnings."  # 5,100: as below
     assert lines[1] == "By kind:"
     kinds = [line.split() for line in lines[2:5]]
     assert sorted((k[1], k[2], k[5]) for k in kinds) == [
@@ -96,6 +99,7 @@ def test_rendering_command_writes_the_list_when_it_refuses(episodes: Path, tmp_p
     )
     assert result.exit_code == 1
     assert "By kind:" in result.output and "--errors FILE writes every one" in result.output
+    assert f"Error: {3 * EXTRA:,} problem(s) in the workbook" in result.output  # as "By kind"
     result = run_cli(
         "annual",
         "--year",
@@ -241,3 +245,77 @@ def test_a_title_above_the_headers_is_named_as_the_cause() -> None:
         "sheet 'Children' has rows above its column headers (a title?): delete them, so the "
         "headers are in the first row."
     ]
+
+
+def test_an_ssda903_file_pasted_into_a_sheet_is_named_with_the_return_to_give_instead(
+    tmp_path: Path,
+) -> None:
+    """The DfE episodes file pasted, header and all, into Children: its CHILD, DECOM,
+    LS, ... are read as the sheet's own columns, the rest ignored; the hint names the file."""
+    episodes = SAMPLES / "returns_2014" / "episodes.csv"
+
+    def paste(wb: openpyxl.Workbook) -> None:
+        ws = wb["Children"]
+        ws.delete_rows(1, ws.max_row)
+        with episodes.open(newline="") as fh:
+            for row in csv.reader(fh):
+                ws.append(row)
+
+    workbook = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual_2014.xlsx", paste)
+    result = run_cli("validate", str(workbook))
+    assert result.exit_code == 1
+    [hint] = [line for line in result.output.splitlines() if line.startswith("  hint")]
+    assert hint.startswith(
+        "  hint    sheet 'Children' has the columns of the SSDA903 episodes file (RNE, CIN, "
+        "PLACE, PLACE_PROVIDER, ...), one row per episode of care: give docgen the return's "
+        "CSV files as they are"
+    )
+
+
+def test_the_list_is_never_written_over_the_workbook_it_checks(tmp_path: Path) -> None:
+    """`--errors reviews.csv` wrote its twin reviews.xlsx over the workbook itself, and
+    `--errors annual_2014.xlsx` the list over the annual workbook: both are refused."""
+    reviews = tmp_path / "reviews.xlsx"
+    shutil.copyfile(SAMPLES / "review_meetings.xlsx", reviews)
+    original = reviews.read_bytes()
+    out = tmp_path / "out"
+    result = run_cli(
+        "review", str(reviews), "--errors", str(tmp_path / "reviews.csv"), "-o", str(out)
+    )
+    assert result.exit_code == 1
+    assert (
+        "Error: --errors reviews.csv would write reviews.xlsx, the workbook being checked, and "
+        "docgen never writes over its input; give another name, such as 'reviews problems.csv'."
+    ) in result.output
+    assert reviews.read_bytes() == original
+    assert not out.exists() and not (tmp_path / "reviews.csv").exists()  # refused before the work
+    result = run_cli("validate", str(reviews), "--errors", str(reviews))
+    assert result.exit_code == 1 and reviews.read_bytes() == original
+
+
+def test_the_twin_of_the_list_replaces_an_earlier_list_but_no_other_file(tmp_path: Path) -> None:
+    bad = edit_workbook(
+        SAMPLES / "alerts.xlsx", tmp_path / "alerts.xlsx", lambda wb: wb["Alerts"].cell(2, 4, "x")
+    )
+    listed = tmp_path / "problems.xlsx"
+    (tmp_path / "problems.csv").write_text("my own notes\n")
+    result = run_cli("validate", str(bad), "--errors", str(listed))
+    assert result.exit_code == 1
+    assert "but problems.csv is there already and is no list of problems" in result.output
+    assert (tmp_path / "problems.csv").read_text() == "my own notes\n" and not listed.exists()
+    (tmp_path / "problems.csv").unlink()
+    assert run_cli("validate", str(bad), "--errors", str(listed)).exit_code == 1
+    again = run_cli("validate", str(bad), "--errors", str(listed))  # the earlier list: replaced
+    assert "Wrote the 1 problem(s) to" in again.output
+
+
+def test_a_list_name_of_another_kind_is_refused_plainly_by_a_rendering_command(
+    tmp_path: Path,
+) -> None:
+    bad = edit_workbook(
+        SAMPLES / "alerts.xlsx", tmp_path / "alerts.xlsx", lambda wb: wb["Alerts"].cell(2, 4, "x")
+    )
+    result = CliRunner().invoke(main, ["alert", str(bad), "--errors", str(tmp_path / "p.txt")])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
+    assert "p.txt: the list of problems is written as .xlsx or .csv." in result.output

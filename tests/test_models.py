@@ -81,12 +81,24 @@ def test_us_month_first_date_is_an_error_not_a_guess() -> None:
     assert "not a real calendar date" in str(error)
 
 
-@pytest.mark.parametrize("value", ["2014/31/03", "tomorrow", "31/3/14", "March 2014", "TBC"])
+@pytest.mark.parametrize("value", ["2014/31/03", "tomorrow", "March 2014", "TBC"])
 def test_text_that_is_not_a_date(value: str) -> None:
     error = cell_error(to_date, value)
     assert error.code == "invalid-date"
     assert str(error) == "is not a date"
     assert error.expected == DATE_EXPECTED
+
+
+@pytest.mark.parametrize(
+    ("value", "full"),
+    [("31/3/14", "31/3/2014"), ("14/08/17", "14/08/2017"), ("02.05.95", "02/05/1995")],
+)
+def test_a_two_digit_year_is_named_with_the_date_in_full(value: str, full: str) -> None:
+    """'14/08/17' was "not a date", with no word of its year: one cell, no hint to help."""
+    error = cell_error(to_date, value)
+    assert error.code == "invalid-date"
+    assert str(error) == "has a two-digit year"
+    assert error.expected == f"the year in full, such as {full}"
 
 
 @pytest.mark.parametrize("value", [86400, 41729.0, 41729])
@@ -178,6 +190,10 @@ def test_code_column_takes_the_code_or_its_label(value: str) -> None:
         ("Placement Order", "E1"),
         ("S20", "V2"),
         ("v3", "V3"),
+        # the usual initials of each order, as ICO and EPO already were
+        ("CO", "C2"),
+        ("PO", "E1"),
+        ("PPO", "L1"),
     ],
 )
 def test_other_legal_status_spellings(value: str, code: str) -> None:
@@ -414,3 +430,20 @@ def test_stage_4_is_cafcass(stage: int, escalated, problem: bool, reached: bool)
 def test_a_number_column_takes_a_percentage(value: str, expected: float) -> None:
     """A percentage cell reads as Excel shows it (80%): in a number column, 0.8."""
     assert to_float(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("code_list", "typed"),
+    [(codes.ATTENDANCE, "Not present"), (codes.ATTENDANCE, "Invited")],
+)
+def test_did_you_mean_never_offers_the_opposite(code_list: codes.CodeList, typed: str) -> None:
+    """'Not present' was offered 'Attended', and 'Invited' 'Not Invited': a near spelling
+    of the opposite meaning, which an admin may accept without a second look."""
+    assert code_list.parse(typed) is None
+    assert code_list.suggest(typed) == ""
+
+
+def test_did_you_mean_still_mends_a_typo_either_way() -> None:
+    assert codes.ATTENDANCE.suggest("Not invted") == "did you mean 'Not Invited'?"
+    assert codes.ATTENDANCE.suggest("Atended") == "did you mean 'Attended'?"
+    assert codes.CHILD_DECISION.suggest("Not plan") == "did you mean 'No plan'?"

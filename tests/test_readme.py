@@ -53,7 +53,7 @@ def test_every_readme_command_runs_as_written(
         result = run_cli(*args)
         assert result.exit_code == 0, (words, result.output)
         if args == ["annual", "--year", "2014"]:
-            assert "Used the bundled sample workbook for 2013-14: a fictional council's" in (
+            assert "Using the bundled sample workbook for 2013-14: a fictional council's" in (
                 result.output
             )
 

@@ -94,7 +94,8 @@ def assert_consistent(root: Path, *, left: tuple[str, ...] = ()) -> list[dict[st
         p.relative_to(root).as_posix()
         for folder in ("archive", "failed")
         for p in (root / folder).iterdir()
-        if folder == "archive" or not p.name.endswith((".errors.txt", ".errors.xlsx"))
+        if folder == "archive"
+        or not p.name.endswith((".errors.txt", ".errors.xlsx", ".errors.csv"))
     )
     assert filed == sorted(j["filed_as"] for j in jobs), "journal and folders disagree"
     for job in jobs:
@@ -445,6 +446,31 @@ def test_validation_errors_are_marked_on_a_copy(tmp_path: Path) -> None:
     assert [ws.sheet_view.tabSelected for ws in wb.worksheets].count(True) == 1
     assert PROBLEMS_SHEET not in wb.sheetnames
     assert_consistent(root)
+
+
+def test_a_marked_cell_says_did_you_mean_then_what_is_expected_as_two_sentences(
+    tmp_path: Path,
+) -> None:
+    """The comment on a mistyped code reads as the terminal does: no "?;"."""
+    root = tmp_path / "root"
+
+    def spoil(wb: openpyxl.Workbook) -> None:
+        wb["Children"]["E9"] = "Care Ordr"
+
+    drop(
+        root,
+        edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual_2014.xlsx", spoil),
+        "annual",
+    )
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed"
+    comment = openpyxl.load_workbook(root / "failed/annual_2014.errors.xlsx")["Children"][
+        "E9"
+    ].comment
+    assert comment.text.startswith(
+        "Legal Status 'Care Ordr' is not a legal status; did you mean 'Care Order' (C2)? Expected a"
+    )
+    assert "?;" not in comment.text
 
 
 def test_a_corrected_copy_dropped_again_is_rendered(tmp_path: Path) -> None:

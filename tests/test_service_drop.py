@@ -74,7 +74,23 @@ def test_an_alert_workbook_in_the_invitations_folder_is_told_where_it_belongs(
     reasons = (root / "failed/alerts.errors.txt").read_text()
     assert "alerts.xlsx has the sheets of an alert workbook" in reasons
     assert "inbox/invitations/ takes a review or conference workbook" in reasons
-    assert (root / "outbox/alerts - NOT DONE.txt").is_file()
+    notice = (root / "outbox/alerts - NOT DONE.txt").read_text()
+    # it was told to "put right what is described above" and drop it in the same folder
+    assert "What to do: for its own documents, drop it into inbox/alert/" in notice
+    assert "put right" not in notice
+    assert_consistent(root)
+
+
+def test_an_annual_workbook_in_the_planning_folder_is_told_where_it_belongs(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "root"
+    drop(root, SAMPLES / "annual_2014.xlsx", "planning")
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed"
+    notice = (root / "outbox/annual_2014 - NOT DONE.txt").read_text()
+    assert "annual_2014.xlsx has the sheets of an annual workbook" in notice
+    assert "What to do: for its own documents, drop it into inbox/annual/" in notice
     assert_consistent(root)
 
 

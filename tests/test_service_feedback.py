@@ -4,6 +4,7 @@ retention, and who may open what it writes."""
 
 from __future__ import annotations
 
+import csv
 import grp
 import logging
 import os
@@ -20,6 +21,7 @@ from docgen.service.layout import Layout
 from docgen.service.retention import expire
 from docgen.settings import Settings
 from tests.conftest import SAMPLES, edit_workbook, run_cli
+from tests.test_pdf import fake_soffice  # noqa: F401  a fixture: a stand-in LibreOffice
 from tests.test_service import REVIEW, REVIEW_DOCS, assert_consistent, docx_in, drop, rows, service
 
 CHILD_NAMES = [
@@ -58,6 +60,9 @@ def test_a_failed_workbook_leaves_a_notice_saying_what_to_do_and_where_it_went(
     assert "What happened: 1 error in the workbook: Review Meetings!E3 invalid-date" in text
     assert "open failed/reviews.errors.xlsx: each cell with a problem is red" in text
     assert "drop the workbook into inbox/review/ again" in text
+    assert "Every problem is also in failed/reviews.errors.csv, one a row" in text
+    with (root / "failed/reviews.errors.csv").open(encoding="utf-8-sig") as fh:
+        assert [row[3] for row in csv.reader(fh)] == ["cell", "E3"]
     assert "every reason is listed in failed/reviews.errors.txt" in text
     assert (root / "failed/reviews.errors.xlsx").is_file()
     # The reasons beside the workbook quote the cell; the shared notice does not.
@@ -65,6 +70,36 @@ def test_a_failed_workbook_leaves_a_notice_saying_what_to_do_and_where_it_went(
     assert "soon" not in text
     assert not [name for name in CHILD_NAMES if name in text]
     assert_consistent(root)
+
+
+def test_a_notice_sends_the_admin_to_the_likely_cause_before_the_red_cells(
+    tmp_path: Path,
+) -> None:
+    """Episodes pasted into Children give a problem per row: the notice says the cause is
+    named (one row per episode) before sending the admin to correct red cells one by one."""
+
+    def paste_episodes(wb: openpyxl.Workbook) -> None:
+        ws = wb["Children"]
+        for row in list(ws.iter_rows(min_row=2, max_row=11, values_only=True)):
+            ws.append(row)
+
+    source = edit_workbook(
+        SAMPLES / "annual_2014.xlsx", tmp_path / "annual_2014.xlsx", paste_episodes
+    )
+    root = tmp_path / "root"
+    drop(root, source, "annual")
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed"
+    text = (root / "outbox/annual_2014 - NOT DONE.txt").read_text()
+    assert (
+        "What to do: first read the top of failed/annual_2014.errors.txt: it names a likely "
+        "cause of these problems and what to do"
+    ) in text
+    assert "Then open failed/annual_2014.errors.xlsx" in text
+    reasons = (root / "failed/annual_2014.errors.txt").read_text()
+    assert "one row per episode or placement" in reasons
+    ids = [r[0] for r in openpyxl.load_workbook(source)["Children"].iter_rows(values_only=True)]
+    assert not any(child_id in text for child_id in ids[1:])  # no values in the notice
 
 
 def test_a_workbook_that_is_not_one_leaves_a_notice_naming_where_it_is(tmp_path: Path) -> None:
@@ -75,8 +110,70 @@ def test_a_workbook_that_is_not_one_leaves_a_notice_naming_where_it_is(tmp_path:
     assert outcome.state == "failed"
     text = (root / "outbox/minutes - NOT DONE.txt").read_text()
     assert "The workbook, as dropped, is failed/minutes.xlsx" in text
-    assert "save it from Excel as an Excel Workbook (.xlsx) and drop it into inbox/" in text
+    assert "is a text file (CSV or tab-separated text?) renamed to .xlsx" in text
+    assert "What to do: do what the reason above says, then drop the file into inbox/ again" in text
     assert_consistent(root)
+
+
+def test_a_workbook_in_a_folder_docgen_does_not_read_is_not_left_unseen(tmp_path: Path) -> None:
+    """A workbook saved into inbox/reviews/ (a folder an admin made) waited there for
+    ever, with only a line in the service's log; a notice in the outbox now says where
+    to move it, and goes once the folder is gone."""
+    root = tmp_path / "root"
+    drop(root, REVIEW, "reviews")
+    svc = service(root)
+    assert svc.run_once() == []
+    assert _notices(root) == ["inbox reviews - NOT READ.txt"]
+    text = (root / "outbox/inbox reviews - NOT READ.txt").read_text()
+    assert text.startswith(
+        "inbox/reviews/ is not a folder docgen reads, so nothing saved in it is turned into "
+        "documents."
+    )
+    assert "move the workbooks in it into inbox/review/ (the folder you meant?)" in text
+    assert (root / "inbox/reviews/review_meetings.xlsx").is_file()  # never taken or moved
+    svc.run_once()
+    assert _notices(root) == ["inbox reviews - NOT READ.txt"]  # one notice, not one a sweep
+    (root / "inbox/reviews/review_meetings.xlsx").rename(root / "inbox/review/reviews.xlsx")
+    (root / "inbox/reviews").rmdir()
+    [outcome] = svc.run_once()
+    assert outcome.state == "done" and _notices(root) == []
+
+
+def test_a_long_reason_is_told_whole_in_the_notice(tmp_path: Path) -> None:
+    """The journal keeps a line of 300 characters; the notice cut the advice on the year
+    mid-sentence ("... and drop it into inbox…")."""
+    root = tmp_path / "root"
+    drop(root, SAMPLES / "annual_2014.xlsx", "annual", "IRO report.xlsx")
+    [outcome] = service(root).run_once()
+    assert outcome.state == "failed" and (outcome.error or "").endswith("…")
+    text = (root / "outbox/IRO report - NOT DONE.txt").read_text()
+    assert "…" not in text
+    assert "add a row with Setting 'Year' and Value 2014 to its Report sheet" in text
+
+
+def test_a_half_copied_workbook_is_told_to_be_copied_again_not_resaved(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    data = REVIEW.read_bytes()
+    (root / "inbox/review").mkdir(parents=True)
+    (root / "inbox/review/reviews.xlsx").write_bytes(data[: len(data) // 2])
+    [outcome] = service(root, settle=0).run_once()
+    assert outcome.state == "failed"
+    text = (root / "outbox/reviews - NOT DONE.txt").read_text()
+    assert "is an incomplete copy" in text and "copy or save it again" in text
+    assert "save it from Excel" not in text  # it never came from Excel: it was cut short
+    assert "drop the file into inbox/review/ again" in text
+
+
+def test_a_workbook_in_the_wrong_folder_is_told_where_its_missing_sheets_are_listed(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "root"
+    drop(root, SAMPLES / "alerts.xlsx", "review")
+    service(root).run_once()
+    text = (root / "outbox/alerts - NOT DONE.txt").read_text()
+    assert "move it to inbox/alert/" in text
+    assert "it needs the sheets listed in failed/alerts.errors.txt." in text
+    assert "listed above" not in text  # the notice lists no sheets
 
 
 def test_a_duplicate_notice_says_when_and_where_in_plain_words(tmp_path: Path) -> None:
@@ -157,6 +254,31 @@ def test_a_corrected_copy_closes_its_failure_in_status_and_takes_its_notice_away
     assert failed.error.startswith(f"corrected by job {fix['id']}; it failed with: 1 error")
     result = run_cli("status", str(root))
     assert result.output.startswith("4 job(s) in the journal: 1 corrected, 3 done.")
+    # each row's state agrees with the count above it: no row says "failed"
+    states = [line.split()[5] for line in result.output.splitlines()[2:]]
+    assert sorted(states) == ["corrected", "done", "done", "done"]
+    assert_consistent(root)
+
+
+def test_a_corrected_copy_whose_documents_were_made_before_closes_the_failure_too(
+    tmp_path: Path,
+) -> None:
+    """The corrected workbook is the very one already made into documents: it is a
+    duplicate, and the failure it answers is no longer waiting for anyone."""
+    root = tmp_path / "root"
+    svc = service(root)
+    drop(root, REVIEW, name="reviews.xlsx")
+    svc.run_once()
+    drop(root, _bad_review(tmp_path))  # someone spoils a cell and drops it again
+    svc.run_once()
+    assert _notices(root) == ["reviews - NOT DONE.txt"]
+    drop(root, REVIEW, name="reviews.xlsx")  # put back as it was
+    [again] = svc.run_once()
+    assert again.state == "duplicate"
+    assert _notices(root) == ["reviews - ALREADY DONE.txt"]
+    assert recent_jobs(root)[1] == {"corrected": 1, "done": 1, "duplicate": 1}
+    failure = [j for j in rows(root) if j["state"] == "failed"]
+    assert [j["corrected_by"] for j in failure] == [3]
     assert_consistent(root)
 
 
@@ -193,6 +315,16 @@ def _expire(root: Path, settings: Settings, days: int) -> int:
         journal.close()
 
 
+def test_status_says_which_documents_retention_has_removed(tmp_path: Path) -> None:
+    """A job whose documents left the outbox still showed '5' documents, as if there."""
+    settings = Settings(outbox_days=30)
+    root = _finished(tmp_path, settings)
+    assert _expire(root, settings, 31) == 3
+    lines = run_cli("status", str(root)).output.splitlines()
+    [done] = [line for line in lines if " done " in line]
+    assert f" {REVIEW_DOCS} removed" in done
+
+
 def test_by_default_nothing_is_ever_removed(tmp_path: Path) -> None:
     settings = Settings()
     root = _finished(tmp_path, settings)
@@ -210,10 +342,12 @@ def test_each_folder_keeps_its_files_for_its_own_number_of_days(
     caplog.set_level(logging.INFO, logger="docgen.service")
     assert _expire(root, settings, 31) == 2  # the done and the duplicate workbooks
     assert sorted(p.name for p in (root / "archive").iterdir()) == []
-    assert len(list((root / "failed").iterdir())) == 3  # the workbook, its reasons, its copy
+    # the workbook, its reasons, its marked copy, every problem as a CSV
+    assert len(list((root / "failed").iterdir())) == 4
     assert _expire(root, settings, 91) == 1
     assert list((root / "failed").iterdir()) == []
-    assert (root / "outbox/review/review_meetings").is_dir() and len(_notices(root)) == 2
+    # the failure's notice goes with the files it points to; the duplicate's stays
+    assert (root / "outbox/review/review_meetings").is_dir() and len(_notices(root)) == 1
     assert _expire(root, settings, 366) == 3
     assert list((root / "outbox/review").iterdir()) == [] and _notices(root) == []
     assert _expire(root, settings, 1000) == 0  # each removed once
@@ -267,6 +401,7 @@ def test_by_default_folders_are_0700_and_files_0600(tmp_path: Path) -> None:
         *(root / "outbox/review/review_meetings").iterdir(),
         root / "outbox/reviews - NOT DONE.txt",
         root / "failed/reviews.errors.txt",
+        root / "failed/reviews.errors.xlsx",  # the marked copy the notice sends them to
         root / "archive/review_meetings.xlsx",
     ]:
         assert _mode(path) == 0o600, path
@@ -297,10 +432,25 @@ def test_a_group_shares_every_folder_and_file_of_the_drop_folder(tmp_path: Path)
         root / "outbox/reviews - NOT DONE.txt",
         root / "failed/reviews.xlsx",
         root / "failed/reviews.errors.txt",
+        root / "failed/reviews.errors.xlsx",  # the marked copy the notice sends them to
         root / "archive/review_meetings.xlsx",
         root / "journal.sqlite",
     ]:
         assert (_mode(path), path.stat().st_gid) == (0o660, group.gr_gid), path
+
+
+def test_a_group_can_read_the_warnings_beside_the_documents(tmp_path: Path) -> None:
+    group = _another_group()
+    root = tmp_path / "root"
+    noted = edit_workbook(
+        REVIEW, tmp_path / "reviews.xlsx", lambda wb: wb["Review Meetings"].cell(1, 40, "Notes")
+    )
+    drop(root, noted)
+    [outcome] = Service(root, Settings(group=group.gr_name), poll=0.05, settle=0.05).run_once()
+    assert outcome.state == "done"
+    warnings = root / "outbox/review/reviews/warnings.txt"
+    assert "'Notes' is not part of the contract" in warnings.read_text()
+    assert (_mode(warnings), warnings.stat().st_gid) == (0o660, group.gr_gid)
 
 
 def test_an_unknown_group_stops_the_service_before_it_starts(tmp_path: Path) -> None:
@@ -322,6 +472,67 @@ def test_the_commands_share_the_documents_they_write_with_the_group(tmp_path: Pa
     assert len(documents) == REVIEW_DOCS
     for doc in documents:
         assert (_mode(doc), doc.stat().st_gid) == (0o660, group.gr_gid)
+
+
+def test_the_list_of_problems_is_shared_with_the_group_too(tmp_path: Path) -> None:
+    """`--errors FILE` in a team folder: colleagues open the list as they open documents."""
+    group = _another_group()
+    bad = _bad_review(tmp_path)
+    listed = tmp_path / "team" / "problems.xlsx"
+    result = run_cli(
+        "review", str(bad), "--errors", str(listed), env={"DOCGEN_GROUP": group.gr_name}
+    )
+    assert result.exit_code == 1
+    for path in (listed, listed.with_suffix(".csv")):
+        assert (_mode(path), path.stat().st_gid) == (0o660, group.gr_gid), path
+
+
+def test_the_lists_and_reports_are_shared_with_the_group_like_the_documents(
+    tmp_path: Path,
+) -> None:
+    """The planning list (a row per child), the alerts report and the History rows went
+    out 0600 whatever DOCGEN_GROUP said: colleagues could not open them."""
+    group = _another_group()
+    team = tmp_path / "team"
+    env = {"DOCGEN_GROUP": group.gr_name}
+    commands = [
+        ("planning", str(REVIEW), "--as-of", "2014-09-01", "-o", str(team / "due.xlsx")),
+        ("alerts-report", str(SAMPLES / "alerts.xlsx"), "--quarter", "2014-15:Q1",
+         "-o", str(team / "q1.docx")),
+        ("history", "--year", "2014", "--data", str(SAMPLES), "-o", str(team / "h.xlsx")),
+    ]  # fmt: skip
+    for args in commands:
+        result = run_cli(*args, env=env)
+        assert result.exit_code == 0, result.output
+    assert (_mode(team), team.stat().st_gid) == (0o2770, group.gr_gid)
+    for name in ("due.xlsx", "q1.docx", "h.xlsx"):
+        path = team / name
+        assert (_mode(path), path.stat().st_gid) == (0o660, group.gr_gid), name
+
+
+@pytest.mark.usefixtures("fake_soffice")
+def test_pdfs_are_shared_with_the_group_like_their_documents(tmp_path: Path) -> None:
+    """`--pdf` beside documents a team can open: the PDFs were 0600 whatever DOCGEN_GROUP said."""
+    group = _another_group()
+    out = tmp_path / "team"
+    env = {"DOCGEN_GROUP": group.gr_name}
+    result = run_cli("alert", str(SAMPLES / "alerts.xlsx"), "-o", str(out), "--pdf", env=env)
+    assert result.exit_code == 0, result.output
+    pdfs = list(out.glob("*.pdf"))
+    assert len(pdfs) == len(list(out.glob("*.docx"))) > 0
+    for path in pdfs:
+        assert (_mode(path), path.stat().st_gid) == (0o660, group.gr_gid), path.name
+
+
+def test_a_folder_made_for_the_list_of_problems_is_owner_only(tmp_path: Path) -> None:
+    """`--errors new/problems.xlsx`: the list holds the workbook's values, so the folder
+    made for it is 0700, as the commands' other folders are (it was 0755)."""
+    listed = tmp_path / "new" / "sub" / "problems.xlsx"
+    result = run_cli("review", str(_bad_review(tmp_path)), "--errors", str(listed))
+    assert result.exit_code == 1
+    assert listed.is_file()
+    for folder in (tmp_path / "new", tmp_path / "new/sub"):
+        assert _mode(folder) == 0o700, folder
 
 
 def test_the_commands_refuse_an_unknown_group_before_making_anything(tmp_path: Path) -> None:

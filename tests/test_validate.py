@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from openpyxl.chart import BarChart, Reference
 
+from docgen import pipeline
 from docgen.models import (
     ALERT,
     ANNUAL,
@@ -833,9 +834,7 @@ def test_a_rule_needing_a_wrong_cell_waits_for_it_and_reports_nothing_false(
     row[3] = "31/02/2010"  # Date of Birth, not a date
     row[5] = "01/01/2009"  # would be before the birth, were the birth a date
     _, report = validate(reviews_workbook(tmp_path, meetings=[row]), REVIEW)
-    assert [(p.code, p.location) for p in report.errors] == [
-        ("invalid-date", "Review Meetings!D2")
-    ]
+    assert [(p.code, p.location) for p in report.errors] == [("invalid-date", "Review Meetings!D2")]
 
 
 def test_a_rule_across_cells_names_every_cell_it_compared_with_its_value(tmp_path: Path) -> None:
@@ -883,6 +882,38 @@ def test_a_misspelt_sheet_is_named_as_the_one_meant(tmp_path: Path) -> None:
     )
     assert problem.sheet == "Atendees"
     assert len(str(problem)) < 200
+
+
+def test_a_header_with_the_words_in_another_order_is_named_as_the_one_meant(
+    tmp_path: Path,
+) -> None:
+    """'Birth Date' (as many exports write it) got no "did you mean 'Date of Birth'"."""
+    headers = ["Birth Date" if h == "Date of Birth" else h for h in MEETING]
+    path = reviews_workbook(tmp_path, **{"Review Meetings": [headers, meeting("R1")]})
+    _, report = validate(path, REVIEW)
+    assert [
+        p.message for p in report.problems if p.code in ("missing-column", "unknown-column")
+    ] == [
+        "column 'Birth Date' is not part of the contract and is ignored; did you mean "
+        "'Date of Birth'?",
+        "required column 'Date of Birth' (or DOB) is missing; did you mean 'Birth Date' at D1?",
+    ]
+
+
+def test_an_exports_own_name_for_a_column_is_named_as_the_one_meant(tmp_path: Path) -> None:
+    """'Gender' (optional Sex) was ignored with no word of Sex: its data silently lost."""
+
+    def rename(wb: openpyxl.Workbook) -> None:
+        wb["Children"]["C1"], wb["Children"]["D1"] = "Gender", "Ethnic Origin"
+
+    path = edit_workbook(SAMPLES / "annual_2014.xlsx", tmp_path / "annual_2014.xlsx", rename)
+    report = pipeline.check_workbook(path, "annual")
+    said = [p.message for p in report.problems if p.code in ("missing-column", "unknown-column")]
+    assert "column 'Gender' is not part of the contract and is ignored; did you mean 'Sex'?" in said
+    assert (
+        "required column 'Ethnicity' (or ETHNIC) is missing; did you mean 'Ethnic Origin' at D1?"
+        in said
+    )
 
 
 def test_a_misspelt_required_column_is_named_as_the_one_meant(tmp_path: Path) -> None:

@@ -158,11 +158,53 @@ def test_ods_is_refused(tmp_path: Path) -> None:
     )
 
 
+def test_a_return_file_is_named_with_how_docgen_reads_it(tmp_path: Path) -> None:
+    """episodes.csv was told to be saved as .xlsx, which would make no workbook of it."""
+    path = tmp_path / "episodes.csv"
+    path.write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,"
+        "HOME_POST,PL_POST,URN\nC01,01/04/2013,S,C2,N1,U1,PR1,,X1,,,,\n"
+    )
+    message = refusal(path)
+    assert message.startswith(
+        "episodes.csv is the SSDA903 episodes file of a DfE return, which docgen reads with "
+        "the return's other files: give their folder or zip"
+    )
+    assert "save it as .xlsx" not in message
+
+
+def test_excels_lock_file_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "~$reviews.xlsx"
+    path.write_bytes(b"\x0bHelen Marsh" + b" " * 43)
+    assert refusal(path) == (
+        "~$reviews.xlsx is the lock file Excel keeps while reviews.xlsx is open, not a workbook; "
+        "give reviews.xlsx itself (close it in Excel first to check what was saved)."
+    )
+
+
 def test_empty_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "children.xlsx"
     path.write_bytes(b"")
     message = refusal(path)
-    assert message == "children.xlsx is empty (0 bytes)."
+    assert message == (
+        "children.xlsx is empty (0 bytes), as a copy or download that did not finish leaves "
+        "it; copy or save it again from where it came from."
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("minutes.docx", "a Word document"), ("report.pdf", "a PDF document")],
+)
+def test_a_document_dropped_by_mistake_is_named_with_what_to_do(
+    tmp_path: Path, name: str, kind: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"PK\x03\x04 not a workbook")
+    assert refusal(path) == (
+        f"{name} is {kind}; docgen reads Excel workbooks saved as .xlsx: open the data in "
+        "Excel and save it as an Excel Workbook (.xlsx), then use that file."
+    )
 
 
 def test_text_renamed_to_xlsx_is_refused(tmp_path: Path) -> None:
@@ -295,6 +337,22 @@ def test_zip_bomb_is_refused_before_parsing(tmp_path: Path, no_cell_reader: list
     assert message.startswith("alerts.xlsx is refused: its part xl/worksheets/sheet1.xml expands")
     assert "zip bomb" in message
     assert no_cell_reader == []
+
+
+def test_a_size_just_over_the_limit_is_told_apart_from_it(tmp_path: Path) -> None:
+    """1.2 MB over a 1 MB limit read "expands to 1 MB, more than the 1 MB allowed"."""
+    build_workbook(tmp_path / "base.xlsx", {"Alerts": [ALERT_HEADERS, alert_row()]})
+    with zipfile.ZipFile(tmp_path / "base.xlsx") as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    parts["xl/worksheets/padding.bin"] = b"\0" * (2**20 + 2**18)
+    path = tmp_path / "alerts.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    message = refusal(path, max_bytes=2**20)
+    assert message.startswith(
+        "alerts.xlsx is refused: it expands to 1.3 MB, more than the 1.0 MB allowed"
+    )
 
 
 def test_total_uncompressed_size_is_capped(tmp_path: Path, no_cell_reader: list[str]) -> None:
@@ -974,7 +1032,8 @@ def test_the_size_limit_counts_a_large_sheet_as_read(tmp_path: Path, small_strea
     rows = [ALERT_HEADERS, *(alert_row(f"A{n:05d}") for n in range(3_000))]
     path = build_workbook(tmp_path / "alerts.xlsx", {"Alerts": rows})
     message = refusal(path, max_bytes=1 << 16)
-    assert message.startswith("alerts.xlsx is refused: it expands to 1 MB, more than the 0 MB")
+    size = message.removeprefix("alerts.xlsx is refused: it expands to ").split(" MB")[0]
+    assert float(size) > 0.1 and ", more than the 0.1 MB allowed" in message
     assert "Clear All" in message
 
 

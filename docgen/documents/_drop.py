@@ -13,9 +13,10 @@ from datetime import date
 from pathlib import Path
 
 from docgen import pipeline
+from docgen.codes import a_or_an
 from docgen.documents import _output
 from docgen.documents.base import DocumentType, Dropped
-from docgen.errors import UserError, ValidationFailed
+from docgen.errors import UserError, ValidationFailed, WrongKind
 from docgen.files import write_atomic
 from docgen.report import Report
 
@@ -86,9 +87,10 @@ def planning(_doc: DocumentType, dropped: Dropped) -> pipeline.Result:
         for path in paths:
             spec = pipeline.guess_kind(path, settings)
             if spec.kind not in ("review", "conference"):
-                raise UserError(
-                    f"{path.name} has the sheets of the {spec.kind} workbook; a planning list "
-                    "is made from review and conference workbooks."
+                raise WrongKind(
+                    f"{path.name} has the sheets of {a_or_an(spec.kind)} workbook; a planning "
+                    "list is made from review and conference workbooks.",
+                    spec.kind,
                 )
             tables, report = pipeline.load(path, spec, settings)
             if not report.ok:

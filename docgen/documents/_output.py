@@ -12,11 +12,13 @@ from typing import Any
 import click
 
 from docgen import pipeline
+from docgen.clikit import command_for
+from docgen.codes import a_or_an
 from docgen.documents._letters import letterhead
 from docgen.errors import UserError
 from docgen.files import folder_lock, write_atomic
 from docgen.models import WorkbookSpec
-from docgen.report import Report
+from docgen.report import SHOWN, Report
 from docgen.settings import Settings
 from docgen.validate import Tables
 
@@ -35,16 +37,19 @@ def load_all(
         spec = pipeline.guess_kind(path, settings)
         if spec.kind not in kinds:
             raise UserError(
-                f"{path.name} has the sheets of the {spec.kind} workbook; expected a "
-                f"{' or '.join(kinds)} workbook."
+                f"{path.name} has the sheets of {a_or_an(spec.kind)} workbook; expected "
+                f"{a_or_an(' or '.join(kinds))} workbook (run `{command_for(spec.kind, path)}` "
+                "for its own documents)."
             )
         tables, report = pipeline.load(path, spec, settings)
         if not report.ok:
-            click.echo(report.to_text(), err=True)
+            click.echo(report.to_text(limit=SHOWN), err=True)  # by kind, past SHOWN
+            if len(report.problems) > SHOWN:
+                click.echo(f"  (docgen validate {path} --errors FILE writes every one)", err=True)
             failed += report.error_total
         loaded.append((path, spec, tables, report))
     if failed:
-        raise UserError(f"{failed} problem(s) in the workbooks; nothing was written.")
+        raise UserError(f"{failed:,} problem(s) in the workbooks; nothing was written.")
     return loaded
 
 
@@ -65,11 +70,12 @@ def render(template: str, context: dict[str, Any], settings: Settings, **kw: Any
     return Renderer(settings.templates).render(template, context, **kw)
 
 
-def write(output: Path, data: bytes) -> None:
-    """``output`` written whole or not at all, one run at a time in its folder."""
+def write(output: Path, data: bytes, group: str | None = None) -> None:
+    """``output`` written whole or not at all, one run at a time in its folder; shared
+    with ``group`` (DOCGEN_GROUP) as the meeting documents are."""
     folder = output.parent if str(output.parent) else Path(".")
-    with folder_lock(folder):
-        write_atomic(output, data)
+    with folder_lock(folder, group=group):
+        write_atomic(output, data, group=group)
 
 
 def stamp(day: Any) -> datetime:

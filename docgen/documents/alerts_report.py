@@ -360,7 +360,8 @@ def _command() -> click.Command:
             find_soffice()
         settings = _settings(templates=templates)
         context = alerts_report(workbook, period, settings)
-        _output.write(target, _output.render(TEMPLATE, context, settings, charts=True))
+        document = _output.render(TEMPLATE, context, settings, charts=True)
+        _output.write(target, document, settings.group)
         click.echo(f"Wrote {target}")
         _write_pdfs([target], pdf)
 

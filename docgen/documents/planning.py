@@ -296,7 +296,7 @@ def _command() -> click.Command:
             data = to_xlsx(dues, day)
         else:
             data = _output.render(TEMPLATE, to_context(dues, day), settings)
-        _output.write(output, data)
+        _output.write(output, data, settings.group)
         overdue = sum(d.days_left < 0 for d in dues)
         click.echo(f"Wrote {output}: {plural(len(dues), 'child', 'children')}, {overdue} overdue.")
         _write_pdfs([output], pdf)

@@ -216,8 +216,11 @@ def check_returns(source: Path, year: int | None, settings: Settings) -> Report:
         report.add(Problem("unreadable-return", str(exc), file=source.name))
         return report
     report.extend(found.problems)
+    if not found:
+        report.add(_no_returns(source))
+        return report
     year = year or infer_year(found)
-    if not found or year is None:
+    if year is None:
         report.add(
             Problem(
                 "unrecognised-return",
@@ -231,6 +234,24 @@ def check_returns(source: Path, year: int | None, settings: Settings) -> Report:
     report.extend(derived.problems)
     _check_figures(derived, year, settings, report)
     return report
+
+
+def _no_returns(source: Path) -> Problem:
+    """A folder (or zip) with no return in it: validating it checked nothing, which must
+    not pass for "no problems" (a folder of workbooks given in place of one of them)."""
+    workbooks = sorted(p.name for p in source.glob("*.xlsx")) if source.is_dir() else []
+    instead = (
+        f"; to check a workbook, give the workbook itself: docgen validate "
+        f"{(source / workbooks[0]).as_posix()}"
+        if workbooks
+        else ""
+    )
+    return Problem(
+        "no-returns",
+        f"{source.name} holds no SSDA903 or CIN census file, so nothing was checked",
+        file=source.name,
+        expected=f"the SSDA903 CSV files or XML, or the CIN census XML{instead}",
+    )
 
 
 def _check_figures(derived: Derived, year: int, settings: Settings, report: Report) -> None:

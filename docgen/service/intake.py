@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.errors import UserError
+from docgen.files import write_atomic
 from docgen.journal import Job, Journal
 from docgen.service.layout import (
     ANY,
@@ -22,9 +24,11 @@ from docgen.service.layout import (
     SPECIAL_FOLDERS,
     Layout,
     OnceLog,
+    fits,
     log,
     storable,
 )
+from docgen.service.notices import STRAY_ENDING, stray_notice
 
 ZIP_SUFFIXES = (".xlsx", ".xlsm", ".zip")
 IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload")
@@ -86,6 +90,8 @@ class Intake:
         self.grace = 5
         self._warnings = warnings
         self._seen: dict[Path, tuple[tuple[int, ...], float]] = {}
+        #: Folders in the inbox that docgen does not read, found by the sweep in hand.
+        self._strays: list[tuple[str, str]] = []
 
     def _drops(self) -> Iterator[Drop]:
         yield from self._files_in(self.layout.inbox, ANY)
@@ -114,6 +120,7 @@ class Intake:
                         f"{self.layout.rel(Path(entry.path))} is a folder; docgen takes only "
                         "files, so it is left where it is"
                     )
+                    self._strays.append((self.layout.rel(Path(entry.path)), label))
                 continue
             yield Drop(Path(entry.path), label)
 
@@ -123,6 +130,7 @@ class Intake:
         ready: list[tuple[int, str, Drop]] = []
         pending = 0
         present: set[Path] = set()
+        self._strays = []
         for drop in self._drops():
             try:
                 st = os.lstat(drop.path)
@@ -149,6 +157,10 @@ class Intake:
             ready.append((st.st_mtime_ns, drop.path.name, drop))
         for gone in set(self._seen) - present:
             del self._seen[gone]
+        try:
+            stray_notices(self.layout, self._strays)
+        except OSError as exc:  # only a notice: taking files goes on
+            log.warning("cannot leave a notice for a folder in the inbox: %s", exc.strerror)
         return [drop for *_key, drop in sorted(ready, key=lambda r: (r[0], r[1]))], pending
 
     def claim(self, drop: Drop, journal: Journal) -> Job | None:
@@ -171,6 +183,23 @@ class Intake:
         job = journal.claim(token, name, drop.folder, sha256_of(job_dir / name))
         log.debug("job=%d claimed file=%r folder=%s", job.id, job.name, job.folder)
         return job
+
+
+def stray_notices(layout: Layout, strays: list[tuple[str, str]]) -> None:
+    """A notice in outbox/ for each folder in the inbox that docgen does not read
+    (``inbox/reviews/``), so that what was saved there does not wait unseen for ever;
+    removed once the folder is gone."""
+    wanted = {f"{rel.replace('/', ' ')}{STRAY_ENDING}": (rel, label) for rel, label in strays}
+    with contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(layout.outbox):
+            ours = entry.name.startswith("inbox ") and entry.name.endswith(STRAY_ENDING)
+            if ours and entry.name not in wanted and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+    for name, (rel, label) in wanted.items():
+        target = layout.outbox / name
+        if not os.path.lexists(target) and fits([name]):
+            text = stray_notice(rel, label).replace("\n", "\r\n").encode()
+            write_atomic(target, text, group=layout.access.group)
 
 
 def tree_signature(folder: Path) -> tuple[int, int, int]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from docgen import pipeline
 from docgen.codes import a_or_an
-from docgen.diagnosis import problems_xlsx
+from docgen.diagnosis import problems_csv, problems_xlsx
 from docgen.documents import DocumentType, Dropped
 from docgen.errors import (
     OutputError,
@@ -24,6 +24,7 @@ from docgen.errors import (
     UserError,
     ValidationFailed,
     WorkbookError,
+    WrongKind,
 )
 from docgen.files import write_atomic
 from docgen.journal import Job, Journal, now
@@ -217,7 +218,8 @@ class Jobs:
             job = self._fail(job, started, kind, str(exc), exc.summary, exc)
         except UserError as exc:
             summary = _without_sheets(_first_line(str(exc), job.name), source)
-            job = self._fail(job, started, kind, str(exc), summary, exc)
+            told = _without_sheets(_first_line(str(exc), job.name, limit=1000), source)
+            job = self._fail(job, started, kind, str(exc), summary, exc, told)
         except Exception as exc:  # the catch-all: one bad workbook never stops the service
             # The message may quote a cell (a child's name): it goes only into the
             # .errors.txt beside the workbook, never the journal or the log.
@@ -239,9 +241,10 @@ class Jobs:
             if doc.kind == found:
                 return doc
         kinds = " or ".join(dict.fromkeys(doc.kind for doc in types))
-        raise UserError(
+        raise WrongKind(
             f"{source.name} has the sheets of {a_or_an(found)} workbook; inbox/{kind}/ "
-            f"takes {a_or_an(kinds)} workbook."
+            f"takes {a_or_an(kinds)} workbook.",
+            found,
         )
 
     def _year(self, doc: DocumentType, job: Job, source: Path) -> int | None:
@@ -304,6 +307,8 @@ class Jobs:
         inbox/annual/ no year, which is how any other kind of workbook looks there.
         Then "move it to inbox/alert/" is the whole fix, and correcting cells no use.
         """
+        if isinstance(exc, WrongKind):  # read whole: its sheets are another kind's
+            return exc.found if exc.found in KIND_FOLDERS else None
         if job.folder not in KIND_FOLDERS or not (
             isinstance(exc, _YearUnknown)
             or (
@@ -344,7 +349,8 @@ class Jobs:
             )
             result = doc.drop(doc, dropped)
             if result.report.warnings:
-                write_atomic(tmp / "warnings.txt", (result.report.to_text() + "\n").encode())
+                text = (result.report.to_text() + "\n").encode()
+                write_atomic(tmp / "warnings.txt", text, group=self.settings.group)
             final = self.layout.free(folder, _outbox_stem(job.name), directory=True)
         except OutputError as exc:
             remove(tmp)
@@ -370,30 +376,38 @@ class Jobs:
         message: str,
         summary: str,
         exc: Exception,
+        told: str | None = None,
     ) -> Job:
-        """Leave the reasons in work/<job>/report/ and record the failure; _file moves them."""
+        """Leave the reasons in work/<job>/report/ and record the failure; _file moves them.
+        ``told`` is what the notice says happened, when longer than the journal's summary."""
+        told = told or summary
         if kind:
             remove(self.layout.outbox / kind / f"{TEMP_PREFIX}{job.token}")
         elsewhere = self._elsewhere(job, kind, exc)
         if elsewhere:
             hint = f"This looks like {a_or_an(elsewhere)} workbook: move it to inbox/{elsewhere}/."
             message, summary = f"{hint}\n\n{message}", f"{hint} {summary}"
+            told = f"{hint} {told}"
         filed_as = self.layout.free(self.layout.failed, job.name, sidecars=True)
         stem = Path(filed_as).stem
         report_dir = self.work_dir(job) / REPORT_DIR
         report_dir.mkdir(parents=True, exist_ok=True)
-        marked, listed = "", False
+        marked, listed, tabled = "", False, False
         if isinstance(exc, ValidationFailed) and not _is_workbook(self.work_dir(job) / job.name):
-            listed = _list_problems(exc.report, report_dir)  # DfE returns: file and line
+            listed = _list_problems(exc.report, report_dir, self.settings.group)  # DfE returns
             marked = f"{stem}.errors.xlsx" if listed else ""
         elif isinstance(exc, ValidationFailed):
             try:
                 write_marked_copy(
-                    self.work_dir(job) / job.name, exc.report, report_dir / "errors.xlsx"
+                    self.work_dir(job) / job.name,
+                    exc.report,
+                    report_dir / "errors.xlsx",
+                    group=self.settings.group,
                 )
                 marked = f"{stem}.errors.xlsx"
             except Exception as copy_exc:  # the reasons still go out as text
                 log.warning("job=%d no marked copy: %s", job.id, type(copy_exc).__name__)
+            tabled = _table_problems(exc.report, report_dir, self.settings.group)
         noun = _noun(self.work_dir(job) / job.name)
         advice = _advice(exc, marked, job.folder, elsewhere, listed, noun)
         text = (
@@ -401,8 +415,14 @@ class Jobs:
             f"{message}\n\nWhat to do: {advice}\n"
         )
         write_atomic(report_dir / "errors.txt", text.encode(), group=self.settings.group)
-        shown = _advice(exc, marked and f"failed/{marked}", job.folder, elsewhere, listed, noun)
-        notice = failure_notice(job, summary, shown, filed_as, bool(marked), listed=listed)
+        reasons = f"failed/{stem}.errors.txt"
+        shown = _advice(
+            exc, marked and f"failed/{marked}", job.folder, elsewhere, listed, noun, f"in {reasons}"
+        )
+        shown = _causes_first(exc, reasons) + shown
+        notice = failure_notice(
+            job, told, shown, filed_as, bool(marked), listed=listed, tabled=tabled
+        )
         self._write_notice(job, notice)
         if not isinstance(exc, UserError):
             log.debug("job=%d unexpected error", job.id, exc_info=exc)
@@ -444,7 +464,7 @@ class Jobs:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(src, dest)
         job = self._place_notice(job)
-        if job.state == "done":
+        if job.state in ("done", "duplicate"):  # a duplicate's documents are there already
             self._link_corrections(job)
         remove(work_dir)
         self._log(job)
@@ -554,10 +574,10 @@ def _summary(report: Report) -> str:
     """The journal's line for a failed validation: places and codes, never cell values."""
     errors, total = report.errors, report.error_total  # total: listed or not
     shown = "; ".join(f"{p.location} {p.code}".strip() for p in errors[:3])
-    more = f"; and {total - 3} more" if total > 3 else ""
+    more = f"; and {total - 3:,} more" if total > 3 else ""
     noun = "error" if total == 1 else "errors"
     where = "the returns and workbook" if report.from_returns else "the workbook"
-    return f"{total} {noun} in {where}: {shown}{more}"
+    return f"{total:,} {noun} in {where}: {shown}{more}"
 
 
 def _without_sheets(summary: str, workbook: Path) -> str:
@@ -609,13 +629,38 @@ def _noun(source: Path) -> str:
     return "the zip" if source.suffix.lower() == ".zip" else "the workbook"
 
 
-def _list_problems(report: Report, report_dir: Path) -> bool:
+def _list_problems(report: Report, report_dir: Path, group: str | None = None) -> bool:
     """Every problem of a drop that is no single workbook (a zip or folder of returns),
     listed by file, line and field in ``errors.xlsx``; False if it cannot be written."""
     try:  # only the .xlsx: failed/ keeps it beside the drop, without the .csv twin
-        write_atomic(report_dir / "errors.xlsx", problems_xlsx(report))
+        write_atomic(report_dir / "errors.xlsx", problems_xlsx(report), group=group)
     except Exception as exc:  # the reasons still go out as text
         log.warning("no list of problems: %s", type(exc).__name__)
+        return False
+    return True
+
+
+def _causes_first(exc: Exception, reasons: str) -> str:
+    """For a notice: where the likely causes of many problems are named (one row per
+    episode, two-digit years, ...), since one change there may clear thousands of cells;
+    '' when none is. The causes quote values, so the notice only points to them."""
+    causes = exc.report.hints if isinstance(exc, ValidationFailed) else []
+    if not causes:
+        return ""
+    which = "a likely cause" if len(causes) == 1 else f"{len(causes)} likely causes"
+    return (
+        f"first read the top of {reasons}: it names {which} of these problems and what to "
+        "do, which may put many cells right at once. Then "
+    )
+
+
+def _table_problems(report: Report, report_dir: Path, group: str | None) -> bool:
+    """Every problem of a workbook, one a row, in ``errors.csv`` beside its marked copy:
+    thousands of red cells are easier sorted and filtered; False if it cannot be written."""
+    try:
+        write_atomic(report_dir / "errors.csv", problems_csv(report), group=group)
+    except Exception as exc:  # the reasons still go out as text
+        log.warning("no table of problems: %s", type(exc).__name__)
         return False
     return True
 
@@ -627,6 +672,7 @@ def _advice(
     elsewhere: str | None,
     listed: bool = False,
     noun: str = "the workbook",
+    listed_in: str = "above",
 ) -> str:
     """What to do about a failure; ``listed`` for a zip or folder (of returns), whose
     problems are listed by file and line rather than marked on a copy; ``noun`` is
@@ -638,11 +684,16 @@ def _advice(
             f"and field. Correct them in the returns or the workbook, and drop {noun} into "
             f"{inbox} again."
         )
+    if elsewhere and isinstance(exc, WrongKind):
+        return (
+            f"for its own documents, drop it into inbox/{elsewhere}/: nothing in it needs "
+            f"correcting for that. inbox/{folder}/ makes other documents, from other workbooks."
+        )
     if elsewhere:
         return (
             f"if it is {a_or_an(elsewhere)} workbook, drop it into "
             f"inbox/{elsewhere}/: nothing in it needs correcting for that. If it really is "
-            f"{a_or_an(folder)} workbook, it needs the sheets listed above."
+            f"{a_or_an(folder)} workbook, it needs the sheets listed {listed_in}."
         )
     if isinstance(exc, ValidationFailed):
         where = (
@@ -652,8 +703,8 @@ def _advice(
             else "correct each cell listed above"
         )
         return f"{where}, save, and drop {noun} into {inbox} again."
-    if isinstance(exc, WorkbookError):
-        return f"save it from Excel as an Excel Workbook (.xlsx) and drop it into {inbox} again."
+    if isinstance(exc, WorkbookError):  # each reason says what to do: copy it again, save as...
+        return f"do what the reason above says, then drop the file into {inbox} again."
     if isinstance(exc, OutputError | TemplateError):
         return (
             "this is a problem on the server (its folders or its Word templates), not in "

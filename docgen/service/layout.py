@@ -40,7 +40,8 @@ NAME_MAX = 255
 #: (``x.final version of the year``) is not a file type, and is cut like the stem.
 SUFFIX_MAX = 16
 #: What a failed workbook's reasons beside it are called: ``<stem>.errors.txt``.
-SIDECARS = ("errors.txt", "errors.xlsx")
+#: The reasons, the marked copy (or a returns' list), and every problem as a CSV to sort.
+SIDECARS = ("errors.txt", "errors.xlsx", "errors.csv")
 #: Files are created owner-only (0600) and folders 0700 while the service runs
 #: (without DOCGEN_GROUP; with it, see :class:`docgen.files.Access`).
 PRIVATE_UMASK = 0o077

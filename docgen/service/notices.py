@@ -9,15 +9,25 @@ child's name, whatever the workbook holds.
 
 from __future__ import annotations
 
+import difflib
 from datetime import datetime
 from pathlib import Path
 
 from docgen.journal import Job
-from docgen.service.layout import ANY, RERENDER, printable, sidecars_of
+from docgen.service.layout import (
+    ANY,
+    KIND_FOLDERS,
+    RERENDER,
+    SPECIAL_FOLDERS,
+    printable,
+    sidecars_of,
+)
 
 #: What a notice's name adds to the workbook's: ``reviews - NOT DONE.txt``.
 FAILED_ENDING = " - NOT DONE.txt"
 DUPLICATE_ENDING = " - ALREADY DONE.txt"
+#: ``inbox reviews - NOT READ.txt``: a folder in the inbox docgen does not read.
+STRAY_ENDING = " - NOT READ.txt"
 
 
 def when(stamp: str) -> str:
@@ -27,15 +37,23 @@ def when(stamp: str) -> str:
 
 
 def failure_notice(
-    job: Job, summary: str, advice: str, filed_as: str, marked: bool, *, listed: bool = False
+    job: Job,
+    summary: str,
+    advice: str,
+    filed_as: str,
+    marked: bool,
+    *,
+    listed: bool = False,
+    tabled: bool = False,
 ) -> str:
     """What an admin reads in outbox/ about a workbook that made no documents.
 
     ``filed_as`` is where the workbook goes under ROOT (``failed/x.xlsx``); ``marked``
-    says whether a copy with each wrong cell marked goes beside it.
+    says whether a copy with each wrong cell marked goes beside it, ``tabled`` whether
+    every problem is in a CSV too.
     """
     name = printable(job.name)
-    reasons, copy = (
+    reasons, copy, table = (
         (Path(filed_as).parent / side).as_posix() for side in sidecars_of(Path(filed_as).name)
     )
     where = (
@@ -47,6 +65,8 @@ def failure_notice(
         if marked
         else f"The workbook, as dropped, is {filed_as}; every reason is listed in {reasons}."
     )
+    if tabled:
+        where += f" Every problem is also in {table}, one a row, to sort and filter in Excel."
     return (
         f"{name} was NOT turned into documents.\n\n"
         f"What happened: {summary}\n\n"
@@ -70,6 +90,29 @@ def duplicate_notice(job: Job, earlier: Job) -> str:
         "Nothing needs doing. To have its documents made again (after a change of "
         f"letterhead, say), drop it into inbox/{RERENDER}/.\n"
         f"(docgen job {job.id}, dropped into {_inbox(job.folder)} on {when(job.claimed_at)})\n"
+    )
+
+
+def stray_notice(rel: str, label: str) -> str:
+    """What an admin reads about a folder of the inbox docgen does not read: ``rel`` is
+    where it is (``inbox/reviews``), ``label`` the folder it is in (``any``: inbox/)."""
+    name = rel.rsplit("/", 1)[-1]
+    if label == ANY:
+        folders = [*KIND_FOLDERS, *SPECIAL_FOLDERS]
+        near = difflib.get_close_matches(name.lower(), folders, n=1, cutoff=0.6)
+        into = (
+            f"inbox/{near[0]}/ (the folder you meant?)" if near else "the inbox folder of its kind"
+        )
+        known = ", ".join(f"inbox/{f}/" for f in folders)
+        listing = f" docgen reads inbox/ itself and {known}."
+    else:
+        into, listing = f"{_inbox(label)} itself", ""
+    return (
+        f"{rel}/ is not a folder docgen reads, so nothing saved in it is turned into "
+        "documents.\n\n"
+        f"What to do: move the workbooks in it into {into}, then delete the folder {rel}/."
+        f"{listing}\n\n"
+        "This notice is removed once the folder is gone.\n"
     )
 
 

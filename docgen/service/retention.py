@@ -51,7 +51,8 @@ def _due(job: Job, days: int | None, moment: datetime) -> bool:
 def _expire_input(
     layout: Layout, journal: Journal, settings: Settings, job: Job, moment: datetime
 ) -> int:
-    """The workbook a job filed in archive/ or failed/ (and a failure's reasons)."""
+    """The workbook a job filed in archive/ or failed/ (and a failure's reasons, and its
+    notice in outbox/, which would otherwise send the admin to files no longer there)."""
     failed = job.state == "failed"
     days = settings.failed_days if failed else settings.archive_days
     if not _due(job, days, moment):
@@ -62,6 +63,8 @@ def _expire_input(
         paths = (
             [filed, *(filed.with_name(n) for n in sidecars_of(filed.name))] if failed else [filed]
         )
+    if failed and job.notice:
+        paths.append(layout.root / job.notice)
     return _remove(journal, job, "input", paths, "failed" if failed else "archive", days)
 
 

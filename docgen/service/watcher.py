@@ -183,7 +183,8 @@ class Service:
             while True:
                 done, pending = self._sweep(stop)
                 outcomes += done
-                if stop.is_set() or not pending or waited >= self.settle * ONCE_WAIT:
+                # A file is taken on its second look at the earliest: look at least twice.
+                if stop.is_set() or not pending or (waited and waited >= self.settle * ONCE_WAIT):
                     break
                 stop.wait(self._step)
                 waited += self._step
