@@ -1,6 +1,6 @@
 """The planning list: for the review and conference workbooks given, each child's latest
-meeting on or before a day, the statutory deadline of the next one, the day to book it
-by, and the days left or overdue, officer by officer. As an Excel list (filters on,
+meeting on or before a day, the deadline of the next one (as its record prints it), the
+day to book it by, and the days left or overdue, officer by officer. As an Excel list (filters on,
 overdue rows marked) or a Word document."""
 
 from __future__ import annotations
@@ -308,7 +308,7 @@ DOCUMENT = DocumentType(
     name="planning",
     title="planning list",
     help="Write the planning list of the review and conference WORKBOOKS: each child's next "
-    "meeting, its statutory deadline, days left or overdue, officer by officer.",
+    "meeting, its deadline, days left or overdue, officer by officer.",
     workbook=REVIEW,
     template=TEMPLATE,
     sample="review_meetings.xlsx",
@@ -318,7 +318,8 @@ DOCUMENT = DocumentType(
     notes=(
         "`docgen planning WORKBOOK... --as-of DATE --output list.xlsx` (or `.docx`) reads "
         "review and conference workbooks together: for each child, the latest meeting on or "
-        "before the day, the next one's statutory deadline (as its record prints it), the "
+        "before the day, the next one's deadline (as its record prints it: the "
+        "review policy's, DOCGEN_REVIEW_POLICY, or Working Together's for a conference), the "
         "day to book it by (the latest working day on or before the deadline, or the Next "
         "Review Date when that is earlier), and the days left to the deadline, negative when "
         "overdue; by IRO or chair, then deadline. A child whose latest "
