@@ -122,12 +122,14 @@ _RETURN_ROW = {
 def _return_columns(problems: Sequence[Problem]) -> list[str]:
     """A sheet pasted from an SSDA903 return file: several of its columns (RNE, PLACE,
     HOME_POST, ...) are not the sheet's, and the return itself is what docgen reads."""
-    from docgen.returns.ssda903 import TABLES  # the return's columns, as the DfE names them
-
     unknown: dict[str, list[str]] = {}
     for p in problems:
         if p.code == "unknown-column" and p.sheet and isinstance(p.value, str):
             unknown.setdefault(p.sheet, []).append(p.value.strip().upper())
+    if not unknown:
+        return []  # and the returns' reader (lxml) is not loaded to find that out
+    from docgen.returns.ssda903 import TABLES  # the return's columns, as the DfE names them
+
     found = []
     for sheet, headers in unknown.items():
         table, columns = max(
