@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from docgen.workbook import column_letter
 from docgen.xlsxbytes import ZIP_DATE_TIME
 
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -173,7 +174,7 @@ class WordChart(Chart):
             else f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>'
         )
         count = len(self.categories)
-        column, last = _letter(index + 1), count + 1
+        column, last = column_letter(index + 1), count + 1
         categories = "".join(
             f'<c:pt idx="{i}"><c:v>{escape(c)}</c:v></c:pt>' for i, c in enumerate(self.categories)
         )
@@ -245,23 +246,13 @@ _PARTS = {
 }
 
 
-def _letter(index: int) -> str:
-    """A column's letters from its 0-based index: 0 is A, 26 is AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _row(number: int, values: Sequence[str | float | None]) -> str:
     """A sheet row: text inline, numbers as numbers, None (not recorded) left out."""
     from xml.sax.saxutils import escape
 
     cells = []
     for i, value in enumerate(values):
-        ref = f"{_letter(i)}{number}"
+        ref = f"{column_letter(i)}{number}"
         if isinstance(value, str):
             if value:
                 cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>')

@@ -339,16 +339,22 @@ def test_zip_bomb_is_refused_before_parsing(tmp_path: Path, no_cell_reader: list
     assert no_cell_reader == []
 
 
-def test_a_size_just_over_the_limit_is_told_apart_from_it(tmp_path: Path) -> None:
-    """1.2 MB over a 1 MB limit read "expands to 1 MB, more than the 1 MB allowed"."""
+def _padded(tmp_path: Path, size: int) -> Path:
+    """A small alerts workbook with a part of ``size`` zero bytes beside its sheets."""
     build_workbook(tmp_path / "base.xlsx", {"Alerts": [ALERT_HEADERS, alert_row()]})
     with zipfile.ZipFile(tmp_path / "base.xlsx") as zf:
         parts = {name: zf.read(name) for name in zf.namelist()}
-    parts["xl/worksheets/padding.bin"] = b"\0" * (2**20 + 2**18)
+    parts["xl/worksheets/padding.bin"] = b"\0" * (size)
     path = tmp_path / "alerts.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in parts.items():
             zf.writestr(name, data)
+    return path
+
+
+def test_a_size_just_over_the_limit_is_told_apart_from_it(tmp_path: Path) -> None:
+    """1.2 MB over a 1 MB limit read "expands to 1 MB, more than the 1 MB allowed"."""
+    path = _padded(tmp_path, 2**20 + 2**18)
     message = refusal(path, max_bytes=2**20)
     assert message.startswith(
         "alerts.xlsx is refused: it expands to 1.3 MB, more than the 1.0 MB allowed"
@@ -357,14 +363,7 @@ def test_a_size_just_over_the_limit_is_told_apart_from_it(tmp_path: Path) -> Non
 
 def test_total_uncompressed_size_is_capped(tmp_path: Path, no_cell_reader: list[str]) -> None:
     """Under the ratio floor but over the total allowed (setting DOCGEN_MAX_WORKBOOK_MB)."""
-    build_workbook(tmp_path / "base.xlsx", {"Alerts": [ALERT_HEADERS, alert_row()]})
-    with zipfile.ZipFile(tmp_path / "base.xlsx") as zf:
-        parts = {name: zf.read(name) for name in zf.namelist()}
-    parts["xl/worksheets/padding.bin"] = b"\0" * (3 * 2**20)
-    path = tmp_path / "alerts.xlsx"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
+    path = _padded(tmp_path, 3 * 2**20)
     message = refusal(path, max_bytes=2**20)
     assert message.startswith(
         "alerts.xlsx is refused: it expands to 3 MB, more than the 1 MB allowed "
