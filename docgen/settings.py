@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     council: str = Field(
         default="", description="The council's name, printed in every meeting document's header."
     )
+    council_address: str = Field(
+        default="",
+        description="The council's address for replies, its lines separated by commas (e.g. "
+        "'Children's Services, Civic Centre, Westbourne WB1 1AA'), printed under the "
+        "council's name where a letter is signed: where written views and disagreements go.",
+    )
     protective_marking: str = Field(
         default="OFFICIAL-SENSITIVE",
         min_length=1,

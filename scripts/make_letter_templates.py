@@ -66,10 +66,14 @@ def letter_document(title: str) -> DocxDocument:
 
 
 def signed_for_council(doc: DocxDocument) -> None:
-    """The council's name under the signature: who the letter is from."""
+    """The council's name and address under the signature: who the letter is from, and
+    where a reply goes."""
     control(doc, "{%p if letterhead.council %}")
     para(doc, "{{ letterhead.council }}")
     control(doc, "{%p endif %}")
+    control(doc, "{%p for line in letterhead.address_lines %}")
+    para(doc, "{{ line }}")
+    control(doc, "{%p endfor %}")
 
 
 def address_block(doc: DocxDocument) -> None:
@@ -187,7 +191,8 @@ def build_invitation() -> DocxDocument:
         doc,
         "Please tell the contact above by {{ meeting.reply_by }} whether you can come. "
         "If you cannot come, your views still count: you can send them in writing before "
-        "the meeting.",
+        "the meeting{% if letterhead.address_lines %}, to the address at the end of this "
+        "letter{% endif %}.",
     )
     control(doc, "{%p if form %}")
     para(

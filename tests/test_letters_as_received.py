@@ -98,6 +98,32 @@ def test_the_letter_is_signed_for_the_council(out: Path, name: str) -> None:
     assert lines[signer + 1] == COUNCIL
 
 
+def test_a_letter_gives_the_councils_address_for_replies(tmp_path: Path) -> None:
+    """DOCGEN_COUNCIL_ADDRESS: under the council's name where the letter is signed, a line
+    each, and the invitation sends written views there."""
+    address = "Children's Services, Civic Centre, Market Street, Westbourne WB1 1AA"
+    env = {**ENV, "DOCGEN_COUNCIL_ADDRESS": address}
+    workbook = str(SAMPLES / "review_invitations.xlsx")
+    run("invitations", workbook, "--only", "R0001", "--output", str(tmp_path), env=env)
+    for n in (1, 2, 3):  # the social worker, the child, the mother
+        lines = paragraphs(tmp_path / f"invitation_R0001_2014-02-24_p{n}.docx")
+        signed = lines.index(COUNCIL)
+        assert lines[signed + 1 : signed + 5] == [
+            "Children's Services",
+            "Civic Centre",
+            "Market Street",
+            "Westbourne WB1 1AA",
+        ]
+    mother = paragraphs(tmp_path / "invitation_R0001_2014-02-24_p3.docx")
+    assert any("in writing before the meeting, to the address at the end" in p for p in mother)
+
+
+def test_without_an_address_set_no_reply_address_is_promised(out: Path) -> None:
+    letter = paragraphs(out / LETTERS[0])  # the social worker's: it ends where it is signed
+    assert any(p.endswith("you can send them in writing before the meeting.") for p in letter)
+    assert [p for p in letter[letter.index(COUNCIL) + 1 :] if p.strip()] == []
+
+
 def test_without_a_council_set_no_stray_separator(tmp_path: Path) -> None:
     run(
         "outcome-letters",

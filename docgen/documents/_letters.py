@@ -101,11 +101,16 @@ def address_lines(address: str | None) -> list[str]:
     return [line.strip() for line in lines if line.strip()]
 
 
-def letterhead(settings: Settings) -> dict[str, str]:
+def letterhead(settings: Settings) -> dict[str, Any]:
     """Who a letter or list is from, as its header and signature give it: the council's
     name (``DOCGEN_COUNCIL``; blank when unset) and the protective marking
-    (``DOCGEN_PROTECTIVE_MARKING``), the same settings as the meeting records use."""
-    return {"council": text(settings.council), "marking": text(settings.protective_marking)}
+    (``DOCGEN_PROTECTIVE_MARKING``), the same settings as the meeting records use, and the
+    address replies go to (``DOCGEN_COUNCIL_ADDRESS``; none when unset)."""
+    return {
+        "council": text(settings.council),
+        "marking": text(settings.protective_marking),
+        "address_lines": address_lines(settings.council_address),
+    }
 
 
 def addressee(person: Any, role: str) -> dict[str, Any]:
