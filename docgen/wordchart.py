@@ -14,13 +14,11 @@ the figures only, in a fixed order: the same figures give the same bytes.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from docgen.workbook import column_letter
-from docgen.xlsxbytes import ZIP_DATE_TIME
+from docgen.xlsxbytes import fixed_zip
 
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -263,10 +261,5 @@ def _row(number: int, values: Sequence[str | float | None]) -> str:
 
 def _package(sheet: str) -> bytes:
     """The workbook's zip, its entries in a fixed order and dated alike."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, xml in [*_PARTS.items(), ("xl/worksheets/sheet1.xml", sheet)]:
-            entry = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            package.writestr(entry, xml.encode("utf-8"))
-    return out.getvalue()
+    parts = [*_PARTS.items(), ("xl/worksheets/sheet1.xml", sheet)]
+    return fixed_zip((name, xml.encode("utf-8")) for name, xml in parts)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -33,11 +34,18 @@ def xlsx_bytes(book: Workbook, stamp: datetime | None = None) -> bytes:
     written = io.BytesIO()
     with zipfile.ZipFile(written, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(book, archive).save()
+    with zipfile.ZipFile(written) as src:
+        return fixed_zip((info.filename, src.read(info)) for info in src.infolist())
+
+
+def fixed_zip(members: Iterable[tuple[str, bytes]]) -> bytes:
+    """A zip of ``members`` (name, bytes), in their order, each deflated, dated 1980 and
+    owner-only: bytes that depend on the members alone."""
     out = io.BytesIO()
-    with zipfile.ZipFile(written) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE_TIME)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            entry = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
-            dst.writestr(entry, src.read(info.filename))
+            archive.writestr(entry, data)
     return out.getvalue()
