@@ -30,7 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from make_samples import (
     DATE_FORMAT,
-    FIXED_TIMESTAMP,
     ROOT,
     SAMPLES,
     save_workbook,
@@ -197,7 +196,6 @@ def make_conference_letters(path: Path) -> None:
 
 
 def _save(wb: Any, path: Path) -> None:
-    wb.properties.created = wb.properties.modified = FIXED_TIMESTAMP
     save_workbook(wb, path)
     print(f"wrote {path.relative_to(ROOT)}")
 
