@@ -55,13 +55,14 @@ def page_break(doc: DocxDocument) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def letter_document(title: str) -> DocxDocument:
-    """A letter: the protective marking at the left of its header, the council's name
-    and the reference at the right (both settings, as in the meeting records)."""
+def letter_document(title: str, what: str = "Ref {{ ref }}") -> DocxDocument:
+    """A letter (or list): the protective marking at the left of its header, the
+    council's name and ``what`` it is (a letter's reference) at the right (both
+    settings, as in the meeting records)."""
     return new_document(
         title,
         "{{ letterhead.marking }}",
-        "{{ letterhead.council }}{% if letterhead.council %} · {% endif %}Ref {{ ref }}",
+        "{{ letterhead.council }}{% if letterhead.council %} · {% endif %}" + what,
     )
 
 
@@ -473,12 +474,7 @@ def planning_table(doc: DocxDocument) -> None:
 
 def build_planning_list() -> DocxDocument:
     """The reviews and conferences falling due, officer by officer."""
-    doc = new_document(
-        "Planning list",
-        "{{ letterhead.marking }}",
-        "{{ letterhead.council }}{% if letterhead.council %} · {% endif %}"
-        "Planning list, {{ as_of }}",
-    )
+    doc = letter_document("Planning list", "Planning list, {{ as_of }}")
     landscape(doc)
     para(doc, "Reviews and conferences falling due", "Title")
     para(
@@ -535,11 +531,8 @@ def two_period_table(doc: DocxDocument, loop: str, first: str) -> None:
 
 def build_alerts_report() -> DocxDocument:
     """The quarterly report on alerts of concern, for senior managers."""
-    doc = new_document(
-        "Alerts of concern: quarterly report",
-        "{{ letterhead.marking }}",
-        "{{ letterhead.council }}{% if letterhead.council %} · {% endif %}"
-        "Alerts of concern, {{ period.name }}",
+    doc = letter_document(
+        "Alerts of concern: quarterly report", "Alerts of concern, {{ period.name }}"
     )
     para(doc, "Alerts of concern", "Title")
     para(doc, "{{ period.name }}: {{ period.label }}. Year to date: {{ ytd.label }}.")
