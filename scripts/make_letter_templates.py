@@ -37,6 +37,7 @@ from make_templates import (
     _finish_table,
     _twips,
     add_row,
+    column_widths,
     control,
     details_table,
     deterministic_bytes,
@@ -451,9 +452,7 @@ def planning_table(doc: DocxDocument) -> None:
         ("Book by", "{{ row.book_by }}", 3.4),
         ("Status", "{{ row.status }}", 0),
     ]
-    widths = [_twips(width) for _, _, width in columns[:-1]]
-    widths.append(LANDSCAPE_WIDTH - sum(widths))
-    table = new_table(doc, widths, header_row=True)
+    table = new_table(doc, column_widths(columns, LANDSCAPE_WIDTH), header_row=True)
     add_row(table, [Cell(h, style="Table Heading") for h, _, _ in columns], header=True)
     tag_row(table, "{%tr for row in officer.rows %}")
     tag_row(table, "{%tr if row.overdue %}")

@@ -536,6 +536,15 @@ def details_table(
     _finish_table(table)
 
 
+def column_widths(
+    columns: Sequence[tuple[str, str, float]], total: int = CONTENT_WIDTH
+) -> list[int]:
+    """The grid (twips) of (header, cell, width cm) columns: the last takes what is left
+    of ``total``."""
+    widths = [_twips(width) for _, _, width in columns[:-1]]
+    return [*widths, total - sum(widths)]
+
+
 def list_table(
     doc: DocxDocument,
     loop: str,
@@ -548,8 +557,7 @@ def list_table(
     The last column takes whatever width is left. ``loop`` is e.g. ``"a in attendees"``.
     With ``empty``, the table is replaced by that sentence when the list is empty.
     """
-    widths = [_twips(width) for _, _, width in columns[:-1]]
-    widths.append(CONTENT_WIDTH - sum(widths))
+    widths = column_widths(columns)
     sequence = loop.split(" in ", 1)[1]
     if empty is not None:
         control(doc, f"{{%p if {sequence} %}}")
