@@ -50,7 +50,7 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from docgen.context import NARRATIVE_SECTIONS
+from docgen.context import NARRATIVE_SECTIONS, slug
 
 # --------------------------------------------------------------------------- constants
 
@@ -748,7 +748,7 @@ def narrative(doc: DocxDocument, section: str, *, or_nothing: bool = False) -> N
     """The Narrative rows written for ``section``, one numbered paragraph each; with
     ``or_nothing``, a line saying the service wrote nothing when there are none (for the
     sections that are narrative alone)."""
-    key = re.sub(r"[^a-z0-9]+", "_", section.lower()).strip("_")
+    key = slug(section)  # as the context keys them
     control(doc, f"{{%p for text in narrative.{key} %}}")
     para(doc, "{{ text }}", "Numbered Paragraph")
     control(doc, "{%p endfor %}")
