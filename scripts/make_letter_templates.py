@@ -18,7 +18,6 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -40,13 +39,13 @@ from make_templates import (
     column_widths,
     control,
     details_table,
-    deterministic_bytes,
     labelled,
     list_table,
     new_document,
     new_table,
     para,
     tag_row,
+    write_templates,
 )
 
 # --------------------------------------------------------------------------- pieces
@@ -608,15 +607,7 @@ TEMPLATES: dict[str, Callable[[], DocxDocument]] = {
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Write every letter template into the output folder."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    default = Path(__file__).resolve().parent.parent / "templates" / "docx"
-    parser.add_argument("--out", type=Path, default=default, help=f"output folder ({default})")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, build in TEMPLATES.items():
-        path = args.out / name
-        path.write_bytes(deterministic_bytes(build()))
-        print(f"wrote {path}")
+    write_templates(TEMPLATES, (__doc__ or "").splitlines()[0], argv)
 
 
 if __name__ == "__main__":

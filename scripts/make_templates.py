@@ -1572,19 +1572,26 @@ def deterministic_bytes(doc: DocxDocument) -> bytes:
     return out.getvalue()
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Write every template into the output folder."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def write_templates(
+    templates: dict[str, Callable[[], DocxDocument]], description: str, argv: Sequence[str] | None
+) -> None:
+    """Build each of ``templates`` into the ``--out`` folder (``templates/docx``)."""
+    parser = argparse.ArgumentParser(description=description)
     default = Path(__file__).resolve().parent.parent / "templates" / "docx"
     parser.add_argument(
         "--out", type=Path, default=default, help=f"output folder (default {default})"
     )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, build in TEMPLATES.items():
+    for name, build in templates.items():
         path = args.out / name
         path.write_bytes(deterministic_bytes(build()))
         print(f"wrote {path}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Write every template into the output folder."""
+    write_templates(TEMPLATES, __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":
