@@ -116,11 +116,14 @@ def form_page(doc: DocxDocument, title: str, intro: str, questions: Sequence[str
         answer_box(doc, question)
 
 
-def letter_ending(doc: DocxDocument, closing: str = "Yours sincerely,") -> None:
-    para(doc, closing)
+def letter_ending(
+    doc: DocxDocument, chair: str = "{{ meeting.chair }}", role: str = "{{ meeting.chair_role }}"
+) -> None:
+    """The closing, the chair who signs and their role, then the council's name and address."""
+    para(doc, "Yours sincerely,")
     para(doc)
-    para(doc, "{{ meeting.chair }}")
-    para(doc, "{{ meeting.chair_role }}")
+    para(doc, chair)
+    para(doc, role)
     signed_for_council(doc)
 
 
@@ -416,11 +419,7 @@ def build_outcome_letter() -> DocxDocument:
     control(doc, "{%p if family %}")
     para(doc, "You can ask a friend, relative or advocate to help you write.")
     control(doc, "{%p endif %}")
-    para(doc, "Yours sincerely,")
-    para(doc)
-    para(doc, "{{ chair }}")
-    para(doc, "Conference Chair")
-    signed_for_council(doc)
+    letter_ending(doc, "{{ chair }}", "Conference Chair")
     return doc
 
 
