@@ -409,11 +409,17 @@ def numbered_loop(doc: DocxDocument, items: str, var: str = "item") -> None:
     """A numbered list, restarting at 1, with one entry per element of ``items``."""
     num_id = _numbered_list(doc)
     control(doc, f"{{%p for {var} in {items} %}}")
-    paragraph = para(doc, f"{{{{ {var} }}}}", "List Number")
+    _numbered_para(doc, f"{{{{ {var} }}}}", num_id)
+    control(doc, "{%p endfor %}")
+
+
+def _numbered_para(doc: DocxDocument, text: str, num_id: int) -> Paragraph:
+    """A "List Number" paragraph in the list ``num_id`` (from :func:`_numbered_list`)."""
+    paragraph = para(doc, text, "List Number")
     num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = 0
     num_pr.get_or_add_numId().val = num_id
-    control(doc, "{%p endfor %}")
+    return paragraph
 
 
 def _add_field(paragraph: Paragraph, instruction: str) -> None:
@@ -1129,11 +1135,7 @@ def _priorities(doc: DocxDocument) -> None:
     num_id = _numbered_list(doc)
     for items, keep in (("priorities[:-1]", False), ("priorities[-1:]", True)):
         control(doc, f"{{%p for priority in {items} %}}")
-        paragraph = para(doc, "{{ priority }}", "List Number")
-        num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-        num_pr.get_or_add_ilvl().val = 0
-        num_pr.get_or_add_numId().val = num_id
-        paragraph.paragraph_format.keep_with_next = keep
+        _numbered_para(doc, "{{ priority }}", num_id).paragraph_format.keep_with_next = keep
         control(doc, "{%p endfor %}")
 
 
