@@ -754,6 +754,8 @@ def narrative(doc: DocxDocument, section: str, *, or_nothing: bool = False) -> N
     """The Narrative rows written for ``section``, one numbered paragraph each; with
     ``or_nothing``, a line saying the service wrote nothing when there are none (for the
     sections that are narrative alone)."""
+    if section not in ANNUAL_SECTIONS:  # a misspelt one would print nothing, silently
+        raise ValueError(f"{section!r} is not one of the report's sections {ANNUAL_SECTIONS}")
     key = slug(section)  # as the context keys them
     control(doc, f"{{%p for text in narrative.{key} %}}")
     para(doc, "{{ text }}", "Numbered Paragraph")
