@@ -19,6 +19,9 @@ from pathlib import Path
 import docx
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The docgen of this interpreter, not whichever ``docgen`` is first on PATH (another
+#: checkout's would make the comparison prove nothing).
+DOCGEN = [sys.executable, "-c", "from docgen.cli import main; main()"]
 COMMANDS = {
     "review": ["review", "samples/review_meetings.xlsx"],
     "alert": ["alert", "samples/alerts.xlsx"],
@@ -48,7 +51,7 @@ def snapshot() -> dict[str, dict[str, list[str]]]:
         for name, args in COMMANDS.items():
             folder = Path(out) / name
             folder.mkdir()
-            subprocess.run(["docgen", *args, "--output", str(folder)], cwd=ROOT, check=True,
+            subprocess.run([*DOCGEN, *args, "--output", str(folder)], cwd=ROOT, check=True,
                            capture_output=True)
             for path in sorted(folder.glob("*.docx")):
                 found[f"{name}/{path.name}"] = read_back(path)

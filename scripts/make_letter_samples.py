@@ -2,9 +2,10 @@
 
 * ``review_invitations.xlsx`` - ``review_meetings.xlsx`` with the optional columns an
   invitation reads: Review Time, Co-ordinator; each invitee's Address and Email;
-* ``conference_letters.xlsx`` - ``conferences.xlsx`` with Conference Time, Co-ordinator,
-  Lead Social Worker, Core Group Date; each invitee's Address, Email and Core Group
-  Member; and the Plan Actions sheet the outcome letter reads.
+* ``conference_letters.xlsx`` - ``conferences.xlsx`` with Conference Time, Co-ordinator
+  and a Core Group Date; each invitee's Address and Email. The lead social worker, the
+  core group's members and the Plan Actions the outcome letter reads are the meeting
+  sample's own.
 
 Built from the bundled samples (run ``make_samples.py`` first), so the same fictional
 meetings and people appear throughout; byte-identical across runs.
@@ -30,7 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from make_samples import (
     DATE_FORMAT,
-    FIXED_TIMESTAMP,
     ROOT,
     SAMPLES,
     save_workbook,
@@ -73,77 +73,69 @@ REVIEW_NAMES = {
     ("R0005", "Foster carer"): "Mrs Doyle",
 }
 
-CONFERENCE_EXTRA = {  # Conference ID -> (time, co-ordinator, lead social worker, core group)
+CONFERENCE_EXTRA = {  # Conference ID -> (time, co-ordinator, core group date)
     "CP0201": (
         time(10, 0),
         "Beverley Shaw, Conference Co-ordinator, 01632 960 420",
-        "Nadia Shah",
         None,
     ),
     "CP0202": (
         time(13, 30),
         "Beverley Shaw, Conference Co-ordinator, 01632 960 420",
-        "Paul Ramsey",
         None,
     ),
     "CP0203": (
         time(10, 30),
         "Beverley Shaw, Conference Co-ordinator, 01632 960 420",
-        "Hannah Ford",
         date(2014, 7, 9),
     ),
 }
-#: (Conference ID, Name) -> (address, email, core group member)
-CONFERENCE_ADDRESSES: dict[tuple[str, str], tuple[str, str | None, bool]] = {
-    ("CP0201", "Mrs Dawson"): ("Flat 6, Laurel House\nKingsmead\nKM3 4DD", None, True),
-    ("CP0201", "Mr Dawson"): ("18 Tanners Row\nKingsmead\nKM1 2FX", None, True),
-    ("CP0201", "Nadia Shah"): (CIVIC, "n.shah@westbourne.example.gov.uk", True),
+#: (Conference ID, Name) -> (address, email); who is in the core group is in the meeting
+#: sample (Core Group Member)
+CONFERENCE_ADDRESSES: dict[tuple[str, str], tuple[str, str | None]] = {
+    ("CP0201", "Mrs Dawson"): ("Flat 6, Laurel House\nKingsmead\nKM3 4DD", None),
+    ("CP0201", "Mr Dawson"): ("18 Tanners Row\nKingsmead\nKM1 2FX", None),
+    ("CP0201", "Nadia Shah"): (CIVIC, "n.shah@westbourne.example.gov.uk"),
     ("CP0201", "Claire Booth"): (
         "Kingsmead Health Centre, High Street, Kingsmead KM1 1HC",
         "claire.booth@nhs.example.net",
-        True,
     ),
     ("CP0201", "PC Sam Rowe"): (
         "Public Protection Unit, Westbourne Police Station, Queen Street, Westbourne WB1 3PS",
         None,
-        False,
     ),
     ("CP0201", "Mr Hughes"): (
         "Kingsmead Primary School, School Lane, Kingsmead KM2 5SL",
         "j.hughes@kingsmead-primary.example.org",
-        True,
     ),
-    ("CP0202", "Mrs Whitfield"): ("3 Poplar Way\nWestbourne\nWB5 2AZ", None, False),
-    ("CP0202", "Paul Ramsey"): (CIVIC, "p.ramsey@westbourne.example.gov.uk", False),
+    ("CP0202", "Mrs Whitfield"): ("3 Poplar Way\nWestbourne\nWB5 2AZ", None),
+    ("CP0202", "Paul Ramsey"): (CIVIC, "p.ramsey@westbourne.example.gov.uk"),
     ("CP0202", "Joanna Lee"): (
         "Little Acorns Nursery, Poplar Way, Westbourne WB5 2BA",
         None,
-        False,
     ),
-    ("CP0203", "Ms Grant"): ("40 Fernhill Road\nLowfield\nLF3 8GR", None, True),
-    ("CP0203", "Hannah Ford"): (CIVIC, "h.ford@westbourne.example.gov.uk", True),
+    ("CP0203", "Ms Grant"): ("40 Fernhill Road\nLowfield\nLF3 8GR", None),
+    ("CP0203", "Hannah Ford"): (CIVIC, "h.ford@westbourne.example.gov.uk"),
     ("CP0203", "Sue Collins"): (
         "Westbourne Academy, Park Road, Westbourne WB2 8AA",
         "s.collins@westbourne-academy.example.org",
-        True,
     ),
     ("CP0203", "Claire Booth"): (
         "Kingsmead Health Centre, High Street, Kingsmead KM1 1HC",
         "claire.booth@nhs.example.net",
-        True,
     ),
     ("CP0203", "Anna Price"): (
         "Lowfield Community Mental Health Team, Bridge Street, Lowfield LF1 2MH",
         None,
-        True,
     ),
-    ("CP0203", "Dr Iqbal"): ("Lowfield Surgery, Bridge Street, Lowfield LF1 2SU", None, False),
-    ("CP0203", "Jo Turner"): ("Westbourne Homes, 2 Quay Street, Westbourne WB1 5WH", None, False),
+    ("CP0203", "Dr Iqbal"): ("Lowfield Surgery, Bridge Street, Lowfield LF1 2SU", None),
+    ("CP0203", "Jo Turner"): ("Westbourne Homes, 2 Quay Street, Westbourne WB1 5WH", None),
 }
+
 
 def add_column(ws: Worksheet, header: str, values: Sequence[Any], number_format: str = "") -> None:
     """Append a column: its bold header, then one value per data row; a column the
-    meeting sample already has (v2: Lead Social Worker, ...) is filled in place, not
+    meeting sample already has (v2: Core Group Date) is filled in place, not
     repeated under a second header."""
     headers = [c.value for c in ws[1]]
     column = headers.index(header) + 1 if header in headers else ws.max_column + 1
@@ -187,17 +179,14 @@ def make_conference_letters(path: Path) -> None:
     extra = [CONFERENCE_EXTRA[i] for i in ids]
     add_column(conferences, "Conference Time", [e[0] for e in extra], TIME_FORMAT)
     add_column(conferences, "Co-ordinator", [e[1] for e in extra])
-    add_column(conferences, "Lead Social Worker", [e[2] for e in extra])
-    add_column(conferences, "Core Group Date", [e[3] for e in extra], DATE_FORMAT)
+    add_column(conferences, "Core Group Date", [e[2] for e in extra], DATE_FORMAT)
     found = [CONFERENCE_ADDRESSES.get((r[0], r[1])) for r in _rows(attendees)]
-    add_column(attendees, "Core Group Member", ["Y" if f and f[2] else "N" for f in found])
     add_column(attendees, "Address", [f[0] if f else None for f in found])
     add_column(attendees, "Email", [f[1] if f else None for f in found])
     _save(wb, path)  # the v2 sample's Plan Actions: one plan per conference in both
 
 
 def _save(wb: Any, path: Path) -> None:
-    wb.properties.created = wb.properties.modified = FIXED_TIMESTAMP
     save_workbook(wb, path)
     print(f"wrote {path.relative_to(ROOT)}")
 

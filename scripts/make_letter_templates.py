@@ -18,7 +18,6 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -37,15 +36,16 @@ from make_templates import (
     _finish_table,
     _twips,
     add_row,
+    column_widths,
     control,
     details_table,
-    deterministic_bytes,
     labelled,
     list_table,
     new_document,
     new_table,
     para,
     tag_row,
+    write_templates,
 )
 
 # --------------------------------------------------------------------------- pieces
@@ -55,13 +55,14 @@ def page_break(doc: DocxDocument) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def letter_document(title: str) -> DocxDocument:
-    """A letter: the protective marking at the left of its header, the council's name
-    and the reference at the right (both settings, as in the meeting records)."""
+def letter_document(title: str, what: str = "Ref {{ ref }}") -> DocxDocument:
+    """A letter (or list): the protective marking at the left of its header, the
+    council's name and ``what`` it is (a letter's reference) at the right (both
+    settings, as in the meeting records)."""
     return new_document(
         title,
         "{{ letterhead.marking }}",
-        "{{ letterhead.council }}{% if letterhead.council %} · {% endif %}Ref {{ ref }}",
+        "{{ letterhead.council }}{% if letterhead.council %} · {% endif %}" + what,
     )
 
 
@@ -115,11 +116,14 @@ def form_page(doc: DocxDocument, title: str, intro: str, questions: Sequence[str
         answer_box(doc, question)
 
 
-def letter_ending(doc: DocxDocument, closing: str = "Yours sincerely,") -> None:
-    para(doc, closing)
+def letter_ending(
+    doc: DocxDocument, chair: str = "{{ meeting.chair }}", role: str = "{{ meeting.chair_role }}"
+) -> None:
+    """The closing, the chair who signs and their role, then the council's name and address."""
+    para(doc, "Yours sincerely,")
     para(doc)
-    para(doc, "{{ meeting.chair }}")
-    para(doc, "{{ meeting.chair_role }}")
+    para(doc, chair)
+    para(doc, role)
     signed_for_council(doc)
 
 
@@ -415,11 +419,7 @@ def build_outcome_letter() -> DocxDocument:
     control(doc, "{%p if family %}")
     para(doc, "You can ask a friend, relative or advocate to help you write.")
     control(doc, "{%p endif %}")
-    para(doc, "Yours sincerely,")
-    para(doc)
-    para(doc, "{{ chair }}")
-    para(doc, "Conference Chair")
-    signed_for_council(doc)
+    letter_ending(doc, "{{ chair }}", "Conference Chair")
     return doc
 
 
@@ -450,9 +450,7 @@ def planning_table(doc: DocxDocument) -> None:
         ("Book by", "{{ row.book_by }}", 3.4),
         ("Status", "{{ row.status }}", 0),
     ]
-    widths = [_twips(width) for _, _, width in columns[:-1]]
-    widths.append(LANDSCAPE_WIDTH - sum(widths))
-    table = new_table(doc, widths, header_row=True)
+    table = new_table(doc, column_widths(columns, LANDSCAPE_WIDTH), header_row=True)
     add_row(table, [Cell(h, style="Table Heading") for h, _, _ in columns], header=True)
     tag_row(table, "{%tr for row in officer.rows %}")
     tag_row(table, "{%tr if row.overdue %}")
@@ -473,12 +471,7 @@ def planning_table(doc: DocxDocument) -> None:
 
 def build_planning_list() -> DocxDocument:
     """The reviews and conferences falling due, officer by officer."""
-    doc = new_document(
-        "Planning list",
-        "{{ letterhead.marking }}",
-        "{{ letterhead.council }}{% if letterhead.council %} · {% endif %}"
-        "Planning list, {{ as_of }}",
-    )
+    doc = letter_document("Planning list", "Planning list, {{ as_of }}")
     landscape(doc)
     para(doc, "Reviews and conferences falling due", "Title")
     para(
@@ -535,11 +528,8 @@ def two_period_table(doc: DocxDocument, loop: str, first: str) -> None:
 
 def build_alerts_report() -> DocxDocument:
     """The quarterly report on alerts of concern, for senior managers."""
-    doc = new_document(
-        "Alerts of concern: quarterly report",
-        "{{ letterhead.marking }}",
-        "{{ letterhead.council }}{% if letterhead.council %} · {% endif %}"
-        "Alerts of concern, {{ period.name }}",
+    doc = letter_document(
+        "Alerts of concern: quarterly report", "Alerts of concern, {{ period.name }}"
     )
     para(doc, "Alerts of concern", "Title")
     para(doc, "{{ period.name }}: {{ period.label }}. Year to date: {{ ytd.label }}.")
@@ -616,15 +606,7 @@ TEMPLATES: dict[str, Callable[[], DocxDocument]] = {
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Write every letter template into the output folder."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    default = Path(__file__).resolve().parent.parent / "templates" / "docx"
-    parser.add_argument("--out", type=Path, default=default, help=f"output folder ({default})")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, build in TEMPLATES.items():
-        path = args.out / name
-        path.write_bytes(deterministic_bytes(build()))
-        print(f"wrote {path}")
+    write_templates(TEMPLATES, (__doc__ or "").splitlines()[0], argv)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ from docgen.timescales import (  # noqa: E402
     add_working_days,
     first_review_due,
     is_working_day,
+    working_days_before,
 )
 
 SAMPLES = ROOT / "samples"
@@ -211,9 +212,8 @@ def before_working(day: date) -> date:
 def family_meetings(rng: random.Random, plan: CPPlan) -> tuple[date, list[date]]:
     """A family's strategy discussion before its initial conference, and the review
     conferences of its plan held by 31 March (or the plan's end), each in time."""
-    strategy = plan.plan_start
-    for _ in range(rng.randint(6, 14)):  # 6-14 working days before: within the 15
-        strategy = before_working(strategy - timedelta(days=1))
+    # 6-14 working days before: within the 15
+    strategy = working_days_before(plan.plan_start, rng.randint(6, 14))
     assert add_working_days(strategy, 15) >= plan.plan_start
     reviews, previous, months = [], plan.plan_start, 3
     last = min(plan.plan_end or PERIOD_END, PERIOD_END)

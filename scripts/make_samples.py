@@ -246,14 +246,13 @@ def new_workbook() -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.creator = "docgen sample generator"
-    wb.properties.created = FIXED_TIMESTAMP
-    wb.properties.modified = FIXED_TIMESTAMP
     return wb
 
 
 def save_workbook(wb: Workbook, path: Path) -> None:
-    """Save with fixed properties and zip timestamps, so the bytes never change between runs."""
-    data = xlsx_bytes(wb)
+    """Save with fixed created/modified times and zip timestamps, so the bytes never change
+    between runs (also for a workbook loaded from another sample and changed)."""
+    data = xlsx_bytes(wb, FIXED_TIMESTAMP)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
 

@@ -50,7 +50,7 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from docgen.context import NARRATIVE_SECTIONS
+from docgen.context import NARRATIVE_SECTIONS, slug
 
 # --------------------------------------------------------------------------- constants
 
@@ -409,11 +409,17 @@ def numbered_loop(doc: DocxDocument, items: str, var: str = "item") -> None:
     """A numbered list, restarting at 1, with one entry per element of ``items``."""
     num_id = _numbered_list(doc)
     control(doc, f"{{%p for {var} in {items} %}}")
-    paragraph = para(doc, f"{{{{ {var} }}}}", "List Number")
+    _numbered_para(doc, f"{{{{ {var} }}}}", num_id)
+    control(doc, "{%p endfor %}")
+
+
+def _numbered_para(doc: DocxDocument, text: str, num_id: int) -> Paragraph:
+    """A "List Number" paragraph in the list ``num_id`` (from :func:`_numbered_list`)."""
+    paragraph = para(doc, text, "List Number")
     num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = 0
     num_pr.get_or_add_numId().val = num_id
-    control(doc, "{%p endfor %}")
+    return paragraph
 
 
 def _add_field(paragraph: Paragraph, instruction: str) -> None:
@@ -536,6 +542,15 @@ def details_table(
     _finish_table(table)
 
 
+def column_widths(
+    columns: Sequence[tuple[str, str, float]], total: int = CONTENT_WIDTH
+) -> list[int]:
+    """The grid (twips) of (header, cell, width cm) columns: the last takes what is left
+    of ``total``."""
+    widths = [_twips(width) for _, _, width in columns[:-1]]
+    return [*widths, total - sum(widths)]
+
+
 def list_table(
     doc: DocxDocument,
     loop: str,
@@ -548,8 +563,7 @@ def list_table(
     The last column takes whatever width is left. ``loop`` is e.g. ``"a in attendees"``.
     With ``empty``, the table is replaced by that sentence when the list is empty.
     """
-    widths = [_twips(width) for _, _, width in columns[:-1]]
-    widths.append(CONTENT_WIDTH - sum(widths))
+    widths = column_widths(columns)
     sequence = loop.split(" in ", 1)[1]
     if empty is not None:
         control(doc, f"{{%p if {sequence} %}}")
@@ -740,7 +754,9 @@ def narrative(doc: DocxDocument, section: str, *, or_nothing: bool = False) -> N
     """The Narrative rows written for ``section``, one numbered paragraph each; with
     ``or_nothing``, a line saying the service wrote nothing when there are none (for the
     sections that are narrative alone)."""
-    key = re.sub(r"[^a-z0-9]+", "_", section.lower()).strip("_")
+    if section not in ANNUAL_SECTIONS:  # a misspelt one would print nothing, silently
+        raise ValueError(f"{section!r} is not one of the report's sections {ANNUAL_SECTIONS}")
+    key = slug(section)  # as the context keys them
     control(doc, f"{{%p for text in narrative.{key} %}}")
     para(doc, "{{ text }}", "Numbered Paragraph")
     control(doc, "{%p endfor %}")
@@ -1121,11 +1137,7 @@ def _priorities(doc: DocxDocument) -> None:
     num_id = _numbered_list(doc)
     for items, keep in (("priorities[:-1]", False), ("priorities[-1:]", True)):
         control(doc, f"{{%p for priority in {items} %}}")
-        paragraph = para(doc, "{{ priority }}", "List Number")
-        num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-        num_pr.get_or_add_ilvl().val = 0
-        num_pr.get_or_add_numId().val = num_id
-        paragraph.paragraph_format.keep_with_next = keep
+        _numbered_para(doc, "{{ priority }}", num_id).paragraph_format.keep_with_next = keep
         control(doc, "{%p endfor %}")
 
 
@@ -1564,19 +1576,26 @@ def deterministic_bytes(doc: DocxDocument) -> bytes:
     return out.getvalue()
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Write every template into the output folder."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def write_templates(
+    templates: dict[str, Callable[[], DocxDocument]], description: str, argv: Sequence[str] | None
+) -> None:
+    """Build each of ``templates`` into the ``--out`` folder (``templates/docx``)."""
+    parser = argparse.ArgumentParser(description=description)
     default = Path(__file__).resolve().parent.parent / "templates" / "docx"
     parser.add_argument(
         "--out", type=Path, default=default, help=f"output folder (default {default})"
     )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, build in TEMPLATES.items():
+    for name, build in templates.items():
         path = args.out / name
         path.write_bytes(deterministic_bytes(build()))
         print(f"wrote {path}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Write every template into the output folder."""
+    write_templates(TEMPLATES, __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":
