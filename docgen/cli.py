@@ -25,12 +25,12 @@ from docgen.clikit import (
     _write_pdfs,
     errors_option,
     pdf_option,
+    pdf_ready,
     reports_errors,
     templates_option,
     workers_option,
 )
 from docgen.errors import UserError
-from docgen.pdf import find_soffice
 from docgen.report import SHOWN
 from docgen.settings import Settings
 
@@ -110,8 +110,7 @@ def annual(
     returns: Path | None = None,
 ) -> None:
     """Write the IRO annual report for one reporting year."""
-    if pdf:
-        find_soffice()  # fail before the work, not after it
+    pdf_ready(pdf)
     _say_if_samples(year, data, workbook)  # first: a refusal then reads as the samples'
     bar = _Bar(f"Annual report {year - 1}-{str(year)[-2:]}")
     with _stopped_cleanly_by_sigterm(), bar:
@@ -393,8 +392,7 @@ def _meeting_command(name: str, types: list[documents.DocumentType]) -> None:
         pdf: bool,
         errors_file: Path | None,
     ) -> None:
-        if pdf:
-            find_soffice()
+        pdf_ready(pdf)
         settings = _settings(templates=templates, workers=workers)
         kind = _type_for(name, types, workbook, settings)
         bar = _Bar(f"{name.capitalize()} documents")
