@@ -23,6 +23,7 @@ from docgen.clikit import (
     _warnings,
     _write_errors,
     _write_pdfs,
+    command_for,
     errors_option,
     pdf_option,
     pdf_ready,
@@ -30,6 +31,7 @@ from docgen.clikit import (
     templates_option,
     workers_option,
 )
+from docgen.codes import a_or_an
 from docgen.errors import UserError
 from docgen.report import SHOWN
 from docgen.settings import Settings
@@ -425,9 +427,6 @@ def _type_for(
     for doc in types:
         if doc.kind == kind:
             return doc.name
-    from docgen.clikit import command_for
-    from docgen.codes import a_or_an
-
     kinds = " or ".join(f"{doc.kind}" for doc in types)
     raise UserError(
         f"docgen {name} is made from {a_or_an(kinds)} workbook; {workbook.name} is "
