@@ -23,14 +23,16 @@ from docgen.clikit import (
     _warnings,
     _write_errors,
     _write_pdfs,
+    command_for,
     errors_option,
     pdf_option,
+    pdf_ready,
     reports_errors,
     templates_option,
     workers_option,
 )
+from docgen.codes import a_or_an
 from docgen.errors import UserError
-from docgen.pdf import find_soffice
 from docgen.report import SHOWN
 from docgen.settings import Settings
 
@@ -110,8 +112,7 @@ def annual(
     returns: Path | None = None,
 ) -> None:
     """Write the IRO annual report for one reporting year."""
-    if pdf:
-        find_soffice()  # fail before the work, not after it
+    pdf_ready(pdf)
     _say_if_samples(year, data, workbook)  # first: a refusal then reads as the samples'
     bar = _Bar(f"Annual report {year - 1}-{str(year)[-2:]}")
     with _stopped_cleanly_by_sigterm(), bar:
@@ -393,8 +394,7 @@ def _meeting_command(name: str, types: list[documents.DocumentType]) -> None:
         pdf: bool,
         errors_file: Path | None,
     ) -> None:
-        if pdf:
-            find_soffice()
+        pdf_ready(pdf)
         settings = _settings(templates=templates, workers=workers)
         kind = _type_for(name, types, workbook, settings)
         bar = _Bar(f"{name.capitalize()} documents")
@@ -427,9 +427,6 @@ def _type_for(
     for doc in types:
         if doc.kind == kind:
             return doc.name
-    from docgen.clikit import command_for
-    from docgen.codes import a_or_an
-
     kinds = " or ".join(f"{doc.kind}" for doc in types)
     raise UserError(
         f"docgen {name} is made from {a_or_an(kinds)} workbook; {workbook.name} is "

@@ -18,7 +18,7 @@ import pydantic
 from docgen.codes import a_or_an
 from docgen.errors import Problem, UserError, ValidationFailed, WorkbookError
 from docgen.files import ENDING_SIGNALS, signals_handled
-from docgen.pdf import convert_to_pdf
+from docgen.pdf import convert_to_pdf, find_soffice
 from docgen.report import SHOWN, Report
 from docgen.settings import MIN_SHARE, Settings
 
@@ -179,6 +179,15 @@ def pdf_option(func: F) -> F:
         is_flag=True,
         help="Also write a PDF beside each document (needs LibreOffice).",
     )(func)
+
+
+def pdf_ready(wanted: bool) -> None:
+    """With --pdf, a missing LibreOffice refused before the work rather than after it.
+
+    A command calls this once its own arguments are checked, so that a wrong argument
+    is still the first error shown."""
+    if wanted:
+        find_soffice()
 
 
 def _write_pdfs(documents: list[Path], wanted: bool) -> None:

@@ -69,11 +69,13 @@ def _repeated_ids(problems: Sequence[Problem]) -> list[str]:
 
 
 def _two_digit_years(problems: Sequence[Problem]) -> list[str]:
-    dates = [p for p in problems if p.code == "invalid-date" and _match(_TWO_DIGIT_YEAR, p)]
-    if len(dates) < AT_LEAST:
+    found = [
+        (p, m) for p in problems if p.code == "invalid-date" and (m := _match(_TWO_DIGIT_YEAR, p))
+    ]
+    if len(found) < AT_LEAST:
         return []
-    first = dates[0]
-    day, month, year = _TWO_DIGIT_YEAR.match(str(first.value)).groups()  # type: ignore[union-attr]  # _match
+    dates = [p for p, _ in found]
+    first, (day, month, year) = dates[0], found[0][1].groups()
     full = 2000 + int(year) if 2000 + int(year) <= date.today().year else 1900 + int(year)
     return [
         f"{len(dates):,} dates have a two-digit year (such as {first.value!r} at "
@@ -84,15 +86,15 @@ def _two_digit_years(problems: Sequence[Problem]) -> list[str]:
 
 def _month_first_dates(problems: Sequence[Problem]) -> list[str]:
     """Dates that are real only read month first (08/14/2017): a US-format export."""
-    dates = []
+    found = []
     for p in problems:
         match = _match(_DAY_MONTH_YEAR, p) if p.code == "invalid-date" else None
         if match and int(match.group(1)) <= 12 < int(match.group(2)) <= 31:
-            dates.append(p)
-    if len(dates) < AT_LEAST:
+            found.append((p, match))
+    if len(found) < AT_LEAST:
         return []
-    first = dates[0]
-    month, day, year = _DAY_MONTH_YEAR.match(str(first.value)).groups()  # type: ignore[union-attr]  # _match
+    dates = [p for p, _ in found]
+    first, (month, day, year) = dates[0], found[0][1].groups()
     return [
         f"{len(dates):,} dates are real only read month first (such as {first.value!r} at "
         f"{first.location}{_columns(dates)}): the export wrote US dates. docgen reads dates "

@@ -496,16 +496,19 @@ class Problem:
             return f"{self.sheet} row {self.row}"
         return self.sheet or ""
 
+    @property
+    def described(self) -> str:
+        """The message and what was expected, without the place (a comment on the cell
+        sits on the place)."""
+        if not self.expected:
+            return self.message
+        if self.message.endswith("?"):  # after "did you mean ...?", a new sentence
+            return f"{self.message} Expected {self.expected}"
+        return f"{self.message}; expected {self.expected}"
+
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
-        text = f"{where}{self.message}"
-        if self.expected:  # after "did you mean ...?", a new sentence
-            text += (
-                f" Expected {self.expected}"
-                if text.endswith("?")
-                else f"; expected {self.expected}"
-            )
-        return text
+        return f"{where}{self.described}"
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the value shown as text, as a user would type it)."""

@@ -9,7 +9,6 @@ years' rows it was given and every figure of 2013-14 as the report printed it
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -17,10 +16,11 @@ from openpyxl.styles import Font
 
 from docgen.annual import AnnualFigures
 from docgen.context import show
-from docgen.errors import OutputError
+from docgen.errors import OutputError, WorkbookError
 from docgen.files import write_atomic
 from docgen.models import HistoryEntry
 from docgen.validate import Tables
+from docgen.workbook import list_sheets
 from docgen.xlsxbytes import NO_DATE, xlsx_bytes
 
 #: History's table names, and the key of the computed table each is printed from.
@@ -71,11 +71,9 @@ def history_rows(tables: Tables, figures: AnnualFigures) -> list[tuple[str, str,
 def _history_only(path: Path) -> bool:
     """Whether ``path`` is a workbook of one sheet, History: a list this command wrote."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            book = zf.read("xl/workbook.xml")
-    except (OSError, KeyError, zipfile.BadZipFile):
+        return list_sheets(path) == ["History"]
+    except (OSError, WorkbookError):
         return False
-    return book.count(b"<sheet ") == 1 and b'name="History"' in book
 
 
 def write_history(

@@ -143,13 +143,8 @@ def _mark(ws: Worksheet, where: str, problems: list[Problem]) -> None:
 
 def _describe(problem: Problem) -> str:
     """The problem without its place (the comment sits on the place)."""
-    text = problem.message[:1].upper() + problem.message[1:]
-    if problem.expected:  # after "did you mean ...?", a new sentence
-        text += (
-            f" Expected {problem.expected}"
-            if text.endswith("?")
-            else f"; expected {problem.expected}"
-        )
+    text = problem.described
+    text = text[:1].upper() + text[1:]
     return text if problem.severity == "error" else f"Warning: {text}"
 
 

@@ -327,3 +327,19 @@ def test_the_list_is_never_written_over_a_workbook_it_reads(tmp_path: Path) -> N
         "input; give another name, such as 'reviews planning.xlsx'."
     ) in result.output
     assert reviews.read_bytes() == original
+
+
+def test_pdf_a_wrong_output_first_then_no_libreoffice_before_writing(
+    books: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen import pdf
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda _name: None)
+    sheet = run_cli("planning", str(books[0]), "-o", str(tmp_path / "x.xlsx"), "--pdf")
+    assert sheet.exit_code == 1
+    assert "give --output ending .docx" in sheet.output
+    assert "LibreOffice" not in sheet.output
+    word = run_cli("planning", *map(str, books), "-o", str(tmp_path / "x.docx"), "--pdf")
+    assert word.exit_code == 1
+    assert "PDF output needs LibreOffice" in word.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["conferences.xlsx", "reviews.xlsx"]

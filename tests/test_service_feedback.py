@@ -552,3 +552,25 @@ def test_the_commands_make_folders_as_private_as_their_documents(tmp_path: Path)
     assert run_cli("review", str(REVIEW), "--output", str(out)).exit_code == 0
     assert _mode(out) == _mode(out.parent) == 0o700
     assert {_mode(doc) for doc in out.glob("*.docx")} == {0o600}
+
+
+def test_a_marked_copy_that_cannot_be_written_leaves_the_table_and_the_reasons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def refuse(*_args: object, **_kw: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("docgen.service.jobs.write_marked_copy", refuse)
+    root = tmp_path / "root"
+    drop(root, _bad_review(tmp_path))
+    with caplog.at_level(logging.WARNING):
+        [outcome] = service(root).run_once()
+    assert outcome.state == "failed"
+    assert not (root / "failed/reviews.errors.xlsx").exists()
+    assert (root / "failed/reviews.errors.csv").is_file()
+    assert "'soon'" in (root / "failed/reviews.errors.txt").read_text()
+    text = (root / "outbox/reviews - NOT DONE.txt").read_text()
+    assert "failed/reviews.errors.xlsx" not in text
+    assert "Every problem is also in failed/reviews.errors.csv, one a row" in text
+    assert "job=1 no marked copy: OSError" in caplog.text
+    assert "disk full" not in caplog.text

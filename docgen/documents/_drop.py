@@ -17,7 +17,7 @@ from docgen.codes import a_or_an
 from docgen.documents import _output
 from docgen.documents.base import DocumentType, Dropped
 from docgen.errors import UserError, ValidationFailed, WrongKind
-from docgen.files import write_atomic
+from docgen.files import write_all
 from docgen.report import Report
 
 #: A day in a dropped file's name: ``planning 2014-06-30.xlsx``.
@@ -102,8 +102,7 @@ def planning(_doc: DocumentType, dropped: Dropped) -> pipeline.Result:
         lists.to_xlsx(dues, day),
         _output.render(lists.TEMPLATE, lists.to_context(dues, day), settings),
     )
-    for path, content in zip(outputs, data, strict=True):
-        write_atomic(path, content, group=settings.group)
+    write_all(list(zip(outputs, data, strict=True)), group=settings.group)  # both or neither
     return pipeline.Result(outputs=outputs, report=Report())
 
 

@@ -18,14 +18,20 @@ from typing import Any
 import click
 
 from docgen import codes, timescales
-from docgen.clikit import _settings, _write_pdfs, pdf_option, reports_errors, templates_option
+from docgen.clikit import (
+    _settings,
+    _write_pdfs,
+    pdf_option,
+    pdf_ready,
+    reports_errors,
+    templates_option,
+)
 from docgen.context import long_date, number, plural, sentence, stage_label, text
 from docgen.documents import _output
 from docgen.documents._letters import letterhead
 from docgen.documents.base import DocumentType
 from docgen.errors import UserError
 from docgen.models import ALERT, Alert, AlertStep
-from docgen.pdf import find_soffice
 from docgen.settings import Settings
 from docgen.validate import Tables
 from docgen.wordchart import WordChart
@@ -356,8 +362,7 @@ def _command() -> click.Command:
     ) -> None:
         period = _period(quarter_text, start, end)
         target = _target(output, period)
-        if pdf:
-            find_soffice()
+        pdf_ready(pdf)
         settings = _settings(templates=templates)
         context = alerts_report(workbook, period, settings)
         document = _output.render(TEMPLATE, context, settings, charts=True)

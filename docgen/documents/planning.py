@@ -14,14 +14,20 @@ from typing import Any
 import click
 
 from docgen import context, timescales
-from docgen.clikit import _settings, _write_pdfs, pdf_option, reports_errors, templates_option
+from docgen.clikit import (
+    _settings,
+    _write_pdfs,
+    pdf_option,
+    pdf_ready,
+    reports_errors,
+    templates_option,
+)
 from docgen.context import long_date, plural, text
 from docgen.documents import _drop, _output
 from docgen.documents._letters import letterhead
 from docgen.documents.base import DocumentType
 from docgen.errors import UserError
 from docgen.models import REVIEW, Conference, ConferenceChild, ReviewMeeting, WorkbookSpec
-from docgen.pdf import find_soffice
 from docgen.settings import Settings
 from docgen.validate import Tables
 from docgen.xlsxbytes import xlsx_bytes
@@ -287,8 +293,7 @@ def _command() -> click.Command:
         suffix = _output.output_kind(output, (".xlsx", ".docx"))
         if pdf and suffix != ".docx":
             raise UserError("--pdf makes a PDF of a .docx list; give --output ending .docx.")
-        if pdf:
-            find_soffice()
+        pdf_ready(pdf)
         settings = _settings(templates=templates)
         day = as_of.date() if as_of else date.today()
         dues = planning_list(workbooks, day, settings)

@@ -10,6 +10,7 @@ import re
 import time
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -393,22 +394,31 @@ class Jobs:
         report_dir = self.work_dir(job) / REPORT_DIR
         report_dir.mkdir(parents=True, exist_ok=True)
         marked, listed, tabled = "", False, False
-        if isinstance(exc, ValidationFailed) and not _is_workbook(self.work_dir(job) / job.name):
-            listed = _list_problems(exc.report, report_dir, self.settings.group)  # DfE returns
+        source, group = self.work_dir(job) / job.name, self.settings.group
+        # What cannot be written is left out: the reasons still go out as text.
+        if isinstance(exc, ValidationFailed) and not _is_workbook(source):  # DfE returns
+            listed = _written(  # only the .xlsx: failed/ keeps it, without a .csv twin
+                "no list of problems",
+                lambda: write_atomic(
+                    report_dir / "errors.xlsx", problems_xlsx(exc.report), group=group
+                ),
+            )
             marked = f"{stem}.errors.xlsx" if listed else ""
         elif isinstance(exc, ValidationFailed):
-            try:
-                write_marked_copy(
-                    self.work_dir(job) / job.name,
-                    exc.report,
-                    report_dir / "errors.xlsx",
-                    group=self.settings.group,
-                )
-                marked = f"{stem}.errors.xlsx"
-            except Exception as copy_exc:  # the reasons still go out as text
-                log.warning("job=%d no marked copy: %s", job.id, type(copy_exc).__name__)
-            tabled = _table_problems(exc.report, report_dir, self.settings.group)
-        noun = _noun(self.work_dir(job) / job.name)
+            copied = _written(
+                f"job={job.id} no marked copy",
+                lambda: write_marked_copy(
+                    source, exc.report, report_dir / "errors.xlsx", group=group
+                ),
+            )
+            marked = f"{stem}.errors.xlsx" if copied else ""
+            tabled = _written(  # thousands of red cells are easier sorted and filtered
+                "no table of problems",
+                lambda: write_atomic(
+                    report_dir / "errors.csv", problems_csv(exc.report), group=group
+                ),
+            )
+        noun = _noun(source)
         advice = _advice(exc, marked, job.folder, elsewhere, listed, noun)
         text = (
             f"{job.name} was not turned into documents (docgen job {job.id}, {now()}).\n\n"
@@ -629,13 +639,13 @@ def _noun(source: Path) -> str:
     return "the zip" if source.suffix.lower() == ".zip" else "the workbook"
 
 
-def _list_problems(report: Report, report_dir: Path, group: str | None = None) -> bool:
-    """Every problem of a drop that is no single workbook (a zip or folder of returns),
-    listed by file, line and field in ``errors.xlsx``; False if it cannot be written."""
-    try:  # only the .xlsx: failed/ keeps it beside the drop, without the .csv twin
-        write_atomic(report_dir / "errors.xlsx", problems_xlsx(report), group=group)
-    except Exception as exc:  # the reasons still go out as text
-        log.warning("no list of problems: %s", type(exc).__name__)
+def _written(failure: str, write: Callable[[], object]) -> bool:
+    """Whether ``write`` wrote its file; if not, ``failure`` is logged with the exception's
+    kind only (its message may quote a cell)."""
+    try:
+        write()
+    except Exception as exc:
+        log.warning("%s: %s", failure, type(exc).__name__)
         return False
     return True
 
@@ -652,17 +662,6 @@ def _causes_first(exc: Exception, reasons: str) -> str:
         f"first read the top of {reasons}: it names {which} of these problems and what to "
         "do, which may put many cells right at once. Then "
     )
-
-
-def _table_problems(report: Report, report_dir: Path, group: str | None) -> bool:
-    """Every problem of a workbook, one a row, in ``errors.csv`` beside its marked copy:
-    thousands of red cells are easier sorted and filtered; False if it cannot be written."""
-    try:
-        write_atomic(report_dir / "errors.csv", problems_csv(report), group=group)
-    except Exception as exc:  # the reasons still go out as text
-        log.warning("no table of problems: %s", type(exc).__name__)
-        return False
-    return True
 
 
 def _advice(
