@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 
 from tests.conftest import (
     SAMPLES,
@@ -437,10 +438,18 @@ def test_the_legal_status_chart_plots_table_6_and_leaves_unpublished_figures_bla
 
 def test_every_table_is_kept_on_one_page_with_its_note_and_source(report: Path) -> None:
     doc = Document(str(report))
+    assert len(doc.tables) == 15
     for table in doc.tables:
         last = table.rows[-1].cells[0].paragraphs[0]  # the total row too, so the note
         assert last.paragraph_format.keep_with_next, last.text  # never starts a page
-    notes = [p for p in doc.paragraphs if p.style.name == "Table Note"]
-    for note, after in itertools.pairwise(notes):
-        if note._p.getnext() is after._p and after.text.startswith("Source:"):
+        notes = []  # the notes under the table, up to and including its source line
+        element = table._tbl.getnext()
+        while element is not None and element.tag == qn("w:p"):
+            note = Paragraph(element, table._parent)
+            if note.style.name != "Table Note":
+                break
+            notes.append(note)
+            element = element.getnext()
+        assert notes and notes[-1].text.startswith("Source:"), table.rows[0].cells[0].text
+        for note in notes[:-1]:
             assert note.paragraph_format.keep_with_next, note.text
