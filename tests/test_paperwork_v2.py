@@ -398,7 +398,7 @@ def _fails(tmp_path: Path, kind: str, edit, *expected: str) -> None:  # type: ig
     tmp_path.mkdir(exist_ok=True)
     book = edit_workbook(WORKBOOKS[kind], tmp_path / "bad.xlsx", edit)
     result = render(kind, tmp_path / "out", book)
-    assert result.exit_code != 0
+    assert result.exit_code == 1
     for text in expected:
         assert text in result.output
     assert no_files(tmp_path / "out")
