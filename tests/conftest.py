@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from click.testing import CliRunner, Result
 from docx import Document
 
 from docgen.cli import main
+from docgen.render import bundled_templates
 
 REPO = Path(__file__).parents[1]
 SAMPLES = REPO / "samples"
@@ -88,6 +90,21 @@ def build_workbook(path: Path, sheets: dict[str, Iterable[Iterable[Any]]]) -> Pa
             ws.append(list(row))
     wb.save(path)
     return path
+
+
+def council_template(folder: Path, name: str, document_xml: Callable[[bytes], bytes]) -> Path:
+    """The bundled template ``name`` with its document XML changed by ``document_xml``, saved
+    in ``folder`` as a council's own; ``folder`` is returned."""
+    with (
+        zipfile.ZipFile(bundled_templates() / name) as source,
+        zipfile.ZipFile(folder / name, "w") as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = document_xml(data)
+            target.writestr(item, data)
+    return folder
 
 
 def edit_workbook(src: Path, dest: Path, edit: Callable[[openpyxl.Workbook], None]) -> Path:
