@@ -115,6 +115,22 @@ def edit_workbook(src: Path, dest: Path, edit: Callable[[openpyxl.Workbook], Non
     return dest
 
 
+def refused(
+    command: str, workbook: Path, folder: Path, edit: Callable[[Any], None], *expected: str
+) -> Result:
+    """``docgen COMMAND`` on a copy of ``workbook`` changed by ``edit`` (saved in
+    ``folder``): refused with exit 1, each of ``expected`` in what it prints, nothing
+    written to ``folder``/out."""
+    folder.mkdir(parents=True, exist_ok=True)
+    book = edit_workbook(workbook, folder / "bad.xlsx", edit)
+    result = run_cli(command, str(book), "--output", str(folder / "out"))
+    assert result.exit_code == 1, result.output
+    for text in expected:
+        assert text in result.output
+    assert no_files(folder / "out")
+    return result
+
+
 def set_cells(wb: openpyxl.Workbook, sheet: str, row: int, values: dict[str, Any]) -> None:
     """Set cells of ``row`` on ``sheet`` by their column header (None clears a cell)."""
     ws = wb[sheet]

@@ -19,8 +19,8 @@ from tests.conftest import (
     SAMPLES,
     edit_workbook,
     find_table,
-    no_files,
     paragraphs,
+    refused,
     run_cli,
     section,
     set_cells,
@@ -394,21 +394,11 @@ def test_alert_names_its_recipient_and_leaves_room_for_the_reply(docs: Path) -> 
 # --------------------------------------------------------------------------- bad input
 
 
-def _fails(tmp_path: Path, kind: str, edit, *expected: str) -> None:  # type: ignore[no-untyped-def]
-    tmp_path.mkdir(exist_ok=True)
-    book = edit_workbook(WORKBOOKS[kind], tmp_path / "bad.xlsx", edit)
-    result = render(kind, tmp_path / "out", book)
-    assert result.exit_code == 1
-    for text in expected:
-        assert text in result.output
-    assert no_files(tmp_path / "out")
-
-
 def test_a_previous_decision_of_no_review_is_an_error(tmp_path: Path) -> None:
     def orphan(wb: openpyxl.Workbook) -> None:
         wb["Previous Decisions"].append(["R0999", "Do something.", "Achieved", None])
 
-    _fails(tmp_path, "review", orphan, "Previous Decisions!A10", "R0999")
+    refused("review", WORKBOOKS["review"], tmp_path, orphan, "Previous Decisions!A10", "R0999")
 
 
 def test_a_plan_action_of_no_conference_is_an_error(tmp_path: Path) -> None:
@@ -416,20 +406,24 @@ def test_a_plan_action_of_no_conference_is_an_error(tmp_path: Path) -> None:
         wb["Plan Actions"].append(["CP0999", "Visit.", "Social worker", datetime(2014, 7, 1)])
 
     added = openpyxl.load_workbook(WORKBOOKS["conference"])["Plan Actions"].max_row + 1
-    _fails(tmp_path, "conference", orphan, f"Plan Actions!A{added}", "CP0999")
+    refused(
+        "conference", WORKBOOKS["conference"], tmp_path, orphan, f"Plan Actions!A{added}", "CP0999"
+    )
 
 
 def test_progress_and_recommendation_take_their_listed_values(tmp_path: Path) -> None:
-    _fails(
-        tmp_path,
+    refused(
         "review",
+        WORKBOOKS["review"],
+        tmp_path,
         lambda wb: set_cells(wb, "Previous Decisions", 2, {"Progress": "Mostly"}),
         "Previous Decisions!C2",
         "Achieved, Partly achieved, Not achieved",
     )
-    _fails(
-        tmp_path / "second",
+    refused(
         "conference",
+        WORKBOOKS["conference"],
+        tmp_path / "second",
         lambda wb: set_cells(wb, "Conference Attendees", 4, {"Recommendation": "Maybe"}),
         "Conference Attendees!F4",
         "Plan, No plan",
@@ -437,9 +431,10 @@ def test_progress_and_recommendation_take_their_listed_values(tmp_path: Path) ->
 
 
 def test_an_impossible_by_when_date_is_an_error_at_its_cell(tmp_path: Path) -> None:
-    _fails(
-        tmp_path,
+    refused(
         "conference",
+        WORKBOOKS["conference"],
+        tmp_path,
         lambda wb: set_cells(wb, "Plan Actions", 2, {"By When": "31/02/2014"}),
         "Plan Actions!D2",
         "not a real calendar date",
@@ -448,9 +443,10 @@ def test_an_impossible_by_when_date_is_an_error_at_its_cell(tmp_path: Path) -> N
 
 def test_a_core_group_before_the_conference_names_the_conference_date(tmp_path: Path) -> None:
     # CP0201 (row 2) was held on 14 May 2014: the message shows the date it was compared with.
-    _fails(
-        tmp_path,
+    refused(
         "conference",
+        WORKBOOKS["conference"],
+        tmp_path,
         lambda wb: set_cells(wb, "Conferences", 2, {"Core Group Date": datetime(2014, 5, 1)}),
         "Core Group Date",
         "is before the conference",
@@ -548,9 +544,10 @@ def test_pages_read_as_a_council_would_send_them(tmp_path: Path) -> None:
 
 
 def test_a_childs_decision_takes_its_listed_values(tmp_path: Path) -> None:
-    _fails(
-        tmp_path,
+    refused(
         "conference",
+        WORKBOOKS["conference"],
+        tmp_path,
         lambda wb: set_cells(wb, "Conference Children", 2, {"Decision": "Probably"}),
         "Conference Children!G2",
         "Plan, No plan, Plan continues, Plan ends",
