@@ -223,6 +223,8 @@ def test_the_marked_copy_marks_every_cell_a_rule_compared(tmp_path: Path) -> Non
     ws = openpyxl.load_workbook(tmp_path / "marked.xlsx")["Children"]
     for cell in ("B2", "F2"):
         assert "is before the child's date of birth" in ws[cell].comment.text
+        assert ws[cell].fill.fgColor.rgb == "FFFFC7CE", cell  # Excel's light red
+    assert ws["A2"].fill.fill_type is None and ws["A2"].comment is None  # not compared
 
 
 def test_a_refused_file_is_in_the_written_list_too(tmp_path: Path) -> None:
