@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.conftest import SAMPLES, all_text, run_cli
+from tests.conftest import SAMPLES, all_text, paragraphs, run_cli
 from tests.test_service import assert_consistent, drop, rows, service
 
 RETURNS = SAMPLES / "returns_2014"
@@ -213,7 +213,12 @@ def test_the_same_workbooks_dropped_again_make_a_new_list(tmp_path: Path) -> Non
     drop(root, SAMPLES / "review_meetings.xlsx", "planning", "planning 2014-07-08.xlsx")
     [outcome] = service(root).run_once()
     assert outcome.state == "done"  # a list is for a day: next week's is not a duplicate
-    assert (root / "outbox/planning/planning 2014-07-08/planning_2014-07-08.xlsx").is_file()
+    folder = root / "outbox/planning/planning 2014-07-08"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "planning_2014-07-08.docx",
+        "planning_2014-07-08.xlsx",
+    ]
+    assert paragraphs(folder / "planning_2014-07-08.docx")[1].startswith("As of 8 July 2014: ")
     assert [j["state"] for j in rows(root)] == ["done", "done"]
 
 
