@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from click.testing import CliRunner, Result
 from docx import Document
 
 from docgen.cli import main
+from docgen.render import bundled_templates
 
 REPO = Path(__file__).parents[1]
 SAMPLES = REPO / "samples"
@@ -90,12 +92,43 @@ def build_workbook(path: Path, sheets: dict[str, Iterable[Iterable[Any]]]) -> Pa
     return path
 
 
+def council_template(folder: Path, name: str, document_xml: Callable[[bytes], bytes]) -> Path:
+    """The bundled template ``name`` with its document XML changed by ``document_xml``, saved
+    in ``folder`` as a council's own; ``folder`` is returned."""
+    with (
+        zipfile.ZipFile(bundled_templates() / name) as source,
+        zipfile.ZipFile(folder / name, "w") as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = document_xml(data)
+            target.writestr(item, data)
+    return folder
+
+
 def edit_workbook(src: Path, dest: Path, edit: Callable[[openpyxl.Workbook], None]) -> Path:
     """A copy of ``src`` changed by ``edit`` (the source is never touched)."""
     wb = openpyxl.load_workbook(src)
     edit(wb)
     wb.save(dest)
     return dest
+
+
+def refused(
+    command: str, workbook: Path, folder: Path, edit: Callable[[Any], None], *expected: str
+) -> Result:
+    """``docgen COMMAND`` on a copy of ``workbook`` changed by ``edit`` (saved in
+    ``folder``): refused with exit 1, each of ``expected`` in what it prints, nothing
+    written to ``folder``/out."""
+    folder.mkdir(parents=True, exist_ok=True)
+    book = edit_workbook(workbook, folder / "bad.xlsx", edit)
+    result = run_cli(command, str(book), "--output", str(folder / "out"))
+    assert result.exit_code == 1, result.output
+    for text in expected:
+        assert text in result.output
+    assert no_files(folder / "out")
+    return result
 
 
 def set_cells(wb: openpyxl.Workbook, sheet: str, row: int, values: dict[str, Any]) -> None:

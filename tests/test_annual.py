@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from docgen.annual import AnnualFigures, FiguresError, age_on, compute
+from docgen.annual import AnnualFigures, FiguresError, age_on, citable_names, compute
 from docgen.context import annual_context, show
 from docgen.models import ANNUAL
 from docgen.render import Renderer
+from docgen.settings import Settings
 from docgen.timescales import ReviewPolicy
 from docgen.validate import validate_workbook
 from docgen.workbook import read_workbook
@@ -433,8 +434,6 @@ def test_a_misspelt_or_missing_setting_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_the_chne_group_setting_takes_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
-    from docgen.settings import Settings
-
     monkeypatch.setenv("DOCGEN_CHNE_GROUP", "asian")
     assert Settings().chne_group == "Asian"
     monkeypatch.setenv("DOCGEN_CHNE_GROUP", "Chinese")
@@ -674,8 +673,8 @@ def test_an_unknown_citation_is_an_error_at_its_cell_with_the_nearest_names(
 
 
 def test_every_name_a_report_computes_is_documented(tmp_path: Path) -> None:
-    from docgen.annual import citable_names
-
+    """And every name documented is computed: prose citing it must not be refused."""
     documented = {name for name, _ in citable_names()}
     f = figures(tmp_path, adoptions=[["X", "01/01/2000", "01/05/2013"]])
-    assert set(f.named) - set(f.figures) <= documented
+    assert f.figures == {}  # no Figures sheet: every name is one docgen computes
+    assert set(f.named) == documented

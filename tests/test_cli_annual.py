@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import (
     SAMPLES,
     all_text,
+    build_workbook,
     docx_tables,
     edit_workbook,
     find_table,
@@ -322,8 +323,6 @@ def test_input_is_never_modified(tmp_path: Path, annual_sample: Path) -> None:
 
 def test_a_small_council_with_no_history_or_prose(tmp_path: Path, report: Path) -> None:
     """Only the required sheets, one child: every table prints one year and reads sensibly."""
-    from tests.conftest import build_workbook
-
     folder = tmp_path / "data"
     folder.mkdir()
     build_workbook(

@@ -400,3 +400,10 @@ def test_a_decision_typed_as_cp_plan_is_read_as_plan_as_a_recommendation_is(
     result = run_cli("validate", str(workbook))
     assert result.exit_code == 0, result.output
     assert "no problems found" in result.output
+    render(tmp_path / "out", workbook, "--only", "CP0201")
+    children = find_table(tmp_path / "out" / NAMES["CP0201"], "Child ID")
+    assert [(row[1], row[-1]) for row in children[1:]] == [
+        ("Ellie Dawson", "Plan"),
+        ("Callum Dawson", "No plan"),
+        ("Rosie Dawson", "Plan"),
+    ]

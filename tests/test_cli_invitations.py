@@ -19,8 +19,8 @@ from tests.conftest import (
     all_text,
     docx_tables,
     edit_workbook,
-    no_files,
     paragraphs,
+    refused,
     run_cli,
     set_cells,
 )
@@ -206,12 +206,15 @@ def test_a_time_that_is_not_a_time_is_refused_at_its_cell(tmp_path: Path) -> Non
     def spoil(wb: object) -> None:
         set_cells(wb, "Review Meetings", 3, {"Review Time": "after lunch"})  # type: ignore[arg-type]
 
-    book = edit_workbook(REVIEWS, tmp_path / "bad.xlsx", spoil)
-    result = run_cli("invitations", str(book), "--output", str(tmp_path / "out"))
-    assert result.exit_code == 1
-    assert "Review Meetings!AJ3" in result.output and "'after lunch'" in result.output
-    assert "a time of day such as 10:30" in result.output
-    assert no_files(tmp_path / "out")
+    refused(
+        "invitations",
+        REVIEWS,
+        tmp_path,
+        spoil,
+        "Review Meetings!AJ3",
+        "'after lunch'",
+        "a time of day such as 10:30",
+    )
 
 
 def test_a_workbook_of_another_kind_is_refused(tmp_path: Path) -> None:

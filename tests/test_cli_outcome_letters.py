@@ -22,8 +22,8 @@ from tests.conftest import (
     all_text,
     edit_workbook,
     find_table,
-    no_files,
     paragraphs,
+    refused,
     run_cli,
     section,
     set_cells,
@@ -181,11 +181,7 @@ def test_a_plan_action_for_no_conference_is_an_error_at_its_cell(tmp_path: Path)
     def spoil(wb: object) -> None:
         set_cells(wb, "Plan Actions", 3, {"Conference ID": "CP0299"})  # type: ignore[arg-type]
 
-    book = edit_workbook(WORKBOOK, tmp_path / "bad.xlsx", spoil)
-    result = run_cli("outcome-letters", str(book), "--output", str(tmp_path / "out"))
-    assert result.exit_code == 1
-    assert "Plan Actions!A3" in result.output and "CP0299" in result.output
-    assert no_files(tmp_path / "out")
+    refused("outcome-letters", WORKBOOK, tmp_path, spoil, "Plan Actions!A3", "CP0299")
 
 
 def test_a_conference_workbook_without_plan_actions_still_writes(tmp_path: Path) -> None:

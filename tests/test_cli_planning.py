@@ -256,8 +256,6 @@ def test_as_of_before_every_meeting_is_refused(books: list[Path], tmp_path: Path
 
 
 def test_an_alerts_workbook_or_a_pdf_name_is_refused(books: list[Path], tmp_path: Path) -> None:
-    from tests.conftest import SAMPLES
-
     alerts = run_cli("planning", str(SAMPLES / "alerts.xlsx"), "-o", str(tmp_path / "x.xlsx"))
     assert alerts.exit_code == 1 and "has the sheets of an alert workbook" in alerts.output
     assert "expected a review or conference workbook" in alerts.output

@@ -61,6 +61,7 @@ PARENTS_VIEWS = LITERAL + "\nand asked for photos each term."
 #: Where a later review's deadline comes from, printed beside it, under each policy.
 AFTER_180_DAYS = "(180 days after this review, the service's timescale)"
 AFTER_6_MONTHS = "(6 months after this review, Care Planning Regulations 2010)"
+NEXT_REVIEW_LINES = ("To be held by: ", "Next review date: ")
 
 
 run = run_cli
@@ -115,6 +116,9 @@ def test_one_record_per_review_named_by_child_id_and_date(batch: tuple[Path, Res
 #       +10 = 10 Apr 2014. Next Review Date blank: after a second review the next is 180 days
 #       after 11 Mar 2014: 20 to 31 Mar, +30 = 50, +31 = 81, +30 = 111, +31 = 142, +31 (Aug) = 173,
 #       +7 = 7 Sep 2014.
+#   Next deadlines of the others: R0001 24 Feb + 90 = 25 May (4 + 31 + 30 + 25); R0003 8 Apr
+#   + 180 = 5 Oct (22 + 31 + 30 + 31 + 31 + 30 + 5); R0004 10 Jun + 180 = 7 Dec
+#   (20 + 31 + 31 + 30 + 31 + 30 + 7); R0005 2 Jul + 180 = 29 Dec (29 + 31 + 30 + 31 + 30 + 29).
 #   R0003 (review 3): 15 Oct 2013 + 180: 16 to 31 Oct, +30 = 46, +31 = 77, +31 = 108, +28 = 136,
 #       +31 (Mar) = 167, +13 = 13 Apr 2014.
 #   R0004 (review 5): 18 Dec 2013 + 180: 13 to 31 Dec, +31 = 44, +28 = 72, +31 = 103, +30 = 133,
@@ -130,7 +134,10 @@ RECORDS = {
         "Due date": "28 February 2014",
         "Held within timescale": "Yes",
         "Independent Reviewing Officer": "Helen Marsh",
-        "next": "19 May 2014",  # given in the workbook
+        "next": (
+            "To be held by: 25 May 2014 (90 days after this review, the service's timescale)",
+            "Next review date: 19 May 2014",  # given in the workbook
+        ),
     },
     "R0002": {
         "Child ID": "C31188",
@@ -141,7 +148,7 @@ RECORDS = {
         "Due date": "10 April 2014",
         "Held within timescale": "Yes",
         "Independent Reviewing Officer": "David Okafor",
-        "next": "7 September 2014",  # blank in the workbook: computed
+        "next": (f"To be held by: 7 September 2014 {AFTER_180_DAYS}",),  # blank: computed only
     },
     "R0003": {
         "Child ID": "C18452",
@@ -152,7 +159,10 @@ RECORDS = {
         "Due date": "13 April 2014",
         "Held within timescale": "Yes",
         "Independent Reviewing Officer": "Sarah Whitlock",
-        "next": "3 October 2014",
+        "next": (
+            f"To be held by: 5 October 2014 {AFTER_180_DAYS}",
+            "Next review date: 3 October 2014",
+        ),
     },
     "R0004": {
         "Child ID": "C27730",
@@ -163,7 +173,10 @@ RECORDS = {
         "Due date": "16 June 2014",
         "Held within timescale": "Yes",
         "Independent Reviewing Officer": "Priya Raman",
-        "next": "3 December 2014",
+        "next": (
+            f"To be held by: 7 December 2014 {AFTER_180_DAYS}",
+            "Next review date: 3 December 2014",
+        ),
     },
     "R0005": {
         "Child ID": "C40921",
@@ -174,7 +187,10 @@ RECORDS = {
         "Due date": "21 July 2014",
         "Held within timescale": "Yes",
         "Independent Reviewing Officer": "Tom Ellery",
-        "next": "17 December 2014",
+        "next": (
+            f"To be held by: 29 December 2014 {AFTER_180_DAYS}",
+            "Next review date: 17 December 2014",
+        ),
     },
 }
 
@@ -188,11 +204,9 @@ def test_record_shows_child_dates_timeliness_and_iro(docs: Path, review_id: str)
     assert {k: shown.get(k) for k in expected} == expected
     assert shown["Review ID"] == review_id
     lines = paragraphs(path)
-    # A date the workbook gives is printed as set; a computed one is the deadline, with
-    # where it comes from.
-    assert f"Next review date: {next_review}" in lines or any(
-        line.startswith(f"To be held by: {next_review} (") for line in lines
-    )
+    # The deadline is always printed, with where it comes from; a date the workbook gives
+    # is printed as set beside it, and no "Next review date" is made up when it is blank.
+    assert tuple(line for line in lines if line.startswith(NEXT_REVIEW_LINES)) == next_review
     assert f"Independent Reviewing Officer: {expected['Independent Reviewing Officer']}" in lines
 
 

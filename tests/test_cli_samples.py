@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.conftest import SAMPLES, edit_workbook, run_cli
+from tests.conftest import SAMPLES, edit_workbook, paragraphs, run_cli, workbook_rows
 
 
 def test_samples_export_copies_the_fictional_workbooks(tmp_path: Path) -> None:
@@ -47,7 +47,9 @@ def test_year_is_taken_as_2014_or_2013_14(tmp_path: Path) -> None:
         out = tmp_path / year.replace("/", "_")
         result = run_cli("annual", "--year", year, "--data", str(SAMPLES), "-o", str(out))
         assert result.exit_code == 0, result.output
-        assert (out / "annual_report_2014.docx").is_file()
+        lines = paragraphs(out / "annual_report_2014.docx")
+        assert "Independent Reviewing Officer Service Annual Report 2013-14" in lines
+        assert "1 April 2013 to 31 March 2014" in lines
         assert "bundled sample" not in result.output  # --data given: the user's own
     refused = run_cli("annual", "--year", "2014-03")
     assert refused.exit_code == 2
@@ -62,7 +64,8 @@ def test_history_takes_the_year_as_annual_does_and_says_when_it_used_the_samples
     out = tmp_path / "history.xlsx"
     result = run_cli("history", "--year", "2013-14", "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert out.is_file()
+    years = {row["Year"] for row in workbook_rows("History", out)}
+    assert years == {2011, 2012, 2013, 2014}  # 2013-14 with the years before it
     assert "Using the bundled sample workbook for 2013-14: a fictional council's" in result.output
 
 

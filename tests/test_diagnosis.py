@@ -115,7 +115,9 @@ def test_rendering_command_writes_the_list_when_it_refuses(episodes: Path, tmp_p
     assert not (tmp_path / "out").exists()
     with target.open(encoding="utf-8-sig", newline="") as fh:
         assert sum(1 for _ in csv.DictReader(fh)) == 3 * EXTRA
-    assert (tmp_path / "errors.xlsx").is_file()
+    # ... and beside it the same list as a workbook, each problem a row
+    book = openpyxl.load_workbook(tmp_path / "errors.xlsx", read_only=True)
+    assert sum(1 for _ in book["Problems"].iter_rows(min_row=2)) == 3 * EXTRA
 
 
 def test_a_value_like_a_formula_is_written_as_text(tmp_path: Path) -> None:
@@ -223,6 +225,8 @@ def test_the_marked_copy_marks_every_cell_a_rule_compared(tmp_path: Path) -> Non
     ws = openpyxl.load_workbook(tmp_path / "marked.xlsx")["Children"]
     for cell in ("B2", "F2"):
         assert "is before the child's date of birth" in ws[cell].comment.text
+        assert ws[cell].fill.fgColor.rgb == "FFFFC7CE", cell  # Excel's light red
+    assert ws["A2"].fill.fill_type is None and ws["A2"].comment is None  # not compared
 
 
 def test_a_refused_file_is_in_the_written_list_too(tmp_path: Path) -> None:

@@ -8,20 +8,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from docx import Document
 
 from docgen import checks, documents, pipeline
 from docgen.documents import base
 from docgen.errors import UserError
 from docgen.models import ReviewAttendee, ReviewMeeting
 from docgen.service import KIND_FOLDERS
-from tests.conftest import REPO, SAMPLES, run_cli
-
-
-def _text(path: Path) -> str:
-    document = Document(str(path))
-    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
-    return "\n".join([p.text for p in document.paragraphs] + cells)
+from tests.conftest import REPO, SAMPLES, all_text, run_cli
 
 
 def _child_names(workbook: Path) -> set[str]:
@@ -80,7 +73,7 @@ def test_each_per_row_type_renders_its_sample_with_ids_in_file_names(
     names = _child_names(SAMPLES / doc.sample)
     for path in written:
         assert not any(n.split()[0].casefold() in path.name.casefold() for n in names)
-        text = _text(path)
+        text = all_text(path)
         for literal in _cells_with_tags(SAMPLES / doc.sample):  # printed as typed, rightly
             text = text.replace(literal, "")
         assert "{{" not in text and "{%" not in text
@@ -133,7 +126,7 @@ def test_a_new_type_makes_one_document_per_item(
     found = sorted(
         line.removeprefix("Note for ")
         for path in result.outputs
-        for line in _text(path).splitlines()
+        for line in all_text(path).splitlines()
         if line.startswith("Note for ")
     )
     assert found == sorted(str(r[header.index("Name")]) for r in invited)

@@ -20,7 +20,7 @@ from docgen import documents, pipeline
 from docgen.errors import TemplateError
 from docgen.render import Renderer, make_environment
 from docgen.settings import Settings
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, council_template
 
 
 def _contexts(kind: str) -> list[dict]:
@@ -119,12 +119,7 @@ def test_docxtpl_escapes_in_a_template_still_print_a_literal_tag(tmp_path: Path)
 
 def _custom_alert(folder: Path, document_xml: Callable[[bytes], bytes]) -> Path:
     """The bundled alert template with its document XML changed, in ``folder``."""
-    source = Renderer().template_path("alert.docx")
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(folder / "alert.docx", "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            dst.writestr(item, document_xml(data) if item.filename == "word/document.xml" else data)
-    return folder
+    return council_template(folder, "alert.docx", document_xml)
 
 
 @pytest.mark.parametrize(

@@ -13,18 +13,11 @@ from datetime import datetime
 from pathlib import Path
 
 import openpyxl
-from docx import Document
 
-from tests.conftest import SAMPLES, run_cli
+from tests.conftest import SAMPLES, all_text, paragraphs, run_cli
 from tests.test_service import assert_consistent, drop, rows, service
 
 RETURNS = SAMPLES / "returns_2014"
-
-
-def text_of(path: Path) -> str:
-    doc = Document(str(path))
-    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
-    return "\n".join([p.text for p in doc.paragraphs] + cells)
 
 
 def zipped(folder: Path, archive: Path) -> Path:
@@ -32,6 +25,16 @@ def zipped(folder: Path, archive: Path) -> Path:
         for path in sorted(folder.iterdir()):
             zf.write(path, f"Returns 2013-14/{path.name}")
     return archive
+
+
+def same_letters(command: str, workbook: Path, dropped: Path, by_hand: Path) -> None:
+    """The drop folder wrote, byte for byte, the letters ``docgen COMMAND`` writes."""
+    assert run_cli(command, str(workbook), "-o", str(by_hand)).exit_code == 0
+    names = sorted(p.name for p in by_hand.glob("*.docx"))
+    assert len(names) > 10
+    assert sorted(p.name for p in dropped.glob("*.docx")) == names
+    for name in names:
+        assert (dropped / name).read_bytes() == (by_hand / name).read_bytes(), name
 
 
 # -- letters: one folder per command -------------------------------------------------
@@ -49,17 +52,10 @@ def test_invitations_take_a_review_or_a_conference_workbook_told_by_its_sheets(
         ("review_invitations.xlsx", "invitations", "done"),
     ]
     reviews = root / "outbox/invitations/review_invitations"
-    for name, folder in (("review_invitations", reviews), ("conference_letters", None)):
-        by_hand = tmp_path / f"cli_{name}"  # as `docgen invitations` writes them
-        assert (
-            run_cli("invitations", str(SAMPLES / f"{name}.xlsx"), "-o", str(by_hand)).exit_code == 0
-        )
-        dropped = folder or root / "outbox/invitations" / name
-        assert sorted(p.name for p in dropped.glob("*.docx")) == sorted(
-            p.name for p in by_hand.glob("*.docx")
-        )
-        assert len(list(by_hand.glob("*.docx"))) > 10
-    letter = text_of(reviews / "invitation_R0004_2014-06-10_p1.docx")
+    for name in ("review_invitations", "conference_letters"):
+        dropped = root / "outbox/invitations" / name
+        same_letters("invitations", SAMPLES / f"{name}.xlsx", dropped, tmp_path / f"cli_{name}")
+    letter = all_text(reviews / "invitation_R0004_2014-06-10_p1.docx")
     assert "Dear" in letter and "{{" not in letter and "{%" not in letter
     assert_consistent(root)
 
@@ -100,7 +96,9 @@ def test_outcome_letters_have_their_own_folder(tmp_path: Path) -> None:
     [outcome] = service(root).run_once()
     assert (outcome.kind, outcome.state) == ("outcome-letters", "done")
     batch = root / "outbox/outcome-letters/conference_letters"
-    assert (batch / "outcome_CP0201_2014-05-14_p1.docx").is_file()
+    same_letters("outcome-letters", SAMPLES / "conference_letters.xlsx", batch, tmp_path / "cli")
+    letter = all_text(batch / "outcome_CP0201_2014-05-14_p1.docx")
+    assert "Dear" in letter and "{{" not in letter and "{%" not in letter
     assert_consistent(root)
 
 
@@ -115,7 +113,7 @@ def test_a_zip_of_returns_in_the_annual_folder_gives_the_report(tmp_path: Path) 
     assert (outcome.state, outcome.kind) == ("done", "annual"), outcome.error
     report = root / "outbox/annual/returns_2014/annual_report_2014.docx"
     assert outcome.outputs == [report]
-    assert "290 children were looked after on 31 March 2014" in text_of(report)
+    assert "290 children were looked after on 31 March 2014" in all_text(report)
     assert (root / "archive/returns_2014.zip").read_bytes() == archive.read_bytes()
     jobs = assert_consistent(root)
     assert jobs[0]["year"] == 2014
@@ -128,7 +126,7 @@ def test_a_folder_of_returns_is_one_job_once_it_has_settled(tmp_path: Path) -> N
     [outcome] = service(root).run_once()
     assert outcome.state == "done", outcome.error
     report = root / "outbox/annual/IRO returns 2013-14/annual_report_2014.docx"
-    assert "290 children were looked after on 31 March 2014" in text_of(report)
+    assert "290 children were looked after on 31 March 2014" in all_text(report)
     filed = root / "archive/IRO returns 2013-14"
     assert sorted(p.name for p in filed.iterdir()) == sorted(p.name for p in RETURNS.iterdir())
     assert all(p.stat().st_mode & 0o077 == 0 for p in filed.iterdir())  # owner-only
@@ -203,7 +201,7 @@ def test_a_workbook_in_the_planning_folder_gives_the_list_as_of_the_day_its_name
     table = planning_rows(folder / "planning_2014-07-01.xlsx")
     assert table[0][:3] == ("Officer", "Meeting", "Child ID")
     assert table[1:] and {r[1] for r in table[1:]} == {"Review"}
-    word = text_of(folder / "planning_2014-07-01.docx")
+    word = all_text(folder / "planning_2014-07-01.docx")
     assert "1 July 2014" in word and "{{" not in word and "{%" not in word
     assert_consistent(root)
 
@@ -215,7 +213,12 @@ def test_the_same_workbooks_dropped_again_make_a_new_list(tmp_path: Path) -> Non
     drop(root, SAMPLES / "review_meetings.xlsx", "planning", "planning 2014-07-08.xlsx")
     [outcome] = service(root).run_once()
     assert outcome.state == "done"  # a list is for a day: next week's is not a duplicate
-    assert (root / "outbox/planning/planning 2014-07-08/planning_2014-07-08.xlsx").is_file()
+    folder = root / "outbox/planning/planning 2014-07-08"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "planning_2014-07-08.docx",
+        "planning_2014-07-08.xlsx",
+    ]
+    assert paragraphs(folder / "planning_2014-07-08.docx")[1].startswith("As of 8 July 2014: ")
     assert [j["state"] for j in rows(root)] == ["done", "done"]
 
 
