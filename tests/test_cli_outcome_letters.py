@@ -228,3 +228,28 @@ def test_the_councils_issue_date_dates_the_letter(tmp_path: Path) -> None:
     assert labelled(letter, "Date") == "27 June 2014"
     disagree = section(letter, "If you disagree")
     assert any("please write to me by 18 July 2014" in p for p in disagree)
+
+
+def test_the_v2_decision_wins_over_plan_in_the_letter_and_the_planning_list(tmp_path: Path) -> None:
+    """A v2 workbook may give only Decision (no Plan): 'Plan ends' at CP0203's review
+    conference is a plan ended in the letter, and no next conference falls due for them."""
+
+    def end_plans(wb: openpyxl.Workbook) -> None:
+        for row in (6, 7):  # Ava and Leo Grant, CP0203
+            set_cells(wb, "Conference Children", row, {"Plan": None, "Decision": "Plan ends"})
+
+    book = edit_workbook(WORKBOOK, tmp_path / "ended.xlsx", end_plans)
+    result = run_cli("outcome-letters", str(book), "-o", str(tmp_path / "out"), "--only", "CP0203")
+    assert result.exit_code == 0, result.output
+    letter = tmp_path / "out" / "outcome_CP0203_2014-06-25_p1.docx"
+    assert [row[2:] for row in find_table(letter, "Child")[1:]] == [
+        ["Child protection plan ends", "Not applicable (no plan)"],
+        ["Child protection plan ends", "Not applicable (no plan)"],
+    ]
+    due = tmp_path / "due.xlsx"
+    result = run_cli("planning", str(book), "--as-of", "2014-09-01", "--output", str(due))
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(due).active
+    assert sheet is not None
+    meeting_ids = {row[5] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "CP0201" in meeting_ids and "CP0203" not in meeting_ids

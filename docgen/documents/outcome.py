@@ -53,7 +53,7 @@ def build(conf: Conference, related: Related, settings: Settings, person: Any) -
         conf.conference_date, settings.conference_decisions_days
     )
     core_group_date = long_date(conf.core_group_date) or meeting["first_core_group_date"]
-    any_plan = any(c.plan for c in children)
+    any_plan = any(c.has_plan for c in children)
     return {
         "letterhead": letters.letterhead(settings),
         "ref": text(conf.conference_id),
@@ -71,8 +71,8 @@ def build(conf: Conference, related: Related, settings: Settings, person: Any) -
             {
                 "name": shown["name"],
                 "dob": shown["dob"],
-                "decision": decision(conf.conference_type, child.plan),
-                "category": shown["category"] if child.plan else NO_PLAN_CATEGORY,
+                "decision": decision(conf.conference_type, child.has_plan),
+                "category": shown["category"] if child.has_plan else NO_PLAN_CATEGORY,
             }
             for child, shown in zip(children, report["children"], strict=True)
         ],

@@ -130,7 +130,7 @@ def conference_dues(tables: Tables, as_of: date) -> list[Due]:
     dues = []
     for held, child in _latest(rows, as_of).values():
         conf = conferences[child.conference_id.casefold()]
-        if child.plan is False:
+        if child.has_plan is False:
             continue
         deadline = timescales.next_conference_due(
             conf.conference_type,  # type: ignore[arg-type]  # Initial or Review: validated
